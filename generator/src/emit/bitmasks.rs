@@ -1,0 +1,26 @@
+//! Emit, bitmasks: model bitmask types -> `src/bitmasks.rs`: one `...Flags` newtype over
+//! `u32` or `u64` per bitmask, holding the `...FlagBits` values.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{table_ident, type_item};
+use crate::model::{Model, TypeKind};
+
+pub fn emit(model: &Model) -> TokenStream {
+    let items = model.types.iter().filter_map(|ty| {
+        let TypeKind::Bitmask { bits } = ty.kind else { return None };
+        let name = format_ident!("{}", ty.rust_name);
+        let table = table_ident(&ty.rust_name);
+        let raw = if bits == 64 {
+            quote! { u64 }
+        } else {
+            quote! { u32 }
+        };
+        Some(type_item(ty, raw.clone(), quote! { vk_bitmask!(#name, #raw, #table); }))
+    });
+    quote! {
+        //! Bitmask types: one `...Flags` newtype per bitmask, holding its `...FlagBits` values.
+        #(#items)*
+    }
+}

@@ -1,0 +1,769 @@
+//! Stage 2, model: registry structs -> the resolved set of enum and bitmask types for one
+//! API, with every enumerant's value, alias, deprecation and providers, plus the API
+//! constants and the extensions. All Vulkan rules live here, once (see
+//! `../shared/REGISTRY-NOTES.md` and registry.adoc); emitters only read the result.
+
+pub mod select;
+pub mod values;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::error::{Error, Pos, Result, Warning};
+use crate::names;
+use crate::registry::{BlockKind, EnumDef, Registry};
+use select::Selection;
+pub use values::{ConstValue, Width};
+
+/// The API a run generates for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Api {
+    Vulkan,
+    VulkanSc,
+}
+
+impl Api {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Api::Vulkan => "vulkan",
+            Api::VulkanSc => "vulkansc",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Api> {
+        match s {
+            "vulkan" => Some(Api::Vulkan),
+            "vulkansc" => Some(Api::VulkanSc),
+            _ => None,
+        }
+    }
+
+    /// Whether a comma-separated `api=` or `supported=` list names this API.
+    pub fn is_in(self, list: &str) -> bool {
+        list.split(',').any(|a| a.trim() == self.as_str())
+    }
+}
+
+/// Everything the emitters need, resolved.
+#[derive(Debug)]
+pub struct Model {
+    pub api: Api,
+    /// `major.minor.header`, e.g. `1.4.360`.
+    pub registry_version: String,
+    /// Enum and bitmask types, sorted by C name.
+    pub types: Vec<EnumType>,
+    /// API constants (`VK_UUID_SIZE`, ...) and constants extensions add, sorted by C name.
+    pub constants: Vec<Constant>,
+    /// Selected features (core versions), in registry order.
+    pub features: Vec<Feature>,
+    /// Selected extensions, sorted by name.
+    pub extensions: Vec<Extension>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Enum (`int32_t`) or bitmask (`VkFlags`/`VkFlags64`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TypeKind {
+    Enum,
+    Bitmask { bits: u32 },
+}
+
+impl TypeKind {
+    pub fn width(self) -> Width {
+        match self {
+            TypeKind::Enum => Width::Enum,
+            TypeKind::Bitmask { bits } => Width::Bits(bits),
+        }
+    }
+}
+
+/// A feature or extension that provides an item, with the `depends` condition of the block.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Provider {
+    pub name: String,
+    pub depends: Option<String>,
+}
+
+/// The distinct names of providers, sorted (a provider can appear once per condition).
+pub fn provider_names(providers: &[Provider]) -> Vec<&str> {
+    let mut names: Vec<&str> = providers.iter().map(|p| p.name.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// Why the registry deprecates a name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deprecation {
+    pub note: String,
+}
+
+/// One Rust type: an enum, or a bitmask (its Flags type with the FlagBits values).
+#[derive(Clone, Debug)]
+pub struct EnumType {
+    /// The C type users name: `VkResult`, `VkExternalMemoryHandleTypeFlags`.
+    pub c_name: String,
+    /// The `<enums>` block holding the values: `VkExternalMemoryHandleTypeFlagBits`.
+    pub enums_name: Option<String>,
+    pub rust_name: String,
+    pub kind: TypeKind,
+    pub providers: Vec<Provider>,
+    pub aliases: Vec<TypeAlias>,
+    /// Registry order: the type's own block, then values extensions and versions add.
+    pub enumerants: Vec<Enumerant>,
+    pub pos: Pos,
+}
+
+impl EnumType {
+    /// The name of the refpage that documents the values (the FlagBits page for bitmasks).
+    pub fn refpage(&self) -> &str {
+        self.enums_name.as_deref().unwrap_or(&self.c_name)
+    }
+}
+
+/// Another C name for a type.
+#[derive(Clone, Debug)]
+pub struct TypeAlias {
+    pub c_name: String,
+    pub rust_name: String,
+    pub deprecated: Option<Deprecation>,
+}
+
+/// One C enumerant.
+#[derive(Clone, Debug)]
+pub struct Enumerant {
+    pub c_name: String,
+    pub rust_name: String,
+    /// Resolved value (an alias has its target's value).
+    pub value: i128,
+    /// The C name this one aliases, if any.
+    pub alias_of: Option<String>,
+    pub deprecated: Option<Deprecation>,
+    pub providers: Vec<Provider>,
+    pub pos: Pos,
+}
+
+/// An API constant or a constant an extension adds.
+#[derive(Clone, Debug)]
+pub struct Constant {
+    pub c_name: String,
+    pub rust_name: String,
+    pub value: ConstValue,
+    pub alias_of: Option<String>,
+    pub deprecated: Option<Deprecation>,
+}
+
+/// A selected core version.
+#[derive(Clone, Debug)]
+pub struct Feature {
+    pub name: String,
+    pub number: String,
+    pub internal: bool,
+}
+
+/// A selected extension.
+#[derive(Clone, Debug)]
+pub struct Extension {
+    pub name: String,
+    pub number: Option<u32>,
+    pub kind: Option<String>,
+    pub platform: Option<String>,
+    pub provisional: bool,
+    pub promoted_to: Option<String>,
+    pub deprecated_by: Option<String>,
+    pub obsoleted_by: Option<String>,
+    pub depends: Option<String>,
+    pub spec_version: Option<u32>,
+}
+
+/// Builds the model of `registry` for `api`.
+pub fn build(registry: &Registry, api: Api) -> Result<Model> {
+    let selection = Selection::new(registry, api)?;
+    let mut warnings = registry.warnings.clone();
+    let types = build_types(registry, &selection, api)?;
+    let constants = build_constants(registry, &selection, api, &types)?;
+    let features = selection
+        .features
+        .iter()
+        .map(|f| Feature {
+            name: f.name.clone(),
+            number: f.number.clone().unwrap_or_default(),
+            internal: f.apitype.as_deref() == Some("internal"),
+        })
+        .collect();
+    let mut extensions = Vec::new();
+    for ext in &selection.extensions {
+        let number = match &ext.number {
+            Some(n) => {
+                Some(values::parse_int(n).and_then(|n| u32::try_from(n).ok()).ok_or_else(|| Error::Registry {
+                    path: registry.path.clone(),
+                    pos: ext.pos,
+                    element: "extension".into(),
+                    message: format!("`{}`: number `{n}` is not a non-negative integer", ext.name),
+                })?)
+            }
+            None => None,
+        };
+        let spec_version = ext
+            .blocks
+            .iter()
+            .filter(|b| b.kind == BlockKind::Require && selection.block_selected(b))
+            .flat_map(|b| &b.enums)
+            .find(|e| e.extends.is_none() && e.name.ends_with("_SPEC_VERSION"))
+            .and_then(|e| e.value.as_deref())
+            .and_then(values::parse_int)
+            .and_then(|v| u32::try_from(v).ok());
+        extensions.push(Extension {
+            name: ext.name.clone(),
+            number,
+            kind: ext.kind.clone(),
+            platform: ext.platform.clone(),
+            provisional: ext.provisional.as_deref() == Some("true"),
+            promoted_to: ext.promotedto.clone(),
+            deprecated_by: ext.deprecatedby.clone(),
+            obsoleted_by: ext.obsoletedby.clone(),
+            depends: ext.depends.clone(),
+            spec_version,
+        });
+    }
+    check_extension_numbers(registry, &selection)?;
+    extensions.sort_by(|a, b| a.name.cmp(&b.name));
+    warnings.sort();
+    Ok(Model {
+        api,
+        registry_version: registry_version(registry, &selection),
+        types,
+        constants,
+        features,
+        extensions,
+        warnings,
+    })
+}
+
+fn check_extension_numbers(registry: &Registry, selection: &Selection) -> Result<()> {
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    for ext in &selection.extensions {
+        if let Some(n) = &ext.number {
+            if let Some(other) = seen.insert(n, &ext.name) {
+                return Err(Error::Registry {
+                    path: registry.path.clone(),
+                    pos: ext.pos,
+                    element: "extension".into(),
+                    message: format!("`{}` has number {n}, which `{other}` already has", ext.name),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `major.minor` of the newest selected core version, `.` the header version.
+fn registry_version(registry: &Registry, selection: &Selection) -> String {
+    let header = selection
+        .types
+        .get("VK_HEADER_VERSION")
+        .and_then(|t| t.text.split_whitespace().rev().find_map(|w| w.parse::<u32>().ok()));
+    let newest = selection
+        .features
+        .iter()
+        .filter(|f| f.apitype.as_deref() != Some("internal"))
+        .filter_map(|f| f.number.as_deref())
+        .max_by_key(|n| n.split('.').map(|p| p.parse::<u32>().unwrap_or(0)).collect::<Vec<_>>())
+        .unwrap_or("0.0");
+    let _ = registry;
+    match header {
+        Some(h) => format!("{newest}.{h}"),
+        None => newest.to_owned(),
+    }
+}
+
+/// One definition of an enumerant, before names and aliases are resolved.
+struct Pending<'r> {
+    def: &'r EnumDef,
+    value: Option<i128>,
+    /// `alias=`.
+    alias: Option<&'r str>,
+    providers: BTreeSet<Provider>,
+}
+
+fn registry_error(registry: &Registry, pos: Pos, element: &str, message: String) -> Error {
+    Error::Registry { path: registry.path.clone(), pos, element: element.into(), message }
+}
+
+/// A Rust type in the making: the Flags type and its bits, or an enum.
+struct Family<'r> {
+    c_name: String,
+    enums_name: Option<String>,
+    kind: TypeKind,
+    pos: Pos,
+    enumerants: Vec<Pending<'r>>,
+}
+
+fn build_types(registry: &Registry, sel: &Selection, api: Api) -> Result<Vec<EnumType>> {
+    // Flags type of each FlagBits block, from `requires=` (32-bit) or `bitvalues=` (64-bit).
+    let mut flags_of_bits: HashMap<&str, &str> = HashMap::new();
+    for ty in sel.types.values() {
+        if ty.category.as_deref() == Some("bitmask") && ty.alias.is_none() {
+            if let Some(bits) = ty.bitvalues.as_deref().or(ty.requires.as_deref()) {
+                flags_of_bits.insert(bits, &ty.name);
+            }
+        }
+    }
+
+    // Families, keyed by the C name of the Rust type.
+    let mut families: BTreeMap<String, Family> = BTreeMap::new();
+    // `<enums>` block name -> family key.
+    let mut family_of_block: HashMap<&str, String> = HashMap::new();
+    for name in &sel.required_types {
+        let Some(ty) = sel.types.get(name.as_str()) else { continue };
+        if ty.alias.is_some() {
+            continue;
+        }
+        match ty.category.as_deref() {
+            Some("enum") => {
+                let Some(block) = sel.enums_blocks.get(name.as_str()) else { continue };
+                let is_bits = block.kind.as_deref() == Some("bitmask");
+                let (key, kind) = if is_bits {
+                    let flags = flags_of_bits
+                        .get(name.as_str())
+                        .map(|s| s.to_string())
+                        .unwrap_or_else(|| names::flags_name_of_bits(name));
+                    let width = match block.bitwidth.as_deref() {
+                        Some("64") => 64,
+                        _ => sel.types.get(flags.as_str()).map_or(32, |f| {
+                            if f.type_refs.iter().any(|t| t == "VkFlags64") {
+                                64
+                            } else {
+                                32
+                            }
+                        }),
+                    };
+                    (flags, TypeKind::Bitmask { bits: width })
+                } else {
+                    (name.clone(), TypeKind::Enum)
+                };
+                let family = families.entry(key.clone()).or_insert_with(|| Family {
+                    c_name: key.clone(),
+                    enums_name: None,
+                    kind,
+                    pos: ty.pos,
+                    enumerants: Vec::new(),
+                });
+                family.enums_name = Some(name.clone());
+                family.kind = kind;
+                family_of_block.insert(&block.name, key);
+            }
+            Some("bitmask") => {
+                let bits = if ty.type_refs.iter().any(|t| t == "VkFlags64") { 64 } else { 32 };
+                families.entry(name.clone()).or_insert_with(|| Family {
+                    c_name: name.clone(),
+                    enums_name: None,
+                    kind: TypeKind::Bitmask { bits },
+                    pos: ty.pos,
+                    enumerants: Vec::new(),
+                });
+            }
+            _ => {}
+        }
+    }
+
+    // Own values of each block.
+    let mut index: HashMap<String, (String, usize)> = HashMap::new();
+    for (key, family) in families.iter_mut() {
+        let Some(block_name) = family.enums_name.clone() else { continue };
+        let block = sel.enums_blocks[block_name.as_str()];
+        if let Some(w) = block.bitwidth.as_deref() {
+            if w != "32" && w != "64" {
+                return Err(registry_error(
+                    registry,
+                    block.pos,
+                    "enums",
+                    format!("`{}`: bitwidth `{w}` is neither 32 nor 64", block.name),
+                ));
+            }
+        }
+        for def in &block.enums {
+            if def.api.as_deref().is_some_and(|a| !api.is_in(a)) {
+                continue;
+            }
+            let value = if def.alias.is_some() {
+                None
+            } else {
+                Some(values::enumerant_value(registry, def, None, family.kind.width())?)
+            };
+            add_enumerant(registry, &mut index, key, family, def, value, None)?;
+        }
+    }
+
+    // Values added by `<enum extends>` in the selected require blocks, in registry order.
+    for iface in sel.interfaces() {
+        for block in iface.blocks().iter().filter(|b| b.kind == BlockKind::Require && sel.block_selected(b)) {
+            for def in &block.enums {
+                let Some(extends) = def.extends.as_deref() else { continue };
+                if def.api.as_deref().is_some_and(|a| !api.is_in(a)) {
+                    continue;
+                }
+                let target = sel.resolve_type_alias(extends);
+                if !sel.types.contains_key(target) && !sel.enums_blocks.contains_key(target) {
+                    return Err(registry_error(
+                        registry,
+                        def.pos,
+                        "enum",
+                        format!("`{}` extends `{extends}`, which is not a type of this registry", def.name),
+                    ));
+                }
+                let Some(key) = family_of_block.get(target).cloned() else { continue };
+                let family = families.get_mut(&key).expect("family of a known block");
+                let value = if def.alias.is_some() {
+                    None
+                } else {
+                    Some(values::enumerant_value(registry, def, iface.ext_number(registry)?, family.kind.width())?)
+                };
+                let provider =
+                    Provider { name: sel.public_name(iface.name()).to_owned(), depends: block.depends.clone() };
+                add_enumerant(registry, &mut index, &key, family, def, value, Some(provider))?;
+            }
+        }
+    }
+
+    // Providers of each type (and of its own values): interfaces that require the type
+    // under its own name.
+    let mut type_providers: HashMap<&str, BTreeSet<Provider>> = HashMap::new();
+    for iface in sel.interfaces() {
+        for block in iface.blocks().iter().filter(|b| b.kind == BlockKind::Require && sel.block_selected(b)) {
+            for t in &block.types {
+                type_providers.entry(t.name.as_str()).or_default().insert(Provider {
+                    name: sel.public_name(iface.name()).to_owned(),
+                    depends: block.depends.clone(),
+                });
+            }
+        }
+    }
+
+    // Type aliases, by the family they end at.
+    let mut aliases: BTreeMap<String, Vec<TypeAlias>> = BTreeMap::new();
+    for name in &sel.required_types {
+        let Some(ty) = sel.types.get(name.as_str()) else { continue };
+        let Some(_) = &ty.alias else { continue };
+        if !matches!(ty.category.as_deref(), Some("enum") | Some("bitmask")) {
+            continue;
+        }
+        let target = sel.resolve_type_alias(name);
+        let key = family_of_block.get(target).cloned().unwrap_or_else(|| target.to_owned());
+        if !families.contains_key(&key) {
+            continue;
+        }
+        let alias_c = if family_of_block.contains_key(target) && target != key {
+            // A FlagBits alias names the Flags type in Rust.
+            names::flags_name_of_bits(name)
+        } else {
+            name.clone()
+        };
+        let list = aliases.entry(key).or_default();
+        if list.iter().any(|a| a.c_name == alias_c) || sel.required_types.contains(&alias_c) && alias_c != *name {
+            continue;
+        }
+        list.push(TypeAlias {
+            rust_name: names::type_name(&alias_c),
+            c_name: alias_c,
+            deprecated: ty.deprecated.as_ref().map(|d| Deprecation { note: deprecation_note(d, ty.alias.as_deref()) }),
+        });
+    }
+
+    let tags: Vec<&str> = registry.tags.iter().map(|t| t.name.as_str()).collect();
+    let mut out = Vec::new();
+    for (key, family) in families {
+        let mut providers: BTreeSet<Provider> = BTreeSet::new();
+        for n in [Some(family.c_name.as_str()), family.enums_name.as_deref()].into_iter().flatten() {
+            if let Some(p) = type_providers.get(n) {
+                providers.extend(p.iter().cloned());
+            }
+        }
+        if providers.is_empty() {
+            providers = sel.closure_providers(&family.c_name, family.enums_name.as_deref());
+        }
+        let own_providers: BTreeSet<Provider> = match family.enums_name.as_deref().and_then(|n| type_providers.get(n)) {
+            Some(p) => p.clone(),
+            None => providers.clone(),
+        };
+        let enumerants = resolve_enumerants(registry, &family, &own_providers, &tags)?;
+        let mut type_aliases = aliases.remove(&key).unwrap_or_default();
+        type_aliases.sort_by(|a, b| a.c_name.cmp(&b.c_name));
+        out.push(EnumType {
+            rust_name: names::type_name(&family.c_name),
+            c_name: family.c_name,
+            enums_name: family.enums_name,
+            kind: family.kind,
+            providers: providers.into_iter().collect(),
+            aliases: type_aliases,
+            enumerants,
+            pos: family.pos,
+        });
+    }
+    check_rust_type_names(&out)?;
+    Ok(out)
+}
+
+/// `VK_OTHER_NAME`: a C identifier, not a number or an expression.
+fn is_identifier(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+fn check_rust_type_names(types: &[EnumType]) -> Result<()> {
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    for t in types {
+        for (rust, c) in
+            std::iter::once((&t.rust_name, &t.c_name)).chain(t.aliases.iter().map(|a| (&a.rust_name, &a.c_name)))
+        {
+            if let Some(other) = seen.insert(rust, c) {
+                return Err(Error::Other(format!("Rust type name `{rust}` would name both `{other}` and `{c}`")));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn deprecation_note(kind: &str, alias: Option<&str>) -> String {
+    match (kind, alias) {
+        ("aliased", Some(target)) => {
+            format!("an old name of `{target}`, kept as an alias (the registry deprecates it)")
+        }
+        (_, Some(target)) => format!("deprecated by the registry ({kind}); use `{target}`"),
+        (_, None) => format!("deprecated by the registry ({kind})"),
+    }
+}
+
+fn add_enumerant<'r>(
+    registry: &Registry,
+    index: &mut HashMap<String, (String, usize)>,
+    key: &str,
+    family: &mut Family<'r>,
+    def: &'r EnumDef,
+    value: Option<i128>,
+    provider: Option<Provider>,
+) -> Result<()> {
+    let alias = def.alias.as_deref();
+    if let Some((other_key, i)) = index.get(&def.name) {
+        if other_key != key {
+            return Err(registry_error(
+                registry,
+                def.pos,
+                "enum",
+                format!("`{}` is defined for two types, `{other_key}` and `{key}`", def.name),
+            ));
+        }
+        let existing = &mut family.enumerants[*i];
+        let same = match (existing.value, value) {
+            (Some(a), Some(b)) => a == b,
+            (None, None) => existing.alias == alias,
+            _ => false,
+        };
+        if !same {
+            return Err(registry_error(
+                registry,
+                def.pos,
+                "enum",
+                format!("`{}` is defined twice with different values (first at line {})", def.name, existing.def.pos),
+            ));
+        }
+        existing.providers.extend(provider);
+        return Ok(());
+    }
+    index.insert(def.name.clone(), (key.to_owned(), family.enumerants.len()));
+    family.enumerants.push(Pending { def, value, alias, providers: provider.into_iter().collect() });
+    Ok(())
+}
+
+/// Resolves aliases (following chains, refusing cycles), deprecations, providers and names.
+fn resolve_enumerants(
+    registry: &Registry,
+    family: &Family,
+    own_providers: &BTreeSet<Provider>,
+    tags: &[&str],
+) -> Result<Vec<Enumerant>> {
+    let by_name: HashMap<&str, usize> =
+        family.enumerants.iter().enumerate().map(|(i, p)| (p.def.name.as_str(), i)).collect();
+    let mut out = Vec::with_capacity(family.enumerants.len());
+    for pending in &family.enumerants {
+        let def = pending.def;
+        let mut value = pending.value;
+        let mut current = pending;
+        let mut steps = 0;
+        while value.is_none() {
+            let target = current.alias.expect("an enumerant without a value is an alias");
+            let Some(&i) = by_name.get(target) else {
+                return Err(registry_error(
+                    registry,
+                    current.def.pos,
+                    "enum",
+                    format!(
+                        "`{}` is an alias of `{target}`, which `{}` does not have",
+                        current.def.name, family.c_name
+                    ),
+                ));
+            };
+            current = &family.enumerants[i];
+            value = current.value;
+            steps += 1;
+            if steps > family.enumerants.len() {
+                return Err(registry_error(
+                    registry,
+                    def.pos,
+                    "enum",
+                    format!("`{}` is part of an alias cycle", def.name),
+                ));
+            }
+        }
+        let mut providers = pending.providers.clone();
+        if def.extends.is_none() {
+            providers.extend(own_providers.iter().cloned());
+        }
+        let deprecated = match (&def.deprecated, &def.comment) {
+            (Some(kind), _) => Some(Deprecation { note: deprecation_note(kind, pending.alias) }),
+            (None, Some(c)) if pending.alias.is_some() && c.contains("Backwards-compatible alias") => {
+                Some(Deprecation { note: format!("{c}; use `{}`", pending.alias.unwrap_or_default()) })
+            }
+            _ => None,
+        };
+        out.push(Enumerant {
+            c_name: def.name.clone(),
+            rust_name: String::new(),
+            value: value.expect("resolved above"),
+            alias_of: pending.alias.map(str::to_owned),
+            deprecated,
+            providers: providers.into_iter().collect(),
+            pos: def.pos,
+        });
+    }
+    let prefix_source = family.enums_name.as_deref().unwrap_or(&family.c_name);
+    let c_names: Vec<&str> = out.iter().map(|e| e.c_name.as_str()).collect();
+    let rust_names = names::enumerant_names(prefix_source, &c_names, tags)
+        .map_err(|m| registry_error(registry, family.pos, "enums", m))?;
+    for (e, n) in out.iter_mut().zip(rust_names) {
+        e.rust_name = n;
+    }
+    Ok(out)
+}
+
+/// API constants the selected interfaces or the emitted types use, and the constants
+/// extensions add (other than their name and spec version).
+fn build_constants(registry: &Registry, sel: &Selection, api: Api, types: &[EnumType]) -> Result<Vec<Constant>> {
+    let mut defs: BTreeMap<&str, &EnumDef> = BTreeMap::new();
+    for block in registry.enums.iter().filter(|b| b.kind.as_deref().is_none_or(|k| k == "constants")) {
+        for def in &block.enums {
+            if def.api.as_deref().is_none_or(|a| api.is_in(a)) {
+                defs.entry(&def.name).or_insert(def);
+            }
+        }
+    }
+    let mut wanted: BTreeSet<&str> = BTreeSet::new();
+    let mut array_lens: BTreeSet<&str> = BTreeSet::new();
+    for ty in sel.types.values() {
+        array_lens.extend(ty.enum_refs.iter().map(String::as_str));
+    }
+    for name in &sel.required_types {
+        if let Some(ty) = sel.types.get(name.as_str()) {
+            wanted.extend(ty.enum_refs.iter().map(String::as_str));
+        }
+    }
+    for iface in sel.interfaces() {
+        for block in iface.blocks().iter().filter(|b| b.kind == BlockKind::Require && sel.block_selected(b)) {
+            for def in block.enums.iter().filter(|d| d.extends.is_none()) {
+                if def.api.as_deref().is_some_and(|a| !api.is_in(a)) {
+                    continue;
+                }
+                if def.is_reference() {
+                    wanted.insert(&def.name);
+                } else if !(iface.is_extension()
+                    && (def.name.ends_with("_SPEC_VERSION") || def.name.ends_with("_EXTENSION_NAME")))
+                {
+                    defs.entry(&def.name).or_insert(def);
+                    wanted.insert(&def.name);
+                }
+            }
+        }
+    }
+    // Aliases pull in their targets.
+    let mut queue: Vec<&str> = wanted.iter().copied().collect();
+    while let Some(name) = queue.pop() {
+        if let Some(target) = defs.get(name).and_then(|d| d.alias.as_deref()) {
+            if wanted.insert(target) {
+                queue.push(target);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for name in wanted {
+        let Some(def) = defs.get(name) else { continue };
+        let mut resolved = *def;
+        let mut steps = 0;
+        while let Some(target) = resolved.alias.as_deref() {
+            resolved = defs.get(target).copied().ok_or_else(|| {
+                registry_error(
+                    registry,
+                    def.pos,
+                    "enum",
+                    format!("constant `{name}` is an alias of unknown `{target}`"),
+                )
+            })?;
+            steps += 1;
+            if steps > defs.len() {
+                return Err(registry_error(
+                    registry,
+                    def.pos,
+                    "enum",
+                    format!("constant `{name}` is part of an alias cycle"),
+                ));
+            }
+        }
+        let Some(text) = resolved.value.as_deref() else {
+            // An enumerant of a type named in a require block: not a constant.
+            continue;
+        };
+        if is_identifier(text) {
+            // `value="VK_OTHER_NAME"` (old registries): a C `#define` naming an enumerant,
+            // not an enumerant of the type; a constant of that type here.
+            let Some((ty, e)) =
+                types.iter().find_map(|t| t.enumerants.iter().find(|e| e.c_name == text).map(|e| (t, e)))
+            else {
+                return Err(registry_error(
+                    registry,
+                    resolved.pos,
+                    "enum",
+                    format!("constant `{}`: value `{text}` names no enumerant", resolved.name),
+                ));
+            };
+            out.push(Constant {
+                rust_name: names::constant_name(name),
+                c_name: name.to_owned(),
+                value: ConstValue::Enumerant { rust_type: ty.rust_name.clone(), rust_name: e.rust_name.clone() },
+                alias_of: Some(text.to_owned()),
+                deprecated: def.deprecated.as_ref().map(|d| Deprecation { note: deprecation_note(d, Some(text)) }),
+            });
+            continue;
+        }
+        let array_len = array_lens.contains(resolved.name.as_str());
+        let value = values::constant_value(text, resolved.ctype.as_deref(), array_len).ok_or_else(|| {
+            registry_error(
+                registry,
+                resolved.pos,
+                "enum",
+                format!("constant `{}`: value `{text}` is not understood", resolved.name),
+            )
+        })?;
+        if matches!(value, ConstValue::Str(_)) {
+            continue;
+        }
+        out.push(Constant {
+            rust_name: names::constant_name(name),
+            c_name: name.to_owned(),
+            value,
+            alias_of: def.alias.clone(),
+            deprecated: def
+                .deprecated
+                .as_ref()
+                .map(|d| Deprecation { note: deprecation_note(d, def.alias.as_deref()) }),
+        });
+    }
+    Ok(out)
+}

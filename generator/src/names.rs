@@ -1,0 +1,272 @@
+//! Stage 3, names: C names from vk.xml -> Rust names. Every naming rule lives here: ash's
+//! convention where ash has a name, and a written rule (below) for the C names ash drops.
+//!
+//! Enumerants (ash's rule, as REGISTRY-NOTES.md states it):
+//! 1. The type name without `FlagBits`, in upper snake case, is the prefix; a vendor tag
+//!    (from `<tags>`) at its end is removed from the prefix and from the enumerant; a `_`
+//!    goes before trailing digits (`VkAccessFlagBits2` -> `VK_ACCESS_2`).
+//! 2. The prefix and the `_` after it are removed from the enumerant. Where the enumerant
+//!    does not start with the prefix (`VK_SUCCESS` of `VkResult`), the words it shares with
+//!    the prefix are removed instead (`VK_`).
+//! 3. The name is upper-cased (`ASTC_4x4` -> `ASTC_4X4`); every `_BIT` substring is removed (as ash does, so `..._BITSTREAM_...` loses it too);
+//!    a name starting with a digit gets `TYPE_` in front.
+//!
+//! Collisions (several C names, one Rust name, such as `VK_PIPELINE_CREATE_DISPATCH_BASE`
+//! and `VK_PIPELINE_CREATE_DISPATCH_BASE_BIT`): a C name that starts with the type's
+//! prefix wins over one that does not (`VK_STENCIL_FACE_FRONT_AND_BACK` over the legacy
+//! `VK_STENCIL_FRONT_AND_BACK`); then the C name that needed no `_BIT` removed (the older
+//! spelling: `_BIT` names were added later to fix it); then the shorter C name; then the
+//! first in byte order. The others keep their `_BIT` (`DISPATCH_BASE_BIT`), or, without
+//! one, or if that still collides, take the C name without `VK_` (`STENCIL_FRONT_AND_BACK`).
+
+use heck::ToShoutySnakeCase;
+
+/// `VkExternalMemoryHandleTypeFlags` -> `ExternalMemoryHandleTypeFlags`.
+pub fn type_name(c_name: &str) -> String {
+    c_name.strip_prefix("Vk").unwrap_or(c_name).to_owned()
+}
+
+/// `VkAccessFlagBits2` -> `VkAccessFlags2`: the Flags type that holds a FlagBits type.
+pub fn flags_name_of_bits(bits: &str) -> String {
+    bits.replacen("FlagBits", "Flags", 1)
+}
+
+/// `VK_UUID_SIZE` -> `UUID_SIZE`.
+pub fn constant_name(c_name: &str) -> String {
+    let rest = c_name.strip_prefix("VK_").unwrap_or(c_name);
+    if rest.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("TYPE_{rest}")
+    } else {
+        rest.to_owned()
+    }
+}
+
+/// The enumerant prefix of a type and the vendor tag it ends with.
+pub fn enumerant_prefix(type_c_name: &str, tags: &[&str]) -> (String, Option<String>) {
+    let base = type_c_name.replacen("FlagBits", "", 1);
+    let mut shouty = base.to_shouty_snake_case();
+    let mut vendor = None;
+    let mut sorted: Vec<&str> = tags.to_vec();
+    sorted.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    for tag in sorted {
+        let suffix = format!("_{tag}");
+        if shouty.ends_with(&suffix) {
+            shouty.truncate(shouty.len() - suffix.len());
+            vendor = Some(tag.to_owned());
+            break;
+        }
+    }
+    let digits = shouty.bytes().rev().take_while(u8::is_ascii_digit).count();
+    if digits > 0 && digits < shouty.len() && !shouty[..shouty.len() - digits].ends_with('_') {
+        shouty.insert(shouty.len() - digits, '_');
+    }
+    (shouty, vendor)
+}
+
+struct Candidate {
+    short: String,
+    long: String,
+    bit_removed: bool,
+    /// The name does not start with the type's prefix (`VK_STENCIL_FRONT_AND_BACK`).
+    off_prefix: bool,
+}
+
+fn with_digit_guard(s: &str) -> String {
+    if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("TYPE_{s}")
+    } else {
+        s.to_owned()
+    }
+}
+
+fn candidate(c_name: &str, prefix: &str, vendor: Option<&str>) -> Candidate {
+    let upper = c_name.to_ascii_uppercase();
+    let c_name = upper.as_str();
+    let on_prefix = c_name.strip_prefix(prefix).and_then(|r| r.strip_prefix('_')).filter(|r| !r.is_empty());
+    let rest = match on_prefix {
+        Some(r) => r,
+        _ => {
+            // Remove the leading words the name shares with the prefix.
+            let mut shared = 0;
+            for (a, b) in c_name.split('_').zip(prefix.split('_')) {
+                if a != b {
+                    break;
+                }
+                shared += a.len() + 1;
+            }
+            let r = &c_name[shared.min(c_name.len())..];
+            if r.is_empty() {
+                c_name
+            } else {
+                r
+            }
+        }
+    };
+    let rest = match vendor {
+        Some(v) => rest.strip_suffix(&format!("_{v}")).filter(|r| !r.is_empty()).unwrap_or(rest),
+        None => rest,
+    };
+    let short = rest.replace("_BIT", "");
+    Candidate {
+        bit_removed: short != rest,
+        off_prefix: on_prefix.is_none(),
+        short: with_digit_guard(&short),
+        long: with_digit_guard(rest),
+    }
+}
+
+/// Rust names of a type's enumerants, in the same order; collisions resolved by the rule
+/// in this module's docs. `type_c_name` is the `<enums>` block name.
+pub fn enumerant_names(type_c_name: &str, c_names: &[&str], tags: &[&str]) -> Result<Vec<String>, String> {
+    let (prefix, vendor) = enumerant_prefix(type_c_name, tags);
+    let candidates: Vec<Candidate> = c_names.iter().map(|c| candidate(c, &prefix, vendor.as_deref())).collect();
+    let mut names: Vec<String> = candidates.iter().map(|c| c.short.clone()).collect();
+    let mut groups: std::collections::BTreeMap<&str, Vec<usize>> = std::collections::BTreeMap::new();
+    for (i, c) in candidates.iter().enumerate() {
+        groups.entry(c.short.as_str()).or_default().push(i);
+    }
+    for members in groups.values().filter(|m| m.len() > 1) {
+        let winner = *members
+            .iter()
+            .min_by(|&&a, &&b| {
+                let c = |i: usize| &candidates[i];
+                let key = |i: usize| (c(i).off_prefix, c(i).bit_removed, c_names[i].len(), c_names[i]);
+                key(a).cmp(&key(b))
+            })
+            .expect("a group has members");
+        for &i in members.iter().filter(|&&i| i != winner) {
+            names[i] = if candidates[i].bit_removed { candidates[i].long.clone() } else { constant_name(c_names[i]) };
+        }
+    }
+    // Last resort: the C name without `VK_`.
+    let mut seen = std::collections::HashMap::new();
+    for (i, n) in names.iter().enumerate() {
+        seen.entry(n.clone()).or_insert_with(Vec::new).push(i);
+    }
+    for (_, members) in seen.into_iter().filter(|(_, m)| m.len() > 1) {
+        for i in members {
+            if candidates[i].long == names[i] && candidates[i].short != names[i] {
+                names[i] = constant_name(c_names[i]);
+            }
+        }
+    }
+    let mut check = std::collections::HashSet::new();
+    for (i, n) in names.iter().enumerate() {
+        if !check.insert(n.as_str()) {
+            return Err(format!("`{}` of `{type_c_name}` has no Rust name of its own (`{n}` is taken)", c_names[i]));
+        }
+    }
+    Ok(names)
+}
+
+/// `VK_KHR_surface` -> (`khr`, `surface`): the module path of an extension's constants.
+pub fn extension_module(name: &str) -> (String, String) {
+    let rest = name.strip_prefix("VK_").unwrap_or(name);
+    let (vendor, ext) = rest.split_once('_').unwrap_or(("ext", rest));
+    let vendor = vendor.to_ascii_lowercase();
+    let mut ext = ext.to_ascii_lowercase();
+    if ext.starts_with(|c: char| c.is_ascii_digit()) {
+        ext.insert(0, '_');
+    }
+    if is_keyword(&ext) {
+        ext.push('_');
+    }
+    (vendor, ext)
+}
+
+fn is_keyword(s: &str) -> bool {
+    const KEYWORDS: &[&str] = &[
+        "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn",
+        "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self",
+        "static", "struct", "super", "trait", "true", "try", "type", "unsafe", "use", "where", "while", "abstract",
+        "become", "box", "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield",
+    ];
+    KEYWORDS.contains(&s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TAGS: &[&str] = &["KHR", "EXT", "NV", "NVX", "AMD", "MVK", "QNX", "OHOS", "ANDROID"];
+
+    fn names(ty: &str, c: &[&str]) -> Vec<String> {
+        enumerant_names(ty, c, TAGS).unwrap()
+    }
+
+    #[test]
+    fn type_names_drop_vk() {
+        assert_eq!(type_name("VkExternalMemoryHandleTypeFlags"), "ExternalMemoryHandleTypeFlags");
+        assert_eq!(flags_name_of_bits("VkAccessFlagBits2"), "VkAccessFlags2");
+        assert_eq!(constant_name("VK_UUID_SIZE"), "UUID_SIZE");
+    }
+
+    #[test]
+    fn prefix_is_the_type_in_upper_snake_case() {
+        assert_eq!(
+            enumerant_prefix("VkExternalMemoryHandleTypeFlagBits", TAGS),
+            ("VK_EXTERNAL_MEMORY_HANDLE_TYPE".into(), None)
+        );
+        assert_eq!(enumerant_prefix("VkAccessFlagBits2", TAGS), ("VK_ACCESS_2".into(), None));
+        assert_eq!(enumerant_prefix("VkPresentModeKHR", TAGS), ("VK_PRESENT_MODE".into(), Some("KHR".into())));
+        assert_eq!(
+            enumerant_prefix("VkVideoEncodeH264CapabilityFlagBitsKHR", TAGS).0,
+            "VK_VIDEO_ENCODE_H264_CAPABILITY"
+        );
+    }
+
+    #[test]
+    fn bits_lose_bit_and_vendor_of_the_type_only() {
+        let c = ["VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_FD_BIT", "VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT"];
+        assert_eq!(names("VkExternalMemoryHandleTypeFlagBits", &c), ["OPAQUE_FD", "DMA_BUF_EXT"]);
+        assert_eq!(names("VkPresentModeKHR", &["VK_PRESENT_MODE_IMMEDIATE_KHR"]), ["IMMEDIATE"]);
+        assert_eq!(
+            names("VkExternalMemoryHandleTypeFlagBitsNV", &["VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_WIN32_BIT_NV"]),
+            ["OPAQUE_WIN32"]
+        );
+    }
+
+    #[test]
+    fn vendor_test_is_by_whole_tag() {
+        // `EXTERNAL` contains `EXT`; it is not a tag at the end.
+        assert_eq!(enumerant_prefix("VkExternal", TAGS), ("VK_EXTERNAL".into(), None));
+    }
+
+    #[test]
+    fn names_are_upper_case() {
+        assert_eq!(names("VkFormat", &["VK_FORMAT_ASTC_4x4_UNORM_BLOCK"]), ["ASTC_4X4_UNORM_BLOCK"]);
+    }
+
+    #[test]
+    fn leading_digits_get_type() {
+        assert_eq!(names("VkImageType", &["VK_IMAGE_TYPE_2D"]), ["TYPE_2D"]);
+        assert_eq!(names("VkSampleCountFlagBits", &["VK_SAMPLE_COUNT_1_BIT"]), ["TYPE_1"]);
+    }
+
+    #[test]
+    fn names_outside_the_prefix_drop_shared_words() {
+        assert_eq!(names("VkResult", &["VK_SUCCESS", "VK_ERROR_DEVICE_LOST"]), ["SUCCESS", "ERROR_DEVICE_LOST"]);
+        let c = ["VK_COLOR_SPACE_SRGB_NONLINEAR_KHR", "VK_COLORSPACE_SRGB_NONLINEAR_KHR"];
+        assert_eq!(names("VkColorSpaceKHR", &c), ["SRGB_NONLINEAR", "COLORSPACE_SRGB_NONLINEAR"]);
+    }
+
+    #[test]
+    fn collision_keeps_the_name_without_bit_for_the_older_spelling() {
+        let c = [
+            "VK_PIPELINE_CREATE_DISPATCH_BASE_BIT",
+            "VK_PIPELINE_CREATE_DISPATCH_BASE",
+            "VK_PIPELINE_CREATE_DISPATCH_BASE_BIT_KHR",
+            "VK_PIPELINE_CREATE_DISPATCH_BASE_KHR",
+        ];
+        assert_eq!(
+            names("VkPipelineCreateFlagBits", &c),
+            ["DISPATCH_BASE_BIT", "DISPATCH_BASE", "DISPATCH_BASE_BIT_KHR", "DISPATCH_BASE_KHR"]
+        );
+    }
+
+    #[test]
+    fn extension_modules() {
+        assert_eq!(extension_module("VK_KHR_surface"), ("khr".into(), "surface".into()));
+        assert_eq!(extension_module("VK_EXT_4444_formats"), ("ext".into(), "_4444_formats".into()));
+    }
+}

@@ -1,0 +1,510 @@
+//! Stage 1, registry: vk.xml text -> structs that mirror the parts of vk.xml this generator
+//! reads (tags, types, enums blocks, commands, features, extensions and their
+//! require/remove/deprecate blocks), each with its source position. No Vulkan rule lives
+//! here; sections the generator does not read (formats, sync, spirv, video codecs) are
+//! skipped silently, unknown elements inside the sections it reads become warnings.
+
+use std::path::{Path, PathBuf};
+
+use roxmltree::{Document, Node, ParsingOptions};
+
+use crate::error::{Error, Pos, Result, Warning};
+
+/// The parts of one vk.xml file that the generator reads.
+#[derive(Debug, Default)]
+pub struct Registry {
+    pub path: PathBuf,
+    pub tags: Vec<Tag>,
+    pub types: Vec<TypeDef>,
+    pub enums: Vec<EnumsBlock>,
+    pub commands: Vec<CommandDef>,
+    pub features: Vec<FeatureDef>,
+    pub extensions: Vec<ExtensionDef>,
+    pub warnings: Vec<Warning>,
+}
+
+/// `<tag name="KHR" .../>`: a vendor suffix.
+#[derive(Debug, Clone)]
+pub struct Tag {
+    pub name: String,
+}
+
+/// `<type>` inside `<types>`.
+#[derive(Debug, Clone, Default)]
+pub struct TypeDef {
+    pub name: String,
+    pub category: Option<String>,
+    pub api: Option<String>,
+    pub alias: Option<String>,
+    pub requires: Option<String>,
+    pub bitvalues: Option<String>,
+    pub deprecated: Option<String>,
+    pub comment: Option<String>,
+    /// Text of every nested `<type>` (member types, the base type of a bitmask).
+    pub type_refs: Vec<String>,
+    /// Text of every nested `<enum>` (array lengths of members).
+    pub enum_refs: Vec<String>,
+    /// The text content of the element (for `define` types such as `VK_HEADER_VERSION`).
+    pub text: String,
+    pub pos: Pos,
+}
+
+/// `<enums>`: a block of enumerants (an enum, a bitmask, or the API constants).
+#[derive(Debug, Clone, Default)]
+pub struct EnumsBlock {
+    pub name: String,
+    /// `type="enum"`, `"bitmask"`, `"constants"` or absent (old API constants).
+    pub kind: Option<String>,
+    pub bitwidth: Option<String>,
+    pub enums: Vec<EnumDef>,
+    pub pos: Pos,
+}
+
+/// `<enum>`, both in `<enums>` blocks and in require/remove blocks.
+#[derive(Debug, Clone, Default)]
+pub struct EnumDef {
+    pub name: String,
+    pub value: Option<String>,
+    pub bitpos: Option<String>,
+    pub offset: Option<String>,
+    pub extnumber: Option<String>,
+    pub dir: Option<String>,
+    pub alias: Option<String>,
+    pub extends: Option<String>,
+    pub api: Option<String>,
+    pub deprecated: Option<String>,
+    pub comment: Option<String>,
+    /// `type="uint32_t"` and the like on API constants.
+    pub ctype: Option<String>,
+    pub protect: Option<String>,
+    /// Attributes this generator does not know: an error if the enumerant is emitted.
+    pub unknown_attrs: Vec<String>,
+    pub pos: Pos,
+}
+
+impl EnumDef {
+    /// True when the element only names an enumerant defined elsewhere.
+    pub fn is_reference(&self) -> bool {
+        self.value.is_none() && self.bitpos.is_none() && self.offset.is_none() && self.alias.is_none()
+    }
+}
+
+/// `<command>`: only what type selection needs.
+#[derive(Debug, Clone, Default)]
+pub struct CommandDef {
+    pub name: String,
+    pub alias: Option<String>,
+    pub api: Option<String>,
+    /// Return and parameter types.
+    pub type_refs: Vec<String>,
+    pub pos: Pos,
+}
+
+/// A reference by name inside a require/remove/deprecate block.
+#[derive(Debug, Clone, Default)]
+pub struct NameRef {
+    pub name: String,
+    pub pos: Pos,
+}
+
+/// What a `<require>`, `<remove>` or `<deprecate>` block does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    Require,
+    Remove,
+    Deprecate,
+}
+
+/// `<require>`, `<remove>` or `<deprecate>` inside a feature or extension.
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub kind: BlockKind,
+    pub api: Option<String>,
+    /// `depends=` (newer registries) or `extension=` / `feature=` (older ones).
+    pub depends: Option<String>,
+    pub explanationlink: Option<String>,
+    pub comment: Option<String>,
+    pub types: Vec<NameRef>,
+    pub enums: Vec<EnumDef>,
+    pub commands: Vec<NameRef>,
+    pub pos: Pos,
+}
+
+/// `<feature>`: a core version (or an internal part of one).
+#[derive(Debug, Clone, Default)]
+pub struct FeatureDef {
+    pub name: String,
+    pub api: Option<String>,
+    pub number: Option<String>,
+    pub apitype: Option<String>,
+    pub depends: Option<String>,
+    pub blocks: Vec<Block>,
+    pub pos: Pos,
+}
+
+/// `<extension>`.
+#[derive(Debug, Clone, Default)]
+pub struct ExtensionDef {
+    pub name: String,
+    pub number: Option<String>,
+    pub supported: Option<String>,
+    pub kind: Option<String>,
+    pub platform: Option<String>,
+    pub provisional: Option<String>,
+    pub promotedto: Option<String>,
+    pub deprecatedby: Option<String>,
+    pub obsoletedby: Option<String>,
+    /// `depends=` (newer) or `requires=` (older).
+    pub depends: Option<String>,
+    pub blocks: Vec<Block>,
+    pub pos: Pos,
+}
+
+/// Reads and parses a registry file.
+pub fn read(path: &Path) -> Result<Registry> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    parse(path, &bytes)
+}
+
+/// Parses registry bytes; `path` is only used in messages.
+pub fn parse(path: &Path, bytes: &[u8]) -> Result<Registry> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let valid = &bytes[..e.valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+        let col = valid.iter().rev().take_while(|&&b| b != b'\n').count() as u32 + 1;
+        Error::Xml { path: path.to_owned(), pos: Pos { line, col }, message: format!("invalid UTF-8: {e}") }
+    })?;
+    let options = ParsingOptions { allow_dtd: true, nodes_limit: 4_000_000, ..ParsingOptions::default() };
+    let doc = Document::parse_with_options(text, options).map_err(|e| {
+        let p = e.pos();
+        Error::Xml { path: path.to_owned(), pos: Pos { line: p.row, col: p.col }, message: e.to_string() }
+    })?;
+    let mut reader = Reader { doc: &doc, path, registry: Registry { path: path.to_owned(), ..Default::default() } };
+    reader.read_root()?;
+    Ok(reader.registry)
+}
+
+struct Reader<'a, 'input> {
+    doc: &'a Document<'input>,
+    path: &'a Path,
+    registry: Registry,
+}
+
+fn attr(node: Node, name: &str) -> Option<String> {
+    node.attribute(name).map(str::to_owned)
+}
+
+fn elements<'a, 'i>(node: Node<'a, 'i>) -> impl Iterator<Item = Node<'a, 'i>> {
+    node.children().filter(|n| n.is_element())
+}
+
+impl Reader<'_, '_> {
+    fn pos(&self, node: Node) -> Pos {
+        let p = self.doc.text_pos_at(node.range().start);
+        Pos { line: p.row, col: p.col }
+    }
+
+    fn error(&self, node: Node, message: impl Into<String>) -> Error {
+        Error::Registry {
+            path: self.path.to_owned(),
+            pos: self.pos(node),
+            element: node.tag_name().name().to_owned(),
+            message: message.into(),
+        }
+    }
+
+    fn warn_unknown(&mut self, node: Node, parent: &str) {
+        let pos = self.pos(node);
+        self.registry.warnings.push(Warning {
+            pos,
+            element: node.tag_name().name().to_owned(),
+            message: format!("unknown element inside <{parent}>, ignored"),
+        });
+    }
+
+    fn required_attr(&self, node: Node, name: &str) -> Result<String> {
+        attr(node, name).ok_or_else(|| self.error(node, format!("missing attribute `{name}`")))
+    }
+
+    fn read_root(&mut self) -> Result<()> {
+        let root = self.doc.root_element();
+        if root.tag_name().name() != "registry" {
+            return Err(self.error(root, "the root element is not <registry>: not a Vulkan registry"));
+        }
+        for section in elements(root) {
+            match section.tag_name().name() {
+                "tags" => self.read_tags(section),
+                "types" => self.read_types(section)?,
+                "enums" => self.read_enums(section)?,
+                "commands" => self.read_commands(section)?,
+                "feature" => self.read_feature(section)?,
+                "extensions" => self.read_extensions(section)?,
+                // Sections this generator does not read.
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn read_tags(&mut self, section: Node) {
+        for node in elements(section) {
+            if node.has_tag_name("tag") {
+                if let Some(name) = attr(node, "name") {
+                    self.registry.tags.push(Tag { name });
+                }
+            } else {
+                self.warn_unknown(node, "tags");
+            }
+        }
+    }
+
+    fn read_types(&mut self, section: Node) -> Result<()> {
+        for node in elements(section) {
+            match node.tag_name().name() {
+                "type" => {
+                    let ty = self.read_type(node)?;
+                    self.registry.types.push(ty);
+                }
+                "comment" => {}
+                _ => self.warn_unknown(node, "types"),
+            }
+        }
+        Ok(())
+    }
+
+    fn read_type(&self, node: Node) -> Result<TypeDef> {
+        let name = match attr(node, "name") {
+            Some(name) => name,
+            None => elements(node)
+                .find(|n| n.has_tag_name("name"))
+                .or_else(|| {
+                    // Function pointers in newer registries: `<proto>...<name>`.
+                    elements(node)
+                        .find(|n| n.has_tag_name("proto"))
+                        .and_then(|p| elements(p).find(|n| n.has_tag_name("name")))
+                })
+                .and_then(|n| n.text())
+                .map(str::to_owned)
+                .ok_or_else(|| self.error(node, "a type without a name"))?,
+        };
+        let mut ty = TypeDef {
+            name,
+            category: attr(node, "category"),
+            api: attr(node, "api"),
+            alias: attr(node, "alias"),
+            requires: attr(node, "requires"),
+            bitvalues: attr(node, "bitvalues"),
+            deprecated: attr(node, "deprecated"),
+            comment: attr(node, "comment"),
+            pos: self.pos(node),
+            ..Default::default()
+        };
+        for d in node.descendants().skip(1) {
+            if d.is_text() {
+                ty.text.push_str(d.text().unwrap_or_default());
+            } else if d.has_tag_name("type") {
+                ty.type_refs.extend(d.text().map(str::to_owned));
+            } else if d.has_tag_name("enum") {
+                ty.enum_refs.extend(d.text().map(str::to_owned));
+            }
+        }
+        Ok(ty)
+    }
+
+    fn read_enums(&mut self, node: Node) -> Result<()> {
+        let mut block = EnumsBlock {
+            name: self.required_attr(node, "name")?,
+            kind: attr(node, "type"),
+            bitwidth: attr(node, "bitwidth"),
+            enums: Vec::new(),
+            pos: self.pos(node),
+        };
+        for child in elements(node) {
+            match child.tag_name().name() {
+                "enum" => block.enums.push(self.read_enum(child)?),
+                "unused" | "comment" => {}
+                _ => self.warn_unknown(child, "enums"),
+            }
+        }
+        self.registry.enums.push(block);
+        Ok(())
+    }
+
+    fn read_enum(&self, node: Node) -> Result<EnumDef> {
+        const KNOWN: &[&str] = &[
+            "name",
+            "value",
+            "bitpos",
+            "offset",
+            "extnumber",
+            "dir",
+            "alias",
+            "extends",
+            "api",
+            "deprecated",
+            "comment",
+            "type",
+            "protect",
+        ];
+        Ok(EnumDef {
+            name: self.required_attr(node, "name")?,
+            value: attr(node, "value"),
+            bitpos: attr(node, "bitpos"),
+            offset: attr(node, "offset"),
+            extnumber: attr(node, "extnumber"),
+            dir: attr(node, "dir"),
+            alias: attr(node, "alias"),
+            extends: attr(node, "extends"),
+            api: attr(node, "api"),
+            deprecated: attr(node, "deprecated"),
+            comment: attr(node, "comment"),
+            ctype: attr(node, "type"),
+            protect: attr(node, "protect"),
+            unknown_attrs: node
+                .attributes()
+                .filter(|a| !KNOWN.contains(&a.name()))
+                .map(|a| a.name().to_owned())
+                .collect(),
+            pos: self.pos(node),
+        })
+    }
+
+    fn read_commands(&mut self, section: Node) -> Result<()> {
+        for node in elements(section) {
+            match node.tag_name().name() {
+                "command" => {
+                    let command = self.read_command(node)?;
+                    self.registry.commands.push(command);
+                }
+                "comment" => {}
+                _ => self.warn_unknown(node, "commands"),
+            }
+        }
+        Ok(())
+    }
+
+    fn read_command(&self, node: Node) -> Result<CommandDef> {
+        let mut command = CommandDef {
+            name: attr(node, "name").unwrap_or_default(),
+            alias: attr(node, "alias"),
+            api: attr(node, "api"),
+            type_refs: Vec::new(),
+            pos: self.pos(node),
+        };
+        for child in elements(node) {
+            match child.tag_name().name() {
+                "proto" => {
+                    for part in elements(child) {
+                        match part.tag_name().name() {
+                            "name" => command.name = part.text().unwrap_or_default().to_owned(),
+                            "type" => command.type_refs.extend(part.text().map(str::to_owned)),
+                            _ => {}
+                        }
+                    }
+                }
+                "param" => {
+                    for part in elements(child).filter(|p| p.has_tag_name("type")) {
+                        command.type_refs.extend(part.text().map(str::to_owned));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if command.name.is_empty() {
+            return Err(self.error(node, "a command without a name"));
+        }
+        Ok(command)
+    }
+
+    fn read_blocks(&mut self, node: Node, parent: &str) -> Result<Vec<Block>> {
+        let mut blocks = Vec::new();
+        for child in elements(node) {
+            let kind = match child.tag_name().name() {
+                "require" => BlockKind::Require,
+                "remove" => BlockKind::Remove,
+                "deprecate" => BlockKind::Deprecate,
+                _ => {
+                    self.warn_unknown(child, parent);
+                    continue;
+                }
+            };
+            let depends = attr(child, "depends").or_else(|| {
+                // Older registries: `extension="VK_X"` or `feature="VK_VERSION_1_1"`.
+                match (attr(child, "feature"), attr(child, "extension")) {
+                    (Some(f), Some(e)) => Some(format!("({f})+({e})")),
+                    (f, e) => f.or(e),
+                }
+            });
+            let mut block = Block {
+                kind,
+                api: attr(child, "api"),
+                depends,
+                explanationlink: attr(child, "explanationlink"),
+                comment: attr(child, "comment"),
+                types: Vec::new(),
+                enums: Vec::new(),
+                commands: Vec::new(),
+                pos: self.pos(child),
+            };
+            for item in elements(child) {
+                match item.tag_name().name() {
+                    "type" => {
+                        block.types.push(NameRef { name: self.required_attr(item, "name")?, pos: self.pos(item) })
+                    }
+                    "command" => {
+                        block.commands.push(NameRef { name: self.required_attr(item, "name")?, pos: self.pos(item) })
+                    }
+                    "enum" => block.enums.push(self.read_enum(item)?),
+                    // Physical-device features and comments do not affect enums.
+                    "feature" | "comment" => {}
+                    _ => self.warn_unknown(item, child.tag_name().name()),
+                }
+            }
+            blocks.push(block);
+        }
+        Ok(blocks)
+    }
+
+    fn read_feature(&mut self, node: Node) -> Result<()> {
+        let mut feature = FeatureDef {
+            name: self.required_attr(node, "name")?,
+            api: attr(node, "api"),
+            number: attr(node, "number"),
+            apitype: attr(node, "apitype"),
+            depends: attr(node, "depends"),
+            blocks: Vec::new(),
+            pos: self.pos(node),
+        };
+        feature.blocks = self.read_blocks(node, "feature")?;
+        self.registry.features.push(feature);
+        Ok(())
+    }
+
+    fn read_extensions(&mut self, section: Node) -> Result<()> {
+        for node in elements(section) {
+            if !node.has_tag_name("extension") {
+                if !node.has_tag_name("comment") {
+                    self.warn_unknown(node, "extensions");
+                }
+                continue;
+            }
+            let mut ext = ExtensionDef {
+                name: self.required_attr(node, "name")?,
+                number: attr(node, "number"),
+                supported: attr(node, "supported"),
+                kind: attr(node, "type"),
+                platform: attr(node, "platform"),
+                provisional: attr(node, "provisional"),
+                promotedto: attr(node, "promotedto"),
+                deprecatedby: attr(node, "deprecatedby"),
+                obsoletedby: attr(node, "obsoletedby"),
+                depends: attr(node, "depends").or_else(|| attr(node, "requires")),
+                blocks: Vec::new(),
+                pos: self.pos(node),
+            };
+            ext.blocks = self.read_blocks(node, "extension")?;
+            self.registry.extensions.push(ext);
+        }
+        Ok(())
+    }
+}
