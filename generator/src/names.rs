@@ -12,12 +12,15 @@
 //!    a name starting with a digit gets `TYPE_` in front.
 //!
 //! Collisions (several C names, one Rust name, such as `VK_PIPELINE_CREATE_DISPATCH_BASE`
-//! and `VK_PIPELINE_CREATE_DISPATCH_BASE_BIT`): a C name that starts with the type's
-//! prefix wins over one that does not (`VK_STENCIL_FACE_FRONT_AND_BACK` over the legacy
-//! `VK_STENCIL_FRONT_AND_BACK`); then the C name that needed no `_BIT` removed (the older
-//! spelling: `_BIT` names were added later to fix it); then the shorter C name; then the
-//! first in byte order. The others keep their `_BIT` (`DISPATCH_BASE_BIT`), or, without
-//! one, or if that still collides, take the C name without `VK_` (`STENCIL_FRONT_AND_BACK`).
+//! and `VK_PIPELINE_CREATE_DISPATCH_BASE_BIT`) are settled so that a name, once given,
+//! stays: when the registry renames an enumerant, the old spelling becomes an alias of the
+//! new one, so an alias of another member of the group keeps the short name
+//! (`DISPATCH_BASE` stays `VK_PIPELINE_CREATE_DISPATCH_BASE`, as in 1.1.70, and
+//! `FRONT_AND_BACK` stays `VK_STENCIL_FRONT_AND_BACK`, as before 1.1.130). Then a C name
+//! that starts with the type's prefix wins; then one that needed no `_BIT` removed; then
+//! the shorter C name; then the first in byte order. The others keep their `_BIT`
+//! (`DISPATCH_BASE_BIT`), or, without one, or if that still collides, take the C name
+//! without `VK_` (`STENCIL_FACE_FRONT_AND_BACK`).
 
 use heck::ToShoutySnakeCase;
 
@@ -117,7 +120,12 @@ fn candidate(c_name: &str, prefix: &str, vendor: Option<&str>) -> Candidate {
 
 /// Rust names of a type's enumerants, in the same order; collisions resolved by the rule
 /// in this module's docs. `type_c_name` is the `<enums>` block name.
-pub fn enumerant_names(type_c_name: &str, c_names: &[&str], tags: &[&str]) -> Result<Vec<String>, String> {
+pub fn enumerant_names(
+    type_c_name: &str,
+    c_names: &[&str],
+    aliases: &[Option<&str>],
+    tags: &[&str],
+) -> Result<Vec<String>, String> {
     let (prefix, vendor) = enumerant_prefix(type_c_name, tags);
     let candidates: Vec<Candidate> = c_names.iter().map(|c| candidate(c, &prefix, vendor.as_deref())).collect();
     let mut names: Vec<String> = candidates.iter().map(|c| c.short.clone()).collect();
@@ -126,11 +134,25 @@ pub fn enumerant_names(type_c_name: &str, c_names: &[&str], tags: &[&str]) -> Re
         groups.entry(c.short.as_str()).or_default().push(i);
     }
     for members in groups.values().filter(|m| m.len() > 1) {
+        // Whether a member is an alias of another member of the group.
+        let aliases_member = |i: usize| {
+            let mut current = aliases.get(i).copied().flatten();
+            for _ in 0..c_names.len() {
+                let Some(target) = current else { return false };
+                let Some(j) = c_names.iter().position(|c| *c == target) else { return false };
+                if members.contains(&j) {
+                    return true;
+                }
+                current = aliases.get(j).copied().flatten();
+            }
+            false
+        };
         let winner = *members
             .iter()
             .min_by(|&&a, &&b| {
                 let c = |i: usize| &candidates[i];
-                let key = |i: usize| (c(i).off_prefix, c(i).bit_removed, c_names[i].len(), c_names[i]);
+                let key =
+                    |i: usize| (!aliases_member(i), c(i).off_prefix, c(i).bit_removed, c_names[i].len(), c_names[i]);
                 key(a).cmp(&key(b))
             })
             .expect("a group has members");
@@ -191,7 +213,7 @@ mod tests {
     const TAGS: &[&str] = &["KHR", "EXT", "NV", "NVX", "AMD", "MVK", "QNX", "OHOS", "ANDROID"];
 
     fn names(ty: &str, c: &[&str]) -> Vec<String> {
-        enumerant_names(ty, c, TAGS).unwrap()
+        enumerant_names(ty, c, &vec![None; c.len()], TAGS).unwrap()
     }
 
     #[test]
@@ -258,10 +280,30 @@ mod tests {
             "VK_PIPELINE_CREATE_DISPATCH_BASE_BIT_KHR",
             "VK_PIPELINE_CREATE_DISPATCH_BASE_KHR",
         ];
+        // As in 1.4.360: the names without `_BIT` are aliases kept for compatibility.
+        let aliases = [
+            None,
+            Some("VK_PIPELINE_CREATE_DISPATCH_BASE_BIT"),
+            Some("VK_PIPELINE_CREATE_DISPATCH_BASE_BIT"),
+            Some("VK_PIPELINE_CREATE_DISPATCH_BASE"),
+        ];
+        assert_eq!(
+            enumerant_names("VkPipelineCreateFlagBits", &c, &aliases, TAGS).unwrap(),
+            ["DISPATCH_BASE_BIT", "DISPATCH_BASE", "DISPATCH_BASE_BIT_KHR", "DISPATCH_BASE_KHR"]
+        );
+        // Without aliases (1.1.130 and later spell them so too) the rule still holds.
         assert_eq!(
             names("VkPipelineCreateFlagBits", &c),
             ["DISPATCH_BASE_BIT", "DISPATCH_BASE", "DISPATCH_BASE_BIT_KHR", "DISPATCH_BASE_KHR"]
         );
+    }
+
+    #[test]
+    fn in_a_collision_the_old_spelling_kept_as_an_alias_keeps_the_name() {
+        let c = ["VK_STENCIL_FACE_FRONT_AND_BACK", "VK_STENCIL_FRONT_AND_BACK"];
+        let aliases = [None, Some("VK_STENCIL_FACE_FRONT_AND_BACK")];
+        let n = enumerant_names("VkStencilFaceFlagBits", &c, &aliases, TAGS).unwrap();
+        assert_eq!(n, ["STENCIL_FACE_FRONT_AND_BACK", "FRONT_AND_BACK"]);
     }
 
     #[test]

@@ -20,11 +20,13 @@ pub struct RenderedFile {
 }
 
 /// Time spent making the files, summed over threads, and the wall time of the whole.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RenderTimes {
     pub emit: Duration,
     pub format: Duration,
     pub wall: Duration,
+    /// The slowest file: its path, emit and format time.
+    pub slowest: Option<(&'static str, Duration, Duration)>,
 }
 
 /// Emits every file and formats the Rust ones with prettyplease, `header` on top, one file
@@ -56,10 +58,13 @@ pub fn render(model: &Model, header: &str) -> Result<(Vec<RenderedFile>, RenderT
     });
     let mut times = RenderTimes::default();
     let mut files = Vec::with_capacity(FILES.len());
-    for r in results {
+    for (i, r) in results.into_iter().enumerate() {
         let (file, emit, format) = r.into_inner().expect("no poisoned lock").expect("every file rendered");
         times.emit += emit;
         times.format += format;
+        if times.slowest.is_none_or(|(_, e, f)| e + f < emit + format) {
+            times.slowest = Some((FILES[i].0, emit, format));
+        }
         files.push(file?);
     }
     times.wall = start.elapsed();

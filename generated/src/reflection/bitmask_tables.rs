@@ -2,12556 +2,6330 @@
 
 //! Reflection tables of the bitmask types.
 use super::EnumerantInfo;
-///Enumerants of `AccelerationStructureCreateFlagsKHR`.
+/// Enumerants of `AccelerationStructureCreateFlagsKHR`.
 pub(crate) static ACCELERATION_STRUCTURE_CREATE_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_ACCELERATION_STRUCTURE_CREATE_DEVICE_ADDRESS_CAPTURE_REPLAY_BIT_KHR",
-        rust_name: "DEVICE_ADDRESS_CAPTURE_REPLAY",
-        raw: 1,
-        providers: &["VK_KHR_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCELERATION_STRUCTURE_CREATE_DESCRIPTOR_BUFFER_CAPTURE_REPLAY_BIT_EXT",
-        rust_name: "DESCRIPTOR_BUFFER_CAPTURE_REPLAY_EXT",
-        raw: 8,
-        providers: &["VK_EXT_descriptor_buffer"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCELERATION_STRUCTURE_CREATE_MOTION_BIT_NV",
-        rust_name: "MOTION_NV",
-        raw: 4,
-        providers: &["VK_NV_ray_tracing_motion_blur"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_ACCELERATION_STRUCTURE_CREATE_DEVICE_ADDRESS_CAPTURE_REPLAY_BIT_KHR",
+        "DEVICE_ADDRESS_CAPTURE_REPLAY", 1, ["VK_KHR_acceleration_structure"]
+    ),
+    enumerant!(
+        "VK_ACCELERATION_STRUCTURE_CREATE_DESCRIPTOR_BUFFER_CAPTURE_REPLAY_BIT_EXT",
+        "DESCRIPTOR_BUFFER_CAPTURE_REPLAY_EXT", 8, ["VK_EXT_descriptor_buffer"]
+    ),
+    enumerant!(
+        "VK_ACCELERATION_STRUCTURE_CREATE_MOTION_BIT_NV", "MOTION_NV", 4,
+        ["VK_NV_ray_tracing_motion_blur"]
+    ),
 ];
-///Enumerants of `AccelerationStructureMotionInfoFlagsNV`.
+/// Enumerants of `AccelerationStructureMotionInfoFlagsNV`.
 pub(crate) static ACCELERATION_STRUCTURE_MOTION_INFO_FLAGS_NV: &[EnumerantInfo] = &[];
-///Enumerants of `AccelerationStructureMotionInstanceFlagsNV`.
+/// Enumerants of `AccelerationStructureMotionInstanceFlagsNV`.
 pub(crate) static ACCELERATION_STRUCTURE_MOTION_INSTANCE_FLAGS_NV: &[EnumerantInfo] = &[];
-///Enumerants of `AccessFlags`.
+/// Enumerants of `AccessFlags`.
 pub(crate) static ACCESS_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_ACCESS_INDIRECT_COMMAND_READ_BIT",
-        rust_name: "INDIRECT_COMMAND_READ",
-        raw: 1,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_INDEX_READ_BIT",
-        rust_name: "INDEX_READ",
-        raw: 2,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_VERTEX_ATTRIBUTE_READ_BIT",
-        rust_name: "VERTEX_ATTRIBUTE_READ",
-        raw: 4,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_UNIFORM_READ_BIT",
-        rust_name: "UNIFORM_READ",
-        raw: 8,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_INPUT_ATTACHMENT_READ_BIT",
-        rust_name: "INPUT_ATTACHMENT_READ",
-        raw: 16,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_SHADER_READ_BIT",
-        rust_name: "SHADER_READ",
-        raw: 32,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_SHADER_WRITE_BIT",
-        rust_name: "SHADER_WRITE",
-        raw: 64,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_COLOR_ATTACHMENT_READ_BIT",
-        rust_name: "COLOR_ATTACHMENT_READ",
-        raw: 128,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT",
-        rust_name: "COLOR_ATTACHMENT_WRITE",
-        raw: 256,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_READ_BIT",
-        rust_name: "DEPTH_STENCIL_ATTACHMENT_READ",
-        raw: 512,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT",
-        rust_name: "DEPTH_STENCIL_ATTACHMENT_WRITE",
-        raw: 1024,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_TRANSFER_READ_BIT",
-        rust_name: "TRANSFER_READ",
-        raw: 2048,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_TRANSFER_WRITE_BIT",
-        rust_name: "TRANSFER_WRITE",
-        raw: 4096,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_HOST_READ_BIT",
-        rust_name: "HOST_READ",
-        raw: 8192,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_HOST_WRITE_BIT",
-        rust_name: "HOST_WRITE",
-        raw: 16384,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_MEMORY_READ_BIT",
-        rust_name: "MEMORY_READ",
-        raw: 32768,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_MEMORY_WRITE_BIT",
-        rust_name: "MEMORY_WRITE",
-        raw: 65536,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_NONE",
-        rust_name: "NONE",
-        raw: 0,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_TRANSFORM_FEEDBACK_WRITE_BIT_EXT",
-        rust_name: "TRANSFORM_FEEDBACK_WRITE_EXT",
-        raw: 33554432,
-        providers: &["VK_EXT_transform_feedback"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_TRANSFORM_FEEDBACK_COUNTER_READ_BIT_EXT",
-        rust_name: "TRANSFORM_FEEDBACK_COUNTER_READ_EXT",
-        raw: 67108864,
-        providers: &["VK_EXT_transform_feedback"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_TRANSFORM_FEEDBACK_COUNTER_WRITE_BIT_EXT",
-        rust_name: "TRANSFORM_FEEDBACK_COUNTER_WRITE_EXT",
-        raw: 134217728,
-        providers: &["VK_EXT_transform_feedback"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_CONDITIONAL_RENDERING_READ_BIT_EXT",
-        rust_name: "CONDITIONAL_RENDERING_READ_EXT",
-        raw: 1048576,
-        providers: &["VK_EXT_conditional_rendering"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_COLOR_ATTACHMENT_READ_NONCOHERENT_BIT_EXT",
-        rust_name: "COLOR_ATTACHMENT_READ_NONCOHERENT_EXT",
-        raw: 524288,
-        providers: &["VK_EXT_blend_operation_advanced"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_ACCELERATION_STRUCTURE_READ_BIT_KHR",
-        rust_name: "ACCELERATION_STRUCTURE_READ_KHR",
-        raw: 2097152,
-        providers: &["VK_KHR_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_ACCELERATION_STRUCTURE_WRITE_BIT_KHR",
-        rust_name: "ACCELERATION_STRUCTURE_WRITE_KHR",
-        raw: 4194304,
-        providers: &["VK_KHR_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_SHADING_RATE_IMAGE_READ_BIT_NV",
-        rust_name: "SHADING_RATE_IMAGE_READ_NV",
-        raw: 8388608,
-        providers: &["VK_NV_shading_rate_image"],
-        alias_of: Some("VK_ACCESS_FRAGMENT_SHADING_RATE_ATTACHMENT_READ_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_ACCELERATION_STRUCTURE_READ_BIT_NV",
-        rust_name: "ACCELERATION_STRUCTURE_READ_NV",
-        raw: 2097152,
-        providers: &["VK_NV_ray_tracing"],
-        alias_of: Some("VK_ACCESS_ACCELERATION_STRUCTURE_READ_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_ACCELERATION_STRUCTURE_WRITE_BIT_NV",
-        rust_name: "ACCELERATION_STRUCTURE_WRITE_NV",
-        raw: 4194304,
-        providers: &["VK_NV_ray_tracing"],
-        alias_of: Some("VK_ACCESS_ACCELERATION_STRUCTURE_WRITE_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_FRAGMENT_DENSITY_MAP_READ_BIT_EXT",
-        rust_name: "FRAGMENT_DENSITY_MAP_READ_EXT",
-        raw: 16777216,
-        providers: &["VK_EXT_fragment_density_map"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_FRAGMENT_SHADING_RATE_ATTACHMENT_READ_BIT_KHR",
-        rust_name: "FRAGMENT_SHADING_RATE_ATTACHMENT_READ_KHR",
-        raw: 8388608,
-        providers: &["VK_KHR_fragment_shading_rate"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_COMMAND_PREPROCESS_READ_BIT_NV",
-        rust_name: "COMMAND_PREPROCESS_READ_NV",
-        raw: 131072,
-        providers: &["VK_NV_device_generated_commands"],
-        alias_of: Some("VK_ACCESS_COMMAND_PREPROCESS_READ_BIT_EXT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_COMMAND_PREPROCESS_WRITE_BIT_NV",
-        rust_name: "COMMAND_PREPROCESS_WRITE_NV",
-        raw: 262144,
-        providers: &["VK_NV_device_generated_commands"],
-        alias_of: Some("VK_ACCESS_COMMAND_PREPROCESS_WRITE_BIT_EXT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_NONE_KHR",
-        rust_name: "NONE_KHR",
-        raw: 0,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_ACCESS_NONE"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_COMMAND_PREPROCESS_READ_BIT_EXT",
-        rust_name: "COMMAND_PREPROCESS_READ_EXT",
-        raw: 131072,
-        providers: &["VK_EXT_device_generated_commands"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_COMMAND_PREPROCESS_WRITE_BIT_EXT",
-        rust_name: "COMMAND_PREPROCESS_WRITE_EXT",
-        raw: 262144,
-        providers: &["VK_EXT_device_generated_commands"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_ACCESS_INDIRECT_COMMAND_READ_BIT", "INDIRECT_COMMAND_READ", 1,
+        ["VK_VERSION_1_0"]
+    ),
+    enumerant!("VK_ACCESS_INDEX_READ_BIT", "INDEX_READ", 2, ["VK_VERSION_1_0"]),
+    enumerant!(
+        "VK_ACCESS_VERTEX_ATTRIBUTE_READ_BIT", "VERTEX_ATTRIBUTE_READ", 4,
+        ["VK_VERSION_1_0"]
+    ),
+    enumerant!("VK_ACCESS_UNIFORM_READ_BIT", "UNIFORM_READ", 8, ["VK_VERSION_1_0"]),
+    enumerant!(
+        "VK_ACCESS_INPUT_ATTACHMENT_READ_BIT", "INPUT_ATTACHMENT_READ", 16,
+        ["VK_VERSION_1_0"]
+    ),
+    enumerant!("VK_ACCESS_SHADER_READ_BIT", "SHADER_READ", 32, ["VK_VERSION_1_0"]),
+    enumerant!("VK_ACCESS_SHADER_WRITE_BIT", "SHADER_WRITE", 64, ["VK_VERSION_1_0"]),
+    enumerant!(
+        "VK_ACCESS_COLOR_ATTACHMENT_READ_BIT", "COLOR_ATTACHMENT_READ", 128,
+        ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT", "COLOR_ATTACHMENT_WRITE", 256,
+        ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_READ_BIT", "DEPTH_STENCIL_ATTACHMENT_READ",
+        512, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT", "DEPTH_STENCIL_ATTACHMENT_WRITE",
+        1024, ["VK_VERSION_1_0"]
+    ),
+    enumerant!("VK_ACCESS_TRANSFER_READ_BIT", "TRANSFER_READ", 2048, ["VK_VERSION_1_0"]),
+    enumerant!(
+        "VK_ACCESS_TRANSFER_WRITE_BIT", "TRANSFER_WRITE", 4096, ["VK_VERSION_1_0"]
+    ),
+    enumerant!("VK_ACCESS_HOST_READ_BIT", "HOST_READ", 8192, ["VK_VERSION_1_0"]),
+    enumerant!("VK_ACCESS_HOST_WRITE_BIT", "HOST_WRITE", 16384, ["VK_VERSION_1_0"]),
+    enumerant!("VK_ACCESS_MEMORY_READ_BIT", "MEMORY_READ", 32768, ["VK_VERSION_1_0"]),
+    enumerant!("VK_ACCESS_MEMORY_WRITE_BIT", "MEMORY_WRITE", 65536, ["VK_VERSION_1_0"]),
+    enumerant!("VK_ACCESS_NONE", "NONE", 0, ["VK_VERSION_1_3"]),
+    enumerant!(
+        "VK_ACCESS_TRANSFORM_FEEDBACK_WRITE_BIT_EXT", "TRANSFORM_FEEDBACK_WRITE_EXT",
+        33554432, ["VK_EXT_transform_feedback"]
+    ),
+    enumerant!(
+        "VK_ACCESS_TRANSFORM_FEEDBACK_COUNTER_READ_BIT_EXT",
+        "TRANSFORM_FEEDBACK_COUNTER_READ_EXT", 67108864, ["VK_EXT_transform_feedback"]
+    ),
+    enumerant!(
+        "VK_ACCESS_TRANSFORM_FEEDBACK_COUNTER_WRITE_BIT_EXT",
+        "TRANSFORM_FEEDBACK_COUNTER_WRITE_EXT", 134217728, ["VK_EXT_transform_feedback"]
+    ),
+    enumerant!(
+        "VK_ACCESS_CONDITIONAL_RENDERING_READ_BIT_EXT", "CONDITIONAL_RENDERING_READ_EXT",
+        1048576, ["VK_EXT_conditional_rendering"]
+    ),
+    enumerant!(
+        "VK_ACCESS_COLOR_ATTACHMENT_READ_NONCOHERENT_BIT_EXT",
+        "COLOR_ATTACHMENT_READ_NONCOHERENT_EXT", 524288,
+        ["VK_EXT_blend_operation_advanced"]
+    ),
+    enumerant!(
+        "VK_ACCESS_ACCELERATION_STRUCTURE_READ_BIT_KHR",
+        "ACCELERATION_STRUCTURE_READ_KHR", 2097152, ["VK_KHR_acceleration_structure"]
+    ),
+    enumerant!(
+        "VK_ACCESS_ACCELERATION_STRUCTURE_WRITE_BIT_KHR",
+        "ACCELERATION_STRUCTURE_WRITE_KHR", 4194304, ["VK_KHR_acceleration_structure"]
+    ),
+    enumerant!(
+        "VK_ACCESS_SHADING_RATE_IMAGE_READ_BIT_NV", "SHADING_RATE_IMAGE_READ_NV",
+        8388608, ["VK_NV_shading_rate_image"], alias =
+        "VK_ACCESS_FRAGMENT_SHADING_RATE_ATTACHMENT_READ_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_ACCESS_ACCELERATION_STRUCTURE_READ_BIT_NV", "ACCELERATION_STRUCTURE_READ_NV",
+        2097152, ["VK_NV_ray_tracing"], alias =
+        "VK_ACCESS_ACCELERATION_STRUCTURE_READ_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_ACCESS_ACCELERATION_STRUCTURE_WRITE_BIT_NV",
+        "ACCELERATION_STRUCTURE_WRITE_NV", 4194304, ["VK_NV_ray_tracing"], alias =
+        "VK_ACCESS_ACCELERATION_STRUCTURE_WRITE_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_ACCESS_FRAGMENT_DENSITY_MAP_READ_BIT_EXT", "FRAGMENT_DENSITY_MAP_READ_EXT",
+        16777216, ["VK_EXT_fragment_density_map"]
+    ),
+    enumerant!(
+        "VK_ACCESS_FRAGMENT_SHADING_RATE_ATTACHMENT_READ_BIT_KHR",
+        "FRAGMENT_SHADING_RATE_ATTACHMENT_READ_KHR", 8388608,
+        ["VK_KHR_fragment_shading_rate"]
+    ),
+    enumerant!(
+        "VK_ACCESS_COMMAND_PREPROCESS_READ_BIT_NV", "COMMAND_PREPROCESS_READ_NV", 131072,
+        ["VK_NV_device_generated_commands"], alias =
+        "VK_ACCESS_COMMAND_PREPROCESS_READ_BIT_EXT"
+    ),
+    enumerant!(
+        "VK_ACCESS_COMMAND_PREPROCESS_WRITE_BIT_NV", "COMMAND_PREPROCESS_WRITE_NV",
+        262144, ["VK_NV_device_generated_commands"], alias =
+        "VK_ACCESS_COMMAND_PREPROCESS_WRITE_BIT_EXT"
+    ),
+    enumerant!(
+        "VK_ACCESS_NONE_KHR", "NONE_KHR", 0, ["VK_KHR_synchronization2"], alias =
+        "VK_ACCESS_NONE"
+    ),
+    enumerant!(
+        "VK_ACCESS_COMMAND_PREPROCESS_READ_BIT_EXT", "COMMAND_PREPROCESS_READ_EXT",
+        131072, ["VK_EXT_device_generated_commands"]
+    ),
+    enumerant!(
+        "VK_ACCESS_COMMAND_PREPROCESS_WRITE_BIT_EXT", "COMMAND_PREPROCESS_WRITE_EXT",
+        262144, ["VK_EXT_device_generated_commands"]
+    ),
 ];
-///Enumerants of `AccessFlags2`.
+/// Enumerants of `AccessFlags2`.
 pub(crate) static ACCESS_FLAGS2: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_NONE",
-        rust_name: "NONE",
-        raw: 0,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_INDIRECT_COMMAND_READ_BIT",
-        rust_name: "INDIRECT_COMMAND_READ",
-        raw: 1,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_INDEX_READ_BIT",
-        rust_name: "INDEX_READ",
-        raw: 2,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_VERTEX_ATTRIBUTE_READ_BIT",
-        rust_name: "VERTEX_ATTRIBUTE_READ",
-        raw: 4,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_UNIFORM_READ_BIT",
-        rust_name: "UNIFORM_READ",
-        raw: 8,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_INPUT_ATTACHMENT_READ_BIT",
-        rust_name: "INPUT_ATTACHMENT_READ",
-        raw: 16,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_SHADER_READ_BIT",
-        rust_name: "SHADER_READ",
-        raw: 32,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_SHADER_WRITE_BIT",
-        rust_name: "SHADER_WRITE",
-        raw: 64,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_COLOR_ATTACHMENT_READ_BIT",
-        rust_name: "COLOR_ATTACHMENT_READ",
-        raw: 128,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT",
-        rust_name: "COLOR_ATTACHMENT_WRITE",
-        raw: 256,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_READ_BIT",
-        rust_name: "DEPTH_STENCIL_ATTACHMENT_READ",
-        raw: 512,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT",
-        rust_name: "DEPTH_STENCIL_ATTACHMENT_WRITE",
-        raw: 1024,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_TRANSFER_READ_BIT",
-        rust_name: "TRANSFER_READ",
-        raw: 2048,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_TRANSFER_WRITE_BIT",
-        rust_name: "TRANSFER_WRITE",
-        raw: 4096,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_HOST_READ_BIT",
-        rust_name: "HOST_READ",
-        raw: 8192,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_HOST_WRITE_BIT",
-        rust_name: "HOST_WRITE",
-        raw: 16384,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_MEMORY_READ_BIT",
-        rust_name: "MEMORY_READ",
-        raw: 32768,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_MEMORY_WRITE_BIT",
-        rust_name: "MEMORY_WRITE",
-        raw: 65536,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_SHADER_SAMPLED_READ_BIT",
-        rust_name: "SHADER_SAMPLED_READ",
-        raw: 4294967296,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_SHADER_STORAGE_READ_BIT",
-        rust_name: "SHADER_STORAGE_READ",
-        raw: 8589934592,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT",
-        rust_name: "SHADER_STORAGE_WRITE",
-        raw: 17179869184,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_VIDEO_DECODE_READ_BIT_KHR",
-        rust_name: "VIDEO_DECODE_READ_KHR",
-        raw: 34359738368,
-        providers: &["VK_KHR_video_decode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_VIDEO_DECODE_WRITE_BIT_KHR",
-        rust_name: "VIDEO_DECODE_WRITE_KHR",
-        raw: 68719476736,
-        providers: &["VK_KHR_video_decode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_SAMPLER_HEAP_READ_BIT_EXT",
-        rust_name: "SAMPLER_HEAP_READ_EXT",
-        raw: 144115188075855872,
-        providers: &["VK_EXT_descriptor_heap"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_RESOURCE_HEAP_READ_BIT_EXT",
-        rust_name: "RESOURCE_HEAP_READ_EXT",
-        raw: 288230376151711744,
-        providers: &["VK_EXT_descriptor_heap"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_VIDEO_ENCODE_READ_BIT_KHR",
-        rust_name: "VIDEO_ENCODE_READ_KHR",
-        raw: 137438953472,
-        providers: &["VK_KHR_video_encode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_VIDEO_ENCODE_WRITE_BIT_KHR",
-        rust_name: "VIDEO_ENCODE_WRITE_KHR",
-        raw: 274877906944,
-        providers: &["VK_KHR_video_encode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_SHADER_TILE_ATTACHMENT_READ_BIT_QCOM",
-        rust_name: "SHADER_TILE_ATTACHMENT_READ_QCOM",
-        raw: 2251799813685248,
-        providers: &["VK_QCOM_tile_shading"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_SHADER_TILE_ATTACHMENT_WRITE_BIT_QCOM",
-        rust_name: "SHADER_TILE_ATTACHMENT_WRITE_QCOM",
-        raw: 4503599627370496,
-        providers: &["VK_QCOM_tile_shading"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_NONE_KHR",
-        rust_name: "NONE_KHR",
-        raw: 0,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_ACCESS_2_NONE"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_INDIRECT_COMMAND_READ_BIT_KHR",
-        rust_name: "INDIRECT_COMMAND_READ_KHR",
-        raw: 1,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_ACCESS_2_INDIRECT_COMMAND_READ_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_INDEX_READ_BIT_KHR",
-        rust_name: "INDEX_READ_KHR",
-        raw: 2,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_ACCESS_2_INDEX_READ_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_VERTEX_ATTRIBUTE_READ_BIT_KHR",
-        rust_name: "VERTEX_ATTRIBUTE_READ_KHR",
-        raw: 4,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_ACCESS_2_VERTEX_ATTRIBUTE_READ_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_UNIFORM_READ_BIT_KHR",
-        rust_name: "UNIFORM_READ_KHR",
-        raw: 8,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_ACCESS_2_UNIFORM_READ_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_INPUT_ATTACHMENT_READ_BIT_KHR",
-        rust_name: "INPUT_ATTACHMENT_READ_KHR",
-        raw: 16,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_ACCESS_2_INPUT_ATTACHMENT_READ_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_SHADER_READ_BIT_KHR",
-        rust_name: "SHADER_READ_KHR",
-        raw: 32,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_ACCESS_2_SHADER_READ_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_SHADER_WRITE_BIT_KHR",
-        rust_name: "SHADER_WRITE_KHR",
-        raw: 64,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_ACCESS_2_SHADER_WRITE_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_COLOR_ATTACHMENT_READ_BIT_KHR",
-        rust_name: "COLOR_ATTACHMENT_READ_KHR",
-        raw: 128,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_ACCESS_2_COLOR_ATTACHMENT_READ_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT_KHR",
-        rust_name: "COLOR_ATTACHMENT_WRITE_KHR",
-        raw: 256,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_READ_BIT_KHR",
-        rust_name: "DEPTH_STENCIL_ATTACHMENT_READ_KHR",
-        raw: 512,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_READ_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT_KHR",
-        rust_name: "DEPTH_STENCIL_ATTACHMENT_WRITE_KHR",
-        raw: 1024,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_TRANSFER_READ_BIT_KHR",
-        rust_name: "TRANSFER_READ_KHR",
-        raw: 2048,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_ACCESS_2_TRANSFER_READ_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_TRANSFER_WRITE_BIT_KHR",
-        rust_name: "TRANSFER_WRITE_KHR",
-        raw: 4096,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_ACCESS_2_TRANSFER_WRITE_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_HOST_READ_BIT_KHR",
-        rust_name: "HOST_READ_KHR",
-        raw: 8192,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_ACCESS_2_HOST_READ_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_HOST_WRITE_BIT_KHR",
-        rust_name: "HOST_WRITE_KHR",
-        raw: 16384,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_ACCESS_2_HOST_WRITE_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_MEMORY_READ_BIT_KHR",
-        rust_name: "MEMORY_READ_KHR",
-        raw: 32768,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_ACCESS_2_MEMORY_READ_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_MEMORY_WRITE_BIT_KHR",
-        rust_name: "MEMORY_WRITE_KHR",
-        raw: 65536,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_ACCESS_2_MEMORY_WRITE_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_SHADER_SAMPLED_READ_BIT_KHR",
-        rust_name: "SHADER_SAMPLED_READ_KHR",
-        raw: 4294967296,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_ACCESS_2_SHADER_SAMPLED_READ_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_SHADER_STORAGE_READ_BIT_KHR",
-        rust_name: "SHADER_STORAGE_READ_KHR",
-        raw: 8589934592,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_ACCESS_2_SHADER_STORAGE_READ_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT_KHR",
-        rust_name: "SHADER_STORAGE_WRITE_KHR",
-        raw: 17179869184,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_TRANSFORM_FEEDBACK_WRITE_BIT_EXT",
-        rust_name: "TRANSFORM_FEEDBACK_WRITE_EXT",
-        raw: 33554432,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_TRANSFORM_FEEDBACK_COUNTER_READ_BIT_EXT",
-        rust_name: "TRANSFORM_FEEDBACK_COUNTER_READ_EXT",
-        raw: 67108864,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_TRANSFORM_FEEDBACK_COUNTER_WRITE_BIT_EXT",
-        rust_name: "TRANSFORM_FEEDBACK_COUNTER_WRITE_EXT",
-        raw: 134217728,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_CONDITIONAL_RENDERING_READ_BIT_EXT",
-        rust_name: "CONDITIONAL_RENDERING_READ_EXT",
-        raw: 1048576,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_COMMAND_PREPROCESS_READ_BIT_NV",
-        rust_name: "COMMAND_PREPROCESS_READ_NV",
-        raw: 131072,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_ACCESS_2_COMMAND_PREPROCESS_READ_BIT_EXT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_COMMAND_PREPROCESS_WRITE_BIT_NV",
-        rust_name: "COMMAND_PREPROCESS_WRITE_NV",
-        raw: 262144,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_ACCESS_2_COMMAND_PREPROCESS_WRITE_BIT_EXT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_COMMAND_PREPROCESS_READ_BIT_EXT",
-        rust_name: "COMMAND_PREPROCESS_READ_EXT",
-        raw: 131072,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_COMMAND_PREPROCESS_WRITE_BIT_EXT",
-        rust_name: "COMMAND_PREPROCESS_WRITE_EXT",
-        raw: 262144,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_FRAGMENT_SHADING_RATE_ATTACHMENT_READ_BIT_KHR",
-        rust_name: "FRAGMENT_SHADING_RATE_ATTACHMENT_READ_KHR",
-        raw: 8388608,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_SHADING_RATE_IMAGE_READ_BIT_NV",
-        rust_name: "SHADING_RATE_IMAGE_READ_NV",
-        raw: 8388608,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_ACCESS_2_FRAGMENT_SHADING_RATE_ATTACHMENT_READ_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_ACCELERATION_STRUCTURE_READ_BIT_KHR",
-        rust_name: "ACCELERATION_STRUCTURE_READ_KHR",
-        raw: 2097152,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_ACCELERATION_STRUCTURE_WRITE_BIT_KHR",
-        rust_name: "ACCELERATION_STRUCTURE_WRITE_KHR",
-        raw: 4194304,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_ACCELERATION_STRUCTURE_READ_BIT_NV",
-        rust_name: "ACCELERATION_STRUCTURE_READ_NV",
-        raw: 2097152,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_ACCESS_2_ACCELERATION_STRUCTURE_READ_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_ACCELERATION_STRUCTURE_WRITE_BIT_NV",
-        rust_name: "ACCELERATION_STRUCTURE_WRITE_NV",
-        raw: 4194304,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_ACCESS_2_ACCELERATION_STRUCTURE_WRITE_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_FRAGMENT_DENSITY_MAP_READ_BIT_EXT",
-        rust_name: "FRAGMENT_DENSITY_MAP_READ_EXT",
-        raw: 16777216,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_COLOR_ATTACHMENT_READ_NONCOHERENT_BIT_EXT",
-        rust_name: "COLOR_ATTACHMENT_READ_NONCOHERENT_EXT",
-        raw: 524288,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_DESCRIPTOR_BUFFER_READ_BIT_EXT",
-        rust_name: "DESCRIPTOR_BUFFER_READ_EXT",
-        raw: 2199023255552,
-        providers: &["VK_EXT_descriptor_buffer"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_INVOCATION_MASK_READ_BIT_HUAWEI",
-        rust_name: "INVOCATION_MASK_READ_HUAWEI",
-        raw: 549755813888,
-        providers: &["VK_HUAWEI_invocation_mask"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_SHADER_BINDING_TABLE_READ_BIT_KHR",
-        rust_name: "SHADER_BINDING_TABLE_READ_KHR",
-        raw: 1099511627776,
-        providers: &["VK_KHR_ray_tracing_maintenance1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_MICROMAP_READ_BIT_EXT",
-        rust_name: "MICROMAP_READ_EXT",
-        raw: 17592186044416,
-        providers: &["VK_EXT_opacity_micromap"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_MICROMAP_WRITE_BIT_EXT",
-        rust_name: "MICROMAP_WRITE_EXT",
-        raw: 35184372088832,
-        providers: &["VK_EXT_opacity_micromap"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_OPTICAL_FLOW_READ_BIT_NV",
-        rust_name: "OPTICAL_FLOW_READ_NV",
-        raw: 4398046511104,
-        providers: &["VK_NV_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_OPTICAL_FLOW_WRITE_BIT_NV",
-        rust_name: "OPTICAL_FLOW_WRITE_NV",
-        raw: 8796093022208,
-        providers: &["VK_NV_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_DATA_GRAPH_READ_BIT_ARM",
-        rust_name: "DATA_GRAPH_READ_ARM",
-        raw: 140737488355328,
-        providers: &["VK_ARM_data_graph"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_DATA_GRAPH_WRITE_BIT_ARM",
-        rust_name: "DATA_GRAPH_WRITE_ARM",
-        raw: 281474976710656,
-        providers: &["VK_ARM_data_graph"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_MEMORY_DECOMPRESSION_READ_BIT_EXT",
-        rust_name: "MEMORY_DECOMPRESSION_READ_EXT",
-        raw: 36028797018963968,
-        providers: &["VK_EXT_memory_decompression"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ACCESS_2_MEMORY_DECOMPRESSION_WRITE_BIT_EXT",
-        rust_name: "MEMORY_DECOMPRESSION_WRITE_EXT",
-        raw: 72057594037927936,
-        providers: &["VK_EXT_memory_decompression"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!("VK_ACCESS_2_NONE", "NONE", 0, ["VK_VERSION_1_3"]),
+    enumerant!(
+        "VK_ACCESS_2_INDIRECT_COMMAND_READ_BIT", "INDIRECT_COMMAND_READ", 1,
+        ["VK_VERSION_1_3"]
+    ),
+    enumerant!("VK_ACCESS_2_INDEX_READ_BIT", "INDEX_READ", 2, ["VK_VERSION_1_3"]),
+    enumerant!(
+        "VK_ACCESS_2_VERTEX_ATTRIBUTE_READ_BIT", "VERTEX_ATTRIBUTE_READ", 4,
+        ["VK_VERSION_1_3"]
+    ),
+    enumerant!("VK_ACCESS_2_UNIFORM_READ_BIT", "UNIFORM_READ", 8, ["VK_VERSION_1_3"]),
+    enumerant!(
+        "VK_ACCESS_2_INPUT_ATTACHMENT_READ_BIT", "INPUT_ATTACHMENT_READ", 16,
+        ["VK_VERSION_1_3"]
+    ),
+    enumerant!("VK_ACCESS_2_SHADER_READ_BIT", "SHADER_READ", 32, ["VK_VERSION_1_3"]),
+    enumerant!("VK_ACCESS_2_SHADER_WRITE_BIT", "SHADER_WRITE", 64, ["VK_VERSION_1_3"]),
+    enumerant!(
+        "VK_ACCESS_2_COLOR_ATTACHMENT_READ_BIT", "COLOR_ATTACHMENT_READ", 128,
+        ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT", "COLOR_ATTACHMENT_WRITE", 256,
+        ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_READ_BIT", "DEPTH_STENCIL_ATTACHMENT_READ",
+        512, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT",
+        "DEPTH_STENCIL_ATTACHMENT_WRITE", 1024, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_TRANSFER_READ_BIT", "TRANSFER_READ", 2048, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_TRANSFER_WRITE_BIT", "TRANSFER_WRITE", 4096, ["VK_VERSION_1_3"]
+    ),
+    enumerant!("VK_ACCESS_2_HOST_READ_BIT", "HOST_READ", 8192, ["VK_VERSION_1_3"]),
+    enumerant!("VK_ACCESS_2_HOST_WRITE_BIT", "HOST_WRITE", 16384, ["VK_VERSION_1_3"]),
+    enumerant!("VK_ACCESS_2_MEMORY_READ_BIT", "MEMORY_READ", 32768, ["VK_VERSION_1_3"]),
+    enumerant!(
+        "VK_ACCESS_2_MEMORY_WRITE_BIT", "MEMORY_WRITE", 65536, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_SHADER_SAMPLED_READ_BIT", "SHADER_SAMPLED_READ", 4294967296,
+        ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_SHADER_STORAGE_READ_BIT", "SHADER_STORAGE_READ", 8589934592,
+        ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT", "SHADER_STORAGE_WRITE", 17179869184,
+        ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_VIDEO_DECODE_READ_BIT_KHR", "VIDEO_DECODE_READ_KHR", 34359738368,
+        ["VK_KHR_video_decode_queue"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_VIDEO_DECODE_WRITE_BIT_KHR", "VIDEO_DECODE_WRITE_KHR", 68719476736,
+        ["VK_KHR_video_decode_queue"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_SAMPLER_HEAP_READ_BIT_EXT", "SAMPLER_HEAP_READ_EXT",
+        144115188075855872, ["VK_EXT_descriptor_heap"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_RESOURCE_HEAP_READ_BIT_EXT", "RESOURCE_HEAP_READ_EXT",
+        288230376151711744, ["VK_EXT_descriptor_heap"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_VIDEO_ENCODE_READ_BIT_KHR", "VIDEO_ENCODE_READ_KHR", 137438953472,
+        ["VK_KHR_video_encode_queue"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_VIDEO_ENCODE_WRITE_BIT_KHR", "VIDEO_ENCODE_WRITE_KHR", 274877906944,
+        ["VK_KHR_video_encode_queue"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_SHADER_TILE_ATTACHMENT_READ_BIT_QCOM",
+        "SHADER_TILE_ATTACHMENT_READ_QCOM", 2251799813685248, ["VK_QCOM_tile_shading"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_SHADER_TILE_ATTACHMENT_WRITE_BIT_QCOM",
+        "SHADER_TILE_ATTACHMENT_WRITE_QCOM", 4503599627370496, ["VK_QCOM_tile_shading"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_NONE_KHR", "NONE_KHR", 0, ["VK_KHR_synchronization2"], alias =
+        "VK_ACCESS_2_NONE"
+    ),
+    enumerant!(
+        "VK_ACCESS_2_INDIRECT_COMMAND_READ_BIT_KHR", "INDIRECT_COMMAND_READ_KHR", 1,
+        ["VK_KHR_synchronization2"], alias = "VK_ACCESS_2_INDIRECT_COMMAND_READ_BIT"
+    ),
+    enumerant!(
+        "VK_ACCESS_2_INDEX_READ_BIT_KHR", "INDEX_READ_KHR", 2,
+        ["VK_KHR_synchronization2"], alias = "VK_ACCESS_2_INDEX_READ_BIT"
+    ),
+    enumerant!(
+        "VK_ACCESS_2_VERTEX_ATTRIBUTE_READ_BIT_KHR", "VERTEX_ATTRIBUTE_READ_KHR", 4,
+        ["VK_KHR_synchronization2"], alias = "VK_ACCESS_2_VERTEX_ATTRIBUTE_READ_BIT"
+    ),
+    enumerant!(
+        "VK_ACCESS_2_UNIFORM_READ_BIT_KHR", "UNIFORM_READ_KHR", 8,
+        ["VK_KHR_synchronization2"], alias = "VK_ACCESS_2_UNIFORM_READ_BIT"
+    ),
+    enumerant!(
+        "VK_ACCESS_2_INPUT_ATTACHMENT_READ_BIT_KHR", "INPUT_ATTACHMENT_READ_KHR", 16,
+        ["VK_KHR_synchronization2"], alias = "VK_ACCESS_2_INPUT_ATTACHMENT_READ_BIT"
+    ),
+    enumerant!(
+        "VK_ACCESS_2_SHADER_READ_BIT_KHR", "SHADER_READ_KHR", 32,
+        ["VK_KHR_synchronization2"], alias = "VK_ACCESS_2_SHADER_READ_BIT"
+    ),
+    enumerant!(
+        "VK_ACCESS_2_SHADER_WRITE_BIT_KHR", "SHADER_WRITE_KHR", 64,
+        ["VK_KHR_synchronization2"], alias = "VK_ACCESS_2_SHADER_WRITE_BIT"
+    ),
+    enumerant!(
+        "VK_ACCESS_2_COLOR_ATTACHMENT_READ_BIT_KHR", "COLOR_ATTACHMENT_READ_KHR", 128,
+        ["VK_KHR_synchronization2"], alias = "VK_ACCESS_2_COLOR_ATTACHMENT_READ_BIT"
+    ),
+    enumerant!(
+        "VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT_KHR", "COLOR_ATTACHMENT_WRITE_KHR", 256,
+        ["VK_KHR_synchronization2"], alias = "VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT"
+    ),
+    enumerant!(
+        "VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_READ_BIT_KHR",
+        "DEPTH_STENCIL_ATTACHMENT_READ_KHR", 512, ["VK_KHR_synchronization2"], alias =
+        "VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_READ_BIT"
+    ),
+    enumerant!(
+        "VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT_KHR",
+        "DEPTH_STENCIL_ATTACHMENT_WRITE_KHR", 1024, ["VK_KHR_synchronization2"], alias =
+        "VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT"
+    ),
+    enumerant!(
+        "VK_ACCESS_2_TRANSFER_READ_BIT_KHR", "TRANSFER_READ_KHR", 2048,
+        ["VK_KHR_synchronization2"], alias = "VK_ACCESS_2_TRANSFER_READ_BIT"
+    ),
+    enumerant!(
+        "VK_ACCESS_2_TRANSFER_WRITE_BIT_KHR", "TRANSFER_WRITE_KHR", 4096,
+        ["VK_KHR_synchronization2"], alias = "VK_ACCESS_2_TRANSFER_WRITE_BIT"
+    ),
+    enumerant!(
+        "VK_ACCESS_2_HOST_READ_BIT_KHR", "HOST_READ_KHR", 8192,
+        ["VK_KHR_synchronization2"], alias = "VK_ACCESS_2_HOST_READ_BIT"
+    ),
+    enumerant!(
+        "VK_ACCESS_2_HOST_WRITE_BIT_KHR", "HOST_WRITE_KHR", 16384,
+        ["VK_KHR_synchronization2"], alias = "VK_ACCESS_2_HOST_WRITE_BIT"
+    ),
+    enumerant!(
+        "VK_ACCESS_2_MEMORY_READ_BIT_KHR", "MEMORY_READ_KHR", 32768,
+        ["VK_KHR_synchronization2"], alias = "VK_ACCESS_2_MEMORY_READ_BIT"
+    ),
+    enumerant!(
+        "VK_ACCESS_2_MEMORY_WRITE_BIT_KHR", "MEMORY_WRITE_KHR", 65536,
+        ["VK_KHR_synchronization2"], alias = "VK_ACCESS_2_MEMORY_WRITE_BIT"
+    ),
+    enumerant!(
+        "VK_ACCESS_2_SHADER_SAMPLED_READ_BIT_KHR", "SHADER_SAMPLED_READ_KHR", 4294967296,
+        ["VK_KHR_synchronization2"], alias = "VK_ACCESS_2_SHADER_SAMPLED_READ_BIT"
+    ),
+    enumerant!(
+        "VK_ACCESS_2_SHADER_STORAGE_READ_BIT_KHR", "SHADER_STORAGE_READ_KHR", 8589934592,
+        ["VK_KHR_synchronization2"], alias = "VK_ACCESS_2_SHADER_STORAGE_READ_BIT"
+    ),
+    enumerant!(
+        "VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT_KHR", "SHADER_STORAGE_WRITE_KHR",
+        17179869184, ["VK_KHR_synchronization2"], alias =
+        "VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT"
+    ),
+    enumerant!(
+        "VK_ACCESS_2_TRANSFORM_FEEDBACK_WRITE_BIT_EXT", "TRANSFORM_FEEDBACK_WRITE_EXT",
+        33554432, ["VK_KHR_synchronization2"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_TRANSFORM_FEEDBACK_COUNTER_READ_BIT_EXT",
+        "TRANSFORM_FEEDBACK_COUNTER_READ_EXT", 67108864, ["VK_KHR_synchronization2"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_TRANSFORM_FEEDBACK_COUNTER_WRITE_BIT_EXT",
+        "TRANSFORM_FEEDBACK_COUNTER_WRITE_EXT", 134217728, ["VK_KHR_synchronization2"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_CONDITIONAL_RENDERING_READ_BIT_EXT",
+        "CONDITIONAL_RENDERING_READ_EXT", 1048576, ["VK_KHR_synchronization2"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_COMMAND_PREPROCESS_READ_BIT_NV", "COMMAND_PREPROCESS_READ_NV",
+        131072, ["VK_KHR_synchronization2"], alias =
+        "VK_ACCESS_2_COMMAND_PREPROCESS_READ_BIT_EXT"
+    ),
+    enumerant!(
+        "VK_ACCESS_2_COMMAND_PREPROCESS_WRITE_BIT_NV", "COMMAND_PREPROCESS_WRITE_NV",
+        262144, ["VK_KHR_synchronization2"], alias =
+        "VK_ACCESS_2_COMMAND_PREPROCESS_WRITE_BIT_EXT"
+    ),
+    enumerant!(
+        "VK_ACCESS_2_COMMAND_PREPROCESS_READ_BIT_EXT", "COMMAND_PREPROCESS_READ_EXT",
+        131072, ["VK_KHR_synchronization2"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_COMMAND_PREPROCESS_WRITE_BIT_EXT", "COMMAND_PREPROCESS_WRITE_EXT",
+        262144, ["VK_KHR_synchronization2"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_FRAGMENT_SHADING_RATE_ATTACHMENT_READ_BIT_KHR",
+        "FRAGMENT_SHADING_RATE_ATTACHMENT_READ_KHR", 8388608, ["VK_KHR_synchronization2"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_SHADING_RATE_IMAGE_READ_BIT_NV", "SHADING_RATE_IMAGE_READ_NV",
+        8388608, ["VK_KHR_synchronization2"], alias =
+        "VK_ACCESS_2_FRAGMENT_SHADING_RATE_ATTACHMENT_READ_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_ACCESS_2_ACCELERATION_STRUCTURE_READ_BIT_KHR",
+        "ACCELERATION_STRUCTURE_READ_KHR", 2097152, ["VK_KHR_synchronization2"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_ACCELERATION_STRUCTURE_WRITE_BIT_KHR",
+        "ACCELERATION_STRUCTURE_WRITE_KHR", 4194304, ["VK_KHR_synchronization2"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_ACCELERATION_STRUCTURE_READ_BIT_NV",
+        "ACCELERATION_STRUCTURE_READ_NV", 2097152, ["VK_KHR_synchronization2"], alias =
+        "VK_ACCESS_2_ACCELERATION_STRUCTURE_READ_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_ACCESS_2_ACCELERATION_STRUCTURE_WRITE_BIT_NV",
+        "ACCELERATION_STRUCTURE_WRITE_NV", 4194304, ["VK_KHR_synchronization2"], alias =
+        "VK_ACCESS_2_ACCELERATION_STRUCTURE_WRITE_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_ACCESS_2_FRAGMENT_DENSITY_MAP_READ_BIT_EXT", "FRAGMENT_DENSITY_MAP_READ_EXT",
+        16777216, ["VK_KHR_synchronization2"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_COLOR_ATTACHMENT_READ_NONCOHERENT_BIT_EXT",
+        "COLOR_ATTACHMENT_READ_NONCOHERENT_EXT", 524288, ["VK_KHR_synchronization2"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_DESCRIPTOR_BUFFER_READ_BIT_EXT", "DESCRIPTOR_BUFFER_READ_EXT",
+        2199023255552, ["VK_EXT_descriptor_buffer"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_INVOCATION_MASK_READ_BIT_HUAWEI", "INVOCATION_MASK_READ_HUAWEI",
+        549755813888, ["VK_HUAWEI_invocation_mask"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_SHADER_BINDING_TABLE_READ_BIT_KHR", "SHADER_BINDING_TABLE_READ_KHR",
+        1099511627776, ["VK_KHR_ray_tracing_maintenance1"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_MICROMAP_READ_BIT_EXT", "MICROMAP_READ_EXT", 17592186044416,
+        ["VK_EXT_opacity_micromap"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_MICROMAP_WRITE_BIT_EXT", "MICROMAP_WRITE_EXT", 35184372088832,
+        ["VK_EXT_opacity_micromap"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_OPTICAL_FLOW_READ_BIT_NV", "OPTICAL_FLOW_READ_NV", 4398046511104,
+        ["VK_NV_optical_flow"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_OPTICAL_FLOW_WRITE_BIT_NV", "OPTICAL_FLOW_WRITE_NV", 8796093022208,
+        ["VK_NV_optical_flow"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_DATA_GRAPH_READ_BIT_ARM", "DATA_GRAPH_READ_ARM", 140737488355328,
+        ["VK_ARM_data_graph"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_DATA_GRAPH_WRITE_BIT_ARM", "DATA_GRAPH_WRITE_ARM", 281474976710656,
+        ["VK_ARM_data_graph"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_MEMORY_DECOMPRESSION_READ_BIT_EXT", "MEMORY_DECOMPRESSION_READ_EXT",
+        36028797018963968, ["VK_EXT_memory_decompression"]
+    ),
+    enumerant!(
+        "VK_ACCESS_2_MEMORY_DECOMPRESSION_WRITE_BIT_EXT",
+        "MEMORY_DECOMPRESSION_WRITE_EXT", 72057594037927936,
+        ["VK_EXT_memory_decompression"]
+    ),
 ];
-///Enumerants of `AccessFlags3KHR`.
+/// Enumerants of `AccessFlags3KHR`.
 pub(crate) static ACCESS_FLAGS3_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_ACCESS_3_NONE_KHR",
-        rust_name: "NONE",
-        raw: 0,
-        providers: &["VK_KHR_maintenance8"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!("VK_ACCESS_3_NONE_KHR", "NONE", 0, ["VK_KHR_maintenance8"]),
 ];
-///Enumerants of `AcquireProfilingLockFlagsKHR`.
+/// Enumerants of `AcquireProfilingLockFlagsKHR`.
 pub(crate) static ACQUIRE_PROFILING_LOCK_FLAGS_KHR: &[EnumerantInfo] = &[];
-///Enumerants of `AddressCommandFlagsKHR`.
+/// Enumerants of `AddressCommandFlagsKHR`.
 pub(crate) static ADDRESS_COMMAND_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_ADDRESS_COMMAND_PROTECTED_BIT_KHR",
-        rust_name: "PROTECTED",
-        raw: 1,
-        providers: &["VK_KHR_device_address_commands"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ADDRESS_COMMAND_FULLY_BOUND_BIT_KHR",
-        rust_name: "FULLY_BOUND",
-        raw: 2,
-        providers: &["VK_KHR_device_address_commands"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ADDRESS_COMMAND_STORAGE_BUFFER_USAGE_BIT_KHR",
-        rust_name: "STORAGE_BUFFER_USAGE",
-        raw: 4,
-        providers: &["VK_KHR_device_address_commands"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ADDRESS_COMMAND_UNKNOWN_STORAGE_BUFFER_USAGE_BIT_KHR",
-        rust_name: "UNKNOWN_STORAGE_BUFFER_USAGE",
-        raw: 8,
-        providers: &["VK_KHR_device_address_commands"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ADDRESS_COMMAND_TRANSFORM_FEEDBACK_BUFFER_USAGE_BIT_KHR",
-        rust_name: "TRANSFORM_FEEDBACK_BUFFER_USAGE",
-        raw: 16,
-        providers: &["VK_KHR_device_address_commands"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ADDRESS_COMMAND_UNKNOWN_TRANSFORM_FEEDBACK_BUFFER_USAGE_BIT_KHR",
-        rust_name: "UNKNOWN_TRANSFORM_FEEDBACK_BUFFER_USAGE",
-        raw: 32,
-        providers: &["VK_KHR_device_address_commands"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_ADDRESS_COMMAND_PROTECTED_BIT_KHR", "PROTECTED", 1,
+        ["VK_KHR_device_address_commands"]
+    ),
+    enumerant!(
+        "VK_ADDRESS_COMMAND_FULLY_BOUND_BIT_KHR", "FULLY_BOUND", 2,
+        ["VK_KHR_device_address_commands"]
+    ),
+    enumerant!(
+        "VK_ADDRESS_COMMAND_STORAGE_BUFFER_USAGE_BIT_KHR", "STORAGE_BUFFER_USAGE", 4,
+        ["VK_KHR_device_address_commands"]
+    ),
+    enumerant!(
+        "VK_ADDRESS_COMMAND_UNKNOWN_STORAGE_BUFFER_USAGE_BIT_KHR",
+        "UNKNOWN_STORAGE_BUFFER_USAGE", 8, ["VK_KHR_device_address_commands"]
+    ),
+    enumerant!(
+        "VK_ADDRESS_COMMAND_TRANSFORM_FEEDBACK_BUFFER_USAGE_BIT_KHR",
+        "TRANSFORM_FEEDBACK_BUFFER_USAGE", 16, ["VK_KHR_device_address_commands"]
+    ),
+    enumerant!(
+        "VK_ADDRESS_COMMAND_UNKNOWN_TRANSFORM_FEEDBACK_BUFFER_USAGE_BIT_KHR",
+        "UNKNOWN_TRANSFORM_FEEDBACK_BUFFER_USAGE", 32, ["VK_KHR_device_address_commands"]
+    ),
 ];
-///Enumerants of `AddressCopyFlagsKHR`.
+/// Enumerants of `AddressCopyFlagsKHR`.
 pub(crate) static ADDRESS_COPY_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_ADDRESS_COPY_DEVICE_LOCAL_BIT_KHR",
-        rust_name: "DEVICE_LOCAL",
-        raw: 1,
-        providers: &["VK_KHR_copy_memory_indirect"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ADDRESS_COPY_SPARSE_BIT_KHR",
-        rust_name: "SPARSE",
-        raw: 2,
-        providers: &["VK_KHR_copy_memory_indirect"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ADDRESS_COPY_PROTECTED_BIT_KHR",
-        rust_name: "PROTECTED",
-        raw: 4,
-        providers: &["VK_KHR_copy_memory_indirect"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_ADDRESS_COPY_DEVICE_LOCAL_BIT_KHR", "DEVICE_LOCAL", 1,
+        ["VK_KHR_copy_memory_indirect"]
+    ),
+    enumerant!(
+        "VK_ADDRESS_COPY_SPARSE_BIT_KHR", "SPARSE", 2, ["VK_KHR_copy_memory_indirect"]
+    ),
+    enumerant!(
+        "VK_ADDRESS_COPY_PROTECTED_BIT_KHR", "PROTECTED", 4,
+        ["VK_KHR_copy_memory_indirect"]
+    ),
 ];
-///Enumerants of `AndroidSurfaceCreateFlagsKHR`.
+/// Enumerants of `AndroidSurfaceCreateFlagsKHR`.
 pub(crate) static ANDROID_SURFACE_CREATE_FLAGS_KHR: &[EnumerantInfo] = &[];
-///Enumerants of `AttachmentDescriptionFlags`.
+/// Enumerants of `AttachmentDescriptionFlags`.
 pub(crate) static ATTACHMENT_DESCRIPTION_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_ATTACHMENT_DESCRIPTION_MAY_ALIAS_BIT",
-        rust_name: "MAY_ALIAS",
-        raw: 1,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ATTACHMENT_DESCRIPTION_RESOLVE_SKIP_TRANSFER_FUNCTION_BIT_KHR",
-        rust_name: "RESOLVE_SKIP_TRANSFER_FUNCTION_KHR",
-        raw: 2,
-        providers: &["VK_KHR_maintenance10"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_ATTACHMENT_DESCRIPTION_RESOLVE_ENABLE_TRANSFER_FUNCTION_BIT_KHR",
-        rust_name: "RESOLVE_ENABLE_TRANSFER_FUNCTION_KHR",
-        raw: 4,
-        providers: &["VK_KHR_maintenance10"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_ATTACHMENT_DESCRIPTION_MAY_ALIAS_BIT", "MAY_ALIAS", 1, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_ATTACHMENT_DESCRIPTION_RESOLVE_SKIP_TRANSFER_FUNCTION_BIT_KHR",
+        "RESOLVE_SKIP_TRANSFER_FUNCTION_KHR", 2, ["VK_KHR_maintenance10"]
+    ),
+    enumerant!(
+        "VK_ATTACHMENT_DESCRIPTION_RESOLVE_ENABLE_TRANSFER_FUNCTION_BIT_KHR",
+        "RESOLVE_ENABLE_TRANSFER_FUNCTION_KHR", 4, ["VK_KHR_maintenance10"]
+    ),
 ];
-///Enumerants of `BufferCreateFlags`.
+/// Enumerants of `BufferCreateFlags`.
 pub(crate) static BUFFER_CREATE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_BUFFER_CREATE_SPARSE_BINDING_BIT",
-        rust_name: "SPARSE_BINDING",
-        raw: 1,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_CREATE_SPARSE_RESIDENCY_BIT",
-        rust_name: "SPARSE_RESIDENCY",
-        raw: 2,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_CREATE_SPARSE_ALIASED_BIT",
-        rust_name: "SPARSE_ALIASED",
-        raw: 4,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_CREATE_PROTECTED_BIT",
-        rust_name: "PROTECTED",
-        raw: 8,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_CREATE_DEVICE_ADDRESS_CAPTURE_REPLAY_BIT",
-        rust_name: "DEVICE_ADDRESS_CAPTURE_REPLAY",
-        raw: 16,
-        providers: &["VK_VERSION_1_2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_CREATE_DEVICE_ADDRESS_CAPTURE_REPLAY_BIT_EXT",
-        rust_name: "DEVICE_ADDRESS_CAPTURE_REPLAY_EXT",
-        raw: 16,
-        providers: &["VK_EXT_buffer_device_address"],
-        alias_of: Some("VK_BUFFER_CREATE_DEVICE_ADDRESS_CAPTURE_REPLAY_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_CREATE_DEVICE_ADDRESS_CAPTURE_REPLAY_BIT_KHR",
-        rust_name: "DEVICE_ADDRESS_CAPTURE_REPLAY_KHR",
-        raw: 16,
-        providers: &["VK_KHR_buffer_device_address"],
-        alias_of: Some("VK_BUFFER_CREATE_DEVICE_ADDRESS_CAPTURE_REPLAY_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_CREATE_DESCRIPTOR_BUFFER_CAPTURE_REPLAY_BIT_EXT",
-        rust_name: "DESCRIPTOR_BUFFER_CAPTURE_REPLAY_EXT",
-        raw: 32,
-        providers: &["VK_EXT_descriptor_buffer"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_CREATE_VIDEO_PROFILE_INDEPENDENT_BIT_KHR",
-        rust_name: "VIDEO_PROFILE_INDEPENDENT_KHR",
-        raw: 64,
-        providers: &["VK_KHR_video_maintenance1"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_BUFFER_CREATE_SPARSE_BINDING_BIT", "SPARSE_BINDING", 1, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_BUFFER_CREATE_SPARSE_RESIDENCY_BIT", "SPARSE_RESIDENCY", 2,
+        ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_BUFFER_CREATE_SPARSE_ALIASED_BIT", "SPARSE_ALIASED", 4, ["VK_VERSION_1_0"]
+    ),
+    enumerant!("VK_BUFFER_CREATE_PROTECTED_BIT", "PROTECTED", 8, ["VK_VERSION_1_1"]),
+    enumerant!(
+        "VK_BUFFER_CREATE_DEVICE_ADDRESS_CAPTURE_REPLAY_BIT",
+        "DEVICE_ADDRESS_CAPTURE_REPLAY", 16, ["VK_VERSION_1_2"]
+    ),
+    enumerant!(
+        "VK_BUFFER_CREATE_DEVICE_ADDRESS_CAPTURE_REPLAY_BIT_EXT",
+        "DEVICE_ADDRESS_CAPTURE_REPLAY_EXT", 16, ["VK_EXT_buffer_device_address"], alias
+        = "VK_BUFFER_CREATE_DEVICE_ADDRESS_CAPTURE_REPLAY_BIT"
+    ),
+    enumerant!(
+        "VK_BUFFER_CREATE_DEVICE_ADDRESS_CAPTURE_REPLAY_BIT_KHR",
+        "DEVICE_ADDRESS_CAPTURE_REPLAY_KHR", 16, ["VK_KHR_buffer_device_address"], alias
+        = "VK_BUFFER_CREATE_DEVICE_ADDRESS_CAPTURE_REPLAY_BIT"
+    ),
+    enumerant!(
+        "VK_BUFFER_CREATE_DESCRIPTOR_BUFFER_CAPTURE_REPLAY_BIT_EXT",
+        "DESCRIPTOR_BUFFER_CAPTURE_REPLAY_EXT", 32, ["VK_EXT_descriptor_buffer"]
+    ),
+    enumerant!(
+        "VK_BUFFER_CREATE_VIDEO_PROFILE_INDEPENDENT_BIT_KHR",
+        "VIDEO_PROFILE_INDEPENDENT_KHR", 64, ["VK_KHR_video_maintenance1"]
+    ),
 ];
-///Enumerants of `BufferUsageFlags`.
+/// Enumerants of `BufferUsageFlags`.
 pub(crate) static BUFFER_USAGE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_TRANSFER_SRC_BIT",
-        rust_name: "TRANSFER_SRC",
-        raw: 1,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_TRANSFER_DST_BIT",
-        rust_name: "TRANSFER_DST",
-        raw: 2,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT",
-        rust_name: "UNIFORM_TEXEL_BUFFER",
-        raw: 4,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_STORAGE_TEXEL_BUFFER_BIT",
-        rust_name: "STORAGE_TEXEL_BUFFER",
-        raw: 8,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT",
-        rust_name: "UNIFORM_BUFFER",
-        raw: 16,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_STORAGE_BUFFER_BIT",
-        rust_name: "STORAGE_BUFFER",
-        raw: 32,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_INDEX_BUFFER_BIT",
-        rust_name: "INDEX_BUFFER",
-        raw: 64,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_VERTEX_BUFFER_BIT",
-        rust_name: "VERTEX_BUFFER",
-        raw: 128,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_INDIRECT_BUFFER_BIT",
-        rust_name: "INDIRECT_BUFFER",
-        raw: 256,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_SHADER_DEVICE_ADDRESS_BIT",
-        rust_name: "SHADER_DEVICE_ADDRESS",
-        raw: 131072,
-        providers: &["VK_VERSION_1_2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_VIDEO_DECODE_SRC_BIT_KHR",
-        rust_name: "VIDEO_DECODE_SRC_KHR",
-        raw: 8192,
-        providers: &["VK_KHR_video_decode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_VIDEO_DECODE_DST_BIT_KHR",
-        rust_name: "VIDEO_DECODE_DST_KHR",
-        raw: 16384,
-        providers: &["VK_KHR_video_decode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_TRANSFORM_FEEDBACK_BUFFER_BIT_EXT",
-        rust_name: "TRANSFORM_FEEDBACK_BUFFER_EXT",
-        raw: 2048,
-        providers: &["VK_EXT_transform_feedback"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_TRANSFORM_FEEDBACK_COUNTER_BUFFER_BIT_EXT",
-        rust_name: "TRANSFORM_FEEDBACK_COUNTER_BUFFER_EXT",
-        raw: 4096,
-        providers: &["VK_EXT_transform_feedback"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_CONDITIONAL_RENDERING_BIT_EXT",
-        rust_name: "CONDITIONAL_RENDERING_EXT",
-        raw: 512,
-        providers: &["VK_EXT_conditional_rendering"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_EXECUTION_GRAPH_SCRATCH_BIT_AMDX",
-        rust_name: "EXECUTION_GRAPH_SCRATCH_AMDX",
-        raw: 33554432,
-        providers: &["VK_AMDX_shader_enqueue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_DESCRIPTOR_HEAP_BIT_EXT",
-        rust_name: "DESCRIPTOR_HEAP_EXT",
-        raw: 268435456,
-        providers: &["VK_EXT_descriptor_heap"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_ACCELERATION_STRUCTURE_BUILD_INPUT_READ_ONLY_BIT_KHR",
-        rust_name: "ACCELERATION_STRUCTURE_BUILD_INPUT_READ_ONLY_KHR",
-        raw: 524288,
-        providers: &["VK_KHR_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_ACCELERATION_STRUCTURE_STORAGE_BIT_KHR",
-        rust_name: "ACCELERATION_STRUCTURE_STORAGE_KHR",
-        raw: 1048576,
-        providers: &["VK_KHR_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_SHADER_BINDING_TABLE_BIT_KHR",
-        rust_name: "SHADER_BINDING_TABLE_KHR",
-        raw: 1024,
-        providers: &["VK_KHR_ray_tracing_pipeline"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_RAY_TRACING_BIT_NV",
-        rust_name: "RAY_TRACING_NV",
-        raw: 1024,
-        providers: &["VK_NV_ray_tracing"],
-        alias_of: Some("VK_BUFFER_USAGE_SHADER_BINDING_TABLE_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_SHADER_DEVICE_ADDRESS_BIT_EXT",
-        rust_name: "SHADER_DEVICE_ADDRESS_EXT",
-        raw: 131072,
-        providers: &["VK_EXT_buffer_device_address"],
-        alias_of: Some("VK_BUFFER_USAGE_SHADER_DEVICE_ADDRESS_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_SHADER_DEVICE_ADDRESS_BIT_KHR",
-        rust_name: "SHADER_DEVICE_ADDRESS_KHR",
-        raw: 131072,
-        providers: &["VK_KHR_buffer_device_address"],
-        alias_of: Some("VK_BUFFER_USAGE_SHADER_DEVICE_ADDRESS_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_VIDEO_ENCODE_DST_BIT_KHR",
-        rust_name: "VIDEO_ENCODE_DST_KHR",
-        raw: 32768,
-        providers: &["VK_KHR_video_encode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_VIDEO_ENCODE_SRC_BIT_KHR",
-        rust_name: "VIDEO_ENCODE_SRC_KHR",
-        raw: 65536,
-        providers: &["VK_KHR_video_encode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_SAMPLER_DESCRIPTOR_BUFFER_BIT_EXT",
-        rust_name: "SAMPLER_DESCRIPTOR_BUFFER_EXT",
-        raw: 2097152,
-        providers: &["VK_EXT_descriptor_buffer"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_RESOURCE_DESCRIPTOR_BUFFER_BIT_EXT",
-        rust_name: "RESOURCE_DESCRIPTOR_BUFFER_EXT",
-        raw: 4194304,
-        providers: &["VK_EXT_descriptor_buffer"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_PUSH_DESCRIPTORS_DESCRIPTOR_BUFFER_BIT_EXT",
-        rust_name: "PUSH_DESCRIPTORS_DESCRIPTOR_BUFFER_EXT",
-        raw: 67108864,
-        providers: &["VK_EXT_descriptor_buffer"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_MICROMAP_BUILD_INPUT_READ_ONLY_BIT_EXT",
-        rust_name: "MICROMAP_BUILD_INPUT_READ_ONLY_EXT",
-        raw: 8388608,
-        providers: &["VK_EXT_opacity_micromap"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_MICROMAP_STORAGE_BIT_EXT",
-        rust_name: "MICROMAP_STORAGE_EXT",
-        raw: 16777216,
-        providers: &["VK_EXT_opacity_micromap"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_TILE_MEMORY_BIT_QCOM",
-        rust_name: "TILE_MEMORY_QCOM",
-        raw: 134217728,
-        providers: &["VK_QCOM_tile_memory_heap"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_BUFFER_USAGE_TRANSFER_SRC_BIT", "TRANSFER_SRC", 1, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_TRANSFER_DST_BIT", "TRANSFER_DST", 2, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT", "UNIFORM_TEXEL_BUFFER", 4,
+        ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_STORAGE_TEXEL_BUFFER_BIT", "STORAGE_TEXEL_BUFFER", 8,
+        ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT", "UNIFORM_BUFFER", 16, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_STORAGE_BUFFER_BIT", "STORAGE_BUFFER", 32, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_INDEX_BUFFER_BIT", "INDEX_BUFFER", 64, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_VERTEX_BUFFER_BIT", "VERTEX_BUFFER", 128, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_INDIRECT_BUFFER_BIT", "INDIRECT_BUFFER", 256, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_SHADER_DEVICE_ADDRESS_BIT", "SHADER_DEVICE_ADDRESS", 131072,
+        ["VK_VERSION_1_2"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_VIDEO_DECODE_SRC_BIT_KHR", "VIDEO_DECODE_SRC_KHR", 8192,
+        ["VK_KHR_video_decode_queue"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_VIDEO_DECODE_DST_BIT_KHR", "VIDEO_DECODE_DST_KHR", 16384,
+        ["VK_KHR_video_decode_queue"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_TRANSFORM_FEEDBACK_BUFFER_BIT_EXT",
+        "TRANSFORM_FEEDBACK_BUFFER_EXT", 2048, ["VK_EXT_transform_feedback"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_TRANSFORM_FEEDBACK_COUNTER_BUFFER_BIT_EXT",
+        "TRANSFORM_FEEDBACK_COUNTER_BUFFER_EXT", 4096, ["VK_EXT_transform_feedback"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_CONDITIONAL_RENDERING_BIT_EXT", "CONDITIONAL_RENDERING_EXT",
+        512, ["VK_EXT_conditional_rendering"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_EXECUTION_GRAPH_SCRATCH_BIT_AMDX",
+        "EXECUTION_GRAPH_SCRATCH_AMDX", 33554432, ["VK_AMDX_shader_enqueue"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_DESCRIPTOR_HEAP_BIT_EXT", "DESCRIPTOR_HEAP_EXT", 268435456,
+        ["VK_EXT_descriptor_heap"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_ACCELERATION_STRUCTURE_BUILD_INPUT_READ_ONLY_BIT_KHR",
+        "ACCELERATION_STRUCTURE_BUILD_INPUT_READ_ONLY_KHR", 524288,
+        ["VK_KHR_acceleration_structure"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_ACCELERATION_STRUCTURE_STORAGE_BIT_KHR",
+        "ACCELERATION_STRUCTURE_STORAGE_KHR", 1048576, ["VK_KHR_acceleration_structure"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_SHADER_BINDING_TABLE_BIT_KHR", "SHADER_BINDING_TABLE_KHR", 1024,
+        ["VK_KHR_ray_tracing_pipeline"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_RAY_TRACING_BIT_NV", "RAY_TRACING_NV", 1024,
+        ["VK_NV_ray_tracing"], alias = "VK_BUFFER_USAGE_SHADER_BINDING_TABLE_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_SHADER_DEVICE_ADDRESS_BIT_EXT", "SHADER_DEVICE_ADDRESS_EXT",
+        131072, ["VK_EXT_buffer_device_address"], alias =
+        "VK_BUFFER_USAGE_SHADER_DEVICE_ADDRESS_BIT"
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_SHADER_DEVICE_ADDRESS_BIT_KHR", "SHADER_DEVICE_ADDRESS_KHR",
+        131072, ["VK_KHR_buffer_device_address"], alias =
+        "VK_BUFFER_USAGE_SHADER_DEVICE_ADDRESS_BIT"
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_VIDEO_ENCODE_DST_BIT_KHR", "VIDEO_ENCODE_DST_KHR", 32768,
+        ["VK_KHR_video_encode_queue"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_VIDEO_ENCODE_SRC_BIT_KHR", "VIDEO_ENCODE_SRC_KHR", 65536,
+        ["VK_KHR_video_encode_queue"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_SAMPLER_DESCRIPTOR_BUFFER_BIT_EXT",
+        "SAMPLER_DESCRIPTOR_BUFFER_EXT", 2097152, ["VK_EXT_descriptor_buffer"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_RESOURCE_DESCRIPTOR_BUFFER_BIT_EXT",
+        "RESOURCE_DESCRIPTOR_BUFFER_EXT", 4194304, ["VK_EXT_descriptor_buffer"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_PUSH_DESCRIPTORS_DESCRIPTOR_BUFFER_BIT_EXT",
+        "PUSH_DESCRIPTORS_DESCRIPTOR_BUFFER_EXT", 67108864, ["VK_EXT_descriptor_buffer"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_MICROMAP_BUILD_INPUT_READ_ONLY_BIT_EXT",
+        "MICROMAP_BUILD_INPUT_READ_ONLY_EXT", 8388608, ["VK_EXT_opacity_micromap"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_MICROMAP_STORAGE_BIT_EXT", "MICROMAP_STORAGE_EXT", 16777216,
+        ["VK_EXT_opacity_micromap"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_TILE_MEMORY_BIT_QCOM", "TILE_MEMORY_QCOM", 134217728,
+        ["VK_QCOM_tile_memory_heap"]
+    ),
 ];
-///Enumerants of `BufferUsageFlags2`.
+/// Enumerants of `BufferUsageFlags2`.
 pub(crate) static BUFFER_USAGE_FLAGS2: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_TRANSFER_SRC_BIT",
-        rust_name: "TRANSFER_SRC",
-        raw: 1,
-        providers: &["VK_VERSION_1_4"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_TRANSFER_DST_BIT",
-        rust_name: "TRANSFER_DST",
-        raw: 2,
-        providers: &["VK_VERSION_1_4"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_UNIFORM_TEXEL_BUFFER_BIT",
-        rust_name: "UNIFORM_TEXEL_BUFFER",
-        raw: 4,
-        providers: &["VK_VERSION_1_4"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_STORAGE_TEXEL_BUFFER_BIT",
-        rust_name: "STORAGE_TEXEL_BUFFER",
-        raw: 8,
-        providers: &["VK_VERSION_1_4"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_UNIFORM_BUFFER_BIT",
-        rust_name: "UNIFORM_BUFFER",
-        raw: 16,
-        providers: &["VK_VERSION_1_4"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_STORAGE_BUFFER_BIT",
-        rust_name: "STORAGE_BUFFER",
-        raw: 32,
-        providers: &["VK_VERSION_1_4"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_INDEX_BUFFER_BIT",
-        rust_name: "INDEX_BUFFER",
-        raw: 64,
-        providers: &["VK_VERSION_1_4"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_VERTEX_BUFFER_BIT",
-        rust_name: "VERTEX_BUFFER",
-        raw: 128,
-        providers: &["VK_VERSION_1_4"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_INDIRECT_BUFFER_BIT",
-        rust_name: "INDIRECT_BUFFER",
-        raw: 256,
-        providers: &["VK_VERSION_1_4"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_SHADER_DEVICE_ADDRESS_BIT",
-        rust_name: "SHADER_DEVICE_ADDRESS",
-        raw: 131072,
-        providers: &["VK_VERSION_1_4"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_EXECUTION_GRAPH_SCRATCH_BIT_AMDX",
-        rust_name: "EXECUTION_GRAPH_SCRATCH_AMDX",
-        raw: 33554432,
-        providers: &["VK_AMDX_shader_enqueue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_DESCRIPTOR_HEAP_BIT_EXT",
-        rust_name: "DESCRIPTOR_HEAP_EXT",
-        raw: 268435456,
-        providers: &["VK_EXT_descriptor_heap"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_MICROMAP_BUILD_INPUT_READ_ONLY_BIT_EXT",
-        rust_name: "MICROMAP_BUILD_INPUT_READ_ONLY_EXT",
-        raw: 8388608,
-        providers: &["VK_EXT_opacity_micromap", "VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_MICROMAP_STORAGE_BIT_EXT",
-        rust_name: "MICROMAP_STORAGE_EXT",
-        raw: 16777216,
-        providers: &["VK_EXT_opacity_micromap", "VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_TRANSFER_SRC_BIT_KHR",
-        rust_name: "TRANSFER_SRC_KHR",
-        raw: 1,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: Some("VK_BUFFER_USAGE_2_TRANSFER_SRC_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_TRANSFER_DST_BIT_KHR",
-        rust_name: "TRANSFER_DST_KHR",
-        raw: 2,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: Some("VK_BUFFER_USAGE_2_TRANSFER_DST_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_UNIFORM_TEXEL_BUFFER_BIT_KHR",
-        rust_name: "UNIFORM_TEXEL_BUFFER_KHR",
-        raw: 4,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: Some("VK_BUFFER_USAGE_2_UNIFORM_TEXEL_BUFFER_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_STORAGE_TEXEL_BUFFER_BIT_KHR",
-        rust_name: "STORAGE_TEXEL_BUFFER_KHR",
-        raw: 8,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: Some("VK_BUFFER_USAGE_2_STORAGE_TEXEL_BUFFER_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_UNIFORM_BUFFER_BIT_KHR",
-        rust_name: "UNIFORM_BUFFER_KHR",
-        raw: 16,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: Some("VK_BUFFER_USAGE_2_UNIFORM_BUFFER_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_STORAGE_BUFFER_BIT_KHR",
-        rust_name: "STORAGE_BUFFER_KHR",
-        raw: 32,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: Some("VK_BUFFER_USAGE_2_STORAGE_BUFFER_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_INDEX_BUFFER_BIT_KHR",
-        rust_name: "INDEX_BUFFER_KHR",
-        raw: 64,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: Some("VK_BUFFER_USAGE_2_INDEX_BUFFER_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_VERTEX_BUFFER_BIT_KHR",
-        rust_name: "VERTEX_BUFFER_KHR",
-        raw: 128,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: Some("VK_BUFFER_USAGE_2_VERTEX_BUFFER_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_INDIRECT_BUFFER_BIT_KHR",
-        rust_name: "INDIRECT_BUFFER_KHR",
-        raw: 256,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: Some("VK_BUFFER_USAGE_2_INDIRECT_BUFFER_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_CONDITIONAL_RENDERING_BIT_EXT",
-        rust_name: "CONDITIONAL_RENDERING_EXT",
-        raw: 512,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_SHADER_BINDING_TABLE_BIT_KHR",
-        rust_name: "SHADER_BINDING_TABLE_KHR",
-        raw: 1024,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_RAY_TRACING_BIT_NV",
-        rust_name: "RAY_TRACING_NV",
-        raw: 1024,
-        providers: &["VK_KHR_maintenance5"],
-        alias_of: Some("VK_BUFFER_USAGE_2_SHADER_BINDING_TABLE_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_TRANSFORM_FEEDBACK_BUFFER_BIT_EXT",
-        rust_name: "TRANSFORM_FEEDBACK_BUFFER_EXT",
-        raw: 2048,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_TRANSFORM_FEEDBACK_COUNTER_BUFFER_BIT_EXT",
-        rust_name: "TRANSFORM_FEEDBACK_COUNTER_BUFFER_EXT",
-        raw: 4096,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_VIDEO_DECODE_SRC_BIT_KHR",
-        rust_name: "VIDEO_DECODE_SRC_KHR",
-        raw: 8192,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_VIDEO_DECODE_DST_BIT_KHR",
-        rust_name: "VIDEO_DECODE_DST_KHR",
-        raw: 16384,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_VIDEO_ENCODE_DST_BIT_KHR",
-        rust_name: "VIDEO_ENCODE_DST_KHR",
-        raw: 32768,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_VIDEO_ENCODE_SRC_BIT_KHR",
-        rust_name: "VIDEO_ENCODE_SRC_KHR",
-        raw: 65536,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_SHADER_DEVICE_ADDRESS_BIT_KHR",
-        rust_name: "SHADER_DEVICE_ADDRESS_KHR",
-        raw: 131072,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: Some("VK_BUFFER_USAGE_2_SHADER_DEVICE_ADDRESS_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_ACCELERATION_STRUCTURE_BUILD_INPUT_READ_ONLY_BIT_KHR",
-        rust_name: "ACCELERATION_STRUCTURE_BUILD_INPUT_READ_ONLY_KHR",
-        raw: 524288,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_ACCELERATION_STRUCTURE_STORAGE_BIT_KHR",
-        rust_name: "ACCELERATION_STRUCTURE_STORAGE_KHR",
-        raw: 1048576,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_SAMPLER_DESCRIPTOR_BUFFER_BIT_EXT",
-        rust_name: "SAMPLER_DESCRIPTOR_BUFFER_EXT",
-        raw: 2097152,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_RESOURCE_DESCRIPTOR_BUFFER_BIT_EXT",
-        rust_name: "RESOURCE_DESCRIPTOR_BUFFER_EXT",
-        raw: 4194304,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_PUSH_DESCRIPTORS_DESCRIPTOR_BUFFER_BIT_EXT",
-        rust_name: "PUSH_DESCRIPTORS_DESCRIPTOR_BUFFER_EXT",
-        raw: 67108864,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_COMPRESSED_DATA_DGF1_BIT_AMDX",
-        rust_name: "COMPRESSED_DATA_DGF1_AMDX",
-        raw: 8589934592,
-        providers: &["VK_AMDX_dense_geometry_format"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_DATA_GRAPH_FOREIGN_DESCRIPTOR_BIT_ARM",
-        rust_name: "DATA_GRAPH_FOREIGN_DESCRIPTOR_ARM",
-        raw: 536870912,
-        providers: &["VK_ARM_data_graph"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_TILE_MEMORY_BIT_QCOM",
-        rust_name: "TILE_MEMORY_QCOM",
-        raw: 134217728,
-        providers: &["VK_QCOM_tile_memory_heap"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_MEMORY_DECOMPRESSION_BIT_EXT",
-        rust_name: "MEMORY_DECOMPRESSION_EXT",
-        raw: 4294967296,
-        providers: &["VK_EXT_memory_decompression"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUFFER_USAGE_2_PREPROCESS_BUFFER_BIT_EXT",
-        rust_name: "PREPROCESS_BUFFER_EXT",
-        raw: 2147483648,
-        providers: &["VK_EXT_device_generated_commands"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_BUFFER_USAGE_2_TRANSFER_SRC_BIT", "TRANSFER_SRC", 1, ["VK_VERSION_1_4"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_TRANSFER_DST_BIT", "TRANSFER_DST", 2, ["VK_VERSION_1_4"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_UNIFORM_TEXEL_BUFFER_BIT", "UNIFORM_TEXEL_BUFFER", 4,
+        ["VK_VERSION_1_4"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_STORAGE_TEXEL_BUFFER_BIT", "STORAGE_TEXEL_BUFFER", 8,
+        ["VK_VERSION_1_4"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_UNIFORM_BUFFER_BIT", "UNIFORM_BUFFER", 16, ["VK_VERSION_1_4"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_STORAGE_BUFFER_BIT", "STORAGE_BUFFER", 32, ["VK_VERSION_1_4"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_INDEX_BUFFER_BIT", "INDEX_BUFFER", 64, ["VK_VERSION_1_4"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_VERTEX_BUFFER_BIT", "VERTEX_BUFFER", 128, ["VK_VERSION_1_4"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_INDIRECT_BUFFER_BIT", "INDIRECT_BUFFER", 256,
+        ["VK_VERSION_1_4"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_SHADER_DEVICE_ADDRESS_BIT", "SHADER_DEVICE_ADDRESS", 131072,
+        ["VK_VERSION_1_4"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_EXECUTION_GRAPH_SCRATCH_BIT_AMDX",
+        "EXECUTION_GRAPH_SCRATCH_AMDX", 33554432, ["VK_AMDX_shader_enqueue"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_DESCRIPTOR_HEAP_BIT_EXT", "DESCRIPTOR_HEAP_EXT", 268435456,
+        ["VK_EXT_descriptor_heap"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_MICROMAP_BUILD_INPUT_READ_ONLY_BIT_EXT",
+        "MICROMAP_BUILD_INPUT_READ_ONLY_EXT", 8388608, ["VK_EXT_opacity_micromap",
+        "VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_MICROMAP_STORAGE_BIT_EXT", "MICROMAP_STORAGE_EXT", 16777216,
+        ["VK_EXT_opacity_micromap", "VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_TRANSFER_SRC_BIT_KHR", "TRANSFER_SRC_KHR", 1,
+        ["VK_KHR_extended_flags", "VK_KHR_maintenance5"], alias =
+        "VK_BUFFER_USAGE_2_TRANSFER_SRC_BIT"
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_TRANSFER_DST_BIT_KHR", "TRANSFER_DST_KHR", 2,
+        ["VK_KHR_extended_flags", "VK_KHR_maintenance5"], alias =
+        "VK_BUFFER_USAGE_2_TRANSFER_DST_BIT"
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_UNIFORM_TEXEL_BUFFER_BIT_KHR", "UNIFORM_TEXEL_BUFFER_KHR", 4,
+        ["VK_KHR_extended_flags", "VK_KHR_maintenance5"], alias =
+        "VK_BUFFER_USAGE_2_UNIFORM_TEXEL_BUFFER_BIT"
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_STORAGE_TEXEL_BUFFER_BIT_KHR", "STORAGE_TEXEL_BUFFER_KHR", 8,
+        ["VK_KHR_extended_flags", "VK_KHR_maintenance5"], alias =
+        "VK_BUFFER_USAGE_2_STORAGE_TEXEL_BUFFER_BIT"
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_UNIFORM_BUFFER_BIT_KHR", "UNIFORM_BUFFER_KHR", 16,
+        ["VK_KHR_extended_flags", "VK_KHR_maintenance5"], alias =
+        "VK_BUFFER_USAGE_2_UNIFORM_BUFFER_BIT"
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_STORAGE_BUFFER_BIT_KHR", "STORAGE_BUFFER_KHR", 32,
+        ["VK_KHR_extended_flags", "VK_KHR_maintenance5"], alias =
+        "VK_BUFFER_USAGE_2_STORAGE_BUFFER_BIT"
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_INDEX_BUFFER_BIT_KHR", "INDEX_BUFFER_KHR", 64,
+        ["VK_KHR_extended_flags", "VK_KHR_maintenance5"], alias =
+        "VK_BUFFER_USAGE_2_INDEX_BUFFER_BIT"
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_VERTEX_BUFFER_BIT_KHR", "VERTEX_BUFFER_KHR", 128,
+        ["VK_KHR_extended_flags", "VK_KHR_maintenance5"], alias =
+        "VK_BUFFER_USAGE_2_VERTEX_BUFFER_BIT"
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_INDIRECT_BUFFER_BIT_KHR", "INDIRECT_BUFFER_KHR", 256,
+        ["VK_KHR_extended_flags", "VK_KHR_maintenance5"], alias =
+        "VK_BUFFER_USAGE_2_INDIRECT_BUFFER_BIT"
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_CONDITIONAL_RENDERING_BIT_EXT", "CONDITIONAL_RENDERING_EXT",
+        512, ["VK_KHR_extended_flags", "VK_KHR_maintenance5"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_SHADER_BINDING_TABLE_BIT_KHR", "SHADER_BINDING_TABLE_KHR",
+        1024, ["VK_KHR_extended_flags", "VK_KHR_maintenance5"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_RAY_TRACING_BIT_NV", "RAY_TRACING_NV", 1024,
+        ["VK_KHR_maintenance5"], alias = "VK_BUFFER_USAGE_2_SHADER_BINDING_TABLE_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_TRANSFORM_FEEDBACK_BUFFER_BIT_EXT",
+        "TRANSFORM_FEEDBACK_BUFFER_EXT", 2048, ["VK_KHR_extended_flags",
+        "VK_KHR_maintenance5"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_TRANSFORM_FEEDBACK_COUNTER_BUFFER_BIT_EXT",
+        "TRANSFORM_FEEDBACK_COUNTER_BUFFER_EXT", 4096, ["VK_KHR_extended_flags",
+        "VK_KHR_maintenance5"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_VIDEO_DECODE_SRC_BIT_KHR", "VIDEO_DECODE_SRC_KHR", 8192,
+        ["VK_KHR_extended_flags", "VK_KHR_maintenance5"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_VIDEO_DECODE_DST_BIT_KHR", "VIDEO_DECODE_DST_KHR", 16384,
+        ["VK_KHR_extended_flags", "VK_KHR_maintenance5"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_VIDEO_ENCODE_DST_BIT_KHR", "VIDEO_ENCODE_DST_KHR", 32768,
+        ["VK_KHR_extended_flags", "VK_KHR_maintenance5"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_VIDEO_ENCODE_SRC_BIT_KHR", "VIDEO_ENCODE_SRC_KHR", 65536,
+        ["VK_KHR_extended_flags", "VK_KHR_maintenance5"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_SHADER_DEVICE_ADDRESS_BIT_KHR", "SHADER_DEVICE_ADDRESS_KHR",
+        131072, ["VK_KHR_extended_flags", "VK_KHR_maintenance5"], alias =
+        "VK_BUFFER_USAGE_2_SHADER_DEVICE_ADDRESS_BIT"
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_ACCELERATION_STRUCTURE_BUILD_INPUT_READ_ONLY_BIT_KHR",
+        "ACCELERATION_STRUCTURE_BUILD_INPUT_READ_ONLY_KHR", 524288,
+        ["VK_KHR_extended_flags", "VK_KHR_maintenance5"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_ACCELERATION_STRUCTURE_STORAGE_BIT_KHR",
+        "ACCELERATION_STRUCTURE_STORAGE_KHR", 1048576, ["VK_KHR_extended_flags",
+        "VK_KHR_maintenance5"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_SAMPLER_DESCRIPTOR_BUFFER_BIT_EXT",
+        "SAMPLER_DESCRIPTOR_BUFFER_EXT", 2097152, ["VK_KHR_extended_flags",
+        "VK_KHR_maintenance5"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_RESOURCE_DESCRIPTOR_BUFFER_BIT_EXT",
+        "RESOURCE_DESCRIPTOR_BUFFER_EXT", 4194304, ["VK_KHR_extended_flags",
+        "VK_KHR_maintenance5"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_PUSH_DESCRIPTORS_DESCRIPTOR_BUFFER_BIT_EXT",
+        "PUSH_DESCRIPTORS_DESCRIPTOR_BUFFER_EXT", 67108864, ["VK_KHR_extended_flags",
+        "VK_KHR_maintenance5"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_COMPRESSED_DATA_DGF1_BIT_AMDX", "COMPRESSED_DATA_DGF1_AMDX",
+        8589934592, ["VK_AMDX_dense_geometry_format"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_DATA_GRAPH_FOREIGN_DESCRIPTOR_BIT_ARM",
+        "DATA_GRAPH_FOREIGN_DESCRIPTOR_ARM", 536870912, ["VK_ARM_data_graph"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_TILE_MEMORY_BIT_QCOM", "TILE_MEMORY_QCOM", 134217728,
+        ["VK_QCOM_tile_memory_heap"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_MEMORY_DECOMPRESSION_BIT_EXT", "MEMORY_DECOMPRESSION_EXT",
+        4294967296, ["VK_EXT_memory_decompression"]
+    ),
+    enumerant!(
+        "VK_BUFFER_USAGE_2_PREPROCESS_BUFFER_BIT_EXT", "PREPROCESS_BUFFER_EXT",
+        2147483648, ["VK_EXT_device_generated_commands"]
+    ),
 ];
-///Enumerants of `BufferViewCreateFlags`.
+/// Enumerants of `BufferViewCreateFlags`.
 pub(crate) static BUFFER_VIEW_CREATE_FLAGS: &[EnumerantInfo] = &[];
-///Enumerants of `BuildAccelerationStructureFlagsKHR`.
+/// Enumerants of `BuildAccelerationStructureFlagsKHR`.
 pub(crate) static BUILD_ACCELERATION_STRUCTURE_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_UPDATE_BIT_KHR",
-        rust_name: "ALLOW_UPDATE",
-        raw: 1,
-        providers: &["VK_KHR_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_COMPACTION_BIT_KHR",
-        rust_name: "ALLOW_COMPACTION",
-        raw: 2,
-        providers: &["VK_KHR_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUILD_ACCELERATION_STRUCTURE_PREFER_FAST_TRACE_BIT_KHR",
-        rust_name: "PREFER_FAST_TRACE",
-        raw: 4,
-        providers: &["VK_KHR_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUILD_ACCELERATION_STRUCTURE_PREFER_FAST_BUILD_BIT_KHR",
-        rust_name: "PREFER_FAST_BUILD",
-        raw: 8,
-        providers: &["VK_KHR_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUILD_ACCELERATION_STRUCTURE_LOW_MEMORY_BIT_KHR",
-        rust_name: "LOW_MEMORY",
-        raw: 16,
-        providers: &["VK_KHR_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_UPDATE_BIT_NV",
-        rust_name: "ALLOW_UPDATE_NV",
-        raw: 1,
-        providers: &["VK_NV_ray_tracing"],
-        alias_of: Some("VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_UPDATE_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_COMPACTION_BIT_NV",
-        rust_name: "ALLOW_COMPACTION_NV",
-        raw: 2,
-        providers: &["VK_NV_ray_tracing"],
-        alias_of: Some("VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_COMPACTION_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUILD_ACCELERATION_STRUCTURE_PREFER_FAST_TRACE_BIT_NV",
-        rust_name: "PREFER_FAST_TRACE_NV",
-        raw: 4,
-        providers: &["VK_NV_ray_tracing"],
-        alias_of: Some("VK_BUILD_ACCELERATION_STRUCTURE_PREFER_FAST_TRACE_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUILD_ACCELERATION_STRUCTURE_PREFER_FAST_BUILD_BIT_NV",
-        rust_name: "PREFER_FAST_BUILD_NV",
-        raw: 8,
-        providers: &["VK_NV_ray_tracing"],
-        alias_of: Some("VK_BUILD_ACCELERATION_STRUCTURE_PREFER_FAST_BUILD_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUILD_ACCELERATION_STRUCTURE_LOW_MEMORY_BIT_NV",
-        rust_name: "LOW_MEMORY_NV",
-        raw: 16,
-        providers: &["VK_NV_ray_tracing"],
-        alias_of: Some("VK_BUILD_ACCELERATION_STRUCTURE_LOW_MEMORY_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUILD_ACCELERATION_STRUCTURE_MOTION_BIT_NV",
-        rust_name: "MOTION_NV",
-        raw: 32,
-        providers: &["VK_NV_ray_tracing_motion_blur"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_OPACITY_MICROMAP_UPDATE_BIT_EXT",
-        rust_name: "ALLOW_OPACITY_MICROMAP_UPDATE_BIT_EXT",
-        raw: 64,
-        providers: &["VK_EXT_opacity_micromap"],
-        alias_of: Some(
-            "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_OPACITY_MICROMAP_UPDATE_BIT_KHR",
-        ),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_OPACITY_MICROMAP_UPDATE_EXT",
-        rust_name: "ALLOW_OPACITY_MICROMAP_UPDATE_EXT",
-        raw: 64,
-        providers: &["VK_EXT_opacity_micromap"],
-        alias_of: Some(
-            "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_OPACITY_MICROMAP_UPDATE_BIT_EXT",
-        ),
-        deprecated: Some(
-            "an old name of `VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_OPACITY_MICROMAP_UPDATE_BIT_EXT`, kept as an alias (the registry deprecates it)",
-        ),
-    },
-    EnumerantInfo {
-        c_name: "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_DISABLE_OPACITY_MICROMAPS_BIT_EXT",
-        rust_name: "ALLOW_DISABLE_OPACITY_MICROMAPS_BIT_EXT",
-        raw: 128,
-        providers: &["VK_EXT_opacity_micromap"],
-        alias_of: Some(
-            "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_DISABLE_OPACITY_MICROMAPS_BIT_KHR",
-        ),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_DISABLE_OPACITY_MICROMAPS_EXT",
-        rust_name: "ALLOW_DISABLE_OPACITY_MICROMAPS_EXT",
-        raw: 128,
-        providers: &["VK_EXT_opacity_micromap"],
-        alias_of: Some(
-            "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_DISABLE_OPACITY_MICROMAPS_BIT_EXT",
-        ),
-        deprecated: Some(
-            "an old name of `VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_DISABLE_OPACITY_MICROMAPS_BIT_EXT`, kept as an alias (the registry deprecates it)",
-        ),
-    },
-    EnumerantInfo {
-        c_name: "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_OPACITY_MICROMAP_DATA_UPDATE_BIT_EXT",
-        rust_name: "ALLOW_OPACITY_MICROMAP_DATA_UPDATE_BIT_EXT",
-        raw: 256,
-        providers: &["VK_EXT_opacity_micromap"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_OPACITY_MICROMAP_DATA_UPDATE_EXT",
-        rust_name: "ALLOW_OPACITY_MICROMAP_DATA_UPDATE_EXT",
-        raw: 256,
-        providers: &["VK_EXT_opacity_micromap"],
-        alias_of: Some(
-            "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_OPACITY_MICROMAP_DATA_UPDATE_BIT_EXT",
-        ),
-        deprecated: Some(
-            "an old name of `VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_OPACITY_MICROMAP_DATA_UPDATE_BIT_EXT`, kept as an alias (the registry deprecates it)",
-        ),
-    },
-    EnumerantInfo {
-        c_name: "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_DISPLACEMENT_MICROMAP_UPDATE_BIT_NV",
-        rust_name: "ALLOW_DISPLACEMENT_MICROMAP_UPDATE_BIT_NV",
-        raw: 512,
-        providers: &["VK_NV_displacement_micromap"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_DISPLACEMENT_MICROMAP_UPDATE_NV",
-        rust_name: "ALLOW_DISPLACEMENT_MICROMAP_UPDATE_NV",
-        raw: 512,
-        providers: &["VK_NV_displacement_micromap"],
-        alias_of: Some(
-            "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_DISPLACEMENT_MICROMAP_UPDATE_BIT_NV",
-        ),
-        deprecated: Some(
-            "an old name of `VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_DISPLACEMENT_MICROMAP_UPDATE_BIT_NV`, kept as an alias (the registry deprecates it)",
-        ),
-    },
-    EnumerantInfo {
-        c_name: "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_DATA_ACCESS_BIT_KHR",
-        rust_name: "ALLOW_DATA_ACCESS_BIT",
-        raw: 2048,
-        providers: &["VK_KHR_ray_tracing_position_fetch"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_DATA_ACCESS_KHR",
-        rust_name: "ALLOW_DATA_ACCESS",
-        raw: 2048,
-        providers: &["VK_KHR_ray_tracing_position_fetch"],
-        alias_of: Some("VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_DATA_ACCESS_BIT_KHR"),
-        deprecated: Some(
-            "an old name of `VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_DATA_ACCESS_BIT_KHR`, kept as an alias (the registry deprecates it)",
-        ),
-    },
-    EnumerantInfo {
-        c_name: "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_CLUSTER_OPACITY_MICROMAPS_BIT_NV",
-        rust_name: "ALLOW_CLUSTER_OPACITY_MICROMAPS_NV",
-        raw: 4096,
-        providers: &["VK_NV_cluster_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_OPACITY_MICROMAP_UPDATE_BIT_KHR",
-        rust_name: "ALLOW_OPACITY_MICROMAP_UPDATE",
-        raw: 64,
-        providers: &["VK_KHR_opacity_micromap"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_DISABLE_OPACITY_MICROMAPS_BIT_KHR",
-        rust_name: "ALLOW_DISABLE_OPACITY_MICROMAPS",
-        raw: 128,
-        providers: &["VK_KHR_opacity_micromap"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUILD_ACCELERATION_STRUCTURE_MICROMAP_LOSSY_BIT_KHR",
-        rust_name: "MICROMAP_LOSSY",
-        raw: 1024,
-        providers: &["VK_KHR_opacity_micromap"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_UPDATE_BIT_KHR", "ALLOW_UPDATE", 1,
+        ["VK_KHR_acceleration_structure"]
+    ),
+    enumerant!(
+        "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_COMPACTION_BIT_KHR", "ALLOW_COMPACTION",
+        2, ["VK_KHR_acceleration_structure"]
+    ),
+    enumerant!(
+        "VK_BUILD_ACCELERATION_STRUCTURE_PREFER_FAST_TRACE_BIT_KHR", "PREFER_FAST_TRACE",
+        4, ["VK_KHR_acceleration_structure"]
+    ),
+    enumerant!(
+        "VK_BUILD_ACCELERATION_STRUCTURE_PREFER_FAST_BUILD_BIT_KHR", "PREFER_FAST_BUILD",
+        8, ["VK_KHR_acceleration_structure"]
+    ),
+    enumerant!(
+        "VK_BUILD_ACCELERATION_STRUCTURE_LOW_MEMORY_BIT_KHR", "LOW_MEMORY", 16,
+        ["VK_KHR_acceleration_structure"]
+    ),
+    enumerant!(
+        "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_UPDATE_BIT_NV", "ALLOW_UPDATE_NV", 1,
+        ["VK_NV_ray_tracing"], alias =
+        "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_UPDATE_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_COMPACTION_BIT_NV", "ALLOW_COMPACTION_NV",
+        2, ["VK_NV_ray_tracing"], alias =
+        "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_COMPACTION_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_BUILD_ACCELERATION_STRUCTURE_PREFER_FAST_TRACE_BIT_NV",
+        "PREFER_FAST_TRACE_NV", 4, ["VK_NV_ray_tracing"], alias =
+        "VK_BUILD_ACCELERATION_STRUCTURE_PREFER_FAST_TRACE_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_BUILD_ACCELERATION_STRUCTURE_PREFER_FAST_BUILD_BIT_NV",
+        "PREFER_FAST_BUILD_NV", 8, ["VK_NV_ray_tracing"], alias =
+        "VK_BUILD_ACCELERATION_STRUCTURE_PREFER_FAST_BUILD_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_BUILD_ACCELERATION_STRUCTURE_LOW_MEMORY_BIT_NV", "LOW_MEMORY_NV", 16,
+        ["VK_NV_ray_tracing"], alias =
+        "VK_BUILD_ACCELERATION_STRUCTURE_LOW_MEMORY_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_BUILD_ACCELERATION_STRUCTURE_MOTION_BIT_NV", "MOTION_NV", 32,
+        ["VK_NV_ray_tracing_motion_blur"]
+    ),
+    enumerant!(
+        "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_OPACITY_MICROMAP_UPDATE_BIT_EXT",
+        "ALLOW_OPACITY_MICROMAP_UPDATE_BIT_EXT", 64, ["VK_EXT_opacity_micromap"], alias =
+        "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_OPACITY_MICROMAP_UPDATE_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_OPACITY_MICROMAP_UPDATE_EXT",
+        "ALLOW_OPACITY_MICROMAP_UPDATE_EXT", 64, ["VK_EXT_opacity_micromap"], alias =
+        "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_OPACITY_MICROMAP_UPDATE_BIT_EXT",
+        deprecated =
+        "an old name of `VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_OPACITY_MICROMAP_UPDATE_BIT_EXT`, kept as an alias (the registry deprecates it)"
+    ),
+    enumerant!(
+        "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_DISABLE_OPACITY_MICROMAPS_BIT_EXT",
+        "ALLOW_DISABLE_OPACITY_MICROMAPS_BIT_EXT", 128, ["VK_EXT_opacity_micromap"],
+        alias = "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_DISABLE_OPACITY_MICROMAPS_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_DISABLE_OPACITY_MICROMAPS_EXT",
+        "ALLOW_DISABLE_OPACITY_MICROMAPS_EXT", 128, ["VK_EXT_opacity_micromap"], alias =
+        "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_DISABLE_OPACITY_MICROMAPS_BIT_EXT",
+        deprecated =
+        "an old name of `VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_DISABLE_OPACITY_MICROMAPS_BIT_EXT`, kept as an alias (the registry deprecates it)"
+    ),
+    enumerant!(
+        "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_OPACITY_MICROMAP_DATA_UPDATE_BIT_EXT",
+        "ALLOW_OPACITY_MICROMAP_DATA_UPDATE_BIT_EXT", 256, ["VK_EXT_opacity_micromap"]
+    ),
+    enumerant!(
+        "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_OPACITY_MICROMAP_DATA_UPDATE_EXT",
+        "ALLOW_OPACITY_MICROMAP_DATA_UPDATE_EXT", 256, ["VK_EXT_opacity_micromap"], alias
+        = "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_OPACITY_MICROMAP_DATA_UPDATE_BIT_EXT",
+        deprecated =
+        "an old name of `VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_OPACITY_MICROMAP_DATA_UPDATE_BIT_EXT`, kept as an alias (the registry deprecates it)"
+    ),
+    enumerant!(
+        "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_DISPLACEMENT_MICROMAP_UPDATE_BIT_NV",
+        "ALLOW_DISPLACEMENT_MICROMAP_UPDATE_BIT_NV", 512, ["VK_NV_displacement_micromap"]
+    ),
+    enumerant!(
+        "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_DISPLACEMENT_MICROMAP_UPDATE_NV",
+        "ALLOW_DISPLACEMENT_MICROMAP_UPDATE_NV", 512, ["VK_NV_displacement_micromap"],
+        alias =
+        "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_DISPLACEMENT_MICROMAP_UPDATE_BIT_NV",
+        deprecated =
+        "an old name of `VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_DISPLACEMENT_MICROMAP_UPDATE_BIT_NV`, kept as an alias (the registry deprecates it)"
+    ),
+    enumerant!(
+        "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_DATA_ACCESS_BIT_KHR",
+        "ALLOW_DATA_ACCESS_BIT", 2048, ["VK_KHR_ray_tracing_position_fetch"]
+    ),
+    enumerant!(
+        "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_DATA_ACCESS_KHR", "ALLOW_DATA_ACCESS",
+        2048, ["VK_KHR_ray_tracing_position_fetch"], alias =
+        "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_DATA_ACCESS_BIT_KHR", deprecated =
+        "an old name of `VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_DATA_ACCESS_BIT_KHR`, kept as an alias (the registry deprecates it)"
+    ),
+    enumerant!(
+        "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_CLUSTER_OPACITY_MICROMAPS_BIT_NV",
+        "ALLOW_CLUSTER_OPACITY_MICROMAPS_NV", 4096,
+        ["VK_NV_cluster_acceleration_structure"]
+    ),
+    enumerant!(
+        "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_OPACITY_MICROMAP_UPDATE_BIT_KHR",
+        "ALLOW_OPACITY_MICROMAP_UPDATE", 64, ["VK_KHR_opacity_micromap"]
+    ),
+    enumerant!(
+        "VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_DISABLE_OPACITY_MICROMAPS_BIT_KHR",
+        "ALLOW_DISABLE_OPACITY_MICROMAPS", 128, ["VK_KHR_opacity_micromap"]
+    ),
+    enumerant!(
+        "VK_BUILD_ACCELERATION_STRUCTURE_MICROMAP_LOSSY_BIT_KHR", "MICROMAP_LOSSY", 1024,
+        ["VK_KHR_opacity_micromap"]
+    ),
 ];
-///Enumerants of `BuildMicromapFlagsEXT`.
+/// Enumerants of `BuildMicromapFlagsEXT`.
 pub(crate) static BUILD_MICROMAP_FLAGS_EXT: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_BUILD_MICROMAP_PREFER_FAST_TRACE_BIT_EXT",
-        rust_name: "PREFER_FAST_TRACE",
-        raw: 1,
-        providers: &["VK_EXT_opacity_micromap"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUILD_MICROMAP_PREFER_FAST_BUILD_BIT_EXT",
-        rust_name: "PREFER_FAST_BUILD",
-        raw: 2,
-        providers: &["VK_EXT_opacity_micromap"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_BUILD_MICROMAP_ALLOW_COMPACTION_BIT_EXT",
-        rust_name: "ALLOW_COMPACTION",
-        raw: 4,
-        providers: &["VK_EXT_opacity_micromap"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_BUILD_MICROMAP_PREFER_FAST_TRACE_BIT_EXT", "PREFER_FAST_TRACE", 1,
+        ["VK_EXT_opacity_micromap"]
+    ),
+    enumerant!(
+        "VK_BUILD_MICROMAP_PREFER_FAST_BUILD_BIT_EXT", "PREFER_FAST_BUILD", 2,
+        ["VK_EXT_opacity_micromap"]
+    ),
+    enumerant!(
+        "VK_BUILD_MICROMAP_ALLOW_COMPACTION_BIT_EXT", "ALLOW_COMPACTION", 4,
+        ["VK_EXT_opacity_micromap"]
+    ),
 ];
-///Enumerants of `ClusterAccelerationStructureAddressResolutionFlagsNV`.
+/// Enumerants of `ClusterAccelerationStructureAddressResolutionFlagsNV`.
 pub(crate) static CLUSTER_ACCELERATION_STRUCTURE_ADDRESS_RESOLUTION_FLAGS_NV: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_CLUSTER_ACCELERATION_STRUCTURE_ADDRESS_RESOLUTION_NONE_NV",
-        rust_name: "NONE",
-        raw: 0,
-        providers: &["VK_NV_cluster_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_CLUSTER_ACCELERATION_STRUCTURE_ADDRESS_RESOLUTION_INDIRECTED_DST_IMPLICIT_DATA_BIT_NV",
-        rust_name: "INDIRECTED_DST_IMPLICIT_DATA",
-        raw: 1,
-        providers: &["VK_NV_cluster_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_CLUSTER_ACCELERATION_STRUCTURE_ADDRESS_RESOLUTION_INDIRECTED_SCRATCH_DATA_BIT_NV",
-        rust_name: "INDIRECTED_SCRATCH_DATA",
-        raw: 2,
-        providers: &["VK_NV_cluster_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_CLUSTER_ACCELERATION_STRUCTURE_ADDRESS_RESOLUTION_INDIRECTED_DST_ADDRESS_ARRAY_BIT_NV",
-        rust_name: "INDIRECTED_DST_ADDRESS_ARRAY",
-        raw: 4,
-        providers: &["VK_NV_cluster_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_CLUSTER_ACCELERATION_STRUCTURE_ADDRESS_RESOLUTION_INDIRECTED_DST_SIZES_ARRAY_BIT_NV",
-        rust_name: "INDIRECTED_DST_SIZES_ARRAY",
-        raw: 8,
-        providers: &["VK_NV_cluster_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_CLUSTER_ACCELERATION_STRUCTURE_ADDRESS_RESOLUTION_INDIRECTED_SRC_INFOS_ARRAY_BIT_NV",
-        rust_name: "INDIRECTED_SRC_INFOS_ARRAY",
-        raw: 16,
-        providers: &["VK_NV_cluster_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_CLUSTER_ACCELERATION_STRUCTURE_ADDRESS_RESOLUTION_INDIRECTED_SRC_INFOS_COUNT_BIT_NV",
-        rust_name: "INDIRECTED_SRC_INFOS_COUNT",
-        raw: 32,
-        providers: &["VK_NV_cluster_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_CLUSTER_ACCELERATION_STRUCTURE_ADDRESS_RESOLUTION_NONE_NV", "NONE", 0,
+        ["VK_NV_cluster_acceleration_structure"]
+    ),
+    enumerant!(
+        "VK_CLUSTER_ACCELERATION_STRUCTURE_ADDRESS_RESOLUTION_INDIRECTED_DST_IMPLICIT_DATA_BIT_NV",
+        "INDIRECTED_DST_IMPLICIT_DATA", 1, ["VK_NV_cluster_acceleration_structure"]
+    ),
+    enumerant!(
+        "VK_CLUSTER_ACCELERATION_STRUCTURE_ADDRESS_RESOLUTION_INDIRECTED_SCRATCH_DATA_BIT_NV",
+        "INDIRECTED_SCRATCH_DATA", 2, ["VK_NV_cluster_acceleration_structure"]
+    ),
+    enumerant!(
+        "VK_CLUSTER_ACCELERATION_STRUCTURE_ADDRESS_RESOLUTION_INDIRECTED_DST_ADDRESS_ARRAY_BIT_NV",
+        "INDIRECTED_DST_ADDRESS_ARRAY", 4, ["VK_NV_cluster_acceleration_structure"]
+    ),
+    enumerant!(
+        "VK_CLUSTER_ACCELERATION_STRUCTURE_ADDRESS_RESOLUTION_INDIRECTED_DST_SIZES_ARRAY_BIT_NV",
+        "INDIRECTED_DST_SIZES_ARRAY", 8, ["VK_NV_cluster_acceleration_structure"]
+    ),
+    enumerant!(
+        "VK_CLUSTER_ACCELERATION_STRUCTURE_ADDRESS_RESOLUTION_INDIRECTED_SRC_INFOS_ARRAY_BIT_NV",
+        "INDIRECTED_SRC_INFOS_ARRAY", 16, ["VK_NV_cluster_acceleration_structure"]
+    ),
+    enumerant!(
+        "VK_CLUSTER_ACCELERATION_STRUCTURE_ADDRESS_RESOLUTION_INDIRECTED_SRC_INFOS_COUNT_BIT_NV",
+        "INDIRECTED_SRC_INFOS_COUNT", 32, ["VK_NV_cluster_acceleration_structure"]
+    ),
 ];
-///Enumerants of `ClusterAccelerationStructureClusterFlagsNV`.
+/// Enumerants of `ClusterAccelerationStructureClusterFlagsNV`.
 pub(crate) static CLUSTER_ACCELERATION_STRUCTURE_CLUSTER_FLAGS_NV: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_CLUSTER_ACCELERATION_STRUCTURE_CLUSTER_ALLOW_DISABLE_OPACITY_MICROMAPS_NV",
-        rust_name: "ALLOW_DISABLE_OPACITY_MICROMAPS",
-        raw: 1,
-        providers: &["VK_NV_cluster_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_CLUSTER_ACCELERATION_STRUCTURE_CLUSTER_ALLOW_DISABLE_OPACITY_MICROMAPS_NV",
+        "ALLOW_DISABLE_OPACITY_MICROMAPS", 1, ["VK_NV_cluster_acceleration_structure"]
+    ),
 ];
-///Enumerants of `ClusterAccelerationStructureGeometryFlagsNV`.
+/// Enumerants of `ClusterAccelerationStructureGeometryFlagsNV`.
 pub(crate) static CLUSTER_ACCELERATION_STRUCTURE_GEOMETRY_FLAGS_NV: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_CLUSTER_ACCELERATION_STRUCTURE_GEOMETRY_CULL_DISABLE_BIT_NV",
-        rust_name: "CULL_DISABLE",
-        raw: 1,
-        providers: &["VK_NV_cluster_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_CLUSTER_ACCELERATION_STRUCTURE_GEOMETRY_NO_DUPLICATE_ANYHIT_INVOCATION_BIT_NV",
-        rust_name: "NO_DUPLICATE_ANYHIT_INVOCATION",
-        raw: 2,
-        providers: &["VK_NV_cluster_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_CLUSTER_ACCELERATION_STRUCTURE_GEOMETRY_OPAQUE_BIT_NV",
-        rust_name: "OPAQUE",
-        raw: 4,
-        providers: &["VK_NV_cluster_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_CLUSTER_ACCELERATION_STRUCTURE_GEOMETRY_CULL_DISABLE_BIT_NV", "CULL_DISABLE",
+        1, ["VK_NV_cluster_acceleration_structure"]
+    ),
+    enumerant!(
+        "VK_CLUSTER_ACCELERATION_STRUCTURE_GEOMETRY_NO_DUPLICATE_ANYHIT_INVOCATION_BIT_NV",
+        "NO_DUPLICATE_ANYHIT_INVOCATION", 2, ["VK_NV_cluster_acceleration_structure"]
+    ),
+    enumerant!(
+        "VK_CLUSTER_ACCELERATION_STRUCTURE_GEOMETRY_OPAQUE_BIT_NV", "OPAQUE", 4,
+        ["VK_NV_cluster_acceleration_structure"]
+    ),
 ];
-///Enumerants of `ClusterAccelerationStructureIndexFormatFlagsNV`.
+/// Enumerants of `ClusterAccelerationStructureIndexFormatFlagsNV`.
 pub(crate) static CLUSTER_ACCELERATION_STRUCTURE_INDEX_FORMAT_FLAGS_NV: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_CLUSTER_ACCELERATION_STRUCTURE_INDEX_FORMAT_8BIT_NV",
-        rust_name: "TYPE_8BIT",
-        raw: 1,
-        providers: &["VK_NV_cluster_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_CLUSTER_ACCELERATION_STRUCTURE_INDEX_FORMAT_16BIT_NV",
-        rust_name: "TYPE_16BIT",
-        raw: 2,
-        providers: &["VK_NV_cluster_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_CLUSTER_ACCELERATION_STRUCTURE_INDEX_FORMAT_32BIT_NV",
-        rust_name: "TYPE_32BIT",
-        raw: 4,
-        providers: &["VK_NV_cluster_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_CLUSTER_ACCELERATION_STRUCTURE_INDEX_FORMAT_8BIT_NV", "TYPE_8BIT", 1,
+        ["VK_NV_cluster_acceleration_structure"]
+    ),
+    enumerant!(
+        "VK_CLUSTER_ACCELERATION_STRUCTURE_INDEX_FORMAT_16BIT_NV", "TYPE_16BIT", 2,
+        ["VK_NV_cluster_acceleration_structure"]
+    ),
+    enumerant!(
+        "VK_CLUSTER_ACCELERATION_STRUCTURE_INDEX_FORMAT_32BIT_NV", "TYPE_32BIT", 4,
+        ["VK_NV_cluster_acceleration_structure"]
+    ),
 ];
-///Enumerants of `ColorComponentFlags`.
+/// Enumerants of `ColorComponentFlags`.
 pub(crate) static COLOR_COMPONENT_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_COLOR_COMPONENT_R_BIT",
-        rust_name: "R",
-        raw: 1,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_COLOR_COMPONENT_G_BIT",
-        rust_name: "G",
-        raw: 2,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_COLOR_COMPONENT_B_BIT",
-        rust_name: "B",
-        raw: 4,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_COLOR_COMPONENT_A_BIT",
-        rust_name: "A",
-        raw: 8,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!("VK_COLOR_COMPONENT_R_BIT", "R", 1, ["VK_VERSION_1_0"]),
+    enumerant!("VK_COLOR_COMPONENT_G_BIT", "G", 2, ["VK_VERSION_1_0"]),
+    enumerant!("VK_COLOR_COMPONENT_B_BIT", "B", 4, ["VK_VERSION_1_0"]),
+    enumerant!("VK_COLOR_COMPONENT_A_BIT", "A", 8, ["VK_VERSION_1_0"]),
 ];
-///Enumerants of `CommandBufferResetFlags`.
+/// Enumerants of `CommandBufferResetFlags`.
 pub(crate) static COMMAND_BUFFER_RESET_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_COMMAND_BUFFER_RESET_RELEASE_RESOURCES_BIT",
-        rust_name: "RELEASE_RESOURCES",
-        raw: 1,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_COMMAND_BUFFER_RESET_RELEASE_RESOURCES_BIT", "RELEASE_RESOURCES", 1,
+        ["VK_VERSION_1_0"]
+    ),
 ];
-///Enumerants of `CommandBufferUsageFlags`.
+/// Enumerants of `CommandBufferUsageFlags`.
 pub(crate) static COMMAND_BUFFER_USAGE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT",
-        rust_name: "ONE_TIME_SUBMIT",
-        raw: 1,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_COMMAND_BUFFER_USAGE_RENDER_PASS_CONTINUE_BIT",
-        rust_name: "RENDER_PASS_CONTINUE",
-        raw: 2,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_COMMAND_BUFFER_USAGE_SIMULTANEOUS_USE_BIT",
-        rust_name: "SIMULTANEOUS_USE",
-        raw: 4,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT", "ONE_TIME_SUBMIT", 1,
+        ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_COMMAND_BUFFER_USAGE_RENDER_PASS_CONTINUE_BIT", "RENDER_PASS_CONTINUE", 2,
+        ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_COMMAND_BUFFER_USAGE_SIMULTANEOUS_USE_BIT", "SIMULTANEOUS_USE", 4,
+        ["VK_VERSION_1_0"]
+    ),
 ];
-///Enumerants of `CommandPoolCreateFlags`.
+/// Enumerants of `CommandPoolCreateFlags`.
 pub(crate) static COMMAND_POOL_CREATE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_COMMAND_POOL_CREATE_TRANSIENT_BIT",
-        rust_name: "TRANSIENT",
-        raw: 1,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT",
-        rust_name: "RESET_COMMAND_BUFFER",
-        raw: 2,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_COMMAND_POOL_CREATE_PROTECTED_BIT",
-        rust_name: "PROTECTED",
-        raw: 4,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_COMMAND_POOL_CREATE_TRANSIENT_BIT", "TRANSIENT", 1, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT", "RESET_COMMAND_BUFFER", 2,
+        ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_COMMAND_POOL_CREATE_PROTECTED_BIT", "PROTECTED", 4, ["VK_VERSION_1_1"]
+    ),
 ];
-///Enumerants of `CommandPoolResetFlags`.
+/// Enumerants of `CommandPoolResetFlags`.
 pub(crate) static COMMAND_POOL_RESET_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_COMMAND_POOL_RESET_RELEASE_RESOURCES_BIT",
-        rust_name: "RELEASE_RESOURCES",
-        raw: 1,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_COMMAND_POOL_RESET_RELEASE_RESOURCES_BIT", "RELEASE_RESOURCES", 1,
+        ["VK_VERSION_1_0"]
+    ),
 ];
-///Enumerants of `CommandPoolTrimFlags`.
+/// Enumerants of `CommandPoolTrimFlags`.
 pub(crate) static COMMAND_POOL_TRIM_FLAGS: &[EnumerantInfo] = &[];
-///Enumerants of `CompositeAlphaFlagsKHR`.
+/// Enumerants of `CompositeAlphaFlagsKHR`.
 pub(crate) static COMPOSITE_ALPHA_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_COMPOSITE_ALPHA_OPAQUE_BIT_KHR",
-        rust_name: "OPAQUE",
-        raw: 1,
-        providers: &["VK_KHR_surface"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_COMPOSITE_ALPHA_PRE_MULTIPLIED_BIT_KHR",
-        rust_name: "PRE_MULTIPLIED",
-        raw: 2,
-        providers: &["VK_KHR_surface"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_COMPOSITE_ALPHA_POST_MULTIPLIED_BIT_KHR",
-        rust_name: "POST_MULTIPLIED",
-        raw: 4,
-        providers: &["VK_KHR_surface"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_COMPOSITE_ALPHA_INHERIT_BIT_KHR",
-        rust_name: "INHERIT",
-        raw: 8,
-        providers: &["VK_KHR_surface"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!("VK_COMPOSITE_ALPHA_OPAQUE_BIT_KHR", "OPAQUE", 1, ["VK_KHR_surface"]),
+    enumerant!(
+        "VK_COMPOSITE_ALPHA_PRE_MULTIPLIED_BIT_KHR", "PRE_MULTIPLIED", 2,
+        ["VK_KHR_surface"]
+    ),
+    enumerant!(
+        "VK_COMPOSITE_ALPHA_POST_MULTIPLIED_BIT_KHR", "POST_MULTIPLIED", 4,
+        ["VK_KHR_surface"]
+    ),
+    enumerant!("VK_COMPOSITE_ALPHA_INHERIT_BIT_KHR", "INHERIT", 8, ["VK_KHR_surface"]),
 ];
-///Enumerants of `ConditionalRenderingFlagsEXT`.
+/// Enumerants of `ConditionalRenderingFlagsEXT`.
 pub(crate) static CONDITIONAL_RENDERING_FLAGS_EXT: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_CONDITIONAL_RENDERING_INVERTED_BIT_EXT",
-        rust_name: "INVERTED",
-        raw: 1,
-        providers: &["VK_EXT_conditional_rendering"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_CONDITIONAL_RENDERING_INVERTED_BIT_EXT", "INVERTED", 1,
+        ["VK_EXT_conditional_rendering"]
+    ),
 ];
-///Enumerants of `CooperativeMatrixFlagsEXT`.
+/// Enumerants of `CooperativeMatrixFlagsEXT`.
 pub(crate) static COOPERATIVE_MATRIX_FLAGS_EXT: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_COOPERATIVE_MATRIX_SATURATING_ACCUMULATION_BIT_EXT",
-        rust_name: "SATURATING_ACCUMULATION",
-        raw: 1,
-        providers: &["VK_EXT_cooperative_matrix_maintenance1"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_COOPERATIVE_MATRIX_SATURATING_ACCUMULATION_BIT_EXT",
+        "SATURATING_ACCUMULATION", 1, ["VK_EXT_cooperative_matrix_maintenance1"]
+    ),
 ];
-///Enumerants of `CullModeFlags`.
+/// Enumerants of `CullModeFlags`.
 pub(crate) static CULL_MODE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_CULL_MODE_NONE",
-        rust_name: "NONE",
-        raw: 0,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_CULL_MODE_FRONT_BIT",
-        rust_name: "FRONT",
-        raw: 1,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_CULL_MODE_BACK_BIT",
-        rust_name: "BACK",
-        raw: 2,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_CULL_MODE_FRONT_AND_BACK",
-        rust_name: "FRONT_AND_BACK",
-        raw: 3,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!("VK_CULL_MODE_NONE", "NONE", 0, ["VK_VERSION_1_0"]),
+    enumerant!("VK_CULL_MODE_FRONT_BIT", "FRONT", 1, ["VK_VERSION_1_0"]),
+    enumerant!("VK_CULL_MODE_BACK_BIT", "BACK", 2, ["VK_VERSION_1_0"]),
+    enumerant!("VK_CULL_MODE_FRONT_AND_BACK", "FRONT_AND_BACK", 3, ["VK_VERSION_1_0"]),
 ];
-///Enumerants of `DataGraphOpticalFlowCreateFlagsARM`.
+/// Enumerants of `DataGraphOpticalFlowCreateFlagsARM`.
 pub(crate) static DATA_GRAPH_OPTICAL_FLOW_CREATE_FLAGS_ARM: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_DATA_GRAPH_OPTICAL_FLOW_CREATE_ENABLE_HINT_BIT_ARM",
-        rust_name: "ENABLE_HINT",
-        raw: 1,
-        providers: &["VK_ARM_data_graph_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DATA_GRAPH_OPTICAL_FLOW_CREATE_ENABLE_COST_BIT_ARM",
-        rust_name: "ENABLE_COST",
-        raw: 2,
-        providers: &["VK_ARM_data_graph_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DATA_GRAPH_OPTICAL_FLOW_CREATE_RESERVED_30_BIT_ARM",
-        rust_name: "RESERVED_30",
-        raw: 1073741824,
-        providers: &["VK_ARM_data_graph_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_DATA_GRAPH_OPTICAL_FLOW_CREATE_ENABLE_HINT_BIT_ARM", "ENABLE_HINT", 1,
+        ["VK_ARM_data_graph_optical_flow"]
+    ),
+    enumerant!(
+        "VK_DATA_GRAPH_OPTICAL_FLOW_CREATE_ENABLE_COST_BIT_ARM", "ENABLE_COST", 2,
+        ["VK_ARM_data_graph_optical_flow"]
+    ),
+    enumerant!(
+        "VK_DATA_GRAPH_OPTICAL_FLOW_CREATE_RESERVED_30_BIT_ARM", "RESERVED_30",
+        1073741824, ["VK_ARM_data_graph_optical_flow"]
+    ),
 ];
-///Enumerants of `DataGraphOpticalFlowExecuteFlagsARM`.
+/// Enumerants of `DataGraphOpticalFlowExecuteFlagsARM`.
 pub(crate) static DATA_GRAPH_OPTICAL_FLOW_EXECUTE_FLAGS_ARM: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_DATA_GRAPH_OPTICAL_FLOW_EXECUTE_DISABLE_TEMPORAL_HINTS_BIT_ARM",
-        rust_name: "DISABLE_TEMPORAL_HINTS",
-        raw: 1,
-        providers: &["VK_ARM_data_graph_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DATA_GRAPH_OPTICAL_FLOW_EXECUTE_INPUT_UNCHANGED_BIT_ARM",
-        rust_name: "INPUT_UNCHANGED",
-        raw: 2,
-        providers: &["VK_ARM_data_graph_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DATA_GRAPH_OPTICAL_FLOW_EXECUTE_REFERENCE_UNCHANGED_BIT_ARM",
-        rust_name: "REFERENCE_UNCHANGED",
-        raw: 4,
-        providers: &["VK_ARM_data_graph_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DATA_GRAPH_OPTICAL_FLOW_EXECUTE_INPUT_IS_PREVIOUS_REFERENCE_BIT_ARM",
-        rust_name: "INPUT_IS_PREVIOUS_REFERENCE",
-        raw: 8,
-        providers: &["VK_ARM_data_graph_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DATA_GRAPH_OPTICAL_FLOW_EXECUTE_REFERENCE_IS_PREVIOUS_INPUT_BIT_ARM",
-        rust_name: "REFERENCE_IS_PREVIOUS_INPUT",
-        raw: 16,
-        providers: &["VK_ARM_data_graph_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_DATA_GRAPH_OPTICAL_FLOW_EXECUTE_DISABLE_TEMPORAL_HINTS_BIT_ARM",
+        "DISABLE_TEMPORAL_HINTS", 1, ["VK_ARM_data_graph_optical_flow"]
+    ),
+    enumerant!(
+        "VK_DATA_GRAPH_OPTICAL_FLOW_EXECUTE_INPUT_UNCHANGED_BIT_ARM", "INPUT_UNCHANGED",
+        2, ["VK_ARM_data_graph_optical_flow"]
+    ),
+    enumerant!(
+        "VK_DATA_GRAPH_OPTICAL_FLOW_EXECUTE_REFERENCE_UNCHANGED_BIT_ARM",
+        "REFERENCE_UNCHANGED", 4, ["VK_ARM_data_graph_optical_flow"]
+    ),
+    enumerant!(
+        "VK_DATA_GRAPH_OPTICAL_FLOW_EXECUTE_INPUT_IS_PREVIOUS_REFERENCE_BIT_ARM",
+        "INPUT_IS_PREVIOUS_REFERENCE", 8, ["VK_ARM_data_graph_optical_flow"]
+    ),
+    enumerant!(
+        "VK_DATA_GRAPH_OPTICAL_FLOW_EXECUTE_REFERENCE_IS_PREVIOUS_INPUT_BIT_ARM",
+        "REFERENCE_IS_PREVIOUS_INPUT", 16, ["VK_ARM_data_graph_optical_flow"]
+    ),
 ];
-///Enumerants of `DataGraphOpticalFlowGridSizeFlagsARM`.
+/// Enumerants of `DataGraphOpticalFlowGridSizeFlagsARM`.
 pub(crate) static DATA_GRAPH_OPTICAL_FLOW_GRID_SIZE_FLAGS_ARM: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_DATA_GRAPH_OPTICAL_FLOW_GRID_SIZE_UNKNOWN_ARM",
-        rust_name: "UNKNOWN",
-        raw: 0,
-        providers: &["VK_ARM_data_graph_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DATA_GRAPH_OPTICAL_FLOW_GRID_SIZE_1X1_BIT_ARM",
-        rust_name: "TYPE_1X1",
-        raw: 1,
-        providers: &["VK_ARM_data_graph_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DATA_GRAPH_OPTICAL_FLOW_GRID_SIZE_2X2_BIT_ARM",
-        rust_name: "TYPE_2X2",
-        raw: 2,
-        providers: &["VK_ARM_data_graph_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DATA_GRAPH_OPTICAL_FLOW_GRID_SIZE_4X4_BIT_ARM",
-        rust_name: "TYPE_4X4",
-        raw: 4,
-        providers: &["VK_ARM_data_graph_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DATA_GRAPH_OPTICAL_FLOW_GRID_SIZE_8X8_BIT_ARM",
-        rust_name: "TYPE_8X8",
-        raw: 8,
-        providers: &["VK_ARM_data_graph_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_DATA_GRAPH_OPTICAL_FLOW_GRID_SIZE_UNKNOWN_ARM", "UNKNOWN", 0,
+        ["VK_ARM_data_graph_optical_flow"]
+    ),
+    enumerant!(
+        "VK_DATA_GRAPH_OPTICAL_FLOW_GRID_SIZE_1X1_BIT_ARM", "TYPE_1X1", 1,
+        ["VK_ARM_data_graph_optical_flow"]
+    ),
+    enumerant!(
+        "VK_DATA_GRAPH_OPTICAL_FLOW_GRID_SIZE_2X2_BIT_ARM", "TYPE_2X2", 2,
+        ["VK_ARM_data_graph_optical_flow"]
+    ),
+    enumerant!(
+        "VK_DATA_GRAPH_OPTICAL_FLOW_GRID_SIZE_4X4_BIT_ARM", "TYPE_4X4", 4,
+        ["VK_ARM_data_graph_optical_flow"]
+    ),
+    enumerant!(
+        "VK_DATA_GRAPH_OPTICAL_FLOW_GRID_SIZE_8X8_BIT_ARM", "TYPE_8X8", 8,
+        ["VK_ARM_data_graph_optical_flow"]
+    ),
 ];
-///Enumerants of `DataGraphOpticalFlowImageUsageFlagsARM`.
+/// Enumerants of `DataGraphOpticalFlowImageUsageFlagsARM`.
 pub(crate) static DATA_GRAPH_OPTICAL_FLOW_IMAGE_USAGE_FLAGS_ARM: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_DATA_GRAPH_OPTICAL_FLOW_IMAGE_USAGE_UNKNOWN_ARM",
-        rust_name: "UNKNOWN",
-        raw: 0,
-        providers: &["VK_ARM_data_graph_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DATA_GRAPH_OPTICAL_FLOW_IMAGE_USAGE_INPUT_BIT_ARM",
-        rust_name: "INPUT",
-        raw: 1,
-        providers: &["VK_ARM_data_graph_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DATA_GRAPH_OPTICAL_FLOW_IMAGE_USAGE_OUTPUT_BIT_ARM",
-        rust_name: "OUTPUT",
-        raw: 2,
-        providers: &["VK_ARM_data_graph_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DATA_GRAPH_OPTICAL_FLOW_IMAGE_USAGE_HINT_BIT_ARM",
-        rust_name: "HINT",
-        raw: 4,
-        providers: &["VK_ARM_data_graph_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DATA_GRAPH_OPTICAL_FLOW_IMAGE_USAGE_COST_BIT_ARM",
-        rust_name: "COST",
-        raw: 8,
-        providers: &["VK_ARM_data_graph_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_DATA_GRAPH_OPTICAL_FLOW_IMAGE_USAGE_UNKNOWN_ARM", "UNKNOWN", 0,
+        ["VK_ARM_data_graph_optical_flow"]
+    ),
+    enumerant!(
+        "VK_DATA_GRAPH_OPTICAL_FLOW_IMAGE_USAGE_INPUT_BIT_ARM", "INPUT", 1,
+        ["VK_ARM_data_graph_optical_flow"]
+    ),
+    enumerant!(
+        "VK_DATA_GRAPH_OPTICAL_FLOW_IMAGE_USAGE_OUTPUT_BIT_ARM", "OUTPUT", 2,
+        ["VK_ARM_data_graph_optical_flow"]
+    ),
+    enumerant!(
+        "VK_DATA_GRAPH_OPTICAL_FLOW_IMAGE_USAGE_HINT_BIT_ARM", "HINT", 4,
+        ["VK_ARM_data_graph_optical_flow"]
+    ),
+    enumerant!(
+        "VK_DATA_GRAPH_OPTICAL_FLOW_IMAGE_USAGE_COST_BIT_ARM", "COST", 8,
+        ["VK_ARM_data_graph_optical_flow"]
+    ),
 ];
-///Enumerants of `DataGraphPipelineDispatchFlagsARM`.
+/// Enumerants of `DataGraphPipelineDispatchFlagsARM`.
 pub(crate) static DATA_GRAPH_PIPELINE_DISPATCH_FLAGS_ARM: &[EnumerantInfo] = &[];
-///Enumerants of `DataGraphPipelineSessionCreateFlagsARM`.
+/// Enumerants of `DataGraphPipelineSessionCreateFlagsARM`.
 pub(crate) static DATA_GRAPH_PIPELINE_SESSION_CREATE_FLAGS_ARM: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_DATA_GRAPH_PIPELINE_SESSION_CREATE_PROTECTED_BIT_ARM",
-        rust_name: "PROTECTED",
-        raw: 1,
-        providers: &["VK_ARM_data_graph"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DATA_GRAPH_PIPELINE_SESSION_CREATE_OPTICAL_FLOW_CACHE_BIT_ARM",
-        rust_name: "OPTICAL_FLOW_CACHE",
-        raw: 2,
-        providers: &["VK_ARM_data_graph_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_DATA_GRAPH_PIPELINE_SESSION_CREATE_PROTECTED_BIT_ARM", "PROTECTED", 1,
+        ["VK_ARM_data_graph"]
+    ),
+    enumerant!(
+        "VK_DATA_GRAPH_PIPELINE_SESSION_CREATE_OPTICAL_FLOW_CACHE_BIT_ARM",
+        "OPTICAL_FLOW_CACHE", 2, ["VK_ARM_data_graph_optical_flow"]
+    ),
 ];
-///Enumerants of `DataGraphTOSAQualityFlagsARM`.
+/// Enumerants of `DataGraphTOSAQualityFlagsARM`.
 pub(crate) static DATA_GRAPH_TOSA_QUALITY_FLAGS_ARM: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_DATA_GRAPH_TOSA_QUALITY_ACCELERATED_ARM",
-        rust_name: "ACCELERATED",
-        raw: 1,
-        providers: &["VK_ARM_data_graph_instruction_set_tosa"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DATA_GRAPH_TOSA_QUALITY_CONFORMANT_ARM",
-        rust_name: "CONFORMANT",
-        raw: 2,
-        providers: &["VK_ARM_data_graph_instruction_set_tosa"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DATA_GRAPH_TOSA_QUALITY_EXPERIMENTAL_ARM",
-        rust_name: "EXPERIMENTAL",
-        raw: 4,
-        providers: &["VK_ARM_data_graph_instruction_set_tosa"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DATA_GRAPH_TOSA_QUALITY_DEPRECATED_ARM",
-        rust_name: "DEPRECATED",
-        raw: 8,
-        providers: &["VK_ARM_data_graph_instruction_set_tosa"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_DATA_GRAPH_TOSA_QUALITY_ACCELERATED_ARM", "ACCELERATED", 1,
+        ["VK_ARM_data_graph_instruction_set_tosa"]
+    ),
+    enumerant!(
+        "VK_DATA_GRAPH_TOSA_QUALITY_CONFORMANT_ARM", "CONFORMANT", 2,
+        ["VK_ARM_data_graph_instruction_set_tosa"]
+    ),
+    enumerant!(
+        "VK_DATA_GRAPH_TOSA_QUALITY_EXPERIMENTAL_ARM", "EXPERIMENTAL", 4,
+        ["VK_ARM_data_graph_instruction_set_tosa"]
+    ),
+    enumerant!(
+        "VK_DATA_GRAPH_TOSA_QUALITY_DEPRECATED_ARM", "DEPRECATED", 8,
+        ["VK_ARM_data_graph_instruction_set_tosa"]
+    ),
 ];
-///Enumerants of `DebugReportFlagsEXT`.
+/// Enumerants of `DebugReportFlagsEXT`.
 pub(crate) static DEBUG_REPORT_FLAGS_EXT: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_DEBUG_REPORT_INFORMATION_BIT_EXT",
-        rust_name: "INFORMATION",
-        raw: 1,
-        providers: &["VK_EXT_debug_report"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DEBUG_REPORT_WARNING_BIT_EXT",
-        rust_name: "WARNING",
-        raw: 2,
-        providers: &["VK_EXT_debug_report"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DEBUG_REPORT_PERFORMANCE_WARNING_BIT_EXT",
-        rust_name: "PERFORMANCE_WARNING",
-        raw: 4,
-        providers: &["VK_EXT_debug_report"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DEBUG_REPORT_ERROR_BIT_EXT",
-        rust_name: "ERROR",
-        raw: 8,
-        providers: &["VK_EXT_debug_report"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DEBUG_REPORT_DEBUG_BIT_EXT",
-        rust_name: "DEBUG",
-        raw: 16,
-        providers: &["VK_EXT_debug_report"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_DEBUG_REPORT_INFORMATION_BIT_EXT", "INFORMATION", 1, ["VK_EXT_debug_report"]
+    ),
+    enumerant!("VK_DEBUG_REPORT_WARNING_BIT_EXT", "WARNING", 2, ["VK_EXT_debug_report"]),
+    enumerant!(
+        "VK_DEBUG_REPORT_PERFORMANCE_WARNING_BIT_EXT", "PERFORMANCE_WARNING", 4,
+        ["VK_EXT_debug_report"]
+    ),
+    enumerant!("VK_DEBUG_REPORT_ERROR_BIT_EXT", "ERROR", 8, ["VK_EXT_debug_report"]),
+    enumerant!("VK_DEBUG_REPORT_DEBUG_BIT_EXT", "DEBUG", 16, ["VK_EXT_debug_report"]),
 ];
-///Enumerants of `DebugUtilsMessageSeverityFlagsEXT`.
+/// Enumerants of `DebugUtilsMessageSeverityFlagsEXT`.
 pub(crate) static DEBUG_UTILS_MESSAGE_SEVERITY_FLAGS_EXT: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_DEBUG_UTILS_MESSAGE_SEVERITY_VERBOSE_BIT_EXT",
-        rust_name: "VERBOSE",
-        raw: 1,
-        providers: &["VK_EXT_debug_utils"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DEBUG_UTILS_MESSAGE_SEVERITY_INFO_BIT_EXT",
-        rust_name: "INFO",
-        raw: 16,
-        providers: &["VK_EXT_debug_utils"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT",
-        rust_name: "WARNING",
-        raw: 256,
-        providers: &["VK_EXT_debug_utils"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT",
-        rust_name: "ERROR",
-        raw: 4096,
-        providers: &["VK_EXT_debug_utils"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_DEBUG_UTILS_MESSAGE_SEVERITY_VERBOSE_BIT_EXT", "VERBOSE", 1,
+        ["VK_EXT_debug_utils"]
+    ),
+    enumerant!(
+        "VK_DEBUG_UTILS_MESSAGE_SEVERITY_INFO_BIT_EXT", "INFO", 16,
+        ["VK_EXT_debug_utils"]
+    ),
+    enumerant!(
+        "VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT", "WARNING", 256,
+        ["VK_EXT_debug_utils"]
+    ),
+    enumerant!(
+        "VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT", "ERROR", 4096,
+        ["VK_EXT_debug_utils"]
+    ),
 ];
-///Enumerants of `DebugUtilsMessageTypeFlagsEXT`.
+/// Enumerants of `DebugUtilsMessageTypeFlagsEXT`.
 pub(crate) static DEBUG_UTILS_MESSAGE_TYPE_FLAGS_EXT: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT",
-        rust_name: "GENERAL",
-        raw: 1,
-        providers: &["VK_EXT_debug_utils"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT",
-        rust_name: "VALIDATION",
-        raw: 2,
-        providers: &["VK_EXT_debug_utils"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DEBUG_UTILS_MESSAGE_TYPE_PERFORMANCE_BIT_EXT",
-        rust_name: "PERFORMANCE",
-        raw: 4,
-        providers: &["VK_EXT_debug_utils"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DEBUG_UTILS_MESSAGE_TYPE_DEVICE_ADDRESS_BINDING_BIT_EXT",
-        rust_name: "DEVICE_ADDRESS_BINDING",
-        raw: 8,
-        providers: &["VK_EXT_device_address_binding_report"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT", "GENERAL", 1,
+        ["VK_EXT_debug_utils"]
+    ),
+    enumerant!(
+        "VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT", "VALIDATION", 2,
+        ["VK_EXT_debug_utils"]
+    ),
+    enumerant!(
+        "VK_DEBUG_UTILS_MESSAGE_TYPE_PERFORMANCE_BIT_EXT", "PERFORMANCE", 4,
+        ["VK_EXT_debug_utils"]
+    ),
+    enumerant!(
+        "VK_DEBUG_UTILS_MESSAGE_TYPE_DEVICE_ADDRESS_BINDING_BIT_EXT",
+        "DEVICE_ADDRESS_BINDING", 8, ["VK_EXT_device_address_binding_report"]
+    ),
 ];
-///Enumerants of `DebugUtilsMessengerCallbackDataFlagsEXT`.
+/// Enumerants of `DebugUtilsMessengerCallbackDataFlagsEXT`.
 pub(crate) static DEBUG_UTILS_MESSENGER_CALLBACK_DATA_FLAGS_EXT: &[EnumerantInfo] = &[];
-///Enumerants of `DebugUtilsMessengerCreateFlagsEXT`.
+/// Enumerants of `DebugUtilsMessengerCreateFlagsEXT`.
 pub(crate) static DEBUG_UTILS_MESSENGER_CREATE_FLAGS_EXT: &[EnumerantInfo] = &[];
-///Enumerants of `DependencyFlags`.
+/// Enumerants of `DependencyFlags`.
 pub(crate) static DEPENDENCY_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_DEPENDENCY_BY_REGION_BIT",
-        rust_name: "BY_REGION",
-        raw: 1,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DEPENDENCY_DEVICE_GROUP_BIT",
-        rust_name: "DEVICE_GROUP",
-        raw: 4,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DEPENDENCY_VIEW_LOCAL_BIT",
-        rust_name: "VIEW_LOCAL",
-        raw: 2,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DEPENDENCY_VIEW_LOCAL_BIT_KHR",
-        rust_name: "VIEW_LOCAL_KHR",
-        raw: 2,
-        providers: &["VK_KHR_multiview"],
-        alias_of: Some("VK_DEPENDENCY_VIEW_LOCAL_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DEPENDENCY_DEVICE_GROUP_BIT_KHR",
-        rust_name: "DEVICE_GROUP_KHR",
-        raw: 4,
-        providers: &["VK_KHR_device_group"],
-        alias_of: Some("VK_DEPENDENCY_DEVICE_GROUP_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DEPENDENCY_FEEDBACK_LOOP_BIT_EXT",
-        rust_name: "FEEDBACK_LOOP_EXT",
-        raw: 8,
-        providers: &["VK_EXT_attachment_feedback_loop_layout"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DEPENDENCY_QUEUE_FAMILY_OWNERSHIP_TRANSFER_USE_ALL_STAGES_BIT_KHR",
-        rust_name: "QUEUE_FAMILY_OWNERSHIP_TRANSFER_USE_ALL_STAGES_KHR",
-        raw: 32,
-        providers: &["VK_KHR_maintenance8"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DEPENDENCY_ASYMMETRIC_EVENT_BIT_KHR",
-        rust_name: "ASYMMETRIC_EVENT_KHR",
-        raw: 64,
-        providers: &["VK_KHR_maintenance9"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!("VK_DEPENDENCY_BY_REGION_BIT", "BY_REGION", 1, ["VK_VERSION_1_0"]),
+    enumerant!("VK_DEPENDENCY_DEVICE_GROUP_BIT", "DEVICE_GROUP", 4, ["VK_VERSION_1_1"]),
+    enumerant!("VK_DEPENDENCY_VIEW_LOCAL_BIT", "VIEW_LOCAL", 2, ["VK_VERSION_1_1"]),
+    enumerant!(
+        "VK_DEPENDENCY_VIEW_LOCAL_BIT_KHR", "VIEW_LOCAL_KHR", 2, ["VK_KHR_multiview"],
+        alias = "VK_DEPENDENCY_VIEW_LOCAL_BIT"
+    ),
+    enumerant!(
+        "VK_DEPENDENCY_DEVICE_GROUP_BIT_KHR", "DEVICE_GROUP_KHR", 4,
+        ["VK_KHR_device_group"], alias = "VK_DEPENDENCY_DEVICE_GROUP_BIT"
+    ),
+    enumerant!(
+        "VK_DEPENDENCY_FEEDBACK_LOOP_BIT_EXT", "FEEDBACK_LOOP_EXT", 8,
+        ["VK_EXT_attachment_feedback_loop_layout"]
+    ),
+    enumerant!(
+        "VK_DEPENDENCY_QUEUE_FAMILY_OWNERSHIP_TRANSFER_USE_ALL_STAGES_BIT_KHR",
+        "QUEUE_FAMILY_OWNERSHIP_TRANSFER_USE_ALL_STAGES_KHR", 32, ["VK_KHR_maintenance8"]
+    ),
+    enumerant!(
+        "VK_DEPENDENCY_ASYMMETRIC_EVENT_BIT_KHR", "ASYMMETRIC_EVENT_KHR", 64,
+        ["VK_KHR_maintenance9"]
+    ),
 ];
-///Enumerants of `DescriptorBindingFlags`.
+/// Enumerants of `DescriptorBindingFlags`.
 pub(crate) static DESCRIPTOR_BINDING_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_DESCRIPTOR_BINDING_UPDATE_AFTER_BIND_BIT",
-        rust_name: "UPDATE_AFTER_BIND",
-        raw: 1,
-        providers: &["VK_VERSION_1_2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DESCRIPTOR_BINDING_UPDATE_UNUSED_WHILE_PENDING_BIT",
-        rust_name: "UPDATE_UNUSED_WHILE_PENDING",
-        raw: 2,
-        providers: &["VK_VERSION_1_2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DESCRIPTOR_BINDING_PARTIALLY_BOUND_BIT",
-        rust_name: "PARTIALLY_BOUND",
-        raw: 4,
-        providers: &["VK_VERSION_1_2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DESCRIPTOR_BINDING_VARIABLE_DESCRIPTOR_COUNT_BIT",
-        rust_name: "VARIABLE_DESCRIPTOR_COUNT",
-        raw: 8,
-        providers: &["VK_VERSION_1_2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DESCRIPTOR_BINDING_UPDATE_AFTER_BIND_BIT_EXT",
-        rust_name: "UPDATE_AFTER_BIND_EXT",
-        raw: 1,
-        providers: &["VK_EXT_descriptor_indexing"],
-        alias_of: Some("VK_DESCRIPTOR_BINDING_UPDATE_AFTER_BIND_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DESCRIPTOR_BINDING_UPDATE_UNUSED_WHILE_PENDING_BIT_EXT",
-        rust_name: "UPDATE_UNUSED_WHILE_PENDING_EXT",
-        raw: 2,
-        providers: &["VK_EXT_descriptor_indexing"],
-        alias_of: Some("VK_DESCRIPTOR_BINDING_UPDATE_UNUSED_WHILE_PENDING_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DESCRIPTOR_BINDING_PARTIALLY_BOUND_BIT_EXT",
-        rust_name: "PARTIALLY_BOUND_EXT",
-        raw: 4,
-        providers: &["VK_EXT_descriptor_indexing"],
-        alias_of: Some("VK_DESCRIPTOR_BINDING_PARTIALLY_BOUND_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DESCRIPTOR_BINDING_VARIABLE_DESCRIPTOR_COUNT_BIT_EXT",
-        rust_name: "VARIABLE_DESCRIPTOR_COUNT_EXT",
-        raw: 8,
-        providers: &["VK_EXT_descriptor_indexing"],
-        alias_of: Some("VK_DESCRIPTOR_BINDING_VARIABLE_DESCRIPTOR_COUNT_BIT"),
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_DESCRIPTOR_BINDING_UPDATE_AFTER_BIND_BIT", "UPDATE_AFTER_BIND", 1,
+        ["VK_VERSION_1_2"]
+    ),
+    enumerant!(
+        "VK_DESCRIPTOR_BINDING_UPDATE_UNUSED_WHILE_PENDING_BIT",
+        "UPDATE_UNUSED_WHILE_PENDING", 2, ["VK_VERSION_1_2"]
+    ),
+    enumerant!(
+        "VK_DESCRIPTOR_BINDING_PARTIALLY_BOUND_BIT", "PARTIALLY_BOUND", 4,
+        ["VK_VERSION_1_2"]
+    ),
+    enumerant!(
+        "VK_DESCRIPTOR_BINDING_VARIABLE_DESCRIPTOR_COUNT_BIT",
+        "VARIABLE_DESCRIPTOR_COUNT", 8, ["VK_VERSION_1_2"]
+    ),
+    enumerant!(
+        "VK_DESCRIPTOR_BINDING_UPDATE_AFTER_BIND_BIT_EXT", "UPDATE_AFTER_BIND_EXT", 1,
+        ["VK_EXT_descriptor_indexing"], alias =
+        "VK_DESCRIPTOR_BINDING_UPDATE_AFTER_BIND_BIT"
+    ),
+    enumerant!(
+        "VK_DESCRIPTOR_BINDING_UPDATE_UNUSED_WHILE_PENDING_BIT_EXT",
+        "UPDATE_UNUSED_WHILE_PENDING_EXT", 2, ["VK_EXT_descriptor_indexing"], alias =
+        "VK_DESCRIPTOR_BINDING_UPDATE_UNUSED_WHILE_PENDING_BIT"
+    ),
+    enumerant!(
+        "VK_DESCRIPTOR_BINDING_PARTIALLY_BOUND_BIT_EXT", "PARTIALLY_BOUND_EXT", 4,
+        ["VK_EXT_descriptor_indexing"], alias =
+        "VK_DESCRIPTOR_BINDING_PARTIALLY_BOUND_BIT"
+    ),
+    enumerant!(
+        "VK_DESCRIPTOR_BINDING_VARIABLE_DESCRIPTOR_COUNT_BIT_EXT",
+        "VARIABLE_DESCRIPTOR_COUNT_EXT", 8, ["VK_EXT_descriptor_indexing"], alias =
+        "VK_DESCRIPTOR_BINDING_VARIABLE_DESCRIPTOR_COUNT_BIT"
+    ),
 ];
-///Enumerants of `DescriptorPoolCreateFlags`.
+/// Enumerants of `DescriptorPoolCreateFlags`.
 pub(crate) static DESCRIPTOR_POOL_CREATE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT",
-        rust_name: "FREE_DESCRIPTOR_SET",
-        raw: 1,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DESCRIPTOR_POOL_CREATE_UPDATE_AFTER_BIND_BIT",
-        rust_name: "UPDATE_AFTER_BIND",
-        raw: 2,
-        providers: &["VK_VERSION_1_2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DESCRIPTOR_POOL_CREATE_UPDATE_AFTER_BIND_BIT_EXT",
-        rust_name: "UPDATE_AFTER_BIND_EXT",
-        raw: 2,
-        providers: &["VK_EXT_descriptor_indexing"],
-        alias_of: Some("VK_DESCRIPTOR_POOL_CREATE_UPDATE_AFTER_BIND_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DESCRIPTOR_POOL_CREATE_HOST_ONLY_BIT_VALVE",
-        rust_name: "HOST_ONLY_VALVE",
-        raw: 4,
-        providers: &["VK_VALVE_mutable_descriptor_type"],
-        alias_of: Some("VK_DESCRIPTOR_POOL_CREATE_HOST_ONLY_BIT_EXT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DESCRIPTOR_POOL_CREATE_HOST_ONLY_BIT_EXT",
-        rust_name: "HOST_ONLY_EXT",
-        raw: 4,
-        providers: &["VK_EXT_mutable_descriptor_type"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DESCRIPTOR_POOL_CREATE_ALLOW_OVERALLOCATION_SETS_BIT_NV",
-        rust_name: "ALLOW_OVERALLOCATION_SETS_NV",
-        raw: 8,
-        providers: &["VK_NV_descriptor_pool_overallocation"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DESCRIPTOR_POOL_CREATE_ALLOW_OVERALLOCATION_POOLS_BIT_NV",
-        rust_name: "ALLOW_OVERALLOCATION_POOLS_NV",
-        raw: 16,
-        providers: &["VK_NV_descriptor_pool_overallocation"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT", "FREE_DESCRIPTOR_SET", 1,
+        ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_DESCRIPTOR_POOL_CREATE_UPDATE_AFTER_BIND_BIT", "UPDATE_AFTER_BIND", 2,
+        ["VK_VERSION_1_2"]
+    ),
+    enumerant!(
+        "VK_DESCRIPTOR_POOL_CREATE_UPDATE_AFTER_BIND_BIT_EXT", "UPDATE_AFTER_BIND_EXT",
+        2, ["VK_EXT_descriptor_indexing"], alias =
+        "VK_DESCRIPTOR_POOL_CREATE_UPDATE_AFTER_BIND_BIT"
+    ),
+    enumerant!(
+        "VK_DESCRIPTOR_POOL_CREATE_HOST_ONLY_BIT_VALVE", "HOST_ONLY_VALVE", 4,
+        ["VK_VALVE_mutable_descriptor_type"], alias =
+        "VK_DESCRIPTOR_POOL_CREATE_HOST_ONLY_BIT_EXT"
+    ),
+    enumerant!(
+        "VK_DESCRIPTOR_POOL_CREATE_HOST_ONLY_BIT_EXT", "HOST_ONLY_EXT", 4,
+        ["VK_EXT_mutable_descriptor_type"]
+    ),
+    enumerant!(
+        "VK_DESCRIPTOR_POOL_CREATE_ALLOW_OVERALLOCATION_SETS_BIT_NV",
+        "ALLOW_OVERALLOCATION_SETS_NV", 8, ["VK_NV_descriptor_pool_overallocation"]
+    ),
+    enumerant!(
+        "VK_DESCRIPTOR_POOL_CREATE_ALLOW_OVERALLOCATION_POOLS_BIT_NV",
+        "ALLOW_OVERALLOCATION_POOLS_NV", 16, ["VK_NV_descriptor_pool_overallocation"]
+    ),
 ];
-///Enumerants of `DescriptorPoolResetFlags`.
+/// Enumerants of `DescriptorPoolResetFlags`.
 pub(crate) static DESCRIPTOR_POOL_RESET_FLAGS: &[EnumerantInfo] = &[];
-///Enumerants of `DescriptorSetLayoutCreateFlags`.
+/// Enumerants of `DescriptorSetLayoutCreateFlags`.
 pub(crate) static DESCRIPTOR_SET_LAYOUT_CREATE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_DESCRIPTOR_SET_LAYOUT_CREATE_UPDATE_AFTER_BIND_POOL_BIT",
-        rust_name: "UPDATE_AFTER_BIND_POOL",
-        raw: 2,
-        providers: &["VK_VERSION_1_2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DESCRIPTOR_SET_LAYOUT_CREATE_PUSH_DESCRIPTOR_BIT",
-        rust_name: "PUSH_DESCRIPTOR",
-        raw: 1,
-        providers: &["VK_VERSION_1_4"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DESCRIPTOR_SET_LAYOUT_CREATE_PUSH_DESCRIPTOR_BIT_KHR",
-        rust_name: "PUSH_DESCRIPTOR_KHR",
-        raw: 1,
-        providers: &["VK_KHR_push_descriptor"],
-        alias_of: Some("VK_DESCRIPTOR_SET_LAYOUT_CREATE_PUSH_DESCRIPTOR_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DESCRIPTOR_SET_LAYOUT_CREATE_UPDATE_AFTER_BIND_POOL_BIT_EXT",
-        rust_name: "UPDATE_AFTER_BIND_POOL_EXT",
-        raw: 2,
-        providers: &["VK_EXT_descriptor_indexing"],
-        alias_of: Some("VK_DESCRIPTOR_SET_LAYOUT_CREATE_UPDATE_AFTER_BIND_POOL_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DESCRIPTOR_SET_LAYOUT_CREATE_DESCRIPTOR_BUFFER_BIT_EXT",
-        rust_name: "DESCRIPTOR_BUFFER_EXT",
-        raw: 16,
-        providers: &["VK_EXT_descriptor_buffer"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DESCRIPTOR_SET_LAYOUT_CREATE_EMBEDDED_IMMUTABLE_SAMPLERS_BIT_EXT",
-        rust_name: "EMBEDDED_IMMUTABLE_SAMPLERS_EXT",
-        raw: 32,
-        providers: &["VK_EXT_descriptor_buffer"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DESCRIPTOR_SET_LAYOUT_CREATE_HOST_ONLY_POOL_BIT_VALVE",
-        rust_name: "HOST_ONLY_POOL_VALVE",
-        raw: 4,
-        providers: &["VK_VALVE_mutable_descriptor_type"],
-        alias_of: Some("VK_DESCRIPTOR_SET_LAYOUT_CREATE_HOST_ONLY_POOL_BIT_EXT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DESCRIPTOR_SET_LAYOUT_CREATE_INDIRECT_BINDABLE_BIT_NV",
-        rust_name: "INDIRECT_BINDABLE_NV",
-        raw: 128,
-        providers: &["VK_NV_device_generated_commands_compute"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DESCRIPTOR_SET_LAYOUT_CREATE_HOST_ONLY_POOL_BIT_EXT",
-        rust_name: "HOST_ONLY_POOL_EXT",
-        raw: 4,
-        providers: &["VK_EXT_mutable_descriptor_type"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DESCRIPTOR_SET_LAYOUT_CREATE_PER_STAGE_BIT_NV",
-        rust_name: "PER_STAGE_NV",
-        raw: 64,
-        providers: &["VK_NV_per_stage_descriptor_set"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_DESCRIPTOR_SET_LAYOUT_CREATE_UPDATE_AFTER_BIND_POOL_BIT",
+        "UPDATE_AFTER_BIND_POOL", 2, ["VK_VERSION_1_2"]
+    ),
+    enumerant!(
+        "VK_DESCRIPTOR_SET_LAYOUT_CREATE_PUSH_DESCRIPTOR_BIT", "PUSH_DESCRIPTOR", 1,
+        ["VK_VERSION_1_4"]
+    ),
+    enumerant!(
+        "VK_DESCRIPTOR_SET_LAYOUT_CREATE_PUSH_DESCRIPTOR_BIT_KHR", "PUSH_DESCRIPTOR_KHR",
+        1, ["VK_KHR_push_descriptor"], alias =
+        "VK_DESCRIPTOR_SET_LAYOUT_CREATE_PUSH_DESCRIPTOR_BIT"
+    ),
+    enumerant!(
+        "VK_DESCRIPTOR_SET_LAYOUT_CREATE_UPDATE_AFTER_BIND_POOL_BIT_EXT",
+        "UPDATE_AFTER_BIND_POOL_EXT", 2, ["VK_EXT_descriptor_indexing"], alias =
+        "VK_DESCRIPTOR_SET_LAYOUT_CREATE_UPDATE_AFTER_BIND_POOL_BIT"
+    ),
+    enumerant!(
+        "VK_DESCRIPTOR_SET_LAYOUT_CREATE_DESCRIPTOR_BUFFER_BIT_EXT",
+        "DESCRIPTOR_BUFFER_EXT", 16, ["VK_EXT_descriptor_buffer"]
+    ),
+    enumerant!(
+        "VK_DESCRIPTOR_SET_LAYOUT_CREATE_EMBEDDED_IMMUTABLE_SAMPLERS_BIT_EXT",
+        "EMBEDDED_IMMUTABLE_SAMPLERS_EXT", 32, ["VK_EXT_descriptor_buffer"]
+    ),
+    enumerant!(
+        "VK_DESCRIPTOR_SET_LAYOUT_CREATE_HOST_ONLY_POOL_BIT_VALVE",
+        "HOST_ONLY_POOL_VALVE", 4, ["VK_VALVE_mutable_descriptor_type"], alias =
+        "VK_DESCRIPTOR_SET_LAYOUT_CREATE_HOST_ONLY_POOL_BIT_EXT"
+    ),
+    enumerant!(
+        "VK_DESCRIPTOR_SET_LAYOUT_CREATE_INDIRECT_BINDABLE_BIT_NV",
+        "INDIRECT_BINDABLE_NV", 128, ["VK_NV_device_generated_commands_compute"]
+    ),
+    enumerant!(
+        "VK_DESCRIPTOR_SET_LAYOUT_CREATE_HOST_ONLY_POOL_BIT_EXT", "HOST_ONLY_POOL_EXT",
+        4, ["VK_EXT_mutable_descriptor_type"]
+    ),
+    enumerant!(
+        "VK_DESCRIPTOR_SET_LAYOUT_CREATE_PER_STAGE_BIT_NV", "PER_STAGE_NV", 64,
+        ["VK_NV_per_stage_descriptor_set"]
+    ),
 ];
-///Enumerants of `DescriptorUpdateTemplateCreateFlags`.
+/// Enumerants of `DescriptorUpdateTemplateCreateFlags`.
 pub(crate) static DESCRIPTOR_UPDATE_TEMPLATE_CREATE_FLAGS: &[EnumerantInfo] = &[];
-///Enumerants of `DeviceAddressBindingFlagsEXT`.
+/// Enumerants of `DeviceAddressBindingFlagsEXT`.
 pub(crate) static DEVICE_ADDRESS_BINDING_FLAGS_EXT: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_DEVICE_ADDRESS_BINDING_INTERNAL_OBJECT_BIT_EXT",
-        rust_name: "INTERNAL_OBJECT",
-        raw: 1,
-        providers: &["VK_EXT_device_address_binding_report"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_DEVICE_ADDRESS_BINDING_INTERNAL_OBJECT_BIT_EXT", "INTERNAL_OBJECT", 1,
+        ["VK_EXT_device_address_binding_report"]
+    ),
 ];
-///Enumerants of `DeviceCreateFlags`.
+/// Enumerants of `DeviceCreateFlags`.
 pub(crate) static DEVICE_CREATE_FLAGS: &[EnumerantInfo] = &[];
-///Enumerants of `DeviceDiagnosticsConfigFlagsNV`.
+/// Enumerants of `DeviceDiagnosticsConfigFlagsNV`.
 pub(crate) static DEVICE_DIAGNOSTICS_CONFIG_FLAGS_NV: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_DEVICE_DIAGNOSTICS_CONFIG_ENABLE_SHADER_DEBUG_INFO_BIT_NV",
-        rust_name: "ENABLE_SHADER_DEBUG_INFO",
-        raw: 1,
-        providers: &["VK_NV_device_diagnostics_config"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DEVICE_DIAGNOSTICS_CONFIG_ENABLE_RESOURCE_TRACKING_BIT_NV",
-        rust_name: "ENABLE_RESOURCE_TRACKING",
-        raw: 2,
-        providers: &["VK_NV_device_diagnostics_config"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DEVICE_DIAGNOSTICS_CONFIG_ENABLE_AUTOMATIC_CHECKPOINTS_BIT_NV",
-        rust_name: "ENABLE_AUTOMATIC_CHECKPOINTS",
-        raw: 4,
-        providers: &["VK_NV_device_diagnostics_config"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DEVICE_DIAGNOSTICS_CONFIG_ENABLE_SHADER_ERROR_REPORTING_BIT_NV",
-        rust_name: "ENABLE_SHADER_ERROR_REPORTING",
-        raw: 8,
-        providers: &["VK_NV_device_diagnostics_config"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_DEVICE_DIAGNOSTICS_CONFIG_ENABLE_SHADER_DEBUG_INFO_BIT_NV",
+        "ENABLE_SHADER_DEBUG_INFO", 1, ["VK_NV_device_diagnostics_config"]
+    ),
+    enumerant!(
+        "VK_DEVICE_DIAGNOSTICS_CONFIG_ENABLE_RESOURCE_TRACKING_BIT_NV",
+        "ENABLE_RESOURCE_TRACKING", 2, ["VK_NV_device_diagnostics_config"]
+    ),
+    enumerant!(
+        "VK_DEVICE_DIAGNOSTICS_CONFIG_ENABLE_AUTOMATIC_CHECKPOINTS_BIT_NV",
+        "ENABLE_AUTOMATIC_CHECKPOINTS", 4, ["VK_NV_device_diagnostics_config"]
+    ),
+    enumerant!(
+        "VK_DEVICE_DIAGNOSTICS_CONFIG_ENABLE_SHADER_ERROR_REPORTING_BIT_NV",
+        "ENABLE_SHADER_ERROR_REPORTING", 8, ["VK_NV_device_diagnostics_config"]
+    ),
 ];
-///Enumerants of `DeviceFaultFlagsKHR`.
+/// Enumerants of `DeviceFaultFlagsKHR`.
 pub(crate) static DEVICE_FAULT_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_DEVICE_FAULT_FLAG_DEVICE_LOST_KHR",
-        rust_name: "FLAG_DEVICE_LOST",
-        raw: 1,
-        providers: &["VK_KHR_device_fault"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DEVICE_FAULT_FLAG_MEMORY_ADDRESS_KHR",
-        rust_name: "FLAG_MEMORY_ADDRESS",
-        raw: 2,
-        providers: &["VK_KHR_device_fault"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DEVICE_FAULT_FLAG_INSTRUCTION_ADDRESS_KHR",
-        rust_name: "FLAG_INSTRUCTION_ADDRESS",
-        raw: 4,
-        providers: &["VK_KHR_device_fault"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DEVICE_FAULT_FLAG_VENDOR_KHR",
-        rust_name: "FLAG_VENDOR",
-        raw: 8,
-        providers: &["VK_KHR_device_fault"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DEVICE_FAULT_FLAG_WATCHDOG_TIMEOUT_KHR",
-        rust_name: "FLAG_WATCHDOG_TIMEOUT",
-        raw: 16,
-        providers: &["VK_KHR_device_fault"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DEVICE_FAULT_FLAG_OVERFLOW_KHR",
-        rust_name: "FLAG_OVERFLOW",
-        raw: 32,
-        providers: &["VK_KHR_device_fault"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_DEVICE_FAULT_FLAG_DEVICE_LOST_KHR", "FLAG_DEVICE_LOST", 1,
+        ["VK_KHR_device_fault"]
+    ),
+    enumerant!(
+        "VK_DEVICE_FAULT_FLAG_MEMORY_ADDRESS_KHR", "FLAG_MEMORY_ADDRESS", 2,
+        ["VK_KHR_device_fault"]
+    ),
+    enumerant!(
+        "VK_DEVICE_FAULT_FLAG_INSTRUCTION_ADDRESS_KHR", "FLAG_INSTRUCTION_ADDRESS", 4,
+        ["VK_KHR_device_fault"]
+    ),
+    enumerant!(
+        "VK_DEVICE_FAULT_FLAG_VENDOR_KHR", "FLAG_VENDOR", 8, ["VK_KHR_device_fault"]
+    ),
+    enumerant!(
+        "VK_DEVICE_FAULT_FLAG_WATCHDOG_TIMEOUT_KHR", "FLAG_WATCHDOG_TIMEOUT", 16,
+        ["VK_KHR_device_fault"]
+    ),
+    enumerant!(
+        "VK_DEVICE_FAULT_FLAG_OVERFLOW_KHR", "FLAG_OVERFLOW", 32, ["VK_KHR_device_fault"]
+    ),
 ];
-///Enumerants of `DeviceGroupPresentModeFlagsKHR`.
+/// Enumerants of `DeviceGroupPresentModeFlagsKHR`.
 pub(crate) static DEVICE_GROUP_PRESENT_MODE_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_DEVICE_GROUP_PRESENT_MODE_LOCAL_BIT_KHR",
-        rust_name: "LOCAL",
-        raw: 1,
-        providers: &["VK_KHR_device_group", "VK_KHR_swapchain"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DEVICE_GROUP_PRESENT_MODE_REMOTE_BIT_KHR",
-        rust_name: "REMOTE",
-        raw: 2,
-        providers: &["VK_KHR_device_group", "VK_KHR_swapchain"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DEVICE_GROUP_PRESENT_MODE_SUM_BIT_KHR",
-        rust_name: "SUM",
-        raw: 4,
-        providers: &["VK_KHR_device_group", "VK_KHR_swapchain"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DEVICE_GROUP_PRESENT_MODE_LOCAL_MULTI_DEVICE_BIT_KHR",
-        rust_name: "LOCAL_MULTI_DEVICE",
-        raw: 8,
-        providers: &["VK_KHR_device_group", "VK_KHR_swapchain"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_DEVICE_GROUP_PRESENT_MODE_LOCAL_BIT_KHR", "LOCAL", 1, ["VK_KHR_device_group",
+        "VK_KHR_swapchain"]
+    ),
+    enumerant!(
+        "VK_DEVICE_GROUP_PRESENT_MODE_REMOTE_BIT_KHR", "REMOTE", 2,
+        ["VK_KHR_device_group", "VK_KHR_swapchain"]
+    ),
+    enumerant!(
+        "VK_DEVICE_GROUP_PRESENT_MODE_SUM_BIT_KHR", "SUM", 4, ["VK_KHR_device_group",
+        "VK_KHR_swapchain"]
+    ),
+    enumerant!(
+        "VK_DEVICE_GROUP_PRESENT_MODE_LOCAL_MULTI_DEVICE_BIT_KHR", "LOCAL_MULTI_DEVICE",
+        8, ["VK_KHR_device_group", "VK_KHR_swapchain"]
+    ),
 ];
-///Enumerants of `DeviceMemoryReportFlagsEXT`.
+/// Enumerants of `DeviceMemoryReportFlagsEXT`.
 pub(crate) static DEVICE_MEMORY_REPORT_FLAGS_EXT: &[EnumerantInfo] = &[];
-///Enumerants of `DeviceQueueCreateFlags`.
+/// Enumerants of `DeviceQueueCreateFlags`.
 pub(crate) static DEVICE_QUEUE_CREATE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_DEVICE_QUEUE_CREATE_PROTECTED_BIT",
-        rust_name: "PROTECTED",
-        raw: 1,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DEVICE_QUEUE_CREATE_INTERNALLY_SYNCHRONIZED_BIT_KHR",
-        rust_name: "INTERNALLY_SYNCHRONIZED_KHR",
-        raw: 4,
-        providers: &["VK_KHR_internally_synchronized_queues"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_DEVICE_QUEUE_CREATE_PROTECTED_BIT", "PROTECTED", 1, ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_DEVICE_QUEUE_CREATE_INTERNALLY_SYNCHRONIZED_BIT_KHR",
+        "INTERNALLY_SYNCHRONIZED_KHR", 4, ["VK_KHR_internally_synchronized_queues"]
+    ),
 ];
-///Enumerants of `DirectDriverLoadingFlagsLUNARG`.
+/// Enumerants of `DirectDriverLoadingFlagsLUNARG`.
 pub(crate) static DIRECT_DRIVER_LOADING_FLAGS_LUNARG: &[EnumerantInfo] = &[];
-///Enumerants of `DirectFBSurfaceCreateFlagsEXT`.
+/// Enumerants of `DirectFBSurfaceCreateFlagsEXT`.
 pub(crate) static DIRECT_FB_SURFACE_CREATE_FLAGS_EXT: &[EnumerantInfo] = &[];
-///Enumerants of `DisplayModeCreateFlagsKHR`.
+/// Enumerants of `DisplayModeCreateFlagsKHR`.
 pub(crate) static DISPLAY_MODE_CREATE_FLAGS_KHR: &[EnumerantInfo] = &[];
-///Enumerants of `DisplayPlaneAlphaFlagsKHR`.
+/// Enumerants of `DisplayPlaneAlphaFlagsKHR`.
 pub(crate) static DISPLAY_PLANE_ALPHA_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_DISPLAY_PLANE_ALPHA_OPAQUE_BIT_KHR",
-        rust_name: "OPAQUE",
-        raw: 1,
-        providers: &["VK_KHR_display"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DISPLAY_PLANE_ALPHA_GLOBAL_BIT_KHR",
-        rust_name: "GLOBAL",
-        raw: 2,
-        providers: &["VK_KHR_display"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DISPLAY_PLANE_ALPHA_PER_PIXEL_BIT_KHR",
-        rust_name: "PER_PIXEL",
-        raw: 4,
-        providers: &["VK_KHR_display"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_DISPLAY_PLANE_ALPHA_PER_PIXEL_PREMULTIPLIED_BIT_KHR",
-        rust_name: "PER_PIXEL_PREMULTIPLIED",
-        raw: 8,
-        providers: &["VK_KHR_display"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!("VK_DISPLAY_PLANE_ALPHA_OPAQUE_BIT_KHR", "OPAQUE", 1, ["VK_KHR_display"]),
+    enumerant!("VK_DISPLAY_PLANE_ALPHA_GLOBAL_BIT_KHR", "GLOBAL", 2, ["VK_KHR_display"]),
+    enumerant!(
+        "VK_DISPLAY_PLANE_ALPHA_PER_PIXEL_BIT_KHR", "PER_PIXEL", 4, ["VK_KHR_display"]
+    ),
+    enumerant!(
+        "VK_DISPLAY_PLANE_ALPHA_PER_PIXEL_PREMULTIPLIED_BIT_KHR",
+        "PER_PIXEL_PREMULTIPLIED", 8, ["VK_KHR_display"]
+    ),
 ];
-///Enumerants of `DisplaySurfaceCreateFlagsKHR`.
+/// Enumerants of `DisplaySurfaceCreateFlagsKHR`.
 pub(crate) static DISPLAY_SURFACE_CREATE_FLAGS_KHR: &[EnumerantInfo] = &[];
-///Enumerants of `EventCreateFlags`.
+/// Enumerants of `EventCreateFlags`.
 pub(crate) static EVENT_CREATE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_EVENT_CREATE_DEVICE_ONLY_BIT",
-        rust_name: "DEVICE_ONLY",
-        raw: 1,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EVENT_CREATE_DEVICE_ONLY_BIT_KHR",
-        rust_name: "DEVICE_ONLY_KHR",
-        raw: 1,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_EVENT_CREATE_DEVICE_ONLY_BIT"),
-        deprecated: None,
-    },
+    enumerant!("VK_EVENT_CREATE_DEVICE_ONLY_BIT", "DEVICE_ONLY", 1, ["VK_VERSION_1_3"]),
+    enumerant!(
+        "VK_EVENT_CREATE_DEVICE_ONLY_BIT_KHR", "DEVICE_ONLY_KHR", 1,
+        ["VK_KHR_synchronization2"], alias = "VK_EVENT_CREATE_DEVICE_ONLY_BIT"
+    ),
 ];
-///Enumerants of `ExportMetalObjectTypeFlagsEXT`.
+/// Enumerants of `ExportMetalObjectTypeFlagsEXT`.
 pub(crate) static EXPORT_METAL_OBJECT_TYPE_FLAGS_EXT: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_EXPORT_METAL_OBJECT_TYPE_METAL_DEVICE_BIT_EXT",
-        rust_name: "METAL_DEVICE",
-        raw: 1,
-        providers: &["VK_EXT_metal_objects"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXPORT_METAL_OBJECT_TYPE_METAL_COMMAND_QUEUE_BIT_EXT",
-        rust_name: "METAL_COMMAND_QUEUE",
-        raw: 2,
-        providers: &["VK_EXT_metal_objects"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXPORT_METAL_OBJECT_TYPE_METAL_BUFFER_BIT_EXT",
-        rust_name: "METAL_BUFFER",
-        raw: 4,
-        providers: &["VK_EXT_metal_objects"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXPORT_METAL_OBJECT_TYPE_METAL_TEXTURE_BIT_EXT",
-        rust_name: "METAL_TEXTURE",
-        raw: 8,
-        providers: &["VK_EXT_metal_objects"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXPORT_METAL_OBJECT_TYPE_METAL_IOSURFACE_BIT_EXT",
-        rust_name: "METAL_IOSURFACE",
-        raw: 16,
-        providers: &["VK_EXT_metal_objects"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXPORT_METAL_OBJECT_TYPE_METAL_SHARED_EVENT_BIT_EXT",
-        rust_name: "METAL_SHARED_EVENT",
-        raw: 32,
-        providers: &["VK_EXT_metal_objects"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_EXPORT_METAL_OBJECT_TYPE_METAL_DEVICE_BIT_EXT", "METAL_DEVICE", 1,
+        ["VK_EXT_metal_objects"]
+    ),
+    enumerant!(
+        "VK_EXPORT_METAL_OBJECT_TYPE_METAL_COMMAND_QUEUE_BIT_EXT", "METAL_COMMAND_QUEUE",
+        2, ["VK_EXT_metal_objects"]
+    ),
+    enumerant!(
+        "VK_EXPORT_METAL_OBJECT_TYPE_METAL_BUFFER_BIT_EXT", "METAL_BUFFER", 4,
+        ["VK_EXT_metal_objects"]
+    ),
+    enumerant!(
+        "VK_EXPORT_METAL_OBJECT_TYPE_METAL_TEXTURE_BIT_EXT", "METAL_TEXTURE", 8,
+        ["VK_EXT_metal_objects"]
+    ),
+    enumerant!(
+        "VK_EXPORT_METAL_OBJECT_TYPE_METAL_IOSURFACE_BIT_EXT", "METAL_IOSURFACE", 16,
+        ["VK_EXT_metal_objects"]
+    ),
+    enumerant!(
+        "VK_EXPORT_METAL_OBJECT_TYPE_METAL_SHARED_EVENT_BIT_EXT", "METAL_SHARED_EVENT",
+        32, ["VK_EXT_metal_objects"]
+    ),
 ];
-///Enumerants of `ExternalFenceFeatureFlags`.
+/// Enumerants of `ExternalFenceFeatureFlags`.
 pub(crate) static EXTERNAL_FENCE_FEATURE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_FENCE_FEATURE_EXPORTABLE_BIT",
-        rust_name: "EXPORTABLE",
-        raw: 1,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_FENCE_FEATURE_IMPORTABLE_BIT",
-        rust_name: "IMPORTABLE",
-        raw: 2,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_FENCE_FEATURE_EXPORTABLE_BIT_KHR",
-        rust_name: "EXPORTABLE_KHR",
-        raw: 1,
-        providers: &["VK_KHR_external_fence_capabilities"],
-        alias_of: Some("VK_EXTERNAL_FENCE_FEATURE_EXPORTABLE_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_FENCE_FEATURE_IMPORTABLE_BIT_KHR",
-        rust_name: "IMPORTABLE_KHR",
-        raw: 2,
-        providers: &["VK_KHR_external_fence_capabilities"],
-        alias_of: Some("VK_EXTERNAL_FENCE_FEATURE_IMPORTABLE_BIT"),
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_EXTERNAL_FENCE_FEATURE_EXPORTABLE_BIT", "EXPORTABLE", 1, ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_FENCE_FEATURE_IMPORTABLE_BIT", "IMPORTABLE", 2, ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_FENCE_FEATURE_EXPORTABLE_BIT_KHR", "EXPORTABLE_KHR", 1,
+        ["VK_KHR_external_fence_capabilities"], alias =
+        "VK_EXTERNAL_FENCE_FEATURE_EXPORTABLE_BIT"
+    ),
+    enumerant!(
+        "VK_EXTERNAL_FENCE_FEATURE_IMPORTABLE_BIT_KHR", "IMPORTABLE_KHR", 2,
+        ["VK_KHR_external_fence_capabilities"], alias =
+        "VK_EXTERNAL_FENCE_FEATURE_IMPORTABLE_BIT"
+    ),
 ];
-///Enumerants of `ExternalFenceHandleTypeFlags`.
+/// Enumerants of `ExternalFenceHandleTypeFlags`.
 pub(crate) static EXTERNAL_FENCE_HANDLE_TYPE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_FENCE_HANDLE_TYPE_OPAQUE_FD_BIT",
-        rust_name: "OPAQUE_FD",
-        raw: 1,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_FENCE_HANDLE_TYPE_OPAQUE_WIN32_BIT",
-        rust_name: "OPAQUE_WIN32",
-        raw: 2,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_FENCE_HANDLE_TYPE_OPAQUE_WIN32_KMT_BIT",
-        rust_name: "OPAQUE_WIN32_KMT",
-        raw: 4,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_FENCE_HANDLE_TYPE_SYNC_FD_BIT",
-        rust_name: "SYNC_FD",
-        raw: 8,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_FENCE_HANDLE_TYPE_OPAQUE_FD_BIT_KHR",
-        rust_name: "OPAQUE_FD_KHR",
-        raw: 1,
-        providers: &["VK_KHR_external_fence_capabilities"],
-        alias_of: Some("VK_EXTERNAL_FENCE_HANDLE_TYPE_OPAQUE_FD_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_FENCE_HANDLE_TYPE_OPAQUE_WIN32_BIT_KHR",
-        rust_name: "OPAQUE_WIN32_KHR",
-        raw: 2,
-        providers: &["VK_KHR_external_fence_capabilities"],
-        alias_of: Some("VK_EXTERNAL_FENCE_HANDLE_TYPE_OPAQUE_WIN32_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_FENCE_HANDLE_TYPE_OPAQUE_WIN32_KMT_BIT_KHR",
-        rust_name: "OPAQUE_WIN32_KMT_KHR",
-        raw: 4,
-        providers: &["VK_KHR_external_fence_capabilities"],
-        alias_of: Some("VK_EXTERNAL_FENCE_HANDLE_TYPE_OPAQUE_WIN32_KMT_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_FENCE_HANDLE_TYPE_SYNC_FD_BIT_KHR",
-        rust_name: "SYNC_FD_KHR",
-        raw: 8,
-        providers: &["VK_KHR_external_fence_capabilities"],
-        alias_of: Some("VK_EXTERNAL_FENCE_HANDLE_TYPE_SYNC_FD_BIT"),
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_EXTERNAL_FENCE_HANDLE_TYPE_OPAQUE_FD_BIT", "OPAQUE_FD", 1, ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_FENCE_HANDLE_TYPE_OPAQUE_WIN32_BIT", "OPAQUE_WIN32", 2,
+        ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_FENCE_HANDLE_TYPE_OPAQUE_WIN32_KMT_BIT", "OPAQUE_WIN32_KMT", 4,
+        ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_FENCE_HANDLE_TYPE_SYNC_FD_BIT", "SYNC_FD", 8, ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_FENCE_HANDLE_TYPE_OPAQUE_FD_BIT_KHR", "OPAQUE_FD_KHR", 1,
+        ["VK_KHR_external_fence_capabilities"], alias =
+        "VK_EXTERNAL_FENCE_HANDLE_TYPE_OPAQUE_FD_BIT"
+    ),
+    enumerant!(
+        "VK_EXTERNAL_FENCE_HANDLE_TYPE_OPAQUE_WIN32_BIT_KHR", "OPAQUE_WIN32_KHR", 2,
+        ["VK_KHR_external_fence_capabilities"], alias =
+        "VK_EXTERNAL_FENCE_HANDLE_TYPE_OPAQUE_WIN32_BIT"
+    ),
+    enumerant!(
+        "VK_EXTERNAL_FENCE_HANDLE_TYPE_OPAQUE_WIN32_KMT_BIT_KHR", "OPAQUE_WIN32_KMT_KHR",
+        4, ["VK_KHR_external_fence_capabilities"], alias =
+        "VK_EXTERNAL_FENCE_HANDLE_TYPE_OPAQUE_WIN32_KMT_BIT"
+    ),
+    enumerant!(
+        "VK_EXTERNAL_FENCE_HANDLE_TYPE_SYNC_FD_BIT_KHR", "SYNC_FD_KHR", 8,
+        ["VK_KHR_external_fence_capabilities"], alias =
+        "VK_EXTERNAL_FENCE_HANDLE_TYPE_SYNC_FD_BIT"
+    ),
 ];
-///Enumerants of `ExternalMemoryFeatureFlags`.
+/// Enumerants of `ExternalMemoryFeatureFlags`.
 pub(crate) static EXTERNAL_MEMORY_FEATURE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_FEATURE_DEDICATED_ONLY_BIT",
-        rust_name: "DEDICATED_ONLY",
-        raw: 1,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_FEATURE_EXPORTABLE_BIT",
-        rust_name: "EXPORTABLE",
-        raw: 2,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_FEATURE_IMPORTABLE_BIT",
-        rust_name: "IMPORTABLE",
-        raw: 4,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_FEATURE_DEDICATED_ONLY_BIT_KHR",
-        rust_name: "DEDICATED_ONLY_KHR",
-        raw: 1,
-        providers: &["VK_KHR_external_memory_capabilities"],
-        alias_of: Some("VK_EXTERNAL_MEMORY_FEATURE_DEDICATED_ONLY_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_FEATURE_EXPORTABLE_BIT_KHR",
-        rust_name: "EXPORTABLE_KHR",
-        raw: 2,
-        providers: &["VK_KHR_external_memory_capabilities"],
-        alias_of: Some("VK_EXTERNAL_MEMORY_FEATURE_EXPORTABLE_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_FEATURE_IMPORTABLE_BIT_KHR",
-        rust_name: "IMPORTABLE_KHR",
-        raw: 4,
-        providers: &["VK_KHR_external_memory_capabilities"],
-        alias_of: Some("VK_EXTERNAL_MEMORY_FEATURE_IMPORTABLE_BIT"),
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_FEATURE_DEDICATED_ONLY_BIT", "DEDICATED_ONLY", 1,
+        ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_FEATURE_EXPORTABLE_BIT", "EXPORTABLE", 2, ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_FEATURE_IMPORTABLE_BIT", "IMPORTABLE", 4, ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_FEATURE_DEDICATED_ONLY_BIT_KHR", "DEDICATED_ONLY_KHR", 1,
+        ["VK_KHR_external_memory_capabilities"], alias =
+        "VK_EXTERNAL_MEMORY_FEATURE_DEDICATED_ONLY_BIT"
+    ),
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_FEATURE_EXPORTABLE_BIT_KHR", "EXPORTABLE_KHR", 2,
+        ["VK_KHR_external_memory_capabilities"], alias =
+        "VK_EXTERNAL_MEMORY_FEATURE_EXPORTABLE_BIT"
+    ),
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_FEATURE_IMPORTABLE_BIT_KHR", "IMPORTABLE_KHR", 4,
+        ["VK_KHR_external_memory_capabilities"], alias =
+        "VK_EXTERNAL_MEMORY_FEATURE_IMPORTABLE_BIT"
+    ),
 ];
-///Enumerants of `ExternalMemoryFeatureFlagsNV`.
+/// Enumerants of `ExternalMemoryFeatureFlagsNV`.
 pub(crate) static EXTERNAL_MEMORY_FEATURE_FLAGS_NV: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_FEATURE_DEDICATED_ONLY_BIT_NV",
-        rust_name: "DEDICATED_ONLY",
-        raw: 1,
-        providers: &["VK_NV_external_memory_capabilities"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_FEATURE_EXPORTABLE_BIT_NV",
-        rust_name: "EXPORTABLE",
-        raw: 2,
-        providers: &["VK_NV_external_memory_capabilities"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_FEATURE_IMPORTABLE_BIT_NV",
-        rust_name: "IMPORTABLE",
-        raw: 4,
-        providers: &["VK_NV_external_memory_capabilities"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_FEATURE_DEDICATED_ONLY_BIT_NV", "DEDICATED_ONLY", 1,
+        ["VK_NV_external_memory_capabilities"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_FEATURE_EXPORTABLE_BIT_NV", "EXPORTABLE", 2,
+        ["VK_NV_external_memory_capabilities"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_FEATURE_IMPORTABLE_BIT_NV", "IMPORTABLE", 4,
+        ["VK_NV_external_memory_capabilities"]
+    ),
 ];
-///Enumerants of `ExternalMemoryHandleTypeFlags`.
+/// Enumerants of `ExternalMemoryHandleTypeFlags`.
 pub(crate) static EXTERNAL_MEMORY_HANDLE_TYPE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_FD_BIT",
-        rust_name: "OPAQUE_FD",
-        raw: 1,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_WIN32_BIT",
-        rust_name: "OPAQUE_WIN32",
-        raw: 2,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_WIN32_KMT_BIT",
-        rust_name: "OPAQUE_WIN32_KMT",
-        raw: 4,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D11_TEXTURE_BIT",
-        rust_name: "D3D11_TEXTURE",
-        raw: 8,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D11_TEXTURE_KMT_BIT",
-        rust_name: "D3D11_TEXTURE_KMT",
-        raw: 16,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D12_HEAP_BIT",
-        rust_name: "D3D12_HEAP",
-        raw: 32,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D12_RESOURCE_BIT",
-        rust_name: "D3D12_RESOURCE",
-        raw: 64,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_FD_BIT_KHR",
-        rust_name: "OPAQUE_FD_KHR",
-        raw: 1,
-        providers: &["VK_KHR_external_memory_capabilities"],
-        alias_of: Some("VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_FD_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_WIN32_BIT_KHR",
-        rust_name: "OPAQUE_WIN32_KHR",
-        raw: 2,
-        providers: &["VK_KHR_external_memory_capabilities"],
-        alias_of: Some("VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_WIN32_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_WIN32_KMT_BIT_KHR",
-        rust_name: "OPAQUE_WIN32_KMT_KHR",
-        raw: 4,
-        providers: &["VK_KHR_external_memory_capabilities"],
-        alias_of: Some("VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_WIN32_KMT_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D11_TEXTURE_BIT_KHR",
-        rust_name: "D3D11_TEXTURE_KHR",
-        raw: 8,
-        providers: &["VK_KHR_external_memory_capabilities"],
-        alias_of: Some("VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D11_TEXTURE_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D11_TEXTURE_KMT_BIT_KHR",
-        rust_name: "D3D11_TEXTURE_KMT_KHR",
-        raw: 16,
-        providers: &["VK_KHR_external_memory_capabilities"],
-        alias_of: Some("VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D11_TEXTURE_KMT_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D12_HEAP_BIT_KHR",
-        rust_name: "D3D12_HEAP_KHR",
-        raw: 32,
-        providers: &["VK_KHR_external_memory_capabilities"],
-        alias_of: Some("VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D12_HEAP_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D12_RESOURCE_BIT_KHR",
-        rust_name: "D3D12_RESOURCE_KHR",
-        raw: 64,
-        providers: &["VK_KHR_external_memory_capabilities"],
-        alias_of: Some("VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D12_RESOURCE_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT",
-        rust_name: "DMA_BUF_EXT",
-        raw: 512,
-        providers: &["VK_EXT_external_memory_dma_buf"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_HANDLE_TYPE_ANDROID_HARDWARE_BUFFER_BIT_ANDROID",
-        rust_name: "ANDROID_HARDWARE_BUFFER_ANDROID",
-        raw: 1024,
-        providers: &["VK_ANDROID_external_memory_android_hardware_buffer"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_HANDLE_TYPE_HOST_ALLOCATION_BIT_EXT",
-        rust_name: "HOST_ALLOCATION_EXT",
-        raw: 128,
-        providers: &["VK_EXT_external_memory_host"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_HANDLE_TYPE_HOST_MAPPED_FOREIGN_MEMORY_BIT_EXT",
-        rust_name: "HOST_MAPPED_FOREIGN_MEMORY_EXT",
-        raw: 256,
-        providers: &["VK_EXT_external_memory_host"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_HANDLE_TYPE_ZIRCON_VMO_BIT_FUCHSIA",
-        rust_name: "ZIRCON_VMO_FUCHSIA",
-        raw: 2048,
-        providers: &["VK_FUCHSIA_external_memory"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_HANDLE_TYPE_RDMA_ADDRESS_BIT_NV",
-        rust_name: "RDMA_ADDRESS_NV",
-        raw: 4096,
-        providers: &["VK_NV_external_memory_rdma"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_HANDLE_TYPE_OH_NATIVE_BUFFER_BIT_OHOS",
-        rust_name: "OH_NATIVE_BUFFER_OHOS",
-        raw: 32768,
-        providers: &["VK_OHOS_external_memory"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_HANDLE_TYPE_SCREEN_BUFFER_BIT_QNX",
-        rust_name: "SCREEN_BUFFER_QNX",
-        raw: 16384,
-        providers: &["VK_QNX_external_memory_screen_buffer"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_HANDLE_TYPE_MTLBUFFER_BIT_EXT",
-        rust_name: "MTLBUFFER_EXT",
-        raw: 65536,
-        providers: &["VK_EXT_external_memory_metal"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_HANDLE_TYPE_MTLTEXTURE_BIT_EXT",
-        rust_name: "MTLTEXTURE_EXT",
-        raw: 131072,
-        providers: &["VK_EXT_external_memory_metal"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_HANDLE_TYPE_MTLHEAP_BIT_EXT",
-        rust_name: "MTLHEAP_EXT",
-        raw: 262144,
-        providers: &["VK_EXT_external_memory_metal"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_FD_BIT", "OPAQUE_FD", 1,
+        ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_WIN32_BIT", "OPAQUE_WIN32", 2,
+        ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_WIN32_KMT_BIT", "OPAQUE_WIN32_KMT", 4,
+        ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D11_TEXTURE_BIT", "D3D11_TEXTURE", 8,
+        ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D11_TEXTURE_KMT_BIT", "D3D11_TEXTURE_KMT", 16,
+        ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D12_HEAP_BIT", "D3D12_HEAP", 32,
+        ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D12_RESOURCE_BIT", "D3D12_RESOURCE", 64,
+        ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_FD_BIT_KHR", "OPAQUE_FD_KHR", 1,
+        ["VK_KHR_external_memory_capabilities"], alias =
+        "VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_FD_BIT"
+    ),
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_WIN32_BIT_KHR", "OPAQUE_WIN32_KHR", 2,
+        ["VK_KHR_external_memory_capabilities"], alias =
+        "VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_WIN32_BIT"
+    ),
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_WIN32_KMT_BIT_KHR",
+        "OPAQUE_WIN32_KMT_KHR", 4, ["VK_KHR_external_memory_capabilities"], alias =
+        "VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_WIN32_KMT_BIT"
+    ),
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D11_TEXTURE_BIT_KHR", "D3D11_TEXTURE_KHR", 8,
+        ["VK_KHR_external_memory_capabilities"], alias =
+        "VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D11_TEXTURE_BIT"
+    ),
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D11_TEXTURE_KMT_BIT_KHR",
+        "D3D11_TEXTURE_KMT_KHR", 16, ["VK_KHR_external_memory_capabilities"], alias =
+        "VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D11_TEXTURE_KMT_BIT"
+    ),
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D12_HEAP_BIT_KHR", "D3D12_HEAP_KHR", 32,
+        ["VK_KHR_external_memory_capabilities"], alias =
+        "VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D12_HEAP_BIT"
+    ),
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D12_RESOURCE_BIT_KHR", "D3D12_RESOURCE_KHR",
+        64, ["VK_KHR_external_memory_capabilities"], alias =
+        "VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D12_RESOURCE_BIT"
+    ),
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT", "DMA_BUF_EXT", 512,
+        ["VK_EXT_external_memory_dma_buf"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_HANDLE_TYPE_ANDROID_HARDWARE_BUFFER_BIT_ANDROID",
+        "ANDROID_HARDWARE_BUFFER_ANDROID", 1024,
+        ["VK_ANDROID_external_memory_android_hardware_buffer"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_HANDLE_TYPE_HOST_ALLOCATION_BIT_EXT", "HOST_ALLOCATION_EXT",
+        128, ["VK_EXT_external_memory_host"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_HANDLE_TYPE_HOST_MAPPED_FOREIGN_MEMORY_BIT_EXT",
+        "HOST_MAPPED_FOREIGN_MEMORY_EXT", 256, ["VK_EXT_external_memory_host"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_HANDLE_TYPE_ZIRCON_VMO_BIT_FUCHSIA", "ZIRCON_VMO_FUCHSIA",
+        2048, ["VK_FUCHSIA_external_memory"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_HANDLE_TYPE_RDMA_ADDRESS_BIT_NV", "RDMA_ADDRESS_NV", 4096,
+        ["VK_NV_external_memory_rdma"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_HANDLE_TYPE_OH_NATIVE_BUFFER_BIT_OHOS",
+        "OH_NATIVE_BUFFER_OHOS", 32768, ["VK_OHOS_external_memory"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_HANDLE_TYPE_SCREEN_BUFFER_BIT_QNX", "SCREEN_BUFFER_QNX",
+        16384, ["VK_QNX_external_memory_screen_buffer"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_HANDLE_TYPE_MTLBUFFER_BIT_EXT", "MTLBUFFER_EXT", 65536,
+        ["VK_EXT_external_memory_metal"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_HANDLE_TYPE_MTLTEXTURE_BIT_EXT", "MTLTEXTURE_EXT", 131072,
+        ["VK_EXT_external_memory_metal"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_HANDLE_TYPE_MTLHEAP_BIT_EXT", "MTLHEAP_EXT", 262144,
+        ["VK_EXT_external_memory_metal"]
+    ),
 ];
-///Enumerants of `ExternalMemoryHandleTypeFlagsNV`.
+/// Enumerants of `ExternalMemoryHandleTypeFlagsNV`.
 pub(crate) static EXTERNAL_MEMORY_HANDLE_TYPE_FLAGS_NV: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_WIN32_BIT_NV",
-        rust_name: "OPAQUE_WIN32",
-        raw: 1,
-        providers: &["VK_NV_external_memory_capabilities"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_WIN32_KMT_BIT_NV",
-        rust_name: "OPAQUE_WIN32_KMT",
-        raw: 2,
-        providers: &["VK_NV_external_memory_capabilities"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D11_IMAGE_BIT_NV",
-        rust_name: "D3D11_IMAGE",
-        raw: 4,
-        providers: &["VK_NV_external_memory_capabilities"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D11_IMAGE_KMT_BIT_NV",
-        rust_name: "D3D11_IMAGE_KMT",
-        raw: 8,
-        providers: &["VK_NV_external_memory_capabilities"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_WIN32_BIT_NV", "OPAQUE_WIN32", 1,
+        ["VK_NV_external_memory_capabilities"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_WIN32_KMT_BIT_NV", "OPAQUE_WIN32_KMT", 2,
+        ["VK_NV_external_memory_capabilities"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D11_IMAGE_BIT_NV", "D3D11_IMAGE", 4,
+        ["VK_NV_external_memory_capabilities"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D11_IMAGE_KMT_BIT_NV", "D3D11_IMAGE_KMT", 8,
+        ["VK_NV_external_memory_capabilities"]
+    ),
 ];
-///Enumerants of `ExternalSemaphoreFeatureFlags`.
+/// Enumerants of `ExternalSemaphoreFeatureFlags`.
 pub(crate) static EXTERNAL_SEMAPHORE_FEATURE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_SEMAPHORE_FEATURE_EXPORTABLE_BIT",
-        rust_name: "EXPORTABLE",
-        raw: 1,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_SEMAPHORE_FEATURE_IMPORTABLE_BIT",
-        rust_name: "IMPORTABLE",
-        raw: 2,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_SEMAPHORE_FEATURE_EXPORTABLE_BIT_KHR",
-        rust_name: "EXPORTABLE_KHR",
-        raw: 1,
-        providers: &["VK_KHR_external_semaphore_capabilities"],
-        alias_of: Some("VK_EXTERNAL_SEMAPHORE_FEATURE_EXPORTABLE_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_SEMAPHORE_FEATURE_IMPORTABLE_BIT_KHR",
-        rust_name: "IMPORTABLE_KHR",
-        raw: 2,
-        providers: &["VK_KHR_external_semaphore_capabilities"],
-        alias_of: Some("VK_EXTERNAL_SEMAPHORE_FEATURE_IMPORTABLE_BIT"),
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_EXTERNAL_SEMAPHORE_FEATURE_EXPORTABLE_BIT", "EXPORTABLE", 1,
+        ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_SEMAPHORE_FEATURE_IMPORTABLE_BIT", "IMPORTABLE", 2,
+        ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_SEMAPHORE_FEATURE_EXPORTABLE_BIT_KHR", "EXPORTABLE_KHR", 1,
+        ["VK_KHR_external_semaphore_capabilities"], alias =
+        "VK_EXTERNAL_SEMAPHORE_FEATURE_EXPORTABLE_BIT"
+    ),
+    enumerant!(
+        "VK_EXTERNAL_SEMAPHORE_FEATURE_IMPORTABLE_BIT_KHR", "IMPORTABLE_KHR", 2,
+        ["VK_KHR_external_semaphore_capabilities"], alias =
+        "VK_EXTERNAL_SEMAPHORE_FEATURE_IMPORTABLE_BIT"
+    ),
 ];
-///Enumerants of `ExternalSemaphoreHandleTypeFlags`.
+/// Enumerants of `ExternalSemaphoreHandleTypeFlags`.
 pub(crate) static EXTERNAL_SEMAPHORE_HANDLE_TYPE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_OPAQUE_FD_BIT",
-        rust_name: "OPAQUE_FD",
-        raw: 1,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_OPAQUE_WIN32_BIT",
-        rust_name: "OPAQUE_WIN32",
-        raw: 2,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_OPAQUE_WIN32_KMT_BIT",
-        rust_name: "OPAQUE_WIN32_KMT",
-        raw: 4,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_D3D12_FENCE_BIT",
-        rust_name: "D3D12_FENCE",
-        raw: 8,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_D3D11_FENCE_BIT",
-        rust_name: "D3D11_FENCE",
-        raw: 8,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: Some("VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_D3D12_FENCE_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_SYNC_FD_BIT",
-        rust_name: "SYNC_FD",
-        raw: 16,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_OPAQUE_FD_BIT_KHR",
-        rust_name: "OPAQUE_FD_KHR",
-        raw: 1,
-        providers: &["VK_KHR_external_semaphore_capabilities"],
-        alias_of: Some("VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_OPAQUE_FD_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_OPAQUE_WIN32_BIT_KHR",
-        rust_name: "OPAQUE_WIN32_KHR",
-        raw: 2,
-        providers: &["VK_KHR_external_semaphore_capabilities"],
-        alias_of: Some("VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_OPAQUE_WIN32_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_OPAQUE_WIN32_KMT_BIT_KHR",
-        rust_name: "OPAQUE_WIN32_KMT_KHR",
-        raw: 4,
-        providers: &["VK_KHR_external_semaphore_capabilities"],
-        alias_of: Some("VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_OPAQUE_WIN32_KMT_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_D3D12_FENCE_BIT_KHR",
-        rust_name: "D3D12_FENCE_KHR",
-        raw: 8,
-        providers: &["VK_KHR_external_semaphore_capabilities"],
-        alias_of: Some("VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_D3D12_FENCE_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_SYNC_FD_BIT_KHR",
-        rust_name: "SYNC_FD_KHR",
-        raw: 16,
-        providers: &["VK_KHR_external_semaphore_capabilities"],
-        alias_of: Some("VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_SYNC_FD_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_ZIRCON_EVENT_BIT_FUCHSIA",
-        rust_name: "ZIRCON_EVENT_FUCHSIA",
-        raw: 128,
-        providers: &["VK_FUCHSIA_external_semaphore"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_OPAQUE_FD_BIT", "OPAQUE_FD", 1,
+        ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_OPAQUE_WIN32_BIT", "OPAQUE_WIN32", 2,
+        ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_OPAQUE_WIN32_KMT_BIT", "OPAQUE_WIN32_KMT", 4,
+        ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_D3D12_FENCE_BIT", "D3D12_FENCE", 8,
+        ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_D3D11_FENCE_BIT", "D3D11_FENCE", 8,
+        ["VK_VERSION_1_1"], alias = "VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_D3D12_FENCE_BIT"
+    ),
+    enumerant!(
+        "VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_SYNC_FD_BIT", "SYNC_FD", 16,
+        ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_OPAQUE_FD_BIT_KHR", "OPAQUE_FD_KHR", 1,
+        ["VK_KHR_external_semaphore_capabilities"], alias =
+        "VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_OPAQUE_FD_BIT"
+    ),
+    enumerant!(
+        "VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_OPAQUE_WIN32_BIT_KHR", "OPAQUE_WIN32_KHR", 2,
+        ["VK_KHR_external_semaphore_capabilities"], alias =
+        "VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_OPAQUE_WIN32_BIT"
+    ),
+    enumerant!(
+        "VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_OPAQUE_WIN32_KMT_BIT_KHR",
+        "OPAQUE_WIN32_KMT_KHR", 4, ["VK_KHR_external_semaphore_capabilities"], alias =
+        "VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_OPAQUE_WIN32_KMT_BIT"
+    ),
+    enumerant!(
+        "VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_D3D12_FENCE_BIT_KHR", "D3D12_FENCE_KHR", 8,
+        ["VK_KHR_external_semaphore_capabilities"], alias =
+        "VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_D3D12_FENCE_BIT"
+    ),
+    enumerant!(
+        "VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_SYNC_FD_BIT_KHR", "SYNC_FD_KHR", 16,
+        ["VK_KHR_external_semaphore_capabilities"], alias =
+        "VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_SYNC_FD_BIT"
+    ),
+    enumerant!(
+        "VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_ZIRCON_EVENT_BIT_FUCHSIA",
+        "ZIRCON_EVENT_FUCHSIA", 128, ["VK_FUCHSIA_external_semaphore"]
+    ),
 ];
-///Enumerants of `FenceCreateFlags`.
+/// Enumerants of `FenceCreateFlags`.
 pub(crate) static FENCE_CREATE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_FENCE_CREATE_SIGNALED_BIT",
-        rust_name: "SIGNALED",
-        raw: 1,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!("VK_FENCE_CREATE_SIGNALED_BIT", "SIGNALED", 1, ["VK_VERSION_1_0"]),
 ];
-///Enumerants of `FenceImportFlags`.
+/// Enumerants of `FenceImportFlags`.
 pub(crate) static FENCE_IMPORT_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_FENCE_IMPORT_TEMPORARY_BIT",
-        rust_name: "TEMPORARY",
-        raw: 1,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FENCE_IMPORT_TEMPORARY_BIT_KHR",
-        rust_name: "TEMPORARY_KHR",
-        raw: 1,
-        providers: &["VK_KHR_external_fence"],
-        alias_of: Some("VK_FENCE_IMPORT_TEMPORARY_BIT"),
-        deprecated: None,
-    },
+    enumerant!("VK_FENCE_IMPORT_TEMPORARY_BIT", "TEMPORARY", 1, ["VK_VERSION_1_1"]),
+    enumerant!(
+        "VK_FENCE_IMPORT_TEMPORARY_BIT_KHR", "TEMPORARY_KHR", 1,
+        ["VK_KHR_external_fence"], alias = "VK_FENCE_IMPORT_TEMPORARY_BIT"
+    ),
 ];
-///Enumerants of `FormatFeatureFlags`.
+/// Enumerants of `FormatFeatureFlags`.
 pub(crate) static FORMAT_FEATURE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_SAMPLED_IMAGE_BIT",
-        rust_name: "SAMPLED_IMAGE",
-        raw: 1,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_STORAGE_IMAGE_BIT",
-        rust_name: "STORAGE_IMAGE",
-        raw: 2,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_STORAGE_IMAGE_ATOMIC_BIT",
-        rust_name: "STORAGE_IMAGE_ATOMIC",
-        raw: 4,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_UNIFORM_TEXEL_BUFFER_BIT",
-        rust_name: "UNIFORM_TEXEL_BUFFER",
-        raw: 8,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_STORAGE_TEXEL_BUFFER_BIT",
-        rust_name: "STORAGE_TEXEL_BUFFER",
-        raw: 16,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_STORAGE_TEXEL_BUFFER_ATOMIC_BIT",
-        rust_name: "STORAGE_TEXEL_BUFFER_ATOMIC",
-        raw: 32,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_VERTEX_BUFFER_BIT",
-        rust_name: "VERTEX_BUFFER",
-        raw: 64,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_COLOR_ATTACHMENT_BIT",
-        rust_name: "COLOR_ATTACHMENT",
-        raw: 128,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_COLOR_ATTACHMENT_BLEND_BIT",
-        rust_name: "COLOR_ATTACHMENT_BLEND",
-        raw: 256,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_DEPTH_STENCIL_ATTACHMENT_BIT",
-        rust_name: "DEPTH_STENCIL_ATTACHMENT",
-        raw: 512,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_BLIT_SRC_BIT",
-        rust_name: "BLIT_SRC",
-        raw: 1024,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_BLIT_DST_BIT",
-        rust_name: "BLIT_DST",
-        raw: 2048,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_SAMPLED_IMAGE_FILTER_LINEAR_BIT",
-        rust_name: "SAMPLED_IMAGE_FILTER_LINEAR",
-        raw: 4096,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_TRANSFER_SRC_BIT",
-        rust_name: "TRANSFER_SRC",
-        raw: 16384,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_TRANSFER_DST_BIT",
-        rust_name: "TRANSFER_DST",
-        raw: 32768,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_MIDPOINT_CHROMA_SAMPLES_BIT",
-        rust_name: "MIDPOINT_CHROMA_SAMPLES",
-        raw: 131072,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_SAMPLED_IMAGE_YCBCR_CONVERSION_LINEAR_FILTER_BIT",
-        rust_name: "SAMPLED_IMAGE_YCBCR_CONVERSION_LINEAR_FILTER",
-        raw: 262144,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_SAMPLED_IMAGE_YCBCR_CONVERSION_SEPARATE_RECONSTRUCTION_FILTER_BIT",
-        rust_name: "SAMPLED_IMAGE_YCBCR_CONVERSION_SEPARATE_RECONSTRUCTION_FILTER",
-        raw: 524288,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT_BIT",
-        rust_name: "SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT",
-        raw: 1048576,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT_FORCEABLE_BIT",
-        rust_name: "SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT_FORCEABLE",
-        raw: 2097152,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_DISJOINT_BIT",
-        rust_name: "DISJOINT",
-        raw: 4194304,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_COSITED_CHROMA_SAMPLES_BIT",
-        rust_name: "COSITED_CHROMA_SAMPLES",
-        raw: 8388608,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_SAMPLED_IMAGE_FILTER_MINMAX_BIT",
-        rust_name: "SAMPLED_IMAGE_FILTER_MINMAX",
-        raw: 65536,
-        providers: &["VK_VERSION_1_2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_SAMPLED_IMAGE_FILTER_CUBIC_BIT_IMG",
-        rust_name: "SAMPLED_IMAGE_FILTER_CUBIC_IMG",
-        raw: 8192,
-        providers: &["VK_IMG_filter_cubic"],
-        alias_of: Some("VK_FORMAT_FEATURE_SAMPLED_IMAGE_FILTER_CUBIC_BIT_EXT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_VIDEO_DECODE_OUTPUT_BIT_KHR",
-        rust_name: "VIDEO_DECODE_OUTPUT_KHR",
-        raw: 33554432,
-        providers: &["VK_KHR_video_decode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_VIDEO_DECODE_DPB_BIT_KHR",
-        rust_name: "VIDEO_DECODE_DPB_KHR",
-        raw: 67108864,
-        providers: &["VK_KHR_video_decode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_TRANSFER_SRC_BIT_KHR",
-        rust_name: "TRANSFER_SRC_KHR",
-        raw: 16384,
-        providers: &["VK_KHR_maintenance1"],
-        alias_of: Some("VK_FORMAT_FEATURE_TRANSFER_SRC_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_TRANSFER_DST_BIT_KHR",
-        rust_name: "TRANSFER_DST_KHR",
-        raw: 32768,
-        providers: &["VK_KHR_maintenance1"],
-        alias_of: Some("VK_FORMAT_FEATURE_TRANSFER_DST_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_SAMPLED_IMAGE_FILTER_MINMAX_BIT_EXT",
-        rust_name: "SAMPLED_IMAGE_FILTER_MINMAX_EXT",
-        raw: 65536,
-        providers: &["VK_EXT_sampler_filter_minmax"],
-        alias_of: Some("VK_FORMAT_FEATURE_SAMPLED_IMAGE_FILTER_MINMAX_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_ACCELERATION_STRUCTURE_VERTEX_BUFFER_BIT_KHR",
-        rust_name: "ACCELERATION_STRUCTURE_VERTEX_BUFFER_KHR",
-        raw: 536870912,
-        providers: &["VK_KHR_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_MIDPOINT_CHROMA_SAMPLES_BIT_KHR",
-        rust_name: "MIDPOINT_CHROMA_SAMPLES_KHR",
-        raw: 131072,
-        providers: &["VK_KHR_sampler_ycbcr_conversion"],
-        alias_of: Some("VK_FORMAT_FEATURE_MIDPOINT_CHROMA_SAMPLES_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_SAMPLED_IMAGE_YCBCR_CONVERSION_LINEAR_FILTER_BIT_KHR",
-        rust_name: "SAMPLED_IMAGE_YCBCR_CONVERSION_LINEAR_FILTER_KHR",
-        raw: 262144,
-        providers: &["VK_KHR_sampler_ycbcr_conversion"],
-        alias_of: Some(
-            "VK_FORMAT_FEATURE_SAMPLED_IMAGE_YCBCR_CONVERSION_LINEAR_FILTER_BIT",
-        ),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_SAMPLED_IMAGE_YCBCR_CONVERSION_SEPARATE_RECONSTRUCTION_FILTER_BIT_KHR",
-        rust_name: "SAMPLED_IMAGE_YCBCR_CONVERSION_SEPARATE_RECONSTRUCTION_FILTER_KHR",
-        raw: 524288,
-        providers: &["VK_KHR_sampler_ycbcr_conversion"],
-        alias_of: Some(
-            "VK_FORMAT_FEATURE_SAMPLED_IMAGE_YCBCR_CONVERSION_SEPARATE_RECONSTRUCTION_FILTER_BIT",
-        ),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT_BIT_KHR",
-        rust_name: "SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT_KHR",
-        raw: 1048576,
-        providers: &["VK_KHR_sampler_ycbcr_conversion"],
-        alias_of: Some(
-            "VK_FORMAT_FEATURE_SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT_BIT",
-        ),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT_FORCEABLE_BIT_KHR",
-        rust_name: "SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT_FORCEABLE_KHR",
-        raw: 2097152,
-        providers: &["VK_KHR_sampler_ycbcr_conversion"],
-        alias_of: Some(
-            "VK_FORMAT_FEATURE_SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT_FORCEABLE_BIT",
-        ),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_DISJOINT_BIT_KHR",
-        rust_name: "DISJOINT_KHR",
-        raw: 4194304,
-        providers: &["VK_KHR_sampler_ycbcr_conversion"],
-        alias_of: Some("VK_FORMAT_FEATURE_DISJOINT_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_COSITED_CHROMA_SAMPLES_BIT_KHR",
-        rust_name: "COSITED_CHROMA_SAMPLES_KHR",
-        raw: 8388608,
-        providers: &["VK_KHR_sampler_ycbcr_conversion"],
-        alias_of: Some("VK_FORMAT_FEATURE_COSITED_CHROMA_SAMPLES_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_SAMPLED_IMAGE_FILTER_CUBIC_BIT_EXT",
-        rust_name: "SAMPLED_IMAGE_FILTER_CUBIC_EXT",
-        raw: 8192,
-        providers: &["VK_EXT_filter_cubic"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_FRAGMENT_DENSITY_MAP_BIT_EXT",
-        rust_name: "FRAGMENT_DENSITY_MAP_EXT",
-        raw: 16777216,
-        providers: &["VK_EXT_fragment_density_map"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_FRAGMENT_SHADING_RATE_ATTACHMENT_BIT_KHR",
-        rust_name: "FRAGMENT_SHADING_RATE_ATTACHMENT_KHR",
-        raw: 1073741824,
-        providers: &["VK_KHR_fragment_shading_rate"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_VIDEO_ENCODE_INPUT_BIT_KHR",
-        rust_name: "VIDEO_ENCODE_INPUT_KHR",
-        raw: 134217728,
-        providers: &["VK_KHR_video_encode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_VIDEO_ENCODE_DPB_BIT_KHR",
-        rust_name: "VIDEO_ENCODE_DPB_KHR",
-        raw: 268435456,
-        providers: &["VK_KHR_video_encode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_FORMAT_FEATURE_SAMPLED_IMAGE_BIT", "SAMPLED_IMAGE", 1, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_STORAGE_IMAGE_BIT", "STORAGE_IMAGE", 2, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_STORAGE_IMAGE_ATOMIC_BIT", "STORAGE_IMAGE_ATOMIC", 4,
+        ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_UNIFORM_TEXEL_BUFFER_BIT", "UNIFORM_TEXEL_BUFFER", 8,
+        ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_STORAGE_TEXEL_BUFFER_BIT", "STORAGE_TEXEL_BUFFER", 16,
+        ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_STORAGE_TEXEL_BUFFER_ATOMIC_BIT",
+        "STORAGE_TEXEL_BUFFER_ATOMIC", 32, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_VERTEX_BUFFER_BIT", "VERTEX_BUFFER", 64, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_COLOR_ATTACHMENT_BIT", "COLOR_ATTACHMENT", 128,
+        ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_COLOR_ATTACHMENT_BLEND_BIT", "COLOR_ATTACHMENT_BLEND", 256,
+        ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_DEPTH_STENCIL_ATTACHMENT_BIT", "DEPTH_STENCIL_ATTACHMENT",
+        512, ["VK_VERSION_1_0"]
+    ),
+    enumerant!("VK_FORMAT_FEATURE_BLIT_SRC_BIT", "BLIT_SRC", 1024, ["VK_VERSION_1_0"]),
+    enumerant!("VK_FORMAT_FEATURE_BLIT_DST_BIT", "BLIT_DST", 2048, ["VK_VERSION_1_0"]),
+    enumerant!(
+        "VK_FORMAT_FEATURE_SAMPLED_IMAGE_FILTER_LINEAR_BIT",
+        "SAMPLED_IMAGE_FILTER_LINEAR", 4096, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_TRANSFER_SRC_BIT", "TRANSFER_SRC", 16384, ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_TRANSFER_DST_BIT", "TRANSFER_DST", 32768, ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_MIDPOINT_CHROMA_SAMPLES_BIT", "MIDPOINT_CHROMA_SAMPLES",
+        131072, ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_SAMPLED_IMAGE_YCBCR_CONVERSION_LINEAR_FILTER_BIT",
+        "SAMPLED_IMAGE_YCBCR_CONVERSION_LINEAR_FILTER", 262144, ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_SAMPLED_IMAGE_YCBCR_CONVERSION_SEPARATE_RECONSTRUCTION_FILTER_BIT",
+        "SAMPLED_IMAGE_YCBCR_CONVERSION_SEPARATE_RECONSTRUCTION_FILTER", 524288,
+        ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT_BIT",
+        "SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT", 1048576,
+        ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT_FORCEABLE_BIT",
+        "SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT_FORCEABLE",
+        2097152, ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_DISJOINT_BIT", "DISJOINT", 4194304, ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_COSITED_CHROMA_SAMPLES_BIT", "COSITED_CHROMA_SAMPLES",
+        8388608, ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_SAMPLED_IMAGE_FILTER_MINMAX_BIT",
+        "SAMPLED_IMAGE_FILTER_MINMAX", 65536, ["VK_VERSION_1_2"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_SAMPLED_IMAGE_FILTER_CUBIC_BIT_IMG",
+        "SAMPLED_IMAGE_FILTER_CUBIC_IMG", 8192, ["VK_IMG_filter_cubic"], alias =
+        "VK_FORMAT_FEATURE_SAMPLED_IMAGE_FILTER_CUBIC_BIT_EXT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_VIDEO_DECODE_OUTPUT_BIT_KHR", "VIDEO_DECODE_OUTPUT_KHR",
+        33554432, ["VK_KHR_video_decode_queue"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_VIDEO_DECODE_DPB_BIT_KHR", "VIDEO_DECODE_DPB_KHR", 67108864,
+        ["VK_KHR_video_decode_queue"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_TRANSFER_SRC_BIT_KHR", "TRANSFER_SRC_KHR", 16384,
+        ["VK_KHR_maintenance1"], alias = "VK_FORMAT_FEATURE_TRANSFER_SRC_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_TRANSFER_DST_BIT_KHR", "TRANSFER_DST_KHR", 32768,
+        ["VK_KHR_maintenance1"], alias = "VK_FORMAT_FEATURE_TRANSFER_DST_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_SAMPLED_IMAGE_FILTER_MINMAX_BIT_EXT",
+        "SAMPLED_IMAGE_FILTER_MINMAX_EXT", 65536, ["VK_EXT_sampler_filter_minmax"], alias
+        = "VK_FORMAT_FEATURE_SAMPLED_IMAGE_FILTER_MINMAX_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_ACCELERATION_STRUCTURE_VERTEX_BUFFER_BIT_KHR",
+        "ACCELERATION_STRUCTURE_VERTEX_BUFFER_KHR", 536870912,
+        ["VK_KHR_acceleration_structure"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_MIDPOINT_CHROMA_SAMPLES_BIT_KHR",
+        "MIDPOINT_CHROMA_SAMPLES_KHR", 131072, ["VK_KHR_sampler_ycbcr_conversion"], alias
+        = "VK_FORMAT_FEATURE_MIDPOINT_CHROMA_SAMPLES_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_SAMPLED_IMAGE_YCBCR_CONVERSION_LINEAR_FILTER_BIT_KHR",
+        "SAMPLED_IMAGE_YCBCR_CONVERSION_LINEAR_FILTER_KHR", 262144,
+        ["VK_KHR_sampler_ycbcr_conversion"], alias =
+        "VK_FORMAT_FEATURE_SAMPLED_IMAGE_YCBCR_CONVERSION_LINEAR_FILTER_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_SAMPLED_IMAGE_YCBCR_CONVERSION_SEPARATE_RECONSTRUCTION_FILTER_BIT_KHR",
+        "SAMPLED_IMAGE_YCBCR_CONVERSION_SEPARATE_RECONSTRUCTION_FILTER_KHR", 524288,
+        ["VK_KHR_sampler_ycbcr_conversion"], alias =
+        "VK_FORMAT_FEATURE_SAMPLED_IMAGE_YCBCR_CONVERSION_SEPARATE_RECONSTRUCTION_FILTER_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT_BIT_KHR",
+        "SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT_KHR", 1048576,
+        ["VK_KHR_sampler_ycbcr_conversion"], alias =
+        "VK_FORMAT_FEATURE_SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT_FORCEABLE_BIT_KHR",
+        "SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT_FORCEABLE_KHR",
+        2097152, ["VK_KHR_sampler_ycbcr_conversion"], alias =
+        "VK_FORMAT_FEATURE_SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT_FORCEABLE_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_DISJOINT_BIT_KHR", "DISJOINT_KHR", 4194304,
+        ["VK_KHR_sampler_ycbcr_conversion"], alias = "VK_FORMAT_FEATURE_DISJOINT_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_COSITED_CHROMA_SAMPLES_BIT_KHR", "COSITED_CHROMA_SAMPLES_KHR",
+        8388608, ["VK_KHR_sampler_ycbcr_conversion"], alias =
+        "VK_FORMAT_FEATURE_COSITED_CHROMA_SAMPLES_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_SAMPLED_IMAGE_FILTER_CUBIC_BIT_EXT",
+        "SAMPLED_IMAGE_FILTER_CUBIC_EXT", 8192, ["VK_EXT_filter_cubic"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_FRAGMENT_DENSITY_MAP_BIT_EXT", "FRAGMENT_DENSITY_MAP_EXT",
+        16777216, ["VK_EXT_fragment_density_map"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_FRAGMENT_SHADING_RATE_ATTACHMENT_BIT_KHR",
+        "FRAGMENT_SHADING_RATE_ATTACHMENT_KHR", 1073741824,
+        ["VK_KHR_fragment_shading_rate"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_VIDEO_ENCODE_INPUT_BIT_KHR", "VIDEO_ENCODE_INPUT_KHR",
+        134217728, ["VK_KHR_video_encode_queue"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_VIDEO_ENCODE_DPB_BIT_KHR", "VIDEO_ENCODE_DPB_KHR", 268435456,
+        ["VK_KHR_video_encode_queue"]
+    ),
 ];
-///Enumerants of `FormatFeatureFlags2`.
+/// Enumerants of `FormatFeatureFlags2`.
 pub(crate) static FORMAT_FEATURE_FLAGS2: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_BIT",
-        rust_name: "SAMPLED_IMAGE",
-        raw: 1,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_STORAGE_IMAGE_BIT",
-        rust_name: "STORAGE_IMAGE",
-        raw: 2,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_STORAGE_IMAGE_ATOMIC_BIT",
-        rust_name: "STORAGE_IMAGE_ATOMIC",
-        raw: 4,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_UNIFORM_TEXEL_BUFFER_BIT",
-        rust_name: "UNIFORM_TEXEL_BUFFER",
-        raw: 8,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_STORAGE_TEXEL_BUFFER_BIT",
-        rust_name: "STORAGE_TEXEL_BUFFER",
-        raw: 16,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_STORAGE_TEXEL_BUFFER_ATOMIC_BIT",
-        rust_name: "STORAGE_TEXEL_BUFFER_ATOMIC",
-        raw: 32,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_VERTEX_BUFFER_BIT",
-        rust_name: "VERTEX_BUFFER",
-        raw: 64,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_COLOR_ATTACHMENT_BIT",
-        rust_name: "COLOR_ATTACHMENT",
-        raw: 128,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_COLOR_ATTACHMENT_BLEND_BIT",
-        rust_name: "COLOR_ATTACHMENT_BLEND",
-        raw: 256,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_DEPTH_STENCIL_ATTACHMENT_BIT",
-        rust_name: "DEPTH_STENCIL_ATTACHMENT",
-        raw: 512,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_BLIT_SRC_BIT",
-        rust_name: "BLIT_SRC",
-        raw: 1024,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_BLIT_DST_BIT",
-        rust_name: "BLIT_DST",
-        raw: 2048,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_FILTER_LINEAR_BIT",
-        rust_name: "SAMPLED_IMAGE_FILTER_LINEAR",
-        raw: 4096,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_TRANSFER_SRC_BIT",
-        rust_name: "TRANSFER_SRC",
-        raw: 16384,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_TRANSFER_DST_BIT",
-        rust_name: "TRANSFER_DST",
-        raw: 32768,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_FILTER_MINMAX_BIT",
-        rust_name: "SAMPLED_IMAGE_FILTER_MINMAX",
-        raw: 65536,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_MIDPOINT_CHROMA_SAMPLES_BIT",
-        rust_name: "MIDPOINT_CHROMA_SAMPLES",
-        raw: 131072,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_YCBCR_CONVERSION_LINEAR_FILTER_BIT",
-        rust_name: "SAMPLED_IMAGE_YCBCR_CONVERSION_LINEAR_FILTER",
-        raw: 262144,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_YCBCR_CONVERSION_SEPARATE_RECONSTRUCTION_FILTER_BIT",
-        rust_name: "SAMPLED_IMAGE_YCBCR_CONVERSION_SEPARATE_RECONSTRUCTION_FILTER",
-        raw: 524288,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT_BIT",
-        rust_name: "SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT",
-        raw: 1048576,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT_FORCEABLE_BIT",
-        rust_name: "SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT_FORCEABLE",
-        raw: 2097152,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_DISJOINT_BIT",
-        rust_name: "DISJOINT",
-        raw: 4194304,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_COSITED_CHROMA_SAMPLES_BIT",
-        rust_name: "COSITED_CHROMA_SAMPLES",
-        raw: 8388608,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_STORAGE_READ_WITHOUT_FORMAT_BIT",
-        rust_name: "STORAGE_READ_WITHOUT_FORMAT",
-        raw: 2147483648,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_STORAGE_WRITE_WITHOUT_FORMAT_BIT",
-        rust_name: "STORAGE_WRITE_WITHOUT_FORMAT",
-        raw: 4294967296,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_DEPTH_COMPARISON_BIT",
-        rust_name: "SAMPLED_IMAGE_DEPTH_COMPARISON",
-        raw: 8589934592,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_FILTER_CUBIC_BIT",
-        rust_name: "SAMPLED_IMAGE_FILTER_CUBIC",
-        raw: 8192,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_HOST_IMAGE_TRANSFER_BIT",
-        rust_name: "HOST_IMAGE_TRANSFER",
-        raw: 70368744177664,
-        providers: &["VK_VERSION_1_4"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_VIDEO_DECODE_OUTPUT_BIT_KHR",
-        rust_name: "VIDEO_DECODE_OUTPUT_KHR",
-        raw: 33554432,
-        providers: &["VK_KHR_video_decode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_VIDEO_DECODE_DPB_BIT_KHR",
-        rust_name: "VIDEO_DECODE_DPB_KHR",
-        raw: 67108864,
-        providers: &["VK_KHR_video_decode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_ACCELERATION_STRUCTURE_VERTEX_BUFFER_BIT_KHR",
-        rust_name: "ACCELERATION_STRUCTURE_VERTEX_BUFFER_KHR",
-        raw: 536870912,
-        providers: &["VK_KHR_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_FRAGMENT_DENSITY_MAP_BIT_EXT",
-        rust_name: "FRAGMENT_DENSITY_MAP_EXT",
-        raw: 16777216,
-        providers: &["VK_EXT_fragment_density_map"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_FRAGMENT_SHADING_RATE_ATTACHMENT_BIT_KHR",
-        rust_name: "FRAGMENT_SHADING_RATE_ATTACHMENT_KHR",
-        raw: 1073741824,
-        providers: &["VK_KHR_fragment_shading_rate"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_HOST_IMAGE_TRANSFER_BIT_EXT",
-        rust_name: "HOST_IMAGE_TRANSFER_EXT",
-        raw: 70368744177664,
-        providers: &["VK_EXT_host_image_copy"],
-        alias_of: Some("VK_FORMAT_FEATURE_2_HOST_IMAGE_TRANSFER_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_VIDEO_ENCODE_INPUT_BIT_KHR",
-        rust_name: "VIDEO_ENCODE_INPUT_KHR",
-        raw: 134217728,
-        providers: &["VK_KHR_video_encode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_VIDEO_ENCODE_DPB_BIT_KHR",
-        rust_name: "VIDEO_ENCODE_DPB_KHR",
-        raw: 268435456,
-        providers: &["VK_KHR_video_encode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_BLOCK_MATCHING_SXD_BIT_QCOM",
-        rust_name: "BLOCK_MATCHING_SXD_QCOM",
-        raw: 17592186044416,
-        providers: &["VK_QCOM_image_processing3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_BIT_KHR",
-        rust_name: "SAMPLED_IMAGE_KHR",
-        raw: 1,
-        providers: &["VK_KHR_format_feature_flags2"],
-        alias_of: Some("VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_STORAGE_IMAGE_BIT_KHR",
-        rust_name: "STORAGE_IMAGE_KHR",
-        raw: 2,
-        providers: &["VK_KHR_format_feature_flags2"],
-        alias_of: Some("VK_FORMAT_FEATURE_2_STORAGE_IMAGE_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_STORAGE_IMAGE_ATOMIC_BIT_KHR",
-        rust_name: "STORAGE_IMAGE_ATOMIC_KHR",
-        raw: 4,
-        providers: &["VK_KHR_format_feature_flags2"],
-        alias_of: Some("VK_FORMAT_FEATURE_2_STORAGE_IMAGE_ATOMIC_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_UNIFORM_TEXEL_BUFFER_BIT_KHR",
-        rust_name: "UNIFORM_TEXEL_BUFFER_KHR",
-        raw: 8,
-        providers: &["VK_KHR_format_feature_flags2"],
-        alias_of: Some("VK_FORMAT_FEATURE_2_UNIFORM_TEXEL_BUFFER_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_STORAGE_TEXEL_BUFFER_BIT_KHR",
-        rust_name: "STORAGE_TEXEL_BUFFER_KHR",
-        raw: 16,
-        providers: &["VK_KHR_format_feature_flags2"],
-        alias_of: Some("VK_FORMAT_FEATURE_2_STORAGE_TEXEL_BUFFER_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_STORAGE_TEXEL_BUFFER_ATOMIC_BIT_KHR",
-        rust_name: "STORAGE_TEXEL_BUFFER_ATOMIC_KHR",
-        raw: 32,
-        providers: &["VK_KHR_format_feature_flags2"],
-        alias_of: Some("VK_FORMAT_FEATURE_2_STORAGE_TEXEL_BUFFER_ATOMIC_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_VERTEX_BUFFER_BIT_KHR",
-        rust_name: "VERTEX_BUFFER_KHR",
-        raw: 64,
-        providers: &["VK_KHR_format_feature_flags2"],
-        alias_of: Some("VK_FORMAT_FEATURE_2_VERTEX_BUFFER_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_COLOR_ATTACHMENT_BIT_KHR",
-        rust_name: "COLOR_ATTACHMENT_KHR",
-        raw: 128,
-        providers: &["VK_KHR_format_feature_flags2"],
-        alias_of: Some("VK_FORMAT_FEATURE_2_COLOR_ATTACHMENT_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_COLOR_ATTACHMENT_BLEND_BIT_KHR",
-        rust_name: "COLOR_ATTACHMENT_BLEND_KHR",
-        raw: 256,
-        providers: &["VK_KHR_format_feature_flags2"],
-        alias_of: Some("VK_FORMAT_FEATURE_2_COLOR_ATTACHMENT_BLEND_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_DEPTH_STENCIL_ATTACHMENT_BIT_KHR",
-        rust_name: "DEPTH_STENCIL_ATTACHMENT_KHR",
-        raw: 512,
-        providers: &["VK_KHR_format_feature_flags2"],
-        alias_of: Some("VK_FORMAT_FEATURE_2_DEPTH_STENCIL_ATTACHMENT_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_BLIT_SRC_BIT_KHR",
-        rust_name: "BLIT_SRC_KHR",
-        raw: 1024,
-        providers: &["VK_KHR_format_feature_flags2"],
-        alias_of: Some("VK_FORMAT_FEATURE_2_BLIT_SRC_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_BLIT_DST_BIT_KHR",
-        rust_name: "BLIT_DST_KHR",
-        raw: 2048,
-        providers: &["VK_KHR_format_feature_flags2"],
-        alias_of: Some("VK_FORMAT_FEATURE_2_BLIT_DST_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_FILTER_LINEAR_BIT_KHR",
-        rust_name: "SAMPLED_IMAGE_FILTER_LINEAR_KHR",
-        raw: 4096,
-        providers: &["VK_KHR_format_feature_flags2"],
-        alias_of: Some("VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_FILTER_LINEAR_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_TRANSFER_SRC_BIT_KHR",
-        rust_name: "TRANSFER_SRC_KHR",
-        raw: 16384,
-        providers: &["VK_KHR_format_feature_flags2"],
-        alias_of: Some("VK_FORMAT_FEATURE_2_TRANSFER_SRC_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_TRANSFER_DST_BIT_KHR",
-        rust_name: "TRANSFER_DST_KHR",
-        raw: 32768,
-        providers: &["VK_KHR_format_feature_flags2"],
-        alias_of: Some("VK_FORMAT_FEATURE_2_TRANSFER_DST_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_MIDPOINT_CHROMA_SAMPLES_BIT_KHR",
-        rust_name: "MIDPOINT_CHROMA_SAMPLES_KHR",
-        raw: 131072,
-        providers: &["VK_KHR_format_feature_flags2"],
-        alias_of: Some("VK_FORMAT_FEATURE_2_MIDPOINT_CHROMA_SAMPLES_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_YCBCR_CONVERSION_LINEAR_FILTER_BIT_KHR",
-        rust_name: "SAMPLED_IMAGE_YCBCR_CONVERSION_LINEAR_FILTER_KHR",
-        raw: 262144,
-        providers: &["VK_KHR_format_feature_flags2"],
-        alias_of: Some(
-            "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_YCBCR_CONVERSION_LINEAR_FILTER_BIT",
-        ),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_YCBCR_CONVERSION_SEPARATE_RECONSTRUCTION_FILTER_BIT_KHR",
-        rust_name: "SAMPLED_IMAGE_YCBCR_CONVERSION_SEPARATE_RECONSTRUCTION_FILTER_KHR",
-        raw: 524288,
-        providers: &["VK_KHR_format_feature_flags2"],
-        alias_of: Some(
-            "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_YCBCR_CONVERSION_SEPARATE_RECONSTRUCTION_FILTER_BIT",
-        ),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT_BIT_KHR",
-        rust_name: "SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT_KHR",
-        raw: 1048576,
-        providers: &["VK_KHR_format_feature_flags2"],
-        alias_of: Some(
-            "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT_BIT",
-        ),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT_FORCEABLE_BIT_KHR",
-        rust_name: "SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT_FORCEABLE_KHR",
-        raw: 2097152,
-        providers: &["VK_KHR_format_feature_flags2"],
-        alias_of: Some(
-            "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT_FORCEABLE_BIT",
-        ),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_DISJOINT_BIT_KHR",
-        rust_name: "DISJOINT_KHR",
-        raw: 4194304,
-        providers: &["VK_KHR_format_feature_flags2"],
-        alias_of: Some("VK_FORMAT_FEATURE_2_DISJOINT_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_COSITED_CHROMA_SAMPLES_BIT_KHR",
-        rust_name: "COSITED_CHROMA_SAMPLES_KHR",
-        raw: 8388608,
-        providers: &["VK_KHR_format_feature_flags2"],
-        alias_of: Some("VK_FORMAT_FEATURE_2_COSITED_CHROMA_SAMPLES_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_STORAGE_READ_WITHOUT_FORMAT_BIT_KHR",
-        rust_name: "STORAGE_READ_WITHOUT_FORMAT_KHR",
-        raw: 2147483648,
-        providers: &["VK_KHR_format_feature_flags2"],
-        alias_of: Some("VK_FORMAT_FEATURE_2_STORAGE_READ_WITHOUT_FORMAT_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_STORAGE_WRITE_WITHOUT_FORMAT_BIT_KHR",
-        rust_name: "STORAGE_WRITE_WITHOUT_FORMAT_KHR",
-        raw: 4294967296,
-        providers: &["VK_KHR_format_feature_flags2"],
-        alias_of: Some("VK_FORMAT_FEATURE_2_STORAGE_WRITE_WITHOUT_FORMAT_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_DEPTH_COMPARISON_BIT_KHR",
-        rust_name: "SAMPLED_IMAGE_DEPTH_COMPARISON_KHR",
-        raw: 8589934592,
-        providers: &["VK_KHR_format_feature_flags2"],
-        alias_of: Some("VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_DEPTH_COMPARISON_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_FILTER_MINMAX_BIT_KHR",
-        rust_name: "SAMPLED_IMAGE_FILTER_MINMAX_KHR",
-        raw: 65536,
-        providers: &["VK_KHR_format_feature_flags2"],
-        alias_of: Some("VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_FILTER_MINMAX_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_FILTER_CUBIC_BIT_EXT",
-        rust_name: "SAMPLED_IMAGE_FILTER_CUBIC_EXT",
-        raw: 8192,
-        providers: &["VK_KHR_format_feature_flags2"],
-        alias_of: Some("VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_FILTER_CUBIC_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_ACCELERATION_STRUCTURE_RADIUS_BUFFER_BIT_NV",
-        rust_name: "ACCELERATION_STRUCTURE_RADIUS_BUFFER_NV",
-        raw: 2251799813685248,
-        providers: &["VK_NV_ray_tracing_linear_swept_spheres"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_LINEAR_COLOR_ATTACHMENT_BIT_NV",
-        rust_name: "LINEAR_COLOR_ATTACHMENT_NV",
-        raw: 274877906944,
-        providers: &["VK_NV_linear_color_attachment"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_WEIGHT_IMAGE_BIT_QCOM",
-        rust_name: "WEIGHT_IMAGE_QCOM",
-        raw: 17179869184,
-        providers: &["VK_QCOM_image_processing"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_WEIGHT_SAMPLED_IMAGE_BIT_QCOM",
-        rust_name: "WEIGHT_SAMPLED_IMAGE_QCOM",
-        raw: 34359738368,
-        providers: &["VK_QCOM_image_processing"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_BLOCK_MATCHING_BIT_QCOM",
-        rust_name: "BLOCK_MATCHING_QCOM",
-        raw: 68719476736,
-        providers: &["VK_QCOM_image_processing"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_BOX_FILTER_SAMPLED_BIT_QCOM",
-        rust_name: "BOX_FILTER_SAMPLED_QCOM",
-        raw: 137438953472,
-        providers: &["VK_QCOM_image_processing"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_TENSOR_SHADER_BIT_ARM",
-        rust_name: "TENSOR_SHADER_ARM",
-        raw: 549755813888,
-        providers: &["VK_ARM_tensors"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_TENSOR_IMAGE_ALIASING_BIT_ARM",
-        rust_name: "TENSOR_IMAGE_ALIASING_ARM",
-        raw: 8796093022208,
-        providers: &["VK_ARM_tensors"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_OPTICAL_FLOW_IMAGE_BIT_NV",
-        rust_name: "OPTICAL_FLOW_IMAGE_NV",
-        raw: 1099511627776,
-        providers: &["VK_NV_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_OPTICAL_FLOW_VECTOR_BIT_NV",
-        rust_name: "OPTICAL_FLOW_VECTOR_NV",
-        raw: 2199023255552,
-        providers: &["VK_NV_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_OPTICAL_FLOW_COST_BIT_NV",
-        rust_name: "OPTICAL_FLOW_COST_NV",
-        raw: 4398046511104,
-        providers: &["VK_NV_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_TENSOR_DATA_GRAPH_BIT_ARM",
-        rust_name: "TENSOR_DATA_GRAPH_ARM",
-        raw: 281474976710656,
-        providers: &["VK_ARM_data_graph"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_COPY_IMAGE_INDIRECT_DST_BIT_KHR",
-        rust_name: "COPY_IMAGE_INDIRECT_DST_KHR",
-        raw: 576460752303423488,
-        providers: &["VK_KHR_copy_memory_indirect"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_VIDEO_ENCODE_QUANTIZATION_DELTA_MAP_BIT_KHR",
-        rust_name: "VIDEO_ENCODE_QUANTIZATION_DELTA_MAP_KHR",
-        raw: 562949953421312,
-        providers: &["VK_KHR_video_encode_quantization_map"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_VIDEO_ENCODE_EMPHASIS_MAP_BIT_KHR",
-        rust_name: "VIDEO_ENCODE_EMPHASIS_MAP_KHR",
-        raw: 1125899906842624,
-        providers: &["VK_KHR_video_encode_quantization_map"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_FILTER_LINEAR_2D_BIT_IMG",
-        rust_name: "SAMPLED_IMAGE_FILTER_LINEAR_2D_IMG",
-        raw: 35184372088832,
-        providers: &["VK_IMG_filter_linear_2d"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_DEPTH_COPY_ON_COMPUTE_QUEUE_BIT_KHR",
-        rust_name: "DEPTH_COPY_ON_COMPUTE_QUEUE_KHR",
-        raw: 4503599627370496,
-        providers: &["VK_KHR_maintenance10"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_DEPTH_COPY_ON_TRANSFER_QUEUE_BIT_KHR",
-        rust_name: "DEPTH_COPY_ON_TRANSFER_QUEUE_KHR",
-        raw: 9007199254740992,
-        providers: &["VK_KHR_maintenance10"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_STENCIL_COPY_ON_COMPUTE_QUEUE_BIT_KHR",
-        rust_name: "STENCIL_COPY_ON_COMPUTE_QUEUE_KHR",
-        raw: 18014398509481984,
-        providers: &["VK_KHR_maintenance10"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_STENCIL_COPY_ON_TRANSFER_QUEUE_BIT_KHR",
-        rust_name: "STENCIL_COPY_ON_TRANSFER_QUEUE_KHR",
-        raw: 36028797018963968,
-        providers: &["VK_KHR_maintenance10"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_DATA_GRAPH_OPTICAL_FLOW_IMAGE_BIT_ARM",
-        rust_name: "DATA_GRAPH_OPTICAL_FLOW_IMAGE_ARM",
-        raw: 72057594037927936,
-        providers: &["VK_ARM_data_graph_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_DATA_GRAPH_OPTICAL_FLOW_VECTOR_BIT_ARM",
-        rust_name: "DATA_GRAPH_OPTICAL_FLOW_VECTOR_ARM",
-        raw: 144115188075855872,
-        providers: &["VK_ARM_data_graph_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FORMAT_FEATURE_2_DATA_GRAPH_OPTICAL_FLOW_COST_BIT_ARM",
-        rust_name: "DATA_GRAPH_OPTICAL_FLOW_COST_ARM",
-        raw: 288230376151711744,
-        providers: &["VK_ARM_data_graph_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_BIT", "SAMPLED_IMAGE", 1, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_STORAGE_IMAGE_BIT", "STORAGE_IMAGE", 2, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_STORAGE_IMAGE_ATOMIC_BIT", "STORAGE_IMAGE_ATOMIC", 4,
+        ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_UNIFORM_TEXEL_BUFFER_BIT", "UNIFORM_TEXEL_BUFFER", 8,
+        ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_STORAGE_TEXEL_BUFFER_BIT", "STORAGE_TEXEL_BUFFER", 16,
+        ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_STORAGE_TEXEL_BUFFER_ATOMIC_BIT",
+        "STORAGE_TEXEL_BUFFER_ATOMIC", 32, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_VERTEX_BUFFER_BIT", "VERTEX_BUFFER", 64, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_COLOR_ATTACHMENT_BIT", "COLOR_ATTACHMENT", 128,
+        ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_COLOR_ATTACHMENT_BLEND_BIT", "COLOR_ATTACHMENT_BLEND", 256,
+        ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_DEPTH_STENCIL_ATTACHMENT_BIT", "DEPTH_STENCIL_ATTACHMENT",
+        512, ["VK_VERSION_1_3"]
+    ),
+    enumerant!("VK_FORMAT_FEATURE_2_BLIT_SRC_BIT", "BLIT_SRC", 1024, ["VK_VERSION_1_3"]),
+    enumerant!("VK_FORMAT_FEATURE_2_BLIT_DST_BIT", "BLIT_DST", 2048, ["VK_VERSION_1_3"]),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_FILTER_LINEAR_BIT",
+        "SAMPLED_IMAGE_FILTER_LINEAR", 4096, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_TRANSFER_SRC_BIT", "TRANSFER_SRC", 16384, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_TRANSFER_DST_BIT", "TRANSFER_DST", 32768, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_FILTER_MINMAX_BIT",
+        "SAMPLED_IMAGE_FILTER_MINMAX", 65536, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_MIDPOINT_CHROMA_SAMPLES_BIT", "MIDPOINT_CHROMA_SAMPLES",
+        131072, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_YCBCR_CONVERSION_LINEAR_FILTER_BIT",
+        "SAMPLED_IMAGE_YCBCR_CONVERSION_LINEAR_FILTER", 262144, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_YCBCR_CONVERSION_SEPARATE_RECONSTRUCTION_FILTER_BIT",
+        "SAMPLED_IMAGE_YCBCR_CONVERSION_SEPARATE_RECONSTRUCTION_FILTER", 524288,
+        ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT_BIT",
+        "SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT", 1048576,
+        ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT_FORCEABLE_BIT",
+        "SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT_FORCEABLE",
+        2097152, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_DISJOINT_BIT", "DISJOINT", 4194304, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_COSITED_CHROMA_SAMPLES_BIT", "COSITED_CHROMA_SAMPLES",
+        8388608, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_STORAGE_READ_WITHOUT_FORMAT_BIT",
+        "STORAGE_READ_WITHOUT_FORMAT", 2147483648, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_STORAGE_WRITE_WITHOUT_FORMAT_BIT",
+        "STORAGE_WRITE_WITHOUT_FORMAT", 4294967296, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_DEPTH_COMPARISON_BIT",
+        "SAMPLED_IMAGE_DEPTH_COMPARISON", 8589934592, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_FILTER_CUBIC_BIT",
+        "SAMPLED_IMAGE_FILTER_CUBIC", 8192, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_HOST_IMAGE_TRANSFER_BIT", "HOST_IMAGE_TRANSFER",
+        70368744177664, ["VK_VERSION_1_4"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_VIDEO_DECODE_OUTPUT_BIT_KHR", "VIDEO_DECODE_OUTPUT_KHR",
+        33554432, ["VK_KHR_video_decode_queue"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_VIDEO_DECODE_DPB_BIT_KHR", "VIDEO_DECODE_DPB_KHR", 67108864,
+        ["VK_KHR_video_decode_queue"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_ACCELERATION_STRUCTURE_VERTEX_BUFFER_BIT_KHR",
+        "ACCELERATION_STRUCTURE_VERTEX_BUFFER_KHR", 536870912,
+        ["VK_KHR_acceleration_structure"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_FRAGMENT_DENSITY_MAP_BIT_EXT", "FRAGMENT_DENSITY_MAP_EXT",
+        16777216, ["VK_EXT_fragment_density_map"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_FRAGMENT_SHADING_RATE_ATTACHMENT_BIT_KHR",
+        "FRAGMENT_SHADING_RATE_ATTACHMENT_KHR", 1073741824,
+        ["VK_KHR_fragment_shading_rate"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_HOST_IMAGE_TRANSFER_BIT_EXT", "HOST_IMAGE_TRANSFER_EXT",
+        70368744177664, ["VK_EXT_host_image_copy"], alias =
+        "VK_FORMAT_FEATURE_2_HOST_IMAGE_TRANSFER_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_VIDEO_ENCODE_INPUT_BIT_KHR", "VIDEO_ENCODE_INPUT_KHR",
+        134217728, ["VK_KHR_video_encode_queue"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_VIDEO_ENCODE_DPB_BIT_KHR", "VIDEO_ENCODE_DPB_KHR",
+        268435456, ["VK_KHR_video_encode_queue"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_BLOCK_MATCHING_SXD_BIT_QCOM", "BLOCK_MATCHING_SXD_QCOM",
+        17592186044416, ["VK_QCOM_image_processing3"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_BIT_KHR", "SAMPLED_IMAGE_KHR", 1,
+        ["VK_KHR_format_feature_flags2"], alias = "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_STORAGE_IMAGE_BIT_KHR", "STORAGE_IMAGE_KHR", 2,
+        ["VK_KHR_format_feature_flags2"], alias = "VK_FORMAT_FEATURE_2_STORAGE_IMAGE_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_STORAGE_IMAGE_ATOMIC_BIT_KHR", "STORAGE_IMAGE_ATOMIC_KHR",
+        4, ["VK_KHR_format_feature_flags2"], alias =
+        "VK_FORMAT_FEATURE_2_STORAGE_IMAGE_ATOMIC_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_UNIFORM_TEXEL_BUFFER_BIT_KHR", "UNIFORM_TEXEL_BUFFER_KHR",
+        8, ["VK_KHR_format_feature_flags2"], alias =
+        "VK_FORMAT_FEATURE_2_UNIFORM_TEXEL_BUFFER_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_STORAGE_TEXEL_BUFFER_BIT_KHR", "STORAGE_TEXEL_BUFFER_KHR",
+        16, ["VK_KHR_format_feature_flags2"], alias =
+        "VK_FORMAT_FEATURE_2_STORAGE_TEXEL_BUFFER_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_STORAGE_TEXEL_BUFFER_ATOMIC_BIT_KHR",
+        "STORAGE_TEXEL_BUFFER_ATOMIC_KHR", 32, ["VK_KHR_format_feature_flags2"], alias =
+        "VK_FORMAT_FEATURE_2_STORAGE_TEXEL_BUFFER_ATOMIC_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_VERTEX_BUFFER_BIT_KHR", "VERTEX_BUFFER_KHR", 64,
+        ["VK_KHR_format_feature_flags2"], alias = "VK_FORMAT_FEATURE_2_VERTEX_BUFFER_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_COLOR_ATTACHMENT_BIT_KHR", "COLOR_ATTACHMENT_KHR", 128,
+        ["VK_KHR_format_feature_flags2"], alias =
+        "VK_FORMAT_FEATURE_2_COLOR_ATTACHMENT_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_COLOR_ATTACHMENT_BLEND_BIT_KHR",
+        "COLOR_ATTACHMENT_BLEND_KHR", 256, ["VK_KHR_format_feature_flags2"], alias =
+        "VK_FORMAT_FEATURE_2_COLOR_ATTACHMENT_BLEND_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_DEPTH_STENCIL_ATTACHMENT_BIT_KHR",
+        "DEPTH_STENCIL_ATTACHMENT_KHR", 512, ["VK_KHR_format_feature_flags2"], alias =
+        "VK_FORMAT_FEATURE_2_DEPTH_STENCIL_ATTACHMENT_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_BLIT_SRC_BIT_KHR", "BLIT_SRC_KHR", 1024,
+        ["VK_KHR_format_feature_flags2"], alias = "VK_FORMAT_FEATURE_2_BLIT_SRC_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_BLIT_DST_BIT_KHR", "BLIT_DST_KHR", 2048,
+        ["VK_KHR_format_feature_flags2"], alias = "VK_FORMAT_FEATURE_2_BLIT_DST_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_FILTER_LINEAR_BIT_KHR",
+        "SAMPLED_IMAGE_FILTER_LINEAR_KHR", 4096, ["VK_KHR_format_feature_flags2"], alias
+        = "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_FILTER_LINEAR_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_TRANSFER_SRC_BIT_KHR", "TRANSFER_SRC_KHR", 16384,
+        ["VK_KHR_format_feature_flags2"], alias = "VK_FORMAT_FEATURE_2_TRANSFER_SRC_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_TRANSFER_DST_BIT_KHR", "TRANSFER_DST_KHR", 32768,
+        ["VK_KHR_format_feature_flags2"], alias = "VK_FORMAT_FEATURE_2_TRANSFER_DST_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_MIDPOINT_CHROMA_SAMPLES_BIT_KHR",
+        "MIDPOINT_CHROMA_SAMPLES_KHR", 131072, ["VK_KHR_format_feature_flags2"], alias =
+        "VK_FORMAT_FEATURE_2_MIDPOINT_CHROMA_SAMPLES_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_YCBCR_CONVERSION_LINEAR_FILTER_BIT_KHR",
+        "SAMPLED_IMAGE_YCBCR_CONVERSION_LINEAR_FILTER_KHR", 262144,
+        ["VK_KHR_format_feature_flags2"], alias =
+        "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_YCBCR_CONVERSION_LINEAR_FILTER_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_YCBCR_CONVERSION_SEPARATE_RECONSTRUCTION_FILTER_BIT_KHR",
+        "SAMPLED_IMAGE_YCBCR_CONVERSION_SEPARATE_RECONSTRUCTION_FILTER_KHR", 524288,
+        ["VK_KHR_format_feature_flags2"], alias =
+        "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_YCBCR_CONVERSION_SEPARATE_RECONSTRUCTION_FILTER_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT_BIT_KHR",
+        "SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT_KHR", 1048576,
+        ["VK_KHR_format_feature_flags2"], alias =
+        "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT_FORCEABLE_BIT_KHR",
+        "SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT_FORCEABLE_KHR",
+        2097152, ["VK_KHR_format_feature_flags2"], alias =
+        "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_YCBCR_CONVERSION_CHROMA_RECONSTRUCTION_EXPLICIT_FORCEABLE_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_DISJOINT_BIT_KHR", "DISJOINT_KHR", 4194304,
+        ["VK_KHR_format_feature_flags2"], alias = "VK_FORMAT_FEATURE_2_DISJOINT_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_COSITED_CHROMA_SAMPLES_BIT_KHR",
+        "COSITED_CHROMA_SAMPLES_KHR", 8388608, ["VK_KHR_format_feature_flags2"], alias =
+        "VK_FORMAT_FEATURE_2_COSITED_CHROMA_SAMPLES_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_STORAGE_READ_WITHOUT_FORMAT_BIT_KHR",
+        "STORAGE_READ_WITHOUT_FORMAT_KHR", 2147483648, ["VK_KHR_format_feature_flags2"],
+        alias = "VK_FORMAT_FEATURE_2_STORAGE_READ_WITHOUT_FORMAT_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_STORAGE_WRITE_WITHOUT_FORMAT_BIT_KHR",
+        "STORAGE_WRITE_WITHOUT_FORMAT_KHR", 4294967296, ["VK_KHR_format_feature_flags2"],
+        alias = "VK_FORMAT_FEATURE_2_STORAGE_WRITE_WITHOUT_FORMAT_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_DEPTH_COMPARISON_BIT_KHR",
+        "SAMPLED_IMAGE_DEPTH_COMPARISON_KHR", 8589934592,
+        ["VK_KHR_format_feature_flags2"], alias =
+        "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_DEPTH_COMPARISON_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_FILTER_MINMAX_BIT_KHR",
+        "SAMPLED_IMAGE_FILTER_MINMAX_KHR", 65536, ["VK_KHR_format_feature_flags2"], alias
+        = "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_FILTER_MINMAX_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_FILTER_CUBIC_BIT_EXT",
+        "SAMPLED_IMAGE_FILTER_CUBIC_EXT", 8192, ["VK_KHR_format_feature_flags2"], alias =
+        "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_FILTER_CUBIC_BIT"
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_ACCELERATION_STRUCTURE_RADIUS_BUFFER_BIT_NV",
+        "ACCELERATION_STRUCTURE_RADIUS_BUFFER_NV", 2251799813685248,
+        ["VK_NV_ray_tracing_linear_swept_spheres"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_LINEAR_COLOR_ATTACHMENT_BIT_NV",
+        "LINEAR_COLOR_ATTACHMENT_NV", 274877906944, ["VK_NV_linear_color_attachment"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_WEIGHT_IMAGE_BIT_QCOM", "WEIGHT_IMAGE_QCOM", 17179869184,
+        ["VK_QCOM_image_processing"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_WEIGHT_SAMPLED_IMAGE_BIT_QCOM", "WEIGHT_SAMPLED_IMAGE_QCOM",
+        34359738368, ["VK_QCOM_image_processing"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_BLOCK_MATCHING_BIT_QCOM", "BLOCK_MATCHING_QCOM",
+        68719476736, ["VK_QCOM_image_processing"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_BOX_FILTER_SAMPLED_BIT_QCOM", "BOX_FILTER_SAMPLED_QCOM",
+        137438953472, ["VK_QCOM_image_processing"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_TENSOR_SHADER_BIT_ARM", "TENSOR_SHADER_ARM", 549755813888,
+        ["VK_ARM_tensors"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_TENSOR_IMAGE_ALIASING_BIT_ARM", "TENSOR_IMAGE_ALIASING_ARM",
+        8796093022208, ["VK_ARM_tensors"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_OPTICAL_FLOW_IMAGE_BIT_NV", "OPTICAL_FLOW_IMAGE_NV",
+        1099511627776, ["VK_NV_optical_flow"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_OPTICAL_FLOW_VECTOR_BIT_NV", "OPTICAL_FLOW_VECTOR_NV",
+        2199023255552, ["VK_NV_optical_flow"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_OPTICAL_FLOW_COST_BIT_NV", "OPTICAL_FLOW_COST_NV",
+        4398046511104, ["VK_NV_optical_flow"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_TENSOR_DATA_GRAPH_BIT_ARM", "TENSOR_DATA_GRAPH_ARM",
+        281474976710656, ["VK_ARM_data_graph"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_COPY_IMAGE_INDIRECT_DST_BIT_KHR",
+        "COPY_IMAGE_INDIRECT_DST_KHR", 576460752303423488,
+        ["VK_KHR_copy_memory_indirect"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_VIDEO_ENCODE_QUANTIZATION_DELTA_MAP_BIT_KHR",
+        "VIDEO_ENCODE_QUANTIZATION_DELTA_MAP_KHR", 562949953421312,
+        ["VK_KHR_video_encode_quantization_map"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_VIDEO_ENCODE_EMPHASIS_MAP_BIT_KHR",
+        "VIDEO_ENCODE_EMPHASIS_MAP_KHR", 1125899906842624,
+        ["VK_KHR_video_encode_quantization_map"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_FILTER_LINEAR_2D_BIT_IMG",
+        "SAMPLED_IMAGE_FILTER_LINEAR_2D_IMG", 35184372088832, ["VK_IMG_filter_linear_2d"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_DEPTH_COPY_ON_COMPUTE_QUEUE_BIT_KHR",
+        "DEPTH_COPY_ON_COMPUTE_QUEUE_KHR", 4503599627370496, ["VK_KHR_maintenance10"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_DEPTH_COPY_ON_TRANSFER_QUEUE_BIT_KHR",
+        "DEPTH_COPY_ON_TRANSFER_QUEUE_KHR", 9007199254740992, ["VK_KHR_maintenance10"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_STENCIL_COPY_ON_COMPUTE_QUEUE_BIT_KHR",
+        "STENCIL_COPY_ON_COMPUTE_QUEUE_KHR", 18014398509481984, ["VK_KHR_maintenance10"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_STENCIL_COPY_ON_TRANSFER_QUEUE_BIT_KHR",
+        "STENCIL_COPY_ON_TRANSFER_QUEUE_KHR", 36028797018963968, ["VK_KHR_maintenance10"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_DATA_GRAPH_OPTICAL_FLOW_IMAGE_BIT_ARM",
+        "DATA_GRAPH_OPTICAL_FLOW_IMAGE_ARM", 72057594037927936,
+        ["VK_ARM_data_graph_optical_flow"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_DATA_GRAPH_OPTICAL_FLOW_VECTOR_BIT_ARM",
+        "DATA_GRAPH_OPTICAL_FLOW_VECTOR_ARM", 144115188075855872,
+        ["VK_ARM_data_graph_optical_flow"]
+    ),
+    enumerant!(
+        "VK_FORMAT_FEATURE_2_DATA_GRAPH_OPTICAL_FLOW_COST_BIT_ARM",
+        "DATA_GRAPH_OPTICAL_FLOW_COST_ARM", 288230376151711744,
+        ["VK_ARM_data_graph_optical_flow"]
+    ),
 ];
-///Enumerants of `FormatFeatureFlags4KHR`.
+/// Enumerants of `FormatFeatureFlags4KHR`.
 pub(crate) static FORMAT_FEATURE_FLAGS4_KHR: &[EnumerantInfo] = &[];
-///Enumerants of `FrameBoundaryFlagsEXT`.
+/// Enumerants of `FrameBoundaryFlagsEXT`.
 pub(crate) static FRAME_BOUNDARY_FLAGS_EXT: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_FRAME_BOUNDARY_FRAME_END_BIT_EXT",
-        rust_name: "FRAME_END",
-        raw: 1,
-        providers: &["VK_EXT_frame_boundary"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_FRAME_BOUNDARY_FRAME_END_BIT_EXT", "FRAME_END", 1, ["VK_EXT_frame_boundary"]
+    ),
 ];
-///Enumerants of `FramebufferCreateFlags`.
+/// Enumerants of `FramebufferCreateFlags`.
 pub(crate) static FRAMEBUFFER_CREATE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_FRAMEBUFFER_CREATE_IMAGELESS_BIT",
-        rust_name: "IMAGELESS",
-        raw: 1,
-        providers: &["VK_VERSION_1_2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_FRAMEBUFFER_CREATE_IMAGELESS_BIT_KHR",
-        rust_name: "IMAGELESS_KHR",
-        raw: 1,
-        providers: &["VK_KHR_imageless_framebuffer"],
-        alias_of: Some("VK_FRAMEBUFFER_CREATE_IMAGELESS_BIT"),
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_FRAMEBUFFER_CREATE_IMAGELESS_BIT", "IMAGELESS", 1, ["VK_VERSION_1_2"]
+    ),
+    enumerant!(
+        "VK_FRAMEBUFFER_CREATE_IMAGELESS_BIT_KHR", "IMAGELESS_KHR", 1,
+        ["VK_KHR_imageless_framebuffer"], alias = "VK_FRAMEBUFFER_CREATE_IMAGELESS_BIT"
+    ),
 ];
-///Enumerants of `GeometryFlagsKHR`.
+/// Enumerants of `GeometryFlagsKHR`.
 pub(crate) static GEOMETRY_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_GEOMETRY_OPAQUE_BIT_KHR",
-        rust_name: "OPAQUE",
-        raw: 1,
-        providers: &["VK_KHR_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_GEOMETRY_NO_DUPLICATE_ANY_HIT_INVOCATION_BIT_KHR",
-        rust_name: "NO_DUPLICATE_ANY_HIT_INVOCATION",
-        raw: 2,
-        providers: &["VK_KHR_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_GEOMETRY_OPAQUE_BIT_NV",
-        rust_name: "OPAQUE_NV",
-        raw: 1,
-        providers: &["VK_NV_ray_tracing"],
-        alias_of: Some("VK_GEOMETRY_OPAQUE_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_GEOMETRY_NO_DUPLICATE_ANY_HIT_INVOCATION_BIT_NV",
-        rust_name: "NO_DUPLICATE_ANY_HIT_INVOCATION_NV",
-        raw: 2,
-        providers: &["VK_NV_ray_tracing"],
-        alias_of: Some("VK_GEOMETRY_NO_DUPLICATE_ANY_HIT_INVOCATION_BIT_KHR"),
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_GEOMETRY_OPAQUE_BIT_KHR", "OPAQUE", 1, ["VK_KHR_acceleration_structure"]
+    ),
+    enumerant!(
+        "VK_GEOMETRY_NO_DUPLICATE_ANY_HIT_INVOCATION_BIT_KHR",
+        "NO_DUPLICATE_ANY_HIT_INVOCATION", 2, ["VK_KHR_acceleration_structure"]
+    ),
+    enumerant!(
+        "VK_GEOMETRY_OPAQUE_BIT_NV", "OPAQUE_NV", 1, ["VK_NV_ray_tracing"], alias =
+        "VK_GEOMETRY_OPAQUE_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_GEOMETRY_NO_DUPLICATE_ANY_HIT_INVOCATION_BIT_NV",
+        "NO_DUPLICATE_ANY_HIT_INVOCATION_NV", 2, ["VK_NV_ray_tracing"], alias =
+        "VK_GEOMETRY_NO_DUPLICATE_ANY_HIT_INVOCATION_BIT_KHR"
+    ),
 ];
-///Enumerants of `GeometryInstanceFlagsKHR`.
+/// Enumerants of `GeometryInstanceFlagsKHR`.
 pub(crate) static GEOMETRY_INSTANCE_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_GEOMETRY_INSTANCE_TRIANGLE_FACING_CULL_DISABLE_BIT_KHR",
-        rust_name: "TRIANGLE_FACING_CULL_DISABLE",
-        raw: 1,
-        providers: &["VK_KHR_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_GEOMETRY_INSTANCE_TRIANGLE_FLIP_FACING_BIT_KHR",
-        rust_name: "TRIANGLE_FLIP_FACING",
-        raw: 2,
-        providers: &["VK_KHR_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_GEOMETRY_INSTANCE_FORCE_OPAQUE_BIT_KHR",
-        rust_name: "FORCE_OPAQUE",
-        raw: 4,
-        providers: &["VK_KHR_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_GEOMETRY_INSTANCE_FORCE_NO_OPAQUE_BIT_KHR",
-        rust_name: "FORCE_NO_OPAQUE",
-        raw: 8,
-        providers: &["VK_KHR_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_GEOMETRY_INSTANCE_TRIANGLE_FRONT_COUNTERCLOCKWISE_BIT_KHR",
-        rust_name: "TRIANGLE_FRONT_COUNTERCLOCKWISE",
-        raw: 2,
-        providers: &["VK_KHR_acceleration_structure"],
-        alias_of: Some("VK_GEOMETRY_INSTANCE_TRIANGLE_FLIP_FACING_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_GEOMETRY_INSTANCE_TRIANGLE_CULL_DISABLE_BIT_NV",
-        rust_name: "TRIANGLE_CULL_DISABLE_NV",
-        raw: 1,
-        providers: &["VK_NV_ray_tracing"],
-        alias_of: Some("VK_GEOMETRY_INSTANCE_TRIANGLE_FACING_CULL_DISABLE_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_GEOMETRY_INSTANCE_TRIANGLE_FRONT_COUNTERCLOCKWISE_BIT_NV",
-        rust_name: "TRIANGLE_FRONT_COUNTERCLOCKWISE_NV",
-        raw: 2,
-        providers: &["VK_NV_ray_tracing"],
-        alias_of: Some("VK_GEOMETRY_INSTANCE_TRIANGLE_FRONT_COUNTERCLOCKWISE_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_GEOMETRY_INSTANCE_FORCE_OPAQUE_BIT_NV",
-        rust_name: "FORCE_OPAQUE_NV",
-        raw: 4,
-        providers: &["VK_NV_ray_tracing"],
-        alias_of: Some("VK_GEOMETRY_INSTANCE_FORCE_OPAQUE_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_GEOMETRY_INSTANCE_FORCE_NO_OPAQUE_BIT_NV",
-        rust_name: "FORCE_NO_OPAQUE_NV",
-        raw: 8,
-        providers: &["VK_NV_ray_tracing"],
-        alias_of: Some("VK_GEOMETRY_INSTANCE_FORCE_NO_OPAQUE_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_GEOMETRY_INSTANCE_FORCE_OPACITY_MICROMAP_2_STATE_BIT_EXT",
-        rust_name: "FORCE_OPACITY_MICROMAP_2_STATE_BIT_EXT",
-        raw: 16,
-        providers: &["VK_EXT_opacity_micromap"],
-        alias_of: Some("VK_GEOMETRY_INSTANCE_FORCE_OPACITY_MICROMAP_2_STATE_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_GEOMETRY_INSTANCE_FORCE_OPACITY_MICROMAP_2_STATE_EXT",
-        rust_name: "FORCE_OPACITY_MICROMAP_2_STATE_EXT",
-        raw: 16,
-        providers: &["VK_EXT_opacity_micromap"],
-        alias_of: Some("VK_GEOMETRY_INSTANCE_FORCE_OPACITY_MICROMAP_2_STATE_BIT_EXT"),
-        deprecated: Some(
-            "an old name of `VK_GEOMETRY_INSTANCE_FORCE_OPACITY_MICROMAP_2_STATE_BIT_EXT`, kept as an alias (the registry deprecates it)",
-        ),
-    },
-    EnumerantInfo {
-        c_name: "VK_GEOMETRY_INSTANCE_DISABLE_OPACITY_MICROMAPS_BIT_EXT",
-        rust_name: "DISABLE_OPACITY_MICROMAPS_BIT_EXT",
-        raw: 32,
-        providers: &["VK_EXT_opacity_micromap"],
-        alias_of: Some("VK_GEOMETRY_INSTANCE_DISABLE_OPACITY_MICROMAPS_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_GEOMETRY_INSTANCE_DISABLE_OPACITY_MICROMAPS_EXT",
-        rust_name: "DISABLE_OPACITY_MICROMAPS_EXT",
-        raw: 32,
-        providers: &["VK_EXT_opacity_micromap"],
-        alias_of: Some("VK_GEOMETRY_INSTANCE_DISABLE_OPACITY_MICROMAPS_BIT_EXT"),
-        deprecated: Some(
-            "an old name of `VK_GEOMETRY_INSTANCE_DISABLE_OPACITY_MICROMAPS_BIT_EXT`, kept as an alias (the registry deprecates it)",
-        ),
-    },
-    EnumerantInfo {
-        c_name: "VK_GEOMETRY_INSTANCE_FORCE_OPACITY_MICROMAP_2_STATE_BIT_KHR",
-        rust_name: "FORCE_OPACITY_MICROMAP_2_STATE",
-        raw: 16,
-        providers: &["VK_KHR_opacity_micromap"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_GEOMETRY_INSTANCE_DISABLE_OPACITY_MICROMAPS_BIT_KHR",
-        rust_name: "DISABLE_OPACITY_MICROMAPS",
-        raw: 32,
-        providers: &["VK_KHR_opacity_micromap"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_GEOMETRY_INSTANCE_TRIANGLE_FACING_CULL_DISABLE_BIT_KHR",
+        "TRIANGLE_FACING_CULL_DISABLE", 1, ["VK_KHR_acceleration_structure"]
+    ),
+    enumerant!(
+        "VK_GEOMETRY_INSTANCE_TRIANGLE_FLIP_FACING_BIT_KHR", "TRIANGLE_FLIP_FACING", 2,
+        ["VK_KHR_acceleration_structure"]
+    ),
+    enumerant!(
+        "VK_GEOMETRY_INSTANCE_FORCE_OPAQUE_BIT_KHR", "FORCE_OPAQUE", 4,
+        ["VK_KHR_acceleration_structure"]
+    ),
+    enumerant!(
+        "VK_GEOMETRY_INSTANCE_FORCE_NO_OPAQUE_BIT_KHR", "FORCE_NO_OPAQUE", 8,
+        ["VK_KHR_acceleration_structure"]
+    ),
+    enumerant!(
+        "VK_GEOMETRY_INSTANCE_TRIANGLE_FRONT_COUNTERCLOCKWISE_BIT_KHR",
+        "TRIANGLE_FRONT_COUNTERCLOCKWISE", 2, ["VK_KHR_acceleration_structure"], alias =
+        "VK_GEOMETRY_INSTANCE_TRIANGLE_FLIP_FACING_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_GEOMETRY_INSTANCE_TRIANGLE_CULL_DISABLE_BIT_NV", "TRIANGLE_CULL_DISABLE_NV",
+        1, ["VK_NV_ray_tracing"], alias =
+        "VK_GEOMETRY_INSTANCE_TRIANGLE_FACING_CULL_DISABLE_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_GEOMETRY_INSTANCE_TRIANGLE_FRONT_COUNTERCLOCKWISE_BIT_NV",
+        "TRIANGLE_FRONT_COUNTERCLOCKWISE_NV", 2, ["VK_NV_ray_tracing"], alias =
+        "VK_GEOMETRY_INSTANCE_TRIANGLE_FRONT_COUNTERCLOCKWISE_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_GEOMETRY_INSTANCE_FORCE_OPAQUE_BIT_NV", "FORCE_OPAQUE_NV", 4,
+        ["VK_NV_ray_tracing"], alias = "VK_GEOMETRY_INSTANCE_FORCE_OPAQUE_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_GEOMETRY_INSTANCE_FORCE_NO_OPAQUE_BIT_NV", "FORCE_NO_OPAQUE_NV", 8,
+        ["VK_NV_ray_tracing"], alias = "VK_GEOMETRY_INSTANCE_FORCE_NO_OPAQUE_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_GEOMETRY_INSTANCE_FORCE_OPACITY_MICROMAP_2_STATE_BIT_EXT",
+        "FORCE_OPACITY_MICROMAP_2_STATE_BIT_EXT", 16, ["VK_EXT_opacity_micromap"], alias
+        = "VK_GEOMETRY_INSTANCE_FORCE_OPACITY_MICROMAP_2_STATE_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_GEOMETRY_INSTANCE_FORCE_OPACITY_MICROMAP_2_STATE_EXT",
+        "FORCE_OPACITY_MICROMAP_2_STATE_EXT", 16, ["VK_EXT_opacity_micromap"], alias =
+        "VK_GEOMETRY_INSTANCE_FORCE_OPACITY_MICROMAP_2_STATE_BIT_EXT", deprecated =
+        "an old name of `VK_GEOMETRY_INSTANCE_FORCE_OPACITY_MICROMAP_2_STATE_BIT_EXT`, kept as an alias (the registry deprecates it)"
+    ),
+    enumerant!(
+        "VK_GEOMETRY_INSTANCE_DISABLE_OPACITY_MICROMAPS_BIT_EXT",
+        "DISABLE_OPACITY_MICROMAPS_BIT_EXT", 32, ["VK_EXT_opacity_micromap"], alias =
+        "VK_GEOMETRY_INSTANCE_DISABLE_OPACITY_MICROMAPS_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_GEOMETRY_INSTANCE_DISABLE_OPACITY_MICROMAPS_EXT",
+        "DISABLE_OPACITY_MICROMAPS_EXT", 32, ["VK_EXT_opacity_micromap"], alias =
+        "VK_GEOMETRY_INSTANCE_DISABLE_OPACITY_MICROMAPS_BIT_EXT", deprecated =
+        "an old name of `VK_GEOMETRY_INSTANCE_DISABLE_OPACITY_MICROMAPS_BIT_EXT`, kept as an alias (the registry deprecates it)"
+    ),
+    enumerant!(
+        "VK_GEOMETRY_INSTANCE_FORCE_OPACITY_MICROMAP_2_STATE_BIT_KHR",
+        "FORCE_OPACITY_MICROMAP_2_STATE", 16, ["VK_KHR_opacity_micromap"]
+    ),
+    enumerant!(
+        "VK_GEOMETRY_INSTANCE_DISABLE_OPACITY_MICROMAPS_BIT_KHR",
+        "DISABLE_OPACITY_MICROMAPS", 32, ["VK_KHR_opacity_micromap"]
+    ),
 ];
-///Enumerants of `GpaPerfBlockPropertiesFlagsAMD`.
+/// Enumerants of `GpaPerfBlockPropertiesFlagsAMD`.
 pub(crate) static GPA_PERF_BLOCK_PROPERTIES_FLAGS_AMD: &[EnumerantInfo] = &[];
-///Enumerants of `GpaSqShaderStageFlagsAMD`.
+/// Enumerants of `GpaSqShaderStageFlagsAMD`.
 pub(crate) static GPA_SQ_SHADER_STAGE_FLAGS_AMD: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_GPA_SQ_SHADER_STAGE_PS_BIT_AMD",
-        rust_name: "PS",
-        raw: 1,
-        providers: &["VK_AMD_gpa_interface"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_GPA_SQ_SHADER_STAGE_VS_BIT_AMD",
-        rust_name: "VS",
-        raw: 2,
-        providers: &["VK_AMD_gpa_interface"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_GPA_SQ_SHADER_STAGE_GS_BIT_AMD",
-        rust_name: "GS",
-        raw: 4,
-        providers: &["VK_AMD_gpa_interface"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_GPA_SQ_SHADER_STAGE_ES_BIT_AMD",
-        rust_name: "ES",
-        raw: 8,
-        providers: &["VK_AMD_gpa_interface"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_GPA_SQ_SHADER_STAGE_HS_BIT_AMD",
-        rust_name: "HS",
-        raw: 16,
-        providers: &["VK_AMD_gpa_interface"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_GPA_SQ_SHADER_STAGE_LS_BIT_AMD",
-        rust_name: "LS",
-        raw: 32,
-        providers: &["VK_AMD_gpa_interface"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_GPA_SQ_SHADER_STAGE_CS_BIT_AMD",
-        rust_name: "CS",
-        raw: 64,
-        providers: &["VK_AMD_gpa_interface"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!("VK_GPA_SQ_SHADER_STAGE_PS_BIT_AMD", "PS", 1, ["VK_AMD_gpa_interface"]),
+    enumerant!("VK_GPA_SQ_SHADER_STAGE_VS_BIT_AMD", "VS", 2, ["VK_AMD_gpa_interface"]),
+    enumerant!("VK_GPA_SQ_SHADER_STAGE_GS_BIT_AMD", "GS", 4, ["VK_AMD_gpa_interface"]),
+    enumerant!("VK_GPA_SQ_SHADER_STAGE_ES_BIT_AMD", "ES", 8, ["VK_AMD_gpa_interface"]),
+    enumerant!("VK_GPA_SQ_SHADER_STAGE_HS_BIT_AMD", "HS", 16, ["VK_AMD_gpa_interface"]),
+    enumerant!("VK_GPA_SQ_SHADER_STAGE_LS_BIT_AMD", "LS", 32, ["VK_AMD_gpa_interface"]),
+    enumerant!("VK_GPA_SQ_SHADER_STAGE_CS_BIT_AMD", "CS", 64, ["VK_AMD_gpa_interface"]),
 ];
-///Enumerants of `GraphicsPipelineLibraryFlagsEXT`.
+/// Enumerants of `GraphicsPipelineLibraryFlagsEXT`.
 pub(crate) static GRAPHICS_PIPELINE_LIBRARY_FLAGS_EXT: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_GRAPHICS_PIPELINE_LIBRARY_VERTEX_INPUT_INTERFACE_BIT_EXT",
-        rust_name: "VERTEX_INPUT_INTERFACE",
-        raw: 1,
-        providers: &["VK_EXT_graphics_pipeline_library"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_GRAPHICS_PIPELINE_LIBRARY_PRE_RASTERIZATION_SHADERS_BIT_EXT",
-        rust_name: "PRE_RASTERIZATION_SHADERS",
-        raw: 2,
-        providers: &["VK_EXT_graphics_pipeline_library"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_GRAPHICS_PIPELINE_LIBRARY_FRAGMENT_SHADER_BIT_EXT",
-        rust_name: "FRAGMENT_SHADER",
-        raw: 4,
-        providers: &["VK_EXT_graphics_pipeline_library"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_GRAPHICS_PIPELINE_LIBRARY_FRAGMENT_OUTPUT_INTERFACE_BIT_EXT",
-        rust_name: "FRAGMENT_OUTPUT_INTERFACE",
-        raw: 8,
-        providers: &["VK_EXT_graphics_pipeline_library"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_GRAPHICS_PIPELINE_LIBRARY_VERTEX_INPUT_INTERFACE_BIT_EXT",
+        "VERTEX_INPUT_INTERFACE", 1, ["VK_EXT_graphics_pipeline_library"]
+    ),
+    enumerant!(
+        "VK_GRAPHICS_PIPELINE_LIBRARY_PRE_RASTERIZATION_SHADERS_BIT_EXT",
+        "PRE_RASTERIZATION_SHADERS", 2, ["VK_EXT_graphics_pipeline_library"]
+    ),
+    enumerant!(
+        "VK_GRAPHICS_PIPELINE_LIBRARY_FRAGMENT_SHADER_BIT_EXT", "FRAGMENT_SHADER", 4,
+        ["VK_EXT_graphics_pipeline_library"]
+    ),
+    enumerant!(
+        "VK_GRAPHICS_PIPELINE_LIBRARY_FRAGMENT_OUTPUT_INTERFACE_BIT_EXT",
+        "FRAGMENT_OUTPUT_INTERFACE", 8, ["VK_EXT_graphics_pipeline_library"]
+    ),
 ];
-///Enumerants of `HeadlessSurfaceCreateFlagsEXT`.
+/// Enumerants of `HeadlessSurfaceCreateFlagsEXT`.
 pub(crate) static HEADLESS_SURFACE_CREATE_FLAGS_EXT: &[EnumerantInfo] = &[];
-///Enumerants of `HostImageCopyFlags`.
+/// Enumerants of `HostImageCopyFlags`.
 pub(crate) static HOST_IMAGE_COPY_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_HOST_IMAGE_COPY_MEMCPY_BIT",
-        rust_name: "MEMCPY_BIT",
-        raw: 1,
-        providers: &["VK_VERSION_1_4"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_HOST_IMAGE_COPY_MEMCPY",
-        rust_name: "MEMCPY",
-        raw: 1,
-        providers: &["VK_VERSION_1_4"],
-        alias_of: Some("VK_HOST_IMAGE_COPY_MEMCPY_BIT"),
-        deprecated: Some(
-            "an old name of `VK_HOST_IMAGE_COPY_MEMCPY_BIT`, kept as an alias (the registry deprecates it)",
-        ),
-    },
-    EnumerantInfo {
-        c_name: "VK_HOST_IMAGE_COPY_MEMCPY_BIT_EXT",
-        rust_name: "MEMCPY_BIT_EXT",
-        raw: 1,
-        providers: &["VK_EXT_host_image_copy"],
-        alias_of: Some("VK_HOST_IMAGE_COPY_MEMCPY_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_HOST_IMAGE_COPY_MEMCPY_EXT",
-        rust_name: "MEMCPY_EXT",
-        raw: 1,
-        providers: &["VK_EXT_host_image_copy"],
-        alias_of: Some("VK_HOST_IMAGE_COPY_MEMCPY_BIT"),
-        deprecated: Some(
-            "an old name of `VK_HOST_IMAGE_COPY_MEMCPY_BIT`, kept as an alias (the registry deprecates it)",
-        ),
-    },
+    enumerant!("VK_HOST_IMAGE_COPY_MEMCPY_BIT", "MEMCPY_BIT", 1, ["VK_VERSION_1_4"]),
+    enumerant!(
+        "VK_HOST_IMAGE_COPY_MEMCPY", "MEMCPY", 1, ["VK_VERSION_1_4"], alias =
+        "VK_HOST_IMAGE_COPY_MEMCPY_BIT", deprecated =
+        "an old name of `VK_HOST_IMAGE_COPY_MEMCPY_BIT`, kept as an alias (the registry deprecates it)"
+    ),
+    enumerant!(
+        "VK_HOST_IMAGE_COPY_MEMCPY_BIT_EXT", "MEMCPY_BIT_EXT", 1,
+        ["VK_EXT_host_image_copy"], alias = "VK_HOST_IMAGE_COPY_MEMCPY_BIT"
+    ),
+    enumerant!(
+        "VK_HOST_IMAGE_COPY_MEMCPY_EXT", "MEMCPY_EXT", 1, ["VK_EXT_host_image_copy"],
+        alias = "VK_HOST_IMAGE_COPY_MEMCPY_BIT", deprecated =
+        "an old name of `VK_HOST_IMAGE_COPY_MEMCPY_BIT`, kept as an alias (the registry deprecates it)"
+    ),
 ];
-///Enumerants of `IOSSurfaceCreateFlagsMVK`.
+/// Enumerants of `IOSSurfaceCreateFlagsMVK`.
 pub(crate) static IOS_SURFACE_CREATE_FLAGS_MVK: &[EnumerantInfo] = &[];
-///Enumerants of `ImageAspectFlags`.
+/// Enumerants of `ImageAspectFlags`.
 pub(crate) static IMAGE_ASPECT_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_IMAGE_ASPECT_COLOR_BIT",
-        rust_name: "COLOR",
-        raw: 1,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_ASPECT_DEPTH_BIT",
-        rust_name: "DEPTH",
-        raw: 2,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_ASPECT_STENCIL_BIT",
-        rust_name: "STENCIL",
-        raw: 4,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_ASPECT_METADATA_BIT",
-        rust_name: "METADATA",
-        raw: 8,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_ASPECT_PLANE_0_BIT",
-        rust_name: "PLANE_0",
-        raw: 16,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_ASPECT_PLANE_1_BIT",
-        rust_name: "PLANE_1",
-        raw: 32,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_ASPECT_PLANE_2_BIT",
-        rust_name: "PLANE_2",
-        raw: 64,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_ASPECT_NONE",
-        rust_name: "NONE",
-        raw: 0,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_ASPECT_PLANE_0_BIT_KHR",
-        rust_name: "PLANE_0_KHR",
-        raw: 16,
-        providers: &["VK_KHR_sampler_ycbcr_conversion"],
-        alias_of: Some("VK_IMAGE_ASPECT_PLANE_0_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_ASPECT_PLANE_1_BIT_KHR",
-        rust_name: "PLANE_1_KHR",
-        raw: 32,
-        providers: &["VK_KHR_sampler_ycbcr_conversion"],
-        alias_of: Some("VK_IMAGE_ASPECT_PLANE_1_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_ASPECT_PLANE_2_BIT_KHR",
-        rust_name: "PLANE_2_KHR",
-        raw: 64,
-        providers: &["VK_KHR_sampler_ycbcr_conversion"],
-        alias_of: Some("VK_IMAGE_ASPECT_PLANE_2_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_ASPECT_MEMORY_PLANE_0_BIT_EXT",
-        rust_name: "MEMORY_PLANE_0_EXT",
-        raw: 128,
-        providers: &["VK_EXT_image_drm_format_modifier"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_ASPECT_MEMORY_PLANE_1_BIT_EXT",
-        rust_name: "MEMORY_PLANE_1_EXT",
-        raw: 256,
-        providers: &["VK_EXT_image_drm_format_modifier"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_ASPECT_MEMORY_PLANE_2_BIT_EXT",
-        rust_name: "MEMORY_PLANE_2_EXT",
-        raw: 512,
-        providers: &["VK_EXT_image_drm_format_modifier"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_ASPECT_MEMORY_PLANE_3_BIT_EXT",
-        rust_name: "MEMORY_PLANE_3_EXT",
-        raw: 1024,
-        providers: &["VK_EXT_image_drm_format_modifier"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_ASPECT_NONE_KHR",
-        rust_name: "NONE_KHR",
-        raw: 0,
-        providers: &["VK_KHR_maintenance4"],
-        alias_of: Some("VK_IMAGE_ASPECT_NONE"),
-        deprecated: None,
-    },
+    enumerant!("VK_IMAGE_ASPECT_COLOR_BIT", "COLOR", 1, ["VK_VERSION_1_0"]),
+    enumerant!("VK_IMAGE_ASPECT_DEPTH_BIT", "DEPTH", 2, ["VK_VERSION_1_0"]),
+    enumerant!("VK_IMAGE_ASPECT_STENCIL_BIT", "STENCIL", 4, ["VK_VERSION_1_0"]),
+    enumerant!("VK_IMAGE_ASPECT_METADATA_BIT", "METADATA", 8, ["VK_VERSION_1_0"]),
+    enumerant!("VK_IMAGE_ASPECT_PLANE_0_BIT", "PLANE_0", 16, ["VK_VERSION_1_1"]),
+    enumerant!("VK_IMAGE_ASPECT_PLANE_1_BIT", "PLANE_1", 32, ["VK_VERSION_1_1"]),
+    enumerant!("VK_IMAGE_ASPECT_PLANE_2_BIT", "PLANE_2", 64, ["VK_VERSION_1_1"]),
+    enumerant!("VK_IMAGE_ASPECT_NONE", "NONE", 0, ["VK_VERSION_1_3"]),
+    enumerant!(
+        "VK_IMAGE_ASPECT_PLANE_0_BIT_KHR", "PLANE_0_KHR", 16,
+        ["VK_KHR_sampler_ycbcr_conversion"], alias = "VK_IMAGE_ASPECT_PLANE_0_BIT"
+    ),
+    enumerant!(
+        "VK_IMAGE_ASPECT_PLANE_1_BIT_KHR", "PLANE_1_KHR", 32,
+        ["VK_KHR_sampler_ycbcr_conversion"], alias = "VK_IMAGE_ASPECT_PLANE_1_BIT"
+    ),
+    enumerant!(
+        "VK_IMAGE_ASPECT_PLANE_2_BIT_KHR", "PLANE_2_KHR", 64,
+        ["VK_KHR_sampler_ycbcr_conversion"], alias = "VK_IMAGE_ASPECT_PLANE_2_BIT"
+    ),
+    enumerant!(
+        "VK_IMAGE_ASPECT_MEMORY_PLANE_0_BIT_EXT", "MEMORY_PLANE_0_EXT", 128,
+        ["VK_EXT_image_drm_format_modifier"]
+    ),
+    enumerant!(
+        "VK_IMAGE_ASPECT_MEMORY_PLANE_1_BIT_EXT", "MEMORY_PLANE_1_EXT", 256,
+        ["VK_EXT_image_drm_format_modifier"]
+    ),
+    enumerant!(
+        "VK_IMAGE_ASPECT_MEMORY_PLANE_2_BIT_EXT", "MEMORY_PLANE_2_EXT", 512,
+        ["VK_EXT_image_drm_format_modifier"]
+    ),
+    enumerant!(
+        "VK_IMAGE_ASPECT_MEMORY_PLANE_3_BIT_EXT", "MEMORY_PLANE_3_EXT", 1024,
+        ["VK_EXT_image_drm_format_modifier"]
+    ),
+    enumerant!(
+        "VK_IMAGE_ASPECT_NONE_KHR", "NONE_KHR", 0, ["VK_KHR_maintenance4"], alias =
+        "VK_IMAGE_ASPECT_NONE"
+    ),
 ];
-///Enumerants of `ImageCompressionFixedRateFlagsEXT`.
+/// Enumerants of `ImageCompressionFixedRateFlagsEXT`.
 pub(crate) static IMAGE_COMPRESSION_FIXED_RATE_FLAGS_EXT: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_IMAGE_COMPRESSION_FIXED_RATE_NONE_EXT",
-        rust_name: "NONE",
-        raw: 0,
-        providers: &["VK_EXT_image_compression_control"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_COMPRESSION_FIXED_RATE_1BPC_BIT_EXT",
-        rust_name: "TYPE_1BPC",
-        raw: 1,
-        providers: &["VK_EXT_image_compression_control"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_COMPRESSION_FIXED_RATE_2BPC_BIT_EXT",
-        rust_name: "TYPE_2BPC",
-        raw: 2,
-        providers: &["VK_EXT_image_compression_control"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_COMPRESSION_FIXED_RATE_3BPC_BIT_EXT",
-        rust_name: "TYPE_3BPC",
-        raw: 4,
-        providers: &["VK_EXT_image_compression_control"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_COMPRESSION_FIXED_RATE_4BPC_BIT_EXT",
-        rust_name: "TYPE_4BPC",
-        raw: 8,
-        providers: &["VK_EXT_image_compression_control"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_COMPRESSION_FIXED_RATE_5BPC_BIT_EXT",
-        rust_name: "TYPE_5BPC",
-        raw: 16,
-        providers: &["VK_EXT_image_compression_control"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_COMPRESSION_FIXED_RATE_6BPC_BIT_EXT",
-        rust_name: "TYPE_6BPC",
-        raw: 32,
-        providers: &["VK_EXT_image_compression_control"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_COMPRESSION_FIXED_RATE_7BPC_BIT_EXT",
-        rust_name: "TYPE_7BPC",
-        raw: 64,
-        providers: &["VK_EXT_image_compression_control"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_COMPRESSION_FIXED_RATE_8BPC_BIT_EXT",
-        rust_name: "TYPE_8BPC",
-        raw: 128,
-        providers: &["VK_EXT_image_compression_control"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_COMPRESSION_FIXED_RATE_9BPC_BIT_EXT",
-        rust_name: "TYPE_9BPC",
-        raw: 256,
-        providers: &["VK_EXT_image_compression_control"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_COMPRESSION_FIXED_RATE_10BPC_BIT_EXT",
-        rust_name: "TYPE_10BPC",
-        raw: 512,
-        providers: &["VK_EXT_image_compression_control"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_COMPRESSION_FIXED_RATE_11BPC_BIT_EXT",
-        rust_name: "TYPE_11BPC",
-        raw: 1024,
-        providers: &["VK_EXT_image_compression_control"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_COMPRESSION_FIXED_RATE_12BPC_BIT_EXT",
-        rust_name: "TYPE_12BPC",
-        raw: 2048,
-        providers: &["VK_EXT_image_compression_control"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_COMPRESSION_FIXED_RATE_13BPC_BIT_EXT",
-        rust_name: "TYPE_13BPC",
-        raw: 4096,
-        providers: &["VK_EXT_image_compression_control"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_COMPRESSION_FIXED_RATE_14BPC_BIT_EXT",
-        rust_name: "TYPE_14BPC",
-        raw: 8192,
-        providers: &["VK_EXT_image_compression_control"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_COMPRESSION_FIXED_RATE_15BPC_BIT_EXT",
-        rust_name: "TYPE_15BPC",
-        raw: 16384,
-        providers: &["VK_EXT_image_compression_control"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_COMPRESSION_FIXED_RATE_16BPC_BIT_EXT",
-        rust_name: "TYPE_16BPC",
-        raw: 32768,
-        providers: &["VK_EXT_image_compression_control"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_COMPRESSION_FIXED_RATE_17BPC_BIT_EXT",
-        rust_name: "TYPE_17BPC",
-        raw: 65536,
-        providers: &["VK_EXT_image_compression_control"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_COMPRESSION_FIXED_RATE_18BPC_BIT_EXT",
-        rust_name: "TYPE_18BPC",
-        raw: 131072,
-        providers: &["VK_EXT_image_compression_control"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_COMPRESSION_FIXED_RATE_19BPC_BIT_EXT",
-        rust_name: "TYPE_19BPC",
-        raw: 262144,
-        providers: &["VK_EXT_image_compression_control"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_COMPRESSION_FIXED_RATE_20BPC_BIT_EXT",
-        rust_name: "TYPE_20BPC",
-        raw: 524288,
-        providers: &["VK_EXT_image_compression_control"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_COMPRESSION_FIXED_RATE_21BPC_BIT_EXT",
-        rust_name: "TYPE_21BPC",
-        raw: 1048576,
-        providers: &["VK_EXT_image_compression_control"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_COMPRESSION_FIXED_RATE_22BPC_BIT_EXT",
-        rust_name: "TYPE_22BPC",
-        raw: 2097152,
-        providers: &["VK_EXT_image_compression_control"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_COMPRESSION_FIXED_RATE_23BPC_BIT_EXT",
-        rust_name: "TYPE_23BPC",
-        raw: 4194304,
-        providers: &["VK_EXT_image_compression_control"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_COMPRESSION_FIXED_RATE_24BPC_BIT_EXT",
-        rust_name: "TYPE_24BPC",
-        raw: 8388608,
-        providers: &["VK_EXT_image_compression_control"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_IMAGE_COMPRESSION_FIXED_RATE_NONE_EXT", "NONE", 0,
+        ["VK_EXT_image_compression_control"]
+    ),
+    enumerant!(
+        "VK_IMAGE_COMPRESSION_FIXED_RATE_1BPC_BIT_EXT", "TYPE_1BPC", 1,
+        ["VK_EXT_image_compression_control"]
+    ),
+    enumerant!(
+        "VK_IMAGE_COMPRESSION_FIXED_RATE_2BPC_BIT_EXT", "TYPE_2BPC", 2,
+        ["VK_EXT_image_compression_control"]
+    ),
+    enumerant!(
+        "VK_IMAGE_COMPRESSION_FIXED_RATE_3BPC_BIT_EXT", "TYPE_3BPC", 4,
+        ["VK_EXT_image_compression_control"]
+    ),
+    enumerant!(
+        "VK_IMAGE_COMPRESSION_FIXED_RATE_4BPC_BIT_EXT", "TYPE_4BPC", 8,
+        ["VK_EXT_image_compression_control"]
+    ),
+    enumerant!(
+        "VK_IMAGE_COMPRESSION_FIXED_RATE_5BPC_BIT_EXT", "TYPE_5BPC", 16,
+        ["VK_EXT_image_compression_control"]
+    ),
+    enumerant!(
+        "VK_IMAGE_COMPRESSION_FIXED_RATE_6BPC_BIT_EXT", "TYPE_6BPC", 32,
+        ["VK_EXT_image_compression_control"]
+    ),
+    enumerant!(
+        "VK_IMAGE_COMPRESSION_FIXED_RATE_7BPC_BIT_EXT", "TYPE_7BPC", 64,
+        ["VK_EXT_image_compression_control"]
+    ),
+    enumerant!(
+        "VK_IMAGE_COMPRESSION_FIXED_RATE_8BPC_BIT_EXT", "TYPE_8BPC", 128,
+        ["VK_EXT_image_compression_control"]
+    ),
+    enumerant!(
+        "VK_IMAGE_COMPRESSION_FIXED_RATE_9BPC_BIT_EXT", "TYPE_9BPC", 256,
+        ["VK_EXT_image_compression_control"]
+    ),
+    enumerant!(
+        "VK_IMAGE_COMPRESSION_FIXED_RATE_10BPC_BIT_EXT", "TYPE_10BPC", 512,
+        ["VK_EXT_image_compression_control"]
+    ),
+    enumerant!(
+        "VK_IMAGE_COMPRESSION_FIXED_RATE_11BPC_BIT_EXT", "TYPE_11BPC", 1024,
+        ["VK_EXT_image_compression_control"]
+    ),
+    enumerant!(
+        "VK_IMAGE_COMPRESSION_FIXED_RATE_12BPC_BIT_EXT", "TYPE_12BPC", 2048,
+        ["VK_EXT_image_compression_control"]
+    ),
+    enumerant!(
+        "VK_IMAGE_COMPRESSION_FIXED_RATE_13BPC_BIT_EXT", "TYPE_13BPC", 4096,
+        ["VK_EXT_image_compression_control"]
+    ),
+    enumerant!(
+        "VK_IMAGE_COMPRESSION_FIXED_RATE_14BPC_BIT_EXT", "TYPE_14BPC", 8192,
+        ["VK_EXT_image_compression_control"]
+    ),
+    enumerant!(
+        "VK_IMAGE_COMPRESSION_FIXED_RATE_15BPC_BIT_EXT", "TYPE_15BPC", 16384,
+        ["VK_EXT_image_compression_control"]
+    ),
+    enumerant!(
+        "VK_IMAGE_COMPRESSION_FIXED_RATE_16BPC_BIT_EXT", "TYPE_16BPC", 32768,
+        ["VK_EXT_image_compression_control"]
+    ),
+    enumerant!(
+        "VK_IMAGE_COMPRESSION_FIXED_RATE_17BPC_BIT_EXT", "TYPE_17BPC", 65536,
+        ["VK_EXT_image_compression_control"]
+    ),
+    enumerant!(
+        "VK_IMAGE_COMPRESSION_FIXED_RATE_18BPC_BIT_EXT", "TYPE_18BPC", 131072,
+        ["VK_EXT_image_compression_control"]
+    ),
+    enumerant!(
+        "VK_IMAGE_COMPRESSION_FIXED_RATE_19BPC_BIT_EXT", "TYPE_19BPC", 262144,
+        ["VK_EXT_image_compression_control"]
+    ),
+    enumerant!(
+        "VK_IMAGE_COMPRESSION_FIXED_RATE_20BPC_BIT_EXT", "TYPE_20BPC", 524288,
+        ["VK_EXT_image_compression_control"]
+    ),
+    enumerant!(
+        "VK_IMAGE_COMPRESSION_FIXED_RATE_21BPC_BIT_EXT", "TYPE_21BPC", 1048576,
+        ["VK_EXT_image_compression_control"]
+    ),
+    enumerant!(
+        "VK_IMAGE_COMPRESSION_FIXED_RATE_22BPC_BIT_EXT", "TYPE_22BPC", 2097152,
+        ["VK_EXT_image_compression_control"]
+    ),
+    enumerant!(
+        "VK_IMAGE_COMPRESSION_FIXED_RATE_23BPC_BIT_EXT", "TYPE_23BPC", 4194304,
+        ["VK_EXT_image_compression_control"]
+    ),
+    enumerant!(
+        "VK_IMAGE_COMPRESSION_FIXED_RATE_24BPC_BIT_EXT", "TYPE_24BPC", 8388608,
+        ["VK_EXT_image_compression_control"]
+    ),
 ];
-///Enumerants of `ImageCompressionFlagsEXT`.
+/// Enumerants of `ImageCompressionFlagsEXT`.
 pub(crate) static IMAGE_COMPRESSION_FLAGS_EXT: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_IMAGE_COMPRESSION_DEFAULT_EXT",
-        rust_name: "DEFAULT",
-        raw: 0,
-        providers: &["VK_EXT_image_compression_control"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_COMPRESSION_FIXED_RATE_DEFAULT_EXT",
-        rust_name: "FIXED_RATE_DEFAULT",
-        raw: 1,
-        providers: &["VK_EXT_image_compression_control"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_COMPRESSION_FIXED_RATE_EXPLICIT_EXT",
-        rust_name: "FIXED_RATE_EXPLICIT",
-        raw: 2,
-        providers: &["VK_EXT_image_compression_control"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_COMPRESSION_DISABLED_EXT",
-        rust_name: "DISABLED",
-        raw: 4,
-        providers: &["VK_EXT_image_compression_control"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_IMAGE_COMPRESSION_DEFAULT_EXT", "DEFAULT", 0,
+        ["VK_EXT_image_compression_control"]
+    ),
+    enumerant!(
+        "VK_IMAGE_COMPRESSION_FIXED_RATE_DEFAULT_EXT", "FIXED_RATE_DEFAULT", 1,
+        ["VK_EXT_image_compression_control"]
+    ),
+    enumerant!(
+        "VK_IMAGE_COMPRESSION_FIXED_RATE_EXPLICIT_EXT", "FIXED_RATE_EXPLICIT", 2,
+        ["VK_EXT_image_compression_control"]
+    ),
+    enumerant!(
+        "VK_IMAGE_COMPRESSION_DISABLED_EXT", "DISABLED", 4,
+        ["VK_EXT_image_compression_control"]
+    ),
 ];
-///Enumerants of `ImageConstraintsInfoFlagsFUCHSIA`.
+/// Enumerants of `ImageConstraintsInfoFlagsFUCHSIA`.
 pub(crate) static IMAGE_CONSTRAINTS_INFO_FLAGS_FUCHSIA: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CONSTRAINTS_INFO_CPU_READ_RARELY_FUCHSIA",
-        rust_name: "CPU_READ_RARELY",
-        raw: 1,
-        providers: &["VK_FUCHSIA_buffer_collection"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CONSTRAINTS_INFO_CPU_READ_OFTEN_FUCHSIA",
-        rust_name: "CPU_READ_OFTEN",
-        raw: 2,
-        providers: &["VK_FUCHSIA_buffer_collection"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CONSTRAINTS_INFO_CPU_WRITE_RARELY_FUCHSIA",
-        rust_name: "CPU_WRITE_RARELY",
-        raw: 4,
-        providers: &["VK_FUCHSIA_buffer_collection"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CONSTRAINTS_INFO_CPU_WRITE_OFTEN_FUCHSIA",
-        rust_name: "CPU_WRITE_OFTEN",
-        raw: 8,
-        providers: &["VK_FUCHSIA_buffer_collection"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CONSTRAINTS_INFO_PROTECTED_OPTIONAL_FUCHSIA",
-        rust_name: "PROTECTED_OPTIONAL",
-        raw: 16,
-        providers: &["VK_FUCHSIA_buffer_collection"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_IMAGE_CONSTRAINTS_INFO_CPU_READ_RARELY_FUCHSIA", "CPU_READ_RARELY", 1,
+        ["VK_FUCHSIA_buffer_collection"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CONSTRAINTS_INFO_CPU_READ_OFTEN_FUCHSIA", "CPU_READ_OFTEN", 2,
+        ["VK_FUCHSIA_buffer_collection"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CONSTRAINTS_INFO_CPU_WRITE_RARELY_FUCHSIA", "CPU_WRITE_RARELY", 4,
+        ["VK_FUCHSIA_buffer_collection"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CONSTRAINTS_INFO_CPU_WRITE_OFTEN_FUCHSIA", "CPU_WRITE_OFTEN", 8,
+        ["VK_FUCHSIA_buffer_collection"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CONSTRAINTS_INFO_PROTECTED_OPTIONAL_FUCHSIA", "PROTECTED_OPTIONAL", 16,
+        ["VK_FUCHSIA_buffer_collection"]
+    ),
 ];
-///Enumerants of `ImageCreateFlags`.
+/// Enumerants of `ImageCreateFlags`.
 pub(crate) static IMAGE_CREATE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_SPARSE_BINDING_BIT",
-        rust_name: "SPARSE_BINDING",
-        raw: 1,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_SPARSE_RESIDENCY_BIT",
-        rust_name: "SPARSE_RESIDENCY",
-        raw: 2,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_SPARSE_ALIASED_BIT",
-        rust_name: "SPARSE_ALIASED",
-        raw: 4,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_MUTABLE_FORMAT_BIT",
-        rust_name: "MUTABLE_FORMAT",
-        raw: 8,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_CUBE_COMPATIBLE_BIT",
-        rust_name: "CUBE_COMPATIBLE",
-        raw: 16,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_ALIAS_BIT",
-        rust_name: "ALIAS",
-        raw: 1024,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_SPLIT_INSTANCE_BIND_REGIONS_BIT",
-        rust_name: "SPLIT_INSTANCE_BIND_REGIONS",
-        raw: 64,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_2D_ARRAY_COMPATIBLE_BIT",
-        rust_name: "TYPE_2D_ARRAY_COMPATIBLE",
-        raw: 32,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_BLOCK_TEXEL_VIEW_COMPATIBLE_BIT",
-        rust_name: "BLOCK_TEXEL_VIEW_COMPATIBLE",
-        raw: 128,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_EXTENDED_USAGE_BIT",
-        rust_name: "EXTENDED_USAGE",
-        raw: 256,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_PROTECTED_BIT",
-        rust_name: "PROTECTED",
-        raw: 2048,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_DISJOINT_BIT",
-        rust_name: "DISJOINT",
-        raw: 512,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_CORNER_SAMPLED_BIT_NV",
-        rust_name: "CORNER_SAMPLED_NV",
-        raw: 8192,
-        providers: &["VK_NV_corner_sampled_image"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_SPLIT_INSTANCE_BIND_REGIONS_BIT_KHR",
-        rust_name: "SPLIT_INSTANCE_BIND_REGIONS_KHR",
-        raw: 64,
-        providers: &["VK_KHR_device_group"],
-        alias_of: Some("VK_IMAGE_CREATE_SPLIT_INSTANCE_BIND_REGIONS_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_2D_ARRAY_COMPATIBLE_BIT_KHR",
-        rust_name: "TYPE_2D_ARRAY_COMPATIBLE_KHR",
-        raw: 32,
-        providers: &["VK_KHR_maintenance1"],
-        alias_of: Some("VK_IMAGE_CREATE_2D_ARRAY_COMPATIBLE_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_BLOCK_TEXEL_VIEW_COMPATIBLE_BIT_KHR",
-        rust_name: "BLOCK_TEXEL_VIEW_COMPATIBLE_KHR",
-        raw: 128,
-        providers: &["VK_KHR_maintenance2"],
-        alias_of: Some("VK_IMAGE_CREATE_BLOCK_TEXEL_VIEW_COMPATIBLE_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_EXTENDED_USAGE_BIT_KHR",
-        rust_name: "EXTENDED_USAGE_KHR",
-        raw: 256,
-        providers: &["VK_KHR_maintenance2"],
-        alias_of: Some("VK_IMAGE_CREATE_EXTENDED_USAGE_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_DESCRIPTOR_HEAP_CAPTURE_REPLAY_BIT_EXT",
-        rust_name: "DESCRIPTOR_HEAP_CAPTURE_REPLAY_EXT",
-        raw: 65536,
-        providers: &["VK_EXT_descriptor_heap"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_SAMPLE_LOCATIONS_COMPATIBLE_DEPTH_BIT_EXT",
-        rust_name: "SAMPLE_LOCATIONS_COMPATIBLE_DEPTH_EXT",
-        raw: 4096,
-        providers: &["VK_EXT_sample_locations"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_DISJOINT_BIT_KHR",
-        rust_name: "DISJOINT_KHR",
-        raw: 512,
-        providers: &["VK_KHR_sampler_ycbcr_conversion"],
-        alias_of: Some("VK_IMAGE_CREATE_DISJOINT_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_ALIAS_BIT_KHR",
-        rust_name: "ALIAS_KHR",
-        raw: 1024,
-        providers: &["VK_KHR_bind_memory2"],
-        alias_of: Some("VK_IMAGE_CREATE_ALIAS_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_SUBSAMPLED_BIT_EXT",
-        rust_name: "SUBSAMPLED_EXT",
-        raw: 16384,
-        providers: &["VK_EXT_fragment_density_map"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_DESCRIPTOR_BUFFER_CAPTURE_REPLAY_BIT_EXT",
-        rust_name: "DESCRIPTOR_BUFFER_CAPTURE_REPLAY_EXT",
-        raw: 65536,
-        providers: &["VK_EXT_descriptor_buffer"],
-        alias_of: Some("VK_IMAGE_CREATE_DESCRIPTOR_HEAP_CAPTURE_REPLAY_BIT_EXT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_MULTISAMPLED_RENDER_TO_SINGLE_SAMPLED_BIT_EXT",
-        rust_name: "MULTISAMPLED_RENDER_TO_SINGLE_SAMPLED_EXT",
-        raw: 262144,
-        providers: &["VK_EXT_multisampled_render_to_single_sampled"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_2D_VIEW_COMPATIBLE_BIT_EXT",
-        rust_name: "TYPE_2D_VIEW_COMPATIBLE_EXT",
-        raw: 131072,
-        providers: &["VK_EXT_image_2d_view_of_3d"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_FRAGMENT_DENSITY_MAP_OFFSET_BIT_QCOM",
-        rust_name: "FRAGMENT_DENSITY_MAP_OFFSET_QCOM",
-        raw: 32768,
-        providers: &["VK_QCOM_fragment_density_map_offset"],
-        alias_of: Some("VK_IMAGE_CREATE_FRAGMENT_DENSITY_MAP_OFFSET_BIT_EXT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_VIDEO_PROFILE_INDEPENDENT_BIT_KHR",
-        rust_name: "VIDEO_PROFILE_INDEPENDENT_KHR",
-        raw: 1048576,
-        providers: &["VK_KHR_video_maintenance1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_FRAGMENT_DENSITY_MAP_OFFSET_BIT_EXT",
-        rust_name: "FRAGMENT_DENSITY_MAP_OFFSET_EXT",
-        raw: 32768,
-        providers: &["VK_EXT_fragment_density_map_offset"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_ALIAS_SINGLE_LAYER_DESCRIPTOR_BIT_KHR",
-        rust_name: "ALIAS_SINGLE_LAYER_DESCRIPTOR_KHR",
-        raw: 4194304,
-        providers: &["VK_KHR_maintenance11"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_IMAGE_CREATE_SPARSE_BINDING_BIT", "SPARSE_BINDING", 1, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_SPARSE_RESIDENCY_BIT", "SPARSE_RESIDENCY", 2, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_SPARSE_ALIASED_BIT", "SPARSE_ALIASED", 4, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_MUTABLE_FORMAT_BIT", "MUTABLE_FORMAT", 8, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_CUBE_COMPATIBLE_BIT", "CUBE_COMPATIBLE", 16, ["VK_VERSION_1_0"]
+    ),
+    enumerant!("VK_IMAGE_CREATE_ALIAS_BIT", "ALIAS", 1024, ["VK_VERSION_1_1"]),
+    enumerant!(
+        "VK_IMAGE_CREATE_SPLIT_INSTANCE_BIND_REGIONS_BIT", "SPLIT_INSTANCE_BIND_REGIONS",
+        64, ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_2D_ARRAY_COMPATIBLE_BIT", "TYPE_2D_ARRAY_COMPATIBLE", 32,
+        ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_BLOCK_TEXEL_VIEW_COMPATIBLE_BIT", "BLOCK_TEXEL_VIEW_COMPATIBLE",
+        128, ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_EXTENDED_USAGE_BIT", "EXTENDED_USAGE", 256, ["VK_VERSION_1_1"]
+    ),
+    enumerant!("VK_IMAGE_CREATE_PROTECTED_BIT", "PROTECTED", 2048, ["VK_VERSION_1_1"]),
+    enumerant!("VK_IMAGE_CREATE_DISJOINT_BIT", "DISJOINT", 512, ["VK_VERSION_1_1"]),
+    enumerant!(
+        "VK_IMAGE_CREATE_CORNER_SAMPLED_BIT_NV", "CORNER_SAMPLED_NV", 8192,
+        ["VK_NV_corner_sampled_image"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_SPLIT_INSTANCE_BIND_REGIONS_BIT_KHR",
+        "SPLIT_INSTANCE_BIND_REGIONS_KHR", 64, ["VK_KHR_device_group"], alias =
+        "VK_IMAGE_CREATE_SPLIT_INSTANCE_BIND_REGIONS_BIT"
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_2D_ARRAY_COMPATIBLE_BIT_KHR", "TYPE_2D_ARRAY_COMPATIBLE_KHR",
+        32, ["VK_KHR_maintenance1"], alias = "VK_IMAGE_CREATE_2D_ARRAY_COMPATIBLE_BIT"
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_BLOCK_TEXEL_VIEW_COMPATIBLE_BIT_KHR",
+        "BLOCK_TEXEL_VIEW_COMPATIBLE_KHR", 128, ["VK_KHR_maintenance2"], alias =
+        "VK_IMAGE_CREATE_BLOCK_TEXEL_VIEW_COMPATIBLE_BIT"
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_EXTENDED_USAGE_BIT_KHR", "EXTENDED_USAGE_KHR", 256,
+        ["VK_KHR_maintenance2"], alias = "VK_IMAGE_CREATE_EXTENDED_USAGE_BIT"
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_DESCRIPTOR_HEAP_CAPTURE_REPLAY_BIT_EXT",
+        "DESCRIPTOR_HEAP_CAPTURE_REPLAY_EXT", 65536, ["VK_EXT_descriptor_heap"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_SAMPLE_LOCATIONS_COMPATIBLE_DEPTH_BIT_EXT",
+        "SAMPLE_LOCATIONS_COMPATIBLE_DEPTH_EXT", 4096, ["VK_EXT_sample_locations"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_DISJOINT_BIT_KHR", "DISJOINT_KHR", 512,
+        ["VK_KHR_sampler_ycbcr_conversion"], alias = "VK_IMAGE_CREATE_DISJOINT_BIT"
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_ALIAS_BIT_KHR", "ALIAS_KHR", 1024, ["VK_KHR_bind_memory2"],
+        alias = "VK_IMAGE_CREATE_ALIAS_BIT"
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_SUBSAMPLED_BIT_EXT", "SUBSAMPLED_EXT", 16384,
+        ["VK_EXT_fragment_density_map"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_DESCRIPTOR_BUFFER_CAPTURE_REPLAY_BIT_EXT",
+        "DESCRIPTOR_BUFFER_CAPTURE_REPLAY_EXT", 65536, ["VK_EXT_descriptor_buffer"],
+        alias = "VK_IMAGE_CREATE_DESCRIPTOR_HEAP_CAPTURE_REPLAY_BIT_EXT"
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_MULTISAMPLED_RENDER_TO_SINGLE_SAMPLED_BIT_EXT",
+        "MULTISAMPLED_RENDER_TO_SINGLE_SAMPLED_EXT", 262144,
+        ["VK_EXT_multisampled_render_to_single_sampled"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_2D_VIEW_COMPATIBLE_BIT_EXT", "TYPE_2D_VIEW_COMPATIBLE_EXT",
+        131072, ["VK_EXT_image_2d_view_of_3d"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_FRAGMENT_DENSITY_MAP_OFFSET_BIT_QCOM",
+        "FRAGMENT_DENSITY_MAP_OFFSET_QCOM", 32768,
+        ["VK_QCOM_fragment_density_map_offset"], alias =
+        "VK_IMAGE_CREATE_FRAGMENT_DENSITY_MAP_OFFSET_BIT_EXT"
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_VIDEO_PROFILE_INDEPENDENT_BIT_KHR",
+        "VIDEO_PROFILE_INDEPENDENT_KHR", 1048576, ["VK_KHR_video_maintenance1"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_FRAGMENT_DENSITY_MAP_OFFSET_BIT_EXT",
+        "FRAGMENT_DENSITY_MAP_OFFSET_EXT", 32768, ["VK_EXT_fragment_density_map_offset"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_ALIAS_SINGLE_LAYER_DESCRIPTOR_BIT_KHR",
+        "ALIAS_SINGLE_LAYER_DESCRIPTOR_KHR", 4194304, ["VK_KHR_maintenance11"]
+    ),
 ];
-///Enumerants of `ImageCreateFlags2KHR`.
+/// Enumerants of `ImageCreateFlags2KHR`.
 pub(crate) static IMAGE_CREATE_FLAGS2_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_2_SPARSE_BINDING_BIT_KHR",
-        rust_name: "SPARSE_BINDING",
-        raw: 1,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_2_SPARSE_RESIDENCY_BIT_KHR",
-        rust_name: "SPARSE_RESIDENCY",
-        raw: 2,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_2_SPARSE_ALIASED_BIT_KHR",
-        rust_name: "SPARSE_ALIASED",
-        raw: 4,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_2_MUTABLE_FORMAT_BIT_KHR",
-        rust_name: "MUTABLE_FORMAT",
-        raw: 8,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_2_CUBE_COMPATIBLE_BIT_KHR",
-        rust_name: "CUBE_COMPATIBLE",
-        raw: 16,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_2_ALIAS_SINGLE_LAYER_DESCRIPTOR_BIT_KHR",
-        rust_name: "ALIAS_SINGLE_LAYER_DESCRIPTOR",
-        raw: 4194304,
-        providers: &["VK_KHR_maintenance11"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_2_2D_ARRAY_COMPATIBLE_BIT_KHR",
-        rust_name: "TYPE_2D_ARRAY_COMPATIBLE",
-        raw: 32,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_2_SPLIT_INSTANCE_BIND_REGIONS_BIT_KHR",
-        rust_name: "SPLIT_INSTANCE_BIND_REGIONS",
-        raw: 64,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_2_BLOCK_TEXEL_VIEW_COMPATIBLE_BIT_KHR",
-        rust_name: "BLOCK_TEXEL_VIEW_COMPATIBLE",
-        raw: 128,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_2_EXTENDED_USAGE_BIT_KHR",
-        rust_name: "EXTENDED_USAGE",
-        raw: 256,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_2_DISJOINT_BIT_KHR",
-        rust_name: "DISJOINT",
-        raw: 512,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_2_ALIAS_BIT_KHR",
-        rust_name: "ALIAS",
-        raw: 1024,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_2_PROTECTED_BIT_KHR",
-        rust_name: "PROTECTED",
-        raw: 2048,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_2_SAMPLE_LOCATIONS_COMPATIBLE_DEPTH_BIT_EXT",
-        rust_name: "SAMPLE_LOCATIONS_COMPATIBLE_DEPTH_EXT",
-        raw: 4096,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_2_CORNER_SAMPLED_BIT_NV",
-        rust_name: "CORNER_SAMPLED_NV",
-        raw: 8192,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_2_SUBSAMPLED_BIT_EXT",
-        rust_name: "SUBSAMPLED_EXT",
-        raw: 16384,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_2_FRAGMENT_DENSITY_MAP_OFFSET_BIT_EXT",
-        rust_name: "FRAGMENT_DENSITY_MAP_OFFSET_EXT",
-        raw: 32768,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_2_DESCRIPTOR_BUFFER_CAPTURE_REPLAY_BIT_EXT",
-        rust_name: "DESCRIPTOR_BUFFER_CAPTURE_REPLAY_EXT",
-        raw: 65536,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_2_2D_VIEW_COMPATIBLE_BIT_EXT",
-        rust_name: "TYPE_2D_VIEW_COMPATIBLE_EXT",
-        raw: 131072,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_2_MULTISAMPLED_RENDER_TO_SINGLE_SAMPLED_BIT_EXT",
-        rust_name: "MULTISAMPLED_RENDER_TO_SINGLE_SAMPLED_EXT",
-        raw: 262144,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_CREATE_2_VIDEO_PROFILE_INDEPENDENT_BIT_KHR",
-        rust_name: "VIDEO_PROFILE_INDEPENDENT",
-        raw: 1048576,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_IMAGE_CREATE_2_SPARSE_BINDING_BIT_KHR", "SPARSE_BINDING", 1,
+        ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_2_SPARSE_RESIDENCY_BIT_KHR", "SPARSE_RESIDENCY", 2,
+        ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_2_SPARSE_ALIASED_BIT_KHR", "SPARSE_ALIASED", 4,
+        ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_2_MUTABLE_FORMAT_BIT_KHR", "MUTABLE_FORMAT", 8,
+        ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_2_CUBE_COMPATIBLE_BIT_KHR", "CUBE_COMPATIBLE", 16,
+        ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_2_ALIAS_SINGLE_LAYER_DESCRIPTOR_BIT_KHR",
+        "ALIAS_SINGLE_LAYER_DESCRIPTOR", 4194304, ["VK_KHR_maintenance11"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_2_2D_ARRAY_COMPATIBLE_BIT_KHR", "TYPE_2D_ARRAY_COMPATIBLE", 32,
+        ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_2_SPLIT_INSTANCE_BIND_REGIONS_BIT_KHR",
+        "SPLIT_INSTANCE_BIND_REGIONS", 64, ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_2_BLOCK_TEXEL_VIEW_COMPATIBLE_BIT_KHR",
+        "BLOCK_TEXEL_VIEW_COMPATIBLE", 128, ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_2_EXTENDED_USAGE_BIT_KHR", "EXTENDED_USAGE", 256,
+        ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_2_DISJOINT_BIT_KHR", "DISJOINT", 512, ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_2_ALIAS_BIT_KHR", "ALIAS", 1024, ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_2_PROTECTED_BIT_KHR", "PROTECTED", 2048,
+        ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_2_SAMPLE_LOCATIONS_COMPATIBLE_DEPTH_BIT_EXT",
+        "SAMPLE_LOCATIONS_COMPATIBLE_DEPTH_EXT", 4096, ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_2_CORNER_SAMPLED_BIT_NV", "CORNER_SAMPLED_NV", 8192,
+        ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_2_SUBSAMPLED_BIT_EXT", "SUBSAMPLED_EXT", 16384,
+        ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_2_FRAGMENT_DENSITY_MAP_OFFSET_BIT_EXT",
+        "FRAGMENT_DENSITY_MAP_OFFSET_EXT", 32768, ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_2_DESCRIPTOR_BUFFER_CAPTURE_REPLAY_BIT_EXT",
+        "DESCRIPTOR_BUFFER_CAPTURE_REPLAY_EXT", 65536, ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_2_2D_VIEW_COMPATIBLE_BIT_EXT", "TYPE_2D_VIEW_COMPATIBLE_EXT",
+        131072, ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_2_MULTISAMPLED_RENDER_TO_SINGLE_SAMPLED_BIT_EXT",
+        "MULTISAMPLED_RENDER_TO_SINGLE_SAMPLED_EXT", 262144, ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_CREATE_2_VIDEO_PROFILE_INDEPENDENT_BIT_KHR",
+        "VIDEO_PROFILE_INDEPENDENT", 1048576, ["VK_KHR_extended_flags"]
+    ),
 ];
-///Enumerants of `ImageFormatConstraintsFlagsFUCHSIA`.
+/// Enumerants of `ImageFormatConstraintsFlagsFUCHSIA`.
 pub(crate) static IMAGE_FORMAT_CONSTRAINTS_FLAGS_FUCHSIA: &[EnumerantInfo] = &[];
-///Enumerants of `ImagePipeSurfaceCreateFlagsFUCHSIA`.
+/// Enumerants of `ImagePipeSurfaceCreateFlagsFUCHSIA`.
 pub(crate) static IMAGE_PIPE_SURFACE_CREATE_FLAGS_FUCHSIA: &[EnumerantInfo] = &[];
-///Enumerants of `ImageUsageFlags`.
+/// Enumerants of `ImageUsageFlags`.
 pub(crate) static IMAGE_USAGE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_TRANSFER_SRC_BIT",
-        rust_name: "TRANSFER_SRC",
-        raw: 1,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_TRANSFER_DST_BIT",
-        rust_name: "TRANSFER_DST",
-        raw: 2,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_SAMPLED_BIT",
-        rust_name: "SAMPLED",
-        raw: 4,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_STORAGE_BIT",
-        rust_name: "STORAGE",
-        raw: 8,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT",
-        rust_name: "COLOR_ATTACHMENT",
-        raw: 16,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT",
-        rust_name: "DEPTH_STENCIL_ATTACHMENT",
-        raw: 32,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_TRANSIENT_ATTACHMENT_BIT",
-        rust_name: "TRANSIENT_ATTACHMENT",
-        raw: 64,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_INPUT_ATTACHMENT_BIT",
-        rust_name: "INPUT_ATTACHMENT",
-        raw: 128,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_HOST_TRANSFER_BIT",
-        rust_name: "HOST_TRANSFER",
-        raw: 4194304,
-        providers: &["VK_VERSION_1_4"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_VIDEO_DECODE_DST_BIT_KHR",
-        rust_name: "VIDEO_DECODE_DST_KHR",
-        raw: 1024,
-        providers: &["VK_KHR_video_decode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_VIDEO_DECODE_SRC_BIT_KHR",
-        rust_name: "VIDEO_DECODE_SRC_KHR",
-        raw: 2048,
-        providers: &["VK_KHR_video_decode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_VIDEO_DECODE_DPB_BIT_KHR",
-        rust_name: "VIDEO_DECODE_DPB_KHR",
-        raw: 4096,
-        providers: &["VK_KHR_video_decode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_SHADING_RATE_IMAGE_BIT_NV",
-        rust_name: "SHADING_RATE_IMAGE_NV",
-        raw: 256,
-        providers: &["VK_NV_shading_rate_image"],
-        alias_of: Some("VK_IMAGE_USAGE_FRAGMENT_SHADING_RATE_ATTACHMENT_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_FRAGMENT_DENSITY_MAP_BIT_EXT",
-        rust_name: "FRAGMENT_DENSITY_MAP_EXT",
-        raw: 512,
-        providers: &["VK_EXT_fragment_density_map"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_FRAGMENT_SHADING_RATE_ATTACHMENT_BIT_KHR",
-        rust_name: "FRAGMENT_SHADING_RATE_ATTACHMENT_KHR",
-        raw: 256,
-        providers: &["VK_KHR_fragment_shading_rate"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_HOST_TRANSFER_BIT_EXT",
-        rust_name: "HOST_TRANSFER_EXT",
-        raw: 4194304,
-        providers: &["VK_EXT_host_image_copy"],
-        alias_of: Some("VK_IMAGE_USAGE_HOST_TRANSFER_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_VIDEO_ENCODE_DST_BIT_KHR",
-        rust_name: "VIDEO_ENCODE_DST_KHR",
-        raw: 8192,
-        providers: &["VK_KHR_video_encode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_VIDEO_ENCODE_SRC_BIT_KHR",
-        rust_name: "VIDEO_ENCODE_SRC_KHR",
-        raw: 16384,
-        providers: &["VK_KHR_video_encode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_VIDEO_ENCODE_DPB_BIT_KHR",
-        rust_name: "VIDEO_ENCODE_DPB_KHR",
-        raw: 32768,
-        providers: &["VK_KHR_video_encode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_ATTACHMENT_FEEDBACK_LOOP_BIT_EXT",
-        rust_name: "ATTACHMENT_FEEDBACK_LOOP_EXT",
-        raw: 524288,
-        providers: &["VK_EXT_attachment_feedback_loop_layout"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_INVOCATION_MASK_BIT_HUAWEI",
-        rust_name: "INVOCATION_MASK_HUAWEI",
-        raw: 262144,
-        providers: &["VK_HUAWEI_invocation_mask"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_SAMPLE_WEIGHT_BIT_QCOM",
-        rust_name: "SAMPLE_WEIGHT_QCOM",
-        raw: 1048576,
-        providers: &["VK_QCOM_image_processing"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_SAMPLE_BLOCK_MATCH_BIT_QCOM",
-        rust_name: "SAMPLE_BLOCK_MATCH_QCOM",
-        raw: 2097152,
-        providers: &["VK_QCOM_image_processing"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_TENSOR_ALIASING_BIT_ARM",
-        rust_name: "TENSOR_ALIASING_ARM",
-        raw: 8388608,
-        providers: &["VK_ARM_tensors"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_TILE_MEMORY_BIT_QCOM",
-        rust_name: "TILE_MEMORY_QCOM",
-        raw: 134217728,
-        providers: &["VK_QCOM_tile_memory_heap"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_VIDEO_ENCODE_QUANTIZATION_DELTA_MAP_BIT_KHR",
-        rust_name: "VIDEO_ENCODE_QUANTIZATION_DELTA_MAP_KHR",
-        raw: 33554432,
-        providers: &["VK_KHR_video_encode_quantization_map"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_VIDEO_ENCODE_EMPHASIS_MAP_BIT_KHR",
-        rust_name: "VIDEO_ENCODE_EMPHASIS_MAP_KHR",
-        raw: 67108864,
-        providers: &["VK_KHR_video_encode_quantization_map"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!("VK_IMAGE_USAGE_TRANSFER_SRC_BIT", "TRANSFER_SRC", 1, ["VK_VERSION_1_0"]),
+    enumerant!("VK_IMAGE_USAGE_TRANSFER_DST_BIT", "TRANSFER_DST", 2, ["VK_VERSION_1_0"]),
+    enumerant!("VK_IMAGE_USAGE_SAMPLED_BIT", "SAMPLED", 4, ["VK_VERSION_1_0"]),
+    enumerant!("VK_IMAGE_USAGE_STORAGE_BIT", "STORAGE", 8, ["VK_VERSION_1_0"]),
+    enumerant!(
+        "VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT", "COLOR_ATTACHMENT", 16, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT", "DEPTH_STENCIL_ATTACHMENT", 32,
+        ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_TRANSIENT_ATTACHMENT_BIT", "TRANSIENT_ATTACHMENT", 64,
+        ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_INPUT_ATTACHMENT_BIT", "INPUT_ATTACHMENT", 128,
+        ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_HOST_TRANSFER_BIT", "HOST_TRANSFER", 4194304, ["VK_VERSION_1_4"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_VIDEO_DECODE_DST_BIT_KHR", "VIDEO_DECODE_DST_KHR", 1024,
+        ["VK_KHR_video_decode_queue"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_VIDEO_DECODE_SRC_BIT_KHR", "VIDEO_DECODE_SRC_KHR", 2048,
+        ["VK_KHR_video_decode_queue"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_VIDEO_DECODE_DPB_BIT_KHR", "VIDEO_DECODE_DPB_KHR", 4096,
+        ["VK_KHR_video_decode_queue"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_SHADING_RATE_IMAGE_BIT_NV", "SHADING_RATE_IMAGE_NV", 256,
+        ["VK_NV_shading_rate_image"], alias =
+        "VK_IMAGE_USAGE_FRAGMENT_SHADING_RATE_ATTACHMENT_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_FRAGMENT_DENSITY_MAP_BIT_EXT", "FRAGMENT_DENSITY_MAP_EXT", 512,
+        ["VK_EXT_fragment_density_map"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_FRAGMENT_SHADING_RATE_ATTACHMENT_BIT_KHR",
+        "FRAGMENT_SHADING_RATE_ATTACHMENT_KHR", 256, ["VK_KHR_fragment_shading_rate"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_HOST_TRANSFER_BIT_EXT", "HOST_TRANSFER_EXT", 4194304,
+        ["VK_EXT_host_image_copy"], alias = "VK_IMAGE_USAGE_HOST_TRANSFER_BIT"
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_VIDEO_ENCODE_DST_BIT_KHR", "VIDEO_ENCODE_DST_KHR", 8192,
+        ["VK_KHR_video_encode_queue"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_VIDEO_ENCODE_SRC_BIT_KHR", "VIDEO_ENCODE_SRC_KHR", 16384,
+        ["VK_KHR_video_encode_queue"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_VIDEO_ENCODE_DPB_BIT_KHR", "VIDEO_ENCODE_DPB_KHR", 32768,
+        ["VK_KHR_video_encode_queue"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_ATTACHMENT_FEEDBACK_LOOP_BIT_EXT",
+        "ATTACHMENT_FEEDBACK_LOOP_EXT", 524288,
+        ["VK_EXT_attachment_feedback_loop_layout"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_INVOCATION_MASK_BIT_HUAWEI", "INVOCATION_MASK_HUAWEI", 262144,
+        ["VK_HUAWEI_invocation_mask"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_SAMPLE_WEIGHT_BIT_QCOM", "SAMPLE_WEIGHT_QCOM", 1048576,
+        ["VK_QCOM_image_processing"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_SAMPLE_BLOCK_MATCH_BIT_QCOM", "SAMPLE_BLOCK_MATCH_QCOM", 2097152,
+        ["VK_QCOM_image_processing"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_TENSOR_ALIASING_BIT_ARM", "TENSOR_ALIASING_ARM", 8388608,
+        ["VK_ARM_tensors"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_TILE_MEMORY_BIT_QCOM", "TILE_MEMORY_QCOM", 134217728,
+        ["VK_QCOM_tile_memory_heap"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_VIDEO_ENCODE_QUANTIZATION_DELTA_MAP_BIT_KHR",
+        "VIDEO_ENCODE_QUANTIZATION_DELTA_MAP_KHR", 33554432,
+        ["VK_KHR_video_encode_quantization_map"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_VIDEO_ENCODE_EMPHASIS_MAP_BIT_KHR",
+        "VIDEO_ENCODE_EMPHASIS_MAP_KHR", 67108864,
+        ["VK_KHR_video_encode_quantization_map"]
+    ),
 ];
-///Enumerants of `ImageUsageFlags2KHR`.
+/// Enumerants of `ImageUsageFlags2KHR`.
 pub(crate) static IMAGE_USAGE_FLAGS2_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_2_TRANSFER_SRC_BIT_KHR",
-        rust_name: "TRANSFER_SRC",
-        raw: 1,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_2_TRANSFER_DST_BIT_KHR",
-        rust_name: "TRANSFER_DST",
-        raw: 2,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_2_SAMPLED_BIT_KHR",
-        rust_name: "SAMPLED",
-        raw: 4,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_2_STORAGE_BIT_KHR",
-        rust_name: "STORAGE",
-        raw: 8,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_2_COLOR_ATTACHMENT_BIT_KHR",
-        rust_name: "COLOR_ATTACHMENT",
-        raw: 16,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_2_DEPTH_STENCIL_ATTACHMENT_BIT_KHR",
-        rust_name: "DEPTH_STENCIL_ATTACHMENT",
-        raw: 32,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_2_TRANSIENT_ATTACHMENT_BIT_KHR",
-        rust_name: "TRANSIENT_ATTACHMENT",
-        raw: 64,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_2_INPUT_ATTACHMENT_BIT_KHR",
-        rust_name: "INPUT_ATTACHMENT",
-        raw: 128,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_2_FRAGMENT_SHADING_RATE_ATTACHMENT_BIT_KHR",
-        rust_name: "FRAGMENT_SHADING_RATE_ATTACHMENT",
-        raw: 256,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_2_FRAGMENT_DENSITY_MAP_BIT_EXT",
-        rust_name: "FRAGMENT_DENSITY_MAP_EXT",
-        raw: 512,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_2_VIDEO_DECODE_DST_BIT_KHR",
-        rust_name: "VIDEO_DECODE_DST",
-        raw: 1024,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_2_VIDEO_DECODE_SRC_BIT_KHR",
-        rust_name: "VIDEO_DECODE_SRC",
-        raw: 2048,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_2_VIDEO_DECODE_DPB_BIT_KHR",
-        rust_name: "VIDEO_DECODE_DPB",
-        raw: 4096,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_2_VIDEO_ENCODE_DST_BIT_KHR",
-        rust_name: "VIDEO_ENCODE_DST",
-        raw: 8192,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_2_VIDEO_ENCODE_SRC_BIT_KHR",
-        rust_name: "VIDEO_ENCODE_SRC",
-        raw: 16384,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_2_VIDEO_ENCODE_DPB_BIT_KHR",
-        rust_name: "VIDEO_ENCODE_DPB",
-        raw: 32768,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_2_INVOCATION_MASK_BIT_HUAWEI",
-        rust_name: "INVOCATION_MASK_HUAWEI",
-        raw: 262144,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_2_ATTACHMENT_FEEDBACK_LOOP_BIT_EXT",
-        rust_name: "ATTACHMENT_FEEDBACK_LOOP_EXT",
-        raw: 524288,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_2_SAMPLE_WEIGHT_BIT_QCOM",
-        rust_name: "SAMPLE_WEIGHT_QCOM",
-        raw: 1048576,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_2_SAMPLE_BLOCK_MATCH_BIT_QCOM",
-        rust_name: "SAMPLE_BLOCK_MATCH_QCOM",
-        raw: 2097152,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_2_HOST_TRANSFER_BIT_KHR",
-        rust_name: "HOST_TRANSFER",
-        raw: 4194304,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_2_TENSOR_ALIASING_BIT_ARM",
-        rust_name: "TENSOR_ALIASING_ARM",
-        raw: 8388608,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_2_VIDEO_ENCODE_QUANTIZATION_DELTA_MAP_BIT_KHR",
-        rust_name: "VIDEO_ENCODE_QUANTIZATION_DELTA_MAP",
-        raw: 33554432,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_2_VIDEO_ENCODE_EMPHASIS_MAP_BIT_KHR",
-        rust_name: "VIDEO_ENCODE_EMPHASIS_MAP",
-        raw: 67108864,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_USAGE_2_TILE_MEMORY_BIT_QCOM",
-        rust_name: "TILE_MEMORY_QCOM",
-        raw: 134217728,
-        providers: &["VK_KHR_extended_flags"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_IMAGE_USAGE_2_TRANSFER_SRC_BIT_KHR", "TRANSFER_SRC", 1,
+        ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_2_TRANSFER_DST_BIT_KHR", "TRANSFER_DST", 2,
+        ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_2_SAMPLED_BIT_KHR", "SAMPLED", 4, ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_2_STORAGE_BIT_KHR", "STORAGE", 8, ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_2_COLOR_ATTACHMENT_BIT_KHR", "COLOR_ATTACHMENT", 16,
+        ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_2_DEPTH_STENCIL_ATTACHMENT_BIT_KHR", "DEPTH_STENCIL_ATTACHMENT",
+        32, ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_2_TRANSIENT_ATTACHMENT_BIT_KHR", "TRANSIENT_ATTACHMENT", 64,
+        ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_2_INPUT_ATTACHMENT_BIT_KHR", "INPUT_ATTACHMENT", 128,
+        ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_2_FRAGMENT_SHADING_RATE_ATTACHMENT_BIT_KHR",
+        "FRAGMENT_SHADING_RATE_ATTACHMENT", 256, ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_2_FRAGMENT_DENSITY_MAP_BIT_EXT", "FRAGMENT_DENSITY_MAP_EXT", 512,
+        ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_2_VIDEO_DECODE_DST_BIT_KHR", "VIDEO_DECODE_DST", 1024,
+        ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_2_VIDEO_DECODE_SRC_BIT_KHR", "VIDEO_DECODE_SRC", 2048,
+        ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_2_VIDEO_DECODE_DPB_BIT_KHR", "VIDEO_DECODE_DPB", 4096,
+        ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_2_VIDEO_ENCODE_DST_BIT_KHR", "VIDEO_ENCODE_DST", 8192,
+        ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_2_VIDEO_ENCODE_SRC_BIT_KHR", "VIDEO_ENCODE_SRC", 16384,
+        ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_2_VIDEO_ENCODE_DPB_BIT_KHR", "VIDEO_ENCODE_DPB", 32768,
+        ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_2_INVOCATION_MASK_BIT_HUAWEI", "INVOCATION_MASK_HUAWEI", 262144,
+        ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_2_ATTACHMENT_FEEDBACK_LOOP_BIT_EXT",
+        "ATTACHMENT_FEEDBACK_LOOP_EXT", 524288, ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_2_SAMPLE_WEIGHT_BIT_QCOM", "SAMPLE_WEIGHT_QCOM", 1048576,
+        ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_2_SAMPLE_BLOCK_MATCH_BIT_QCOM", "SAMPLE_BLOCK_MATCH_QCOM",
+        2097152, ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_2_HOST_TRANSFER_BIT_KHR", "HOST_TRANSFER", 4194304,
+        ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_2_TENSOR_ALIASING_BIT_ARM", "TENSOR_ALIASING_ARM", 8388608,
+        ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_2_VIDEO_ENCODE_QUANTIZATION_DELTA_MAP_BIT_KHR",
+        "VIDEO_ENCODE_QUANTIZATION_DELTA_MAP", 33554432, ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_2_VIDEO_ENCODE_EMPHASIS_MAP_BIT_KHR",
+        "VIDEO_ENCODE_EMPHASIS_MAP", 67108864, ["VK_KHR_extended_flags"]
+    ),
+    enumerant!(
+        "VK_IMAGE_USAGE_2_TILE_MEMORY_BIT_QCOM", "TILE_MEMORY_QCOM", 134217728,
+        ["VK_KHR_extended_flags"]
+    ),
 ];
-///Enumerants of `ImageViewCreateFlags`.
+/// Enumerants of `ImageViewCreateFlags`.
 pub(crate) static IMAGE_VIEW_CREATE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_IMAGE_VIEW_CREATE_FRAGMENT_DENSITY_MAP_DYNAMIC_BIT_EXT",
-        rust_name: "FRAGMENT_DENSITY_MAP_DYNAMIC_EXT",
-        raw: 1,
-        providers: &["VK_EXT_fragment_density_map"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_VIEW_CREATE_DESCRIPTOR_BUFFER_CAPTURE_REPLAY_BIT_EXT",
-        rust_name: "DESCRIPTOR_BUFFER_CAPTURE_REPLAY_EXT",
-        raw: 4,
-        providers: &["VK_EXT_descriptor_buffer"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_IMAGE_VIEW_CREATE_FRAGMENT_DENSITY_MAP_DEFERRED_BIT_EXT",
-        rust_name: "FRAGMENT_DENSITY_MAP_DEFERRED_EXT",
-        raw: 2,
-        providers: &["VK_EXT_fragment_density_map2"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_IMAGE_VIEW_CREATE_FRAGMENT_DENSITY_MAP_DYNAMIC_BIT_EXT",
+        "FRAGMENT_DENSITY_MAP_DYNAMIC_EXT", 1, ["VK_EXT_fragment_density_map"]
+    ),
+    enumerant!(
+        "VK_IMAGE_VIEW_CREATE_DESCRIPTOR_BUFFER_CAPTURE_REPLAY_BIT_EXT",
+        "DESCRIPTOR_BUFFER_CAPTURE_REPLAY_EXT", 4, ["VK_EXT_descriptor_buffer"]
+    ),
+    enumerant!(
+        "VK_IMAGE_VIEW_CREATE_FRAGMENT_DENSITY_MAP_DEFERRED_BIT_EXT",
+        "FRAGMENT_DENSITY_MAP_DEFERRED_EXT", 2, ["VK_EXT_fragment_density_map2"]
+    ),
 ];
-///Enumerants of `IndirectCommandsInputModeFlagsEXT`.
+/// Enumerants of `IndirectCommandsInputModeFlagsEXT`.
 pub(crate) static INDIRECT_COMMANDS_INPUT_MODE_FLAGS_EXT: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_INDIRECT_COMMANDS_INPUT_MODE_VULKAN_INDEX_BUFFER_EXT",
-        rust_name: "VULKAN_INDEX_BUFFER",
-        raw: 1,
-        providers: &["VK_EXT_device_generated_commands"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_INDIRECT_COMMANDS_INPUT_MODE_DXGI_INDEX_BUFFER_EXT",
-        rust_name: "DXGI_INDEX_BUFFER",
-        raw: 2,
-        providers: &["VK_EXT_device_generated_commands"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_INDIRECT_COMMANDS_INPUT_MODE_VULKAN_INDEX_BUFFER_EXT", "VULKAN_INDEX_BUFFER",
+        1, ["VK_EXT_device_generated_commands"]
+    ),
+    enumerant!(
+        "VK_INDIRECT_COMMANDS_INPUT_MODE_DXGI_INDEX_BUFFER_EXT", "DXGI_INDEX_BUFFER", 2,
+        ["VK_EXT_device_generated_commands"]
+    ),
 ];
-///Enumerants of `IndirectCommandsLayoutUsageFlagsEXT`.
+/// Enumerants of `IndirectCommandsLayoutUsageFlagsEXT`.
 pub(crate) static INDIRECT_COMMANDS_LAYOUT_USAGE_FLAGS_EXT: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_INDIRECT_COMMANDS_LAYOUT_USAGE_EXPLICIT_PREPROCESS_BIT_EXT",
-        rust_name: "EXPLICIT_PREPROCESS",
-        raw: 1,
-        providers: &["VK_EXT_device_generated_commands"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_INDIRECT_COMMANDS_LAYOUT_USAGE_UNORDERED_SEQUENCES_BIT_EXT",
-        rust_name: "UNORDERED_SEQUENCES",
-        raw: 2,
-        providers: &["VK_EXT_device_generated_commands"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_INDIRECT_COMMANDS_LAYOUT_USAGE_EXPLICIT_PREPROCESS_BIT_EXT",
+        "EXPLICIT_PREPROCESS", 1, ["VK_EXT_device_generated_commands"]
+    ),
+    enumerant!(
+        "VK_INDIRECT_COMMANDS_LAYOUT_USAGE_UNORDERED_SEQUENCES_BIT_EXT",
+        "UNORDERED_SEQUENCES", 2, ["VK_EXT_device_generated_commands"]
+    ),
 ];
-///Enumerants of `IndirectCommandsLayoutUsageFlagsNV`.
+/// Enumerants of `IndirectCommandsLayoutUsageFlagsNV`.
 pub(crate) static INDIRECT_COMMANDS_LAYOUT_USAGE_FLAGS_NV: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_INDIRECT_COMMANDS_LAYOUT_USAGE_EXPLICIT_PREPROCESS_BIT_NV",
-        rust_name: "EXPLICIT_PREPROCESS",
-        raw: 1,
-        providers: &["VK_NV_device_generated_commands"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_INDIRECT_COMMANDS_LAYOUT_USAGE_INDEXED_SEQUENCES_BIT_NV",
-        rust_name: "INDEXED_SEQUENCES",
-        raw: 2,
-        providers: &["VK_NV_device_generated_commands"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_INDIRECT_COMMANDS_LAYOUT_USAGE_UNORDERED_SEQUENCES_BIT_NV",
-        rust_name: "UNORDERED_SEQUENCES",
-        raw: 4,
-        providers: &["VK_NV_device_generated_commands"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_INDIRECT_COMMANDS_LAYOUT_USAGE_EXPLICIT_PREPROCESS_BIT_NV",
+        "EXPLICIT_PREPROCESS", 1, ["VK_NV_device_generated_commands"]
+    ),
+    enumerant!(
+        "VK_INDIRECT_COMMANDS_LAYOUT_USAGE_INDEXED_SEQUENCES_BIT_NV",
+        "INDEXED_SEQUENCES", 2, ["VK_NV_device_generated_commands"]
+    ),
+    enumerant!(
+        "VK_INDIRECT_COMMANDS_LAYOUT_USAGE_UNORDERED_SEQUENCES_BIT_NV",
+        "UNORDERED_SEQUENCES", 4, ["VK_NV_device_generated_commands"]
+    ),
 ];
-///Enumerants of `IndirectStateFlagsNV`.
+/// Enumerants of `IndirectStateFlagsNV`.
 pub(crate) static INDIRECT_STATE_FLAGS_NV: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_INDIRECT_STATE_FLAG_FRONTFACE_BIT_NV",
-        rust_name: "FLAG_FRONTFACE",
-        raw: 1,
-        providers: &["VK_NV_device_generated_commands"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_INDIRECT_STATE_FLAG_FRONTFACE_BIT_NV", "FLAG_FRONTFACE", 1,
+        ["VK_NV_device_generated_commands"]
+    ),
 ];
-///Enumerants of `InstanceCreateFlags`.
+/// Enumerants of `InstanceCreateFlags`.
 pub(crate) static INSTANCE_CREATE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_INSTANCE_CREATE_ENUMERATE_PORTABILITY_BIT_KHR",
-        rust_name: "ENUMERATE_PORTABILITY_KHR",
-        raw: 1,
-        providers: &["VK_KHR_portability_enumeration"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_INSTANCE_CREATE_ENUMERATE_PORTABILITY_BIT_KHR", "ENUMERATE_PORTABILITY_KHR",
+        1, ["VK_KHR_portability_enumeration"]
+    ),
 ];
-///Enumerants of `MacOSSurfaceCreateFlagsMVK`.
+/// Enumerants of `MacOSSurfaceCreateFlagsMVK`.
 pub(crate) static MAC_OS_SURFACE_CREATE_FLAGS_MVK: &[EnumerantInfo] = &[];
-///Enumerants of `MemoryAllocateFlags`.
+/// Enumerants of `MemoryAllocateFlags`.
 pub(crate) static MEMORY_ALLOCATE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_MEMORY_ALLOCATE_DEVICE_MASK_BIT",
-        rust_name: "DEVICE_MASK",
-        raw: 1,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_MEMORY_ALLOCATE_DEVICE_ADDRESS_BIT",
-        rust_name: "DEVICE_ADDRESS",
-        raw: 2,
-        providers: &["VK_VERSION_1_2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_MEMORY_ALLOCATE_DEVICE_ADDRESS_CAPTURE_REPLAY_BIT",
-        rust_name: "DEVICE_ADDRESS_CAPTURE_REPLAY",
-        raw: 4,
-        providers: &["VK_VERSION_1_2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_MEMORY_ALLOCATE_DEVICE_MASK_BIT_KHR",
-        rust_name: "DEVICE_MASK_KHR",
-        raw: 1,
-        providers: &["VK_KHR_device_group"],
-        alias_of: Some("VK_MEMORY_ALLOCATE_DEVICE_MASK_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_MEMORY_ALLOCATE_DEVICE_ADDRESS_BIT_KHR",
-        rust_name: "DEVICE_ADDRESS_KHR",
-        raw: 2,
-        providers: &["VK_KHR_buffer_device_address"],
-        alias_of: Some("VK_MEMORY_ALLOCATE_DEVICE_ADDRESS_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_MEMORY_ALLOCATE_DEVICE_ADDRESS_CAPTURE_REPLAY_BIT_KHR",
-        rust_name: "DEVICE_ADDRESS_CAPTURE_REPLAY_KHR",
-        raw: 4,
-        providers: &["VK_KHR_buffer_device_address"],
-        alias_of: Some("VK_MEMORY_ALLOCATE_DEVICE_ADDRESS_CAPTURE_REPLAY_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_MEMORY_ALLOCATE_ZERO_INITIALIZE_BIT_EXT",
-        rust_name: "ZERO_INITIALIZE_EXT",
-        raw: 8,
-        providers: &["VK_EXT_zero_initialize_device_memory"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_MEMORY_ALLOCATE_DEVICE_MASK_BIT", "DEVICE_MASK", 1, ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_MEMORY_ALLOCATE_DEVICE_ADDRESS_BIT", "DEVICE_ADDRESS", 2, ["VK_VERSION_1_2"]
+    ),
+    enumerant!(
+        "VK_MEMORY_ALLOCATE_DEVICE_ADDRESS_CAPTURE_REPLAY_BIT",
+        "DEVICE_ADDRESS_CAPTURE_REPLAY", 4, ["VK_VERSION_1_2"]
+    ),
+    enumerant!(
+        "VK_MEMORY_ALLOCATE_DEVICE_MASK_BIT_KHR", "DEVICE_MASK_KHR", 1,
+        ["VK_KHR_device_group"], alias = "VK_MEMORY_ALLOCATE_DEVICE_MASK_BIT"
+    ),
+    enumerant!(
+        "VK_MEMORY_ALLOCATE_DEVICE_ADDRESS_BIT_KHR", "DEVICE_ADDRESS_KHR", 2,
+        ["VK_KHR_buffer_device_address"], alias = "VK_MEMORY_ALLOCATE_DEVICE_ADDRESS_BIT"
+    ),
+    enumerant!(
+        "VK_MEMORY_ALLOCATE_DEVICE_ADDRESS_CAPTURE_REPLAY_BIT_KHR",
+        "DEVICE_ADDRESS_CAPTURE_REPLAY_KHR", 4, ["VK_KHR_buffer_device_address"], alias =
+        "VK_MEMORY_ALLOCATE_DEVICE_ADDRESS_CAPTURE_REPLAY_BIT"
+    ),
+    enumerant!(
+        "VK_MEMORY_ALLOCATE_ZERO_INITIALIZE_BIT_EXT", "ZERO_INITIALIZE_EXT", 8,
+        ["VK_EXT_zero_initialize_device_memory"]
+    ),
 ];
-///Enumerants of `MemoryDecompressionMethodFlagsEXT`.
+/// Enumerants of `MemoryDecompressionMethodFlagsEXT`.
 pub(crate) static MEMORY_DECOMPRESSION_METHOD_FLAGS_EXT: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_MEMORY_DECOMPRESSION_METHOD_GDEFLATE_1_0_BIT_EXT",
-        rust_name: "GDEFLATE_1_0",
-        raw: 1,
-        providers: &["VK_EXT_memory_decompression"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_MEMORY_DECOMPRESSION_METHOD_GDEFLATE_1_0_BIT_NV",
-        rust_name: "GDEFLATE_1_0_NV",
-        raw: 1,
-        providers: &["VK_EXT_memory_decompression"],
-        alias_of: Some("VK_MEMORY_DECOMPRESSION_METHOD_GDEFLATE_1_0_BIT_EXT"),
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_MEMORY_DECOMPRESSION_METHOD_GDEFLATE_1_0_BIT_EXT", "GDEFLATE_1_0", 1,
+        ["VK_EXT_memory_decompression"]
+    ),
+    enumerant!(
+        "VK_MEMORY_DECOMPRESSION_METHOD_GDEFLATE_1_0_BIT_NV", "GDEFLATE_1_0_NV", 1,
+        ["VK_EXT_memory_decompression"], alias =
+        "VK_MEMORY_DECOMPRESSION_METHOD_GDEFLATE_1_0_BIT_EXT"
+    ),
 ];
-///Enumerants of `MemoryHeapFlags`.
+/// Enumerants of `MemoryHeapFlags`.
 pub(crate) static MEMORY_HEAP_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_MEMORY_HEAP_DEVICE_LOCAL_BIT",
-        rust_name: "DEVICE_LOCAL",
-        raw: 1,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_MEMORY_HEAP_MULTI_INSTANCE_BIT",
-        rust_name: "MULTI_INSTANCE",
-        raw: 2,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_MEMORY_HEAP_MULTI_INSTANCE_BIT_KHR",
-        rust_name: "MULTI_INSTANCE_KHR",
-        raw: 2,
-        providers: &["VK_KHR_device_group_creation"],
-        alias_of: Some("VK_MEMORY_HEAP_MULTI_INSTANCE_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_MEMORY_HEAP_TILE_MEMORY_BIT_QCOM",
-        rust_name: "TILE_MEMORY_QCOM",
-        raw: 8,
-        providers: &["VK_QCOM_tile_memory_heap"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!("VK_MEMORY_HEAP_DEVICE_LOCAL_BIT", "DEVICE_LOCAL", 1, ["VK_VERSION_1_0"]),
+    enumerant!(
+        "VK_MEMORY_HEAP_MULTI_INSTANCE_BIT", "MULTI_INSTANCE", 2, ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_MEMORY_HEAP_MULTI_INSTANCE_BIT_KHR", "MULTI_INSTANCE_KHR", 2,
+        ["VK_KHR_device_group_creation"], alias = "VK_MEMORY_HEAP_MULTI_INSTANCE_BIT"
+    ),
+    enumerant!(
+        "VK_MEMORY_HEAP_TILE_MEMORY_BIT_QCOM", "TILE_MEMORY_QCOM", 8,
+        ["VK_QCOM_tile_memory_heap"]
+    ),
 ];
-///Enumerants of `MemoryMapFlags`.
+/// Enumerants of `MemoryMapFlags`.
 pub(crate) static MEMORY_MAP_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_MEMORY_MAP_PLACED_BIT_EXT",
-        rust_name: "PLACED_EXT",
-        raw: 1,
-        providers: &["VK_EXT_map_memory_placed"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_MEMORY_MAP_PLACED_BIT_EXT", "PLACED_EXT", 1, ["VK_EXT_map_memory_placed"]
+    ),
 ];
-///Enumerants of `MemoryPropertyFlags`.
+/// Enumerants of `MemoryPropertyFlags`.
 pub(crate) static MEMORY_PROPERTY_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT",
-        rust_name: "DEVICE_LOCAL",
-        raw: 1,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT",
-        rust_name: "HOST_VISIBLE",
-        raw: 2,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_MEMORY_PROPERTY_HOST_COHERENT_BIT",
-        rust_name: "HOST_COHERENT",
-        raw: 4,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_MEMORY_PROPERTY_HOST_CACHED_BIT",
-        rust_name: "HOST_CACHED",
-        raw: 8,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_MEMORY_PROPERTY_LAZILY_ALLOCATED_BIT",
-        rust_name: "LAZILY_ALLOCATED",
-        raw: 16,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_MEMORY_PROPERTY_PROTECTED_BIT",
-        rust_name: "PROTECTED",
-        raw: 32,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_MEMORY_PROPERTY_DEVICE_COHERENT_BIT_AMD",
-        rust_name: "DEVICE_COHERENT_AMD",
-        raw: 64,
-        providers: &["VK_AMD_device_coherent_memory"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_MEMORY_PROPERTY_DEVICE_UNCACHED_BIT_AMD",
-        rust_name: "DEVICE_UNCACHED_AMD",
-        raw: 128,
-        providers: &["VK_AMD_device_coherent_memory"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_MEMORY_PROPERTY_RDMA_CAPABLE_BIT_NV",
-        rust_name: "RDMA_CAPABLE_NV",
-        raw: 256,
-        providers: &["VK_NV_external_memory_rdma"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT", "DEVICE_LOCAL", 1, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT", "HOST_VISIBLE", 2, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_MEMORY_PROPERTY_HOST_COHERENT_BIT", "HOST_COHERENT", 4, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_MEMORY_PROPERTY_HOST_CACHED_BIT", "HOST_CACHED", 8, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_MEMORY_PROPERTY_LAZILY_ALLOCATED_BIT", "LAZILY_ALLOCATED", 16,
+        ["VK_VERSION_1_0"]
+    ),
+    enumerant!("VK_MEMORY_PROPERTY_PROTECTED_BIT", "PROTECTED", 32, ["VK_VERSION_1_1"]),
+    enumerant!(
+        "VK_MEMORY_PROPERTY_DEVICE_COHERENT_BIT_AMD", "DEVICE_COHERENT_AMD", 64,
+        ["VK_AMD_device_coherent_memory"]
+    ),
+    enumerant!(
+        "VK_MEMORY_PROPERTY_DEVICE_UNCACHED_BIT_AMD", "DEVICE_UNCACHED_AMD", 128,
+        ["VK_AMD_device_coherent_memory"]
+    ),
+    enumerant!(
+        "VK_MEMORY_PROPERTY_RDMA_CAPABLE_BIT_NV", "RDMA_CAPABLE_NV", 256,
+        ["VK_NV_external_memory_rdma"]
+    ),
 ];
-///Enumerants of `MemoryUnmapFlags`.
+/// Enumerants of `MemoryUnmapFlags`.
 pub(crate) static MEMORY_UNMAP_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_MEMORY_UNMAP_RESERVE_BIT_EXT",
-        rust_name: "RESERVE_EXT",
-        raw: 1,
-        providers: &["VK_EXT_map_memory_placed"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_MEMORY_UNMAP_RESERVE_BIT_EXT", "RESERVE_EXT", 1, ["VK_EXT_map_memory_placed"]
+    ),
 ];
-///Enumerants of `MetalSurfaceCreateFlagsEXT`.
+/// Enumerants of `MetalSurfaceCreateFlagsEXT`.
 pub(crate) static METAL_SURFACE_CREATE_FLAGS_EXT: &[EnumerantInfo] = &[];
-///Enumerants of `MicromapCreateFlagsEXT`.
+/// Enumerants of `MicromapCreateFlagsEXT`.
 pub(crate) static MICROMAP_CREATE_FLAGS_EXT: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_MICROMAP_CREATE_DEVICE_ADDRESS_CAPTURE_REPLAY_BIT_EXT",
-        rust_name: "DEVICE_ADDRESS_CAPTURE_REPLAY",
-        raw: 1,
-        providers: &["VK_EXT_opacity_micromap"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_MICROMAP_CREATE_DEVICE_ADDRESS_CAPTURE_REPLAY_BIT_EXT",
+        "DEVICE_ADDRESS_CAPTURE_REPLAY", 1, ["VK_EXT_opacity_micromap"]
+    ),
 ];
-///Enumerants of `OpticalFlowExecuteFlagsNV`.
+/// Enumerants of `OpticalFlowExecuteFlagsNV`.
 pub(crate) static OPTICAL_FLOW_EXECUTE_FLAGS_NV: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_OPTICAL_FLOW_EXECUTE_DISABLE_TEMPORAL_HINTS_BIT_NV",
-        rust_name: "DISABLE_TEMPORAL_HINTS",
-        raw: 1,
-        providers: &["VK_NV_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_OPTICAL_FLOW_EXECUTE_DISABLE_TEMPORAL_HINTS_BIT_NV",
+        "DISABLE_TEMPORAL_HINTS", 1, ["VK_NV_optical_flow"]
+    ),
 ];
-///Enumerants of `OpticalFlowGridSizeFlagsNV`.
+/// Enumerants of `OpticalFlowGridSizeFlagsNV`.
 pub(crate) static OPTICAL_FLOW_GRID_SIZE_FLAGS_NV: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_OPTICAL_FLOW_GRID_SIZE_UNKNOWN_NV",
-        rust_name: "UNKNOWN",
-        raw: 0,
-        providers: &["VK_NV_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_OPTICAL_FLOW_GRID_SIZE_1X1_BIT_NV",
-        rust_name: "TYPE_1X1",
-        raw: 1,
-        providers: &["VK_NV_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_OPTICAL_FLOW_GRID_SIZE_2X2_BIT_NV",
-        rust_name: "TYPE_2X2",
-        raw: 2,
-        providers: &["VK_NV_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_OPTICAL_FLOW_GRID_SIZE_4X4_BIT_NV",
-        rust_name: "TYPE_4X4",
-        raw: 4,
-        providers: &["VK_NV_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_OPTICAL_FLOW_GRID_SIZE_8X8_BIT_NV",
-        rust_name: "TYPE_8X8",
-        raw: 8,
-        providers: &["VK_NV_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_OPTICAL_FLOW_GRID_SIZE_UNKNOWN_NV", "UNKNOWN", 0, ["VK_NV_optical_flow"]
+    ),
+    enumerant!(
+        "VK_OPTICAL_FLOW_GRID_SIZE_1X1_BIT_NV", "TYPE_1X1", 1, ["VK_NV_optical_flow"]
+    ),
+    enumerant!(
+        "VK_OPTICAL_FLOW_GRID_SIZE_2X2_BIT_NV", "TYPE_2X2", 2, ["VK_NV_optical_flow"]
+    ),
+    enumerant!(
+        "VK_OPTICAL_FLOW_GRID_SIZE_4X4_BIT_NV", "TYPE_4X4", 4, ["VK_NV_optical_flow"]
+    ),
+    enumerant!(
+        "VK_OPTICAL_FLOW_GRID_SIZE_8X8_BIT_NV", "TYPE_8X8", 8, ["VK_NV_optical_flow"]
+    ),
 ];
-///Enumerants of `OpticalFlowSessionCreateFlagsNV`.
+/// Enumerants of `OpticalFlowSessionCreateFlagsNV`.
 pub(crate) static OPTICAL_FLOW_SESSION_CREATE_FLAGS_NV: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_OPTICAL_FLOW_SESSION_CREATE_ENABLE_HINT_BIT_NV",
-        rust_name: "ENABLE_HINT",
-        raw: 1,
-        providers: &["VK_NV_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_OPTICAL_FLOW_SESSION_CREATE_ENABLE_COST_BIT_NV",
-        rust_name: "ENABLE_COST",
-        raw: 2,
-        providers: &["VK_NV_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_OPTICAL_FLOW_SESSION_CREATE_ENABLE_GLOBAL_FLOW_BIT_NV",
-        rust_name: "ENABLE_GLOBAL_FLOW",
-        raw: 4,
-        providers: &["VK_NV_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_OPTICAL_FLOW_SESSION_CREATE_ALLOW_REGIONS_BIT_NV",
-        rust_name: "ALLOW_REGIONS",
-        raw: 8,
-        providers: &["VK_NV_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_OPTICAL_FLOW_SESSION_CREATE_BOTH_DIRECTIONS_BIT_NV",
-        rust_name: "BOTH_DIRECTIONS",
-        raw: 16,
-        providers: &["VK_NV_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_OPTICAL_FLOW_SESSION_CREATE_ENABLE_HINT_BIT_NV", "ENABLE_HINT", 1,
+        ["VK_NV_optical_flow"]
+    ),
+    enumerant!(
+        "VK_OPTICAL_FLOW_SESSION_CREATE_ENABLE_COST_BIT_NV", "ENABLE_COST", 2,
+        ["VK_NV_optical_flow"]
+    ),
+    enumerant!(
+        "VK_OPTICAL_FLOW_SESSION_CREATE_ENABLE_GLOBAL_FLOW_BIT_NV", "ENABLE_GLOBAL_FLOW",
+        4, ["VK_NV_optical_flow"]
+    ),
+    enumerant!(
+        "VK_OPTICAL_FLOW_SESSION_CREATE_ALLOW_REGIONS_BIT_NV", "ALLOW_REGIONS", 8,
+        ["VK_NV_optical_flow"]
+    ),
+    enumerant!(
+        "VK_OPTICAL_FLOW_SESSION_CREATE_BOTH_DIRECTIONS_BIT_NV", "BOTH_DIRECTIONS", 16,
+        ["VK_NV_optical_flow"]
+    ),
 ];
-///Enumerants of `OpticalFlowUsageFlagsNV`.
+/// Enumerants of `OpticalFlowUsageFlagsNV`.
 pub(crate) static OPTICAL_FLOW_USAGE_FLAGS_NV: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_OPTICAL_FLOW_USAGE_UNKNOWN_NV",
-        rust_name: "UNKNOWN",
-        raw: 0,
-        providers: &["VK_NV_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_OPTICAL_FLOW_USAGE_INPUT_BIT_NV",
-        rust_name: "INPUT",
-        raw: 1,
-        providers: &["VK_NV_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_OPTICAL_FLOW_USAGE_OUTPUT_BIT_NV",
-        rust_name: "OUTPUT",
-        raw: 2,
-        providers: &["VK_NV_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_OPTICAL_FLOW_USAGE_HINT_BIT_NV",
-        rust_name: "HINT",
-        raw: 4,
-        providers: &["VK_NV_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_OPTICAL_FLOW_USAGE_COST_BIT_NV",
-        rust_name: "COST",
-        raw: 8,
-        providers: &["VK_NV_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_OPTICAL_FLOW_USAGE_GLOBAL_FLOW_BIT_NV",
-        rust_name: "GLOBAL_FLOW",
-        raw: 16,
-        providers: &["VK_NV_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!("VK_OPTICAL_FLOW_USAGE_UNKNOWN_NV", "UNKNOWN", 0, ["VK_NV_optical_flow"]),
+    enumerant!("VK_OPTICAL_FLOW_USAGE_INPUT_BIT_NV", "INPUT", 1, ["VK_NV_optical_flow"]),
+    enumerant!(
+        "VK_OPTICAL_FLOW_USAGE_OUTPUT_BIT_NV", "OUTPUT", 2, ["VK_NV_optical_flow"]
+    ),
+    enumerant!("VK_OPTICAL_FLOW_USAGE_HINT_BIT_NV", "HINT", 4, ["VK_NV_optical_flow"]),
+    enumerant!("VK_OPTICAL_FLOW_USAGE_COST_BIT_NV", "COST", 8, ["VK_NV_optical_flow"]),
+    enumerant!(
+        "VK_OPTICAL_FLOW_USAGE_GLOBAL_FLOW_BIT_NV", "GLOBAL_FLOW", 16,
+        ["VK_NV_optical_flow"]
+    ),
 ];
-///Enumerants of `PartitionedAccelerationStructureInstanceFlagsNV`.
+/// Enumerants of `PartitionedAccelerationStructureInstanceFlagsNV`.
 pub(crate) static PARTITIONED_ACCELERATION_STRUCTURE_INSTANCE_FLAGS_NV: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_PARTITIONED_ACCELERATION_STRUCTURE_INSTANCE_FLAG_TRIANGLE_FACING_CULL_DISABLE_BIT_NV",
-        rust_name: "FLAG_TRIANGLE_FACING_CULL_DISABLE",
-        raw: 1,
-        providers: &["VK_NV_partitioned_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PARTITIONED_ACCELERATION_STRUCTURE_INSTANCE_FLAG_TRIANGLE_FLIP_FACING_BIT_NV",
-        rust_name: "FLAG_TRIANGLE_FLIP_FACING",
-        raw: 2,
-        providers: &["VK_NV_partitioned_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PARTITIONED_ACCELERATION_STRUCTURE_INSTANCE_FLAG_FORCE_OPAQUE_BIT_NV",
-        rust_name: "FLAG_FORCE_OPAQUE",
-        raw: 4,
-        providers: &["VK_NV_partitioned_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PARTITIONED_ACCELERATION_STRUCTURE_INSTANCE_FLAG_FORCE_NO_OPAQUE_BIT_NV",
-        rust_name: "FLAG_FORCE_NO_OPAQUE",
-        raw: 8,
-        providers: &["VK_NV_partitioned_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PARTITIONED_ACCELERATION_STRUCTURE_INSTANCE_FLAG_ENABLE_EXPLICIT_BOUNDING_BOX_NV",
-        rust_name: "FLAG_ENABLE_EXPLICIT_BOUNDING_BOX",
-        raw: 16,
-        providers: &["VK_NV_partitioned_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_PARTITIONED_ACCELERATION_STRUCTURE_INSTANCE_FLAG_TRIANGLE_FACING_CULL_DISABLE_BIT_NV",
+        "FLAG_TRIANGLE_FACING_CULL_DISABLE", 1,
+        ["VK_NV_partitioned_acceleration_structure"]
+    ),
+    enumerant!(
+        "VK_PARTITIONED_ACCELERATION_STRUCTURE_INSTANCE_FLAG_TRIANGLE_FLIP_FACING_BIT_NV",
+        "FLAG_TRIANGLE_FLIP_FACING", 2, ["VK_NV_partitioned_acceleration_structure"]
+    ),
+    enumerant!(
+        "VK_PARTITIONED_ACCELERATION_STRUCTURE_INSTANCE_FLAG_FORCE_OPAQUE_BIT_NV",
+        "FLAG_FORCE_OPAQUE", 4, ["VK_NV_partitioned_acceleration_structure"]
+    ),
+    enumerant!(
+        "VK_PARTITIONED_ACCELERATION_STRUCTURE_INSTANCE_FLAG_FORCE_NO_OPAQUE_BIT_NV",
+        "FLAG_FORCE_NO_OPAQUE", 8, ["VK_NV_partitioned_acceleration_structure"]
+    ),
+    enumerant!(
+        "VK_PARTITIONED_ACCELERATION_STRUCTURE_INSTANCE_FLAG_ENABLE_EXPLICIT_BOUNDING_BOX_NV",
+        "FLAG_ENABLE_EXPLICIT_BOUNDING_BOX", 16,
+        ["VK_NV_partitioned_acceleration_structure"]
+    ),
 ];
-///Enumerants of `PastPresentationTimingFlagsEXT`.
+/// Enumerants of `PastPresentationTimingFlagsEXT`.
 pub(crate) static PAST_PRESENTATION_TIMING_FLAGS_EXT: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_PAST_PRESENTATION_TIMING_ALLOW_PARTIAL_RESULTS_BIT_EXT",
-        rust_name: "ALLOW_PARTIAL_RESULTS",
-        raw: 1,
-        providers: &["VK_EXT_present_timing"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PAST_PRESENTATION_TIMING_ALLOW_OUT_OF_ORDER_RESULTS_BIT_EXT",
-        rust_name: "ALLOW_OUT_OF_ORDER_RESULTS",
-        raw: 2,
-        providers: &["VK_EXT_present_timing"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_PAST_PRESENTATION_TIMING_ALLOW_PARTIAL_RESULTS_BIT_EXT",
+        "ALLOW_PARTIAL_RESULTS", 1, ["VK_EXT_present_timing"]
+    ),
+    enumerant!(
+        "VK_PAST_PRESENTATION_TIMING_ALLOW_OUT_OF_ORDER_RESULTS_BIT_EXT",
+        "ALLOW_OUT_OF_ORDER_RESULTS", 2, ["VK_EXT_present_timing"]
+    ),
 ];
-///Enumerants of `PeerMemoryFeatureFlags`.
+/// Enumerants of `PeerMemoryFeatureFlags`.
 pub(crate) static PEER_MEMORY_FEATURE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_PEER_MEMORY_FEATURE_COPY_SRC_BIT",
-        rust_name: "COPY_SRC",
-        raw: 1,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PEER_MEMORY_FEATURE_COPY_DST_BIT",
-        rust_name: "COPY_DST",
-        raw: 2,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PEER_MEMORY_FEATURE_GENERIC_SRC_BIT",
-        rust_name: "GENERIC_SRC",
-        raw: 4,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PEER_MEMORY_FEATURE_GENERIC_DST_BIT",
-        rust_name: "GENERIC_DST",
-        raw: 8,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PEER_MEMORY_FEATURE_COPY_SRC_BIT_KHR",
-        rust_name: "COPY_SRC_KHR",
-        raw: 1,
-        providers: &["VK_KHR_device_group"],
-        alias_of: Some("VK_PEER_MEMORY_FEATURE_COPY_SRC_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PEER_MEMORY_FEATURE_COPY_DST_BIT_KHR",
-        rust_name: "COPY_DST_KHR",
-        raw: 2,
-        providers: &["VK_KHR_device_group"],
-        alias_of: Some("VK_PEER_MEMORY_FEATURE_COPY_DST_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PEER_MEMORY_FEATURE_GENERIC_SRC_BIT_KHR",
-        rust_name: "GENERIC_SRC_KHR",
-        raw: 4,
-        providers: &["VK_KHR_device_group"],
-        alias_of: Some("VK_PEER_MEMORY_FEATURE_GENERIC_SRC_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PEER_MEMORY_FEATURE_GENERIC_DST_BIT_KHR",
-        rust_name: "GENERIC_DST_KHR",
-        raw: 8,
-        providers: &["VK_KHR_device_group"],
-        alias_of: Some("VK_PEER_MEMORY_FEATURE_GENERIC_DST_BIT"),
-        deprecated: None,
-    },
+    enumerant!("VK_PEER_MEMORY_FEATURE_COPY_SRC_BIT", "COPY_SRC", 1, ["VK_VERSION_1_1"]),
+    enumerant!("VK_PEER_MEMORY_FEATURE_COPY_DST_BIT", "COPY_DST", 2, ["VK_VERSION_1_1"]),
+    enumerant!(
+        "VK_PEER_MEMORY_FEATURE_GENERIC_SRC_BIT", "GENERIC_SRC", 4, ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_PEER_MEMORY_FEATURE_GENERIC_DST_BIT", "GENERIC_DST", 8, ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_PEER_MEMORY_FEATURE_COPY_SRC_BIT_KHR", "COPY_SRC_KHR", 1,
+        ["VK_KHR_device_group"], alias = "VK_PEER_MEMORY_FEATURE_COPY_SRC_BIT"
+    ),
+    enumerant!(
+        "VK_PEER_MEMORY_FEATURE_COPY_DST_BIT_KHR", "COPY_DST_KHR", 2,
+        ["VK_KHR_device_group"], alias = "VK_PEER_MEMORY_FEATURE_COPY_DST_BIT"
+    ),
+    enumerant!(
+        "VK_PEER_MEMORY_FEATURE_GENERIC_SRC_BIT_KHR", "GENERIC_SRC_KHR", 4,
+        ["VK_KHR_device_group"], alias = "VK_PEER_MEMORY_FEATURE_GENERIC_SRC_BIT"
+    ),
+    enumerant!(
+        "VK_PEER_MEMORY_FEATURE_GENERIC_DST_BIT_KHR", "GENERIC_DST_KHR", 8,
+        ["VK_KHR_device_group"], alias = "VK_PEER_MEMORY_FEATURE_GENERIC_DST_BIT"
+    ),
 ];
-///Enumerants of `PerformanceCounterDescriptionFlagsARM`.
+/// Enumerants of `PerformanceCounterDescriptionFlagsARM`.
 pub(crate) static PERFORMANCE_COUNTER_DESCRIPTION_FLAGS_ARM: &[EnumerantInfo] = &[];
-///Enumerants of `PerformanceCounterDescriptionFlagsKHR`.
+/// Enumerants of `PerformanceCounterDescriptionFlagsKHR`.
 pub(crate) static PERFORMANCE_COUNTER_DESCRIPTION_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_PERFORMANCE_COUNTER_DESCRIPTION_PERFORMANCE_IMPACTING_BIT_KHR",
-        rust_name: "PERFORMANCE_IMPACTING_BIT",
-        raw: 1,
-        providers: &["VK_KHR_performance_query"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PERFORMANCE_COUNTER_DESCRIPTION_PERFORMANCE_IMPACTING_KHR",
-        rust_name: "PERFORMANCE_IMPACTING",
-        raw: 1,
-        providers: &["VK_KHR_performance_query"],
-        alias_of: Some(
-            "VK_PERFORMANCE_COUNTER_DESCRIPTION_PERFORMANCE_IMPACTING_BIT_KHR",
-        ),
-        deprecated: Some(
-            "an old name of `VK_PERFORMANCE_COUNTER_DESCRIPTION_PERFORMANCE_IMPACTING_BIT_KHR`, kept as an alias (the registry deprecates it)",
-        ),
-    },
-    EnumerantInfo {
-        c_name: "VK_PERFORMANCE_COUNTER_DESCRIPTION_CONCURRENTLY_IMPACTED_BIT_KHR",
-        rust_name: "CONCURRENTLY_IMPACTED_BIT",
-        raw: 2,
-        providers: &["VK_KHR_performance_query"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PERFORMANCE_COUNTER_DESCRIPTION_CONCURRENTLY_IMPACTED_KHR",
-        rust_name: "CONCURRENTLY_IMPACTED",
-        raw: 2,
-        providers: &["VK_KHR_performance_query"],
-        alias_of: Some(
-            "VK_PERFORMANCE_COUNTER_DESCRIPTION_CONCURRENTLY_IMPACTED_BIT_KHR",
-        ),
-        deprecated: Some(
-            "an old name of `VK_PERFORMANCE_COUNTER_DESCRIPTION_CONCURRENTLY_IMPACTED_BIT_KHR`, kept as an alias (the registry deprecates it)",
-        ),
-    },
+    enumerant!(
+        "VK_PERFORMANCE_COUNTER_DESCRIPTION_PERFORMANCE_IMPACTING_BIT_KHR",
+        "PERFORMANCE_IMPACTING_BIT", 1, ["VK_KHR_performance_query"]
+    ),
+    enumerant!(
+        "VK_PERFORMANCE_COUNTER_DESCRIPTION_PERFORMANCE_IMPACTING_KHR",
+        "PERFORMANCE_IMPACTING", 1, ["VK_KHR_performance_query"], alias =
+        "VK_PERFORMANCE_COUNTER_DESCRIPTION_PERFORMANCE_IMPACTING_BIT_KHR", deprecated =
+        "an old name of `VK_PERFORMANCE_COUNTER_DESCRIPTION_PERFORMANCE_IMPACTING_BIT_KHR`, kept as an alias (the registry deprecates it)"
+    ),
+    enumerant!(
+        "VK_PERFORMANCE_COUNTER_DESCRIPTION_CONCURRENTLY_IMPACTED_BIT_KHR",
+        "CONCURRENTLY_IMPACTED_BIT", 2, ["VK_KHR_performance_query"]
+    ),
+    enumerant!(
+        "VK_PERFORMANCE_COUNTER_DESCRIPTION_CONCURRENTLY_IMPACTED_KHR",
+        "CONCURRENTLY_IMPACTED", 2, ["VK_KHR_performance_query"], alias =
+        "VK_PERFORMANCE_COUNTER_DESCRIPTION_CONCURRENTLY_IMPACTED_BIT_KHR", deprecated =
+        "an old name of `VK_PERFORMANCE_COUNTER_DESCRIPTION_CONCURRENTLY_IMPACTED_BIT_KHR`, kept as an alias (the registry deprecates it)"
+    ),
 ];
-///Enumerants of `PhysicalDeviceGpaPropertiesFlagsAMD`.
+/// Enumerants of `PhysicalDeviceGpaPropertiesFlagsAMD`.
 pub(crate) static PHYSICAL_DEVICE_GPA_PROPERTIES_FLAGS_AMD: &[EnumerantInfo] = &[];
-///Enumerants of `PhysicalDeviceSchedulingControlsFlagsARM`.
+/// Enumerants of `PhysicalDeviceSchedulingControlsFlagsARM`.
 pub(crate) static PHYSICAL_DEVICE_SCHEDULING_CONTROLS_FLAGS_ARM: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_PHYSICAL_DEVICE_SCHEDULING_CONTROLS_SHADER_CORE_COUNT_ARM",
-        rust_name: "SHADER_CORE_COUNT",
-        raw: 1,
-        providers: &["VK_ARM_scheduling_controls"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PHYSICAL_DEVICE_SCHEDULING_CONTROLS_DISPATCH_PARAMETERS_ARM",
-        rust_name: "DISPATCH_PARAMETERS",
-        raw: 2,
-        providers: &["VK_ARM_scheduling_controls"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_PHYSICAL_DEVICE_SCHEDULING_CONTROLS_SHADER_CORE_COUNT_ARM",
+        "SHADER_CORE_COUNT", 1, ["VK_ARM_scheduling_controls"]
+    ),
+    enumerant!(
+        "VK_PHYSICAL_DEVICE_SCHEDULING_CONTROLS_DISPATCH_PARAMETERS_ARM",
+        "DISPATCH_PARAMETERS", 2, ["VK_ARM_scheduling_controls"]
+    ),
 ];
-///Enumerants of `PipelineCacheCreateFlags`.
+/// Enumerants of `PipelineCacheCreateFlags`.
 pub(crate) static PIPELINE_CACHE_CREATE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CACHE_CREATE_EXTERNALLY_SYNCHRONIZED_BIT",
-        rust_name: "EXTERNALLY_SYNCHRONIZED",
-        raw: 1,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CACHE_CREATE_EXTERNALLY_SYNCHRONIZED_BIT_EXT",
-        rust_name: "EXTERNALLY_SYNCHRONIZED_EXT",
-        raw: 1,
-        providers: &["VK_EXT_pipeline_creation_cache_control"],
-        alias_of: Some("VK_PIPELINE_CACHE_CREATE_EXTERNALLY_SYNCHRONIZED_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CACHE_CREATE_INTERNALLY_SYNCHRONIZED_MERGE_BIT_KHR",
-        rust_name: "INTERNALLY_SYNCHRONIZED_MERGE_KHR",
-        raw: 8,
-        providers: &["VK_KHR_maintenance8"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_PIPELINE_CACHE_CREATE_EXTERNALLY_SYNCHRONIZED_BIT",
+        "EXTERNALLY_SYNCHRONIZED", 1, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CACHE_CREATE_EXTERNALLY_SYNCHRONIZED_BIT_EXT",
+        "EXTERNALLY_SYNCHRONIZED_EXT", 1, ["VK_EXT_pipeline_creation_cache_control"],
+        alias = "VK_PIPELINE_CACHE_CREATE_EXTERNALLY_SYNCHRONIZED_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_CACHE_CREATE_INTERNALLY_SYNCHRONIZED_MERGE_BIT_KHR",
+        "INTERNALLY_SYNCHRONIZED_MERGE_KHR", 8, ["VK_KHR_maintenance8"]
+    ),
 ];
-///Enumerants of `PipelineColorBlendStateCreateFlags`.
+/// Enumerants of `PipelineColorBlendStateCreateFlags`.
 pub(crate) static PIPELINE_COLOR_BLEND_STATE_CREATE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_COLOR_BLEND_STATE_CREATE_RASTERIZATION_ORDER_ATTACHMENT_ACCESS_BIT_ARM",
-        rust_name: "RASTERIZATION_ORDER_ATTACHMENT_ACCESS_ARM",
-        raw: 1,
-        providers: &["VK_ARM_rasterization_order_attachment_access"],
-        alias_of: Some(
-            "VK_PIPELINE_COLOR_BLEND_STATE_CREATE_RASTERIZATION_ORDER_ATTACHMENT_ACCESS_BIT_EXT",
-        ),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_COLOR_BLEND_STATE_CREATE_RASTERIZATION_ORDER_ATTACHMENT_ACCESS_BIT_EXT",
-        rust_name: "RASTERIZATION_ORDER_ATTACHMENT_ACCESS_EXT",
-        raw: 1,
-        providers: &["VK_EXT_rasterization_order_attachment_access"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_PIPELINE_COLOR_BLEND_STATE_CREATE_RASTERIZATION_ORDER_ATTACHMENT_ACCESS_BIT_ARM",
+        "RASTERIZATION_ORDER_ATTACHMENT_ACCESS_ARM", 1,
+        ["VK_ARM_rasterization_order_attachment_access"], alias =
+        "VK_PIPELINE_COLOR_BLEND_STATE_CREATE_RASTERIZATION_ORDER_ATTACHMENT_ACCESS_BIT_EXT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_COLOR_BLEND_STATE_CREATE_RASTERIZATION_ORDER_ATTACHMENT_ACCESS_BIT_EXT",
+        "RASTERIZATION_ORDER_ATTACHMENT_ACCESS_EXT", 1,
+        ["VK_EXT_rasterization_order_attachment_access"]
+    ),
 ];
-///Enumerants of `PipelineCompilerControlFlagsAMD`.
+/// Enumerants of `PipelineCompilerControlFlagsAMD`.
 pub(crate) static PIPELINE_COMPILER_CONTROL_FLAGS_AMD: &[EnumerantInfo] = &[];
-///Enumerants of `PipelineCoverageModulationStateCreateFlagsNV`.
+/// Enumerants of `PipelineCoverageModulationStateCreateFlagsNV`.
 pub(crate) static PIPELINE_COVERAGE_MODULATION_STATE_CREATE_FLAGS_NV: &[EnumerantInfo] = &[];
-///Enumerants of `PipelineCoverageReductionStateCreateFlagsNV`.
+/// Enumerants of `PipelineCoverageReductionStateCreateFlagsNV`.
 pub(crate) static PIPELINE_COVERAGE_REDUCTION_STATE_CREATE_FLAGS_NV: &[EnumerantInfo] = &[];
-///Enumerants of `PipelineCoverageToColorStateCreateFlagsNV`.
+/// Enumerants of `PipelineCoverageToColorStateCreateFlagsNV`.
 pub(crate) static PIPELINE_COVERAGE_TO_COLOR_STATE_CREATE_FLAGS_NV: &[EnumerantInfo] = &[];
-///Enumerants of `PipelineCreateFlags`.
+/// Enumerants of `PipelineCreateFlags`.
 pub(crate) static PIPELINE_CREATE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_DISABLE_OPTIMIZATION_BIT",
-        rust_name: "DISABLE_OPTIMIZATION",
-        raw: 1,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_ALLOW_DERIVATIVES_BIT",
-        rust_name: "ALLOW_DERIVATIVES",
-        raw: 2,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_DERIVATIVE_BIT",
-        rust_name: "DERIVATIVE",
-        raw: 4,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_DISPATCH_BASE_BIT",
-        rust_name: "DISPATCH_BASE_BIT",
-        raw: 16,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_DISPATCH_BASE",
-        rust_name: "DISPATCH_BASE",
-        raw: 16,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: Some("VK_PIPELINE_CREATE_DISPATCH_BASE_BIT"),
-        deprecated: Some(
-            "an old name of `VK_PIPELINE_CREATE_DISPATCH_BASE_BIT`, kept as an alias (the registry deprecates it)",
-        ),
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_VIEW_INDEX_FROM_DEVICE_INDEX_BIT",
-        rust_name: "VIEW_INDEX_FROM_DEVICE_INDEX",
-        raw: 8,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_FAIL_ON_PIPELINE_COMPILE_REQUIRED_BIT",
-        rust_name: "FAIL_ON_PIPELINE_COMPILE_REQUIRED",
-        raw: 256,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_EARLY_RETURN_ON_FAILURE_BIT",
-        rust_name: "EARLY_RETURN_ON_FAILURE",
-        raw: 512,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_NO_PROTECTED_ACCESS_BIT",
-        rust_name: "NO_PROTECTED_ACCESS",
-        raw: 134217728,
-        providers: &["VK_VERSION_1_4"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_PROTECTED_ACCESS_ONLY_BIT",
-        rust_name: "PROTECTED_ACCESS_ONLY",
-        raw: 1073741824,
-        providers: &["VK_VERSION_1_4"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_VIEW_INDEX_FROM_DEVICE_INDEX_BIT_KHR",
-        rust_name: "VIEW_INDEX_FROM_DEVICE_INDEX_KHR",
-        raw: 8,
-        providers: &["VK_KHR_device_group"],
-        alias_of: Some("VK_PIPELINE_CREATE_VIEW_INDEX_FROM_DEVICE_INDEX_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_DISPATCH_BASE_BIT_KHR",
-        rust_name: "DISPATCH_BASE_BIT_KHR",
-        raw: 16,
-        providers: &["VK_KHR_device_group"],
-        alias_of: Some("VK_PIPELINE_CREATE_DISPATCH_BASE_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_DISPATCH_BASE_KHR",
-        rust_name: "DISPATCH_BASE_KHR",
-        raw: 16,
-        providers: &["VK_KHR_device_group"],
-        alias_of: Some("VK_PIPELINE_CREATE_DISPATCH_BASE_BIT"),
-        deprecated: Some(
-            "an old name of `VK_PIPELINE_CREATE_DISPATCH_BASE_BIT`, kept as an alias (the registry deprecates it)",
-        ),
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_RAY_TRACING_NO_NULL_ANY_HIT_SHADERS_BIT_KHR",
-        rust_name: "RAY_TRACING_NO_NULL_ANY_HIT_SHADERS_KHR",
-        raw: 16384,
-        providers: &["VK_KHR_ray_tracing_pipeline"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_RAY_TRACING_NO_NULL_CLOSEST_HIT_SHADERS_BIT_KHR",
-        rust_name: "RAY_TRACING_NO_NULL_CLOSEST_HIT_SHADERS_KHR",
-        raw: 32768,
-        providers: &["VK_KHR_ray_tracing_pipeline"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_RAY_TRACING_NO_NULL_MISS_SHADERS_BIT_KHR",
-        rust_name: "RAY_TRACING_NO_NULL_MISS_SHADERS_KHR",
-        raw: 65536,
-        providers: &["VK_KHR_ray_tracing_pipeline"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_RAY_TRACING_NO_NULL_INTERSECTION_SHADERS_BIT_KHR",
-        rust_name: "RAY_TRACING_NO_NULL_INTERSECTION_SHADERS_KHR",
-        raw: 131072,
-        providers: &["VK_KHR_ray_tracing_pipeline"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_RAY_TRACING_SKIP_TRIANGLES_BIT_KHR",
-        rust_name: "RAY_TRACING_SKIP_TRIANGLES_KHR",
-        raw: 4096,
-        providers: &["VK_KHR_ray_tracing_pipeline"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_RAY_TRACING_SKIP_AABBS_BIT_KHR",
-        rust_name: "RAY_TRACING_SKIP_AABBS_KHR",
-        raw: 8192,
-        providers: &["VK_KHR_ray_tracing_pipeline"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_RAY_TRACING_SHADER_GROUP_HANDLE_CAPTURE_REPLAY_BIT_KHR",
-        rust_name: "RAY_TRACING_SHADER_GROUP_HANDLE_CAPTURE_REPLAY_KHR",
-        raw: 524288,
-        providers: &["VK_KHR_ray_tracing_pipeline"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_DEFER_COMPILE_BIT_NV",
-        rust_name: "DEFER_COMPILE_NV",
-        raw: 32,
-        providers: &["VK_NV_ray_tracing"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_RENDERING_FRAGMENT_DENSITY_MAP_ATTACHMENT_BIT_EXT",
-        rust_name: "RENDERING_FRAGMENT_DENSITY_MAP_ATTACHMENT_EXT",
-        raw: 4194304,
-        providers: &["VK_EXT_fragment_density_map"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_RASTERIZATION_STATE_CREATE_FRAGMENT_DENSITY_MAP_ATTACHMENT_BIT_EXT",
-        rust_name: "RASTERIZATION_STATE_CREATE_FRAGMENT_DENSITY_MAP_ATTACHMENT_EXT",
-        raw: 4194304,
-        providers: &["VK_EXT_fragment_density_map"],
-        alias_of: Some(
-            "VK_PIPELINE_CREATE_RENDERING_FRAGMENT_DENSITY_MAP_ATTACHMENT_BIT_EXT",
-        ),
-        deprecated: Some(
-            "an old name of `VK_PIPELINE_CREATE_RENDERING_FRAGMENT_DENSITY_MAP_ATTACHMENT_BIT_EXT`, kept as an alias (the registry deprecates it)",
-        ),
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_RENDERING_FRAGMENT_SHADING_RATE_ATTACHMENT_BIT_KHR",
-        rust_name: "RENDERING_FRAGMENT_SHADING_RATE_ATTACHMENT_KHR",
-        raw: 2097152,
-        providers: &["VK_KHR_fragment_shading_rate"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_RASTERIZATION_STATE_CREATE_FRAGMENT_SHADING_RATE_ATTACHMENT_BIT_KHR",
-        rust_name: "RASTERIZATION_STATE_CREATE_FRAGMENT_SHADING_RATE_ATTACHMENT_KHR",
-        raw: 2097152,
-        providers: &["VK_KHR_fragment_shading_rate"],
-        alias_of: Some(
-            "VK_PIPELINE_CREATE_RENDERING_FRAGMENT_SHADING_RATE_ATTACHMENT_BIT_KHR",
-        ),
-        deprecated: Some(
-            "an old name of `VK_PIPELINE_CREATE_RENDERING_FRAGMENT_SHADING_RATE_ATTACHMENT_BIT_KHR`, kept as an alias (the registry deprecates it)",
-        ),
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_CAPTURE_STATISTICS_BIT_KHR",
-        rust_name: "CAPTURE_STATISTICS_KHR",
-        raw: 64,
-        providers: &["VK_KHR_pipeline_executable_properties"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_CAPTURE_INTERNAL_REPRESENTATIONS_BIT_KHR",
-        rust_name: "CAPTURE_INTERNAL_REPRESENTATIONS_KHR",
-        raw: 128,
-        providers: &["VK_KHR_pipeline_executable_properties"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_INDIRECT_BINDABLE_BIT_NV",
-        rust_name: "INDIRECT_BINDABLE_NV",
-        raw: 262144,
-        providers: &["VK_NV_device_generated_commands"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_LIBRARY_BIT_KHR",
-        rust_name: "LIBRARY_KHR",
-        raw: 2048,
-        providers: &["VK_KHR_pipeline_library"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_FAIL_ON_PIPELINE_COMPILE_REQUIRED_BIT_EXT",
-        rust_name: "FAIL_ON_PIPELINE_COMPILE_REQUIRED_EXT",
-        raw: 256,
-        providers: &["VK_EXT_pipeline_creation_cache_control"],
-        alias_of: Some("VK_PIPELINE_CREATE_FAIL_ON_PIPELINE_COMPILE_REQUIRED_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_EARLY_RETURN_ON_FAILURE_BIT_EXT",
-        rust_name: "EARLY_RETURN_ON_FAILURE_EXT",
-        raw: 512,
-        providers: &["VK_EXT_pipeline_creation_cache_control"],
-        alias_of: Some("VK_PIPELINE_CREATE_EARLY_RETURN_ON_FAILURE_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_DESCRIPTOR_BUFFER_BIT_EXT",
-        rust_name: "DESCRIPTOR_BUFFER_EXT",
-        raw: 536870912,
-        providers: &["VK_EXT_descriptor_buffer"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_RETAIN_LINK_TIME_OPTIMIZATION_INFO_BIT_EXT",
-        rust_name: "RETAIN_LINK_TIME_OPTIMIZATION_INFO_EXT",
-        raw: 8388608,
-        providers: &["VK_EXT_graphics_pipeline_library"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_LINK_TIME_OPTIMIZATION_BIT_EXT",
-        rust_name: "LINK_TIME_OPTIMIZATION_EXT",
-        raw: 1024,
-        providers: &["VK_EXT_graphics_pipeline_library"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_RAY_TRACING_ALLOW_MOTION_BIT_NV",
-        rust_name: "RAY_TRACING_ALLOW_MOTION_NV",
-        raw: 1048576,
-        providers: &["VK_NV_ray_tracing_motion_blur"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_COLOR_ATTACHMENT_FEEDBACK_LOOP_BIT_EXT",
-        rust_name: "COLOR_ATTACHMENT_FEEDBACK_LOOP_EXT",
-        raw: 33554432,
-        providers: &["VK_EXT_attachment_feedback_loop_layout"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_DEPTH_STENCIL_ATTACHMENT_FEEDBACK_LOOP_BIT_EXT",
-        rust_name: "DEPTH_STENCIL_ATTACHMENT_FEEDBACK_LOOP_EXT",
-        raw: 67108864,
-        providers: &["VK_EXT_attachment_feedback_loop_layout"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_RAY_TRACING_OPACITY_MICROMAP_BIT_EXT",
-        rust_name: "RAY_TRACING_OPACITY_MICROMAP_EXT",
-        raw: 16777216,
-        providers: &["VK_EXT_opacity_micromap"],
-        alias_of: Some("VK_PIPELINE_CREATE_RAY_TRACING_OPACITY_MICROMAP_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_RAY_TRACING_DISPLACEMENT_MICROMAP_BIT_NV",
-        rust_name: "RAY_TRACING_DISPLACEMENT_MICROMAP_NV",
-        raw: 268435456,
-        providers: &["VK_NV_displacement_micromap"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_NO_PROTECTED_ACCESS_BIT_EXT",
-        rust_name: "NO_PROTECTED_ACCESS_EXT",
-        raw: 134217728,
-        providers: &["VK_EXT_pipeline_protected_access"],
-        alias_of: Some("VK_PIPELINE_CREATE_NO_PROTECTED_ACCESS_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_PROTECTED_ACCESS_ONLY_BIT_EXT",
-        rust_name: "PROTECTED_ACCESS_ONLY_EXT",
-        raw: 1073741824,
-        providers: &["VK_EXT_pipeline_protected_access"],
-        alias_of: Some("VK_PIPELINE_CREATE_PROTECTED_ACCESS_ONLY_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_RAY_TRACING_OPACITY_MICROMAP_BIT_KHR",
-        rust_name: "RAY_TRACING_OPACITY_MICROMAP_KHR",
-        raw: 16777216,
-        providers: &["VK_KHR_opacity_micromap"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_PIPELINE_CREATE_DISABLE_OPTIMIZATION_BIT", "DISABLE_OPTIMIZATION", 1,
+        ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_ALLOW_DERIVATIVES_BIT", "ALLOW_DERIVATIVES", 2,
+        ["VK_VERSION_1_0"]
+    ),
+    enumerant!("VK_PIPELINE_CREATE_DERIVATIVE_BIT", "DERIVATIVE", 4, ["VK_VERSION_1_0"]),
+    enumerant!(
+        "VK_PIPELINE_CREATE_DISPATCH_BASE_BIT", "DISPATCH_BASE_BIT", 16,
+        ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_DISPATCH_BASE", "DISPATCH_BASE", 16, ["VK_VERSION_1_1"],
+        alias = "VK_PIPELINE_CREATE_DISPATCH_BASE_BIT", deprecated =
+        "an old name of `VK_PIPELINE_CREATE_DISPATCH_BASE_BIT`, kept as an alias (the registry deprecates it)"
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_VIEW_INDEX_FROM_DEVICE_INDEX_BIT",
+        "VIEW_INDEX_FROM_DEVICE_INDEX", 8, ["VK_VERSION_1_1"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_FAIL_ON_PIPELINE_COMPILE_REQUIRED_BIT",
+        "FAIL_ON_PIPELINE_COMPILE_REQUIRED", 256, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_EARLY_RETURN_ON_FAILURE_BIT", "EARLY_RETURN_ON_FAILURE", 512,
+        ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_NO_PROTECTED_ACCESS_BIT", "NO_PROTECTED_ACCESS", 134217728,
+        ["VK_VERSION_1_4"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_PROTECTED_ACCESS_ONLY_BIT", "PROTECTED_ACCESS_ONLY",
+        1073741824, ["VK_VERSION_1_4"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_VIEW_INDEX_FROM_DEVICE_INDEX_BIT_KHR",
+        "VIEW_INDEX_FROM_DEVICE_INDEX_KHR", 8, ["VK_KHR_device_group"], alias =
+        "VK_PIPELINE_CREATE_VIEW_INDEX_FROM_DEVICE_INDEX_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_DISPATCH_BASE_BIT_KHR", "DISPATCH_BASE_BIT_KHR", 16,
+        ["VK_KHR_device_group"], alias = "VK_PIPELINE_CREATE_DISPATCH_BASE_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_DISPATCH_BASE_KHR", "DISPATCH_BASE_KHR", 16,
+        ["VK_KHR_device_group"], alias = "VK_PIPELINE_CREATE_DISPATCH_BASE_BIT",
+        deprecated =
+        "an old name of `VK_PIPELINE_CREATE_DISPATCH_BASE_BIT`, kept as an alias (the registry deprecates it)"
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_RAY_TRACING_NO_NULL_ANY_HIT_SHADERS_BIT_KHR",
+        "RAY_TRACING_NO_NULL_ANY_HIT_SHADERS_KHR", 16384, ["VK_KHR_ray_tracing_pipeline"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_RAY_TRACING_NO_NULL_CLOSEST_HIT_SHADERS_BIT_KHR",
+        "RAY_TRACING_NO_NULL_CLOSEST_HIT_SHADERS_KHR", 32768,
+        ["VK_KHR_ray_tracing_pipeline"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_RAY_TRACING_NO_NULL_MISS_SHADERS_BIT_KHR",
+        "RAY_TRACING_NO_NULL_MISS_SHADERS_KHR", 65536, ["VK_KHR_ray_tracing_pipeline"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_RAY_TRACING_NO_NULL_INTERSECTION_SHADERS_BIT_KHR",
+        "RAY_TRACING_NO_NULL_INTERSECTION_SHADERS_KHR", 131072,
+        ["VK_KHR_ray_tracing_pipeline"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_RAY_TRACING_SKIP_TRIANGLES_BIT_KHR",
+        "RAY_TRACING_SKIP_TRIANGLES_KHR", 4096, ["VK_KHR_ray_tracing_pipeline"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_RAY_TRACING_SKIP_AABBS_BIT_KHR",
+        "RAY_TRACING_SKIP_AABBS_KHR", 8192, ["VK_KHR_ray_tracing_pipeline"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_RAY_TRACING_SHADER_GROUP_HANDLE_CAPTURE_REPLAY_BIT_KHR",
+        "RAY_TRACING_SHADER_GROUP_HANDLE_CAPTURE_REPLAY_KHR", 524288,
+        ["VK_KHR_ray_tracing_pipeline"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_DEFER_COMPILE_BIT_NV", "DEFER_COMPILE_NV", 32,
+        ["VK_NV_ray_tracing"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_RENDERING_FRAGMENT_DENSITY_MAP_ATTACHMENT_BIT_EXT",
+        "RENDERING_FRAGMENT_DENSITY_MAP_ATTACHMENT_EXT", 4194304,
+        ["VK_EXT_fragment_density_map"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_RASTERIZATION_STATE_CREATE_FRAGMENT_DENSITY_MAP_ATTACHMENT_BIT_EXT",
+        "RASTERIZATION_STATE_CREATE_FRAGMENT_DENSITY_MAP_ATTACHMENT_EXT", 4194304,
+        ["VK_EXT_fragment_density_map"], alias =
+        "VK_PIPELINE_CREATE_RENDERING_FRAGMENT_DENSITY_MAP_ATTACHMENT_BIT_EXT",
+        deprecated =
+        "an old name of `VK_PIPELINE_CREATE_RENDERING_FRAGMENT_DENSITY_MAP_ATTACHMENT_BIT_EXT`, kept as an alias (the registry deprecates it)"
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_RENDERING_FRAGMENT_SHADING_RATE_ATTACHMENT_BIT_KHR",
+        "RENDERING_FRAGMENT_SHADING_RATE_ATTACHMENT_KHR", 2097152,
+        ["VK_KHR_fragment_shading_rate"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_RASTERIZATION_STATE_CREATE_FRAGMENT_SHADING_RATE_ATTACHMENT_BIT_KHR",
+        "RASTERIZATION_STATE_CREATE_FRAGMENT_SHADING_RATE_ATTACHMENT_KHR", 2097152,
+        ["VK_KHR_fragment_shading_rate"], alias =
+        "VK_PIPELINE_CREATE_RENDERING_FRAGMENT_SHADING_RATE_ATTACHMENT_BIT_KHR",
+        deprecated =
+        "an old name of `VK_PIPELINE_CREATE_RENDERING_FRAGMENT_SHADING_RATE_ATTACHMENT_BIT_KHR`, kept as an alias (the registry deprecates it)"
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_CAPTURE_STATISTICS_BIT_KHR", "CAPTURE_STATISTICS_KHR", 64,
+        ["VK_KHR_pipeline_executable_properties"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_CAPTURE_INTERNAL_REPRESENTATIONS_BIT_KHR",
+        "CAPTURE_INTERNAL_REPRESENTATIONS_KHR", 128,
+        ["VK_KHR_pipeline_executable_properties"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_INDIRECT_BINDABLE_BIT_NV", "INDIRECT_BINDABLE_NV", 262144,
+        ["VK_NV_device_generated_commands"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_LIBRARY_BIT_KHR", "LIBRARY_KHR", 2048,
+        ["VK_KHR_pipeline_library"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_FAIL_ON_PIPELINE_COMPILE_REQUIRED_BIT_EXT",
+        "FAIL_ON_PIPELINE_COMPILE_REQUIRED_EXT", 256,
+        ["VK_EXT_pipeline_creation_cache_control"], alias =
+        "VK_PIPELINE_CREATE_FAIL_ON_PIPELINE_COMPILE_REQUIRED_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_EARLY_RETURN_ON_FAILURE_BIT_EXT",
+        "EARLY_RETURN_ON_FAILURE_EXT", 512, ["VK_EXT_pipeline_creation_cache_control"],
+        alias = "VK_PIPELINE_CREATE_EARLY_RETURN_ON_FAILURE_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_DESCRIPTOR_BUFFER_BIT_EXT", "DESCRIPTOR_BUFFER_EXT",
+        536870912, ["VK_EXT_descriptor_buffer"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_RETAIN_LINK_TIME_OPTIMIZATION_INFO_BIT_EXT",
+        "RETAIN_LINK_TIME_OPTIMIZATION_INFO_EXT", 8388608,
+        ["VK_EXT_graphics_pipeline_library"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_LINK_TIME_OPTIMIZATION_BIT_EXT",
+        "LINK_TIME_OPTIMIZATION_EXT", 1024, ["VK_EXT_graphics_pipeline_library"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_RAY_TRACING_ALLOW_MOTION_BIT_NV",
+        "RAY_TRACING_ALLOW_MOTION_NV", 1048576, ["VK_NV_ray_tracing_motion_blur"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_COLOR_ATTACHMENT_FEEDBACK_LOOP_BIT_EXT",
+        "COLOR_ATTACHMENT_FEEDBACK_LOOP_EXT", 33554432,
+        ["VK_EXT_attachment_feedback_loop_layout"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_DEPTH_STENCIL_ATTACHMENT_FEEDBACK_LOOP_BIT_EXT",
+        "DEPTH_STENCIL_ATTACHMENT_FEEDBACK_LOOP_EXT", 67108864,
+        ["VK_EXT_attachment_feedback_loop_layout"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_RAY_TRACING_OPACITY_MICROMAP_BIT_EXT",
+        "RAY_TRACING_OPACITY_MICROMAP_EXT", 16777216, ["VK_EXT_opacity_micromap"], alias
+        = "VK_PIPELINE_CREATE_RAY_TRACING_OPACITY_MICROMAP_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_RAY_TRACING_DISPLACEMENT_MICROMAP_BIT_NV",
+        "RAY_TRACING_DISPLACEMENT_MICROMAP_NV", 268435456,
+        ["VK_NV_displacement_micromap"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_NO_PROTECTED_ACCESS_BIT_EXT", "NO_PROTECTED_ACCESS_EXT",
+        134217728, ["VK_EXT_pipeline_protected_access"], alias =
+        "VK_PIPELINE_CREATE_NO_PROTECTED_ACCESS_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_PROTECTED_ACCESS_ONLY_BIT_EXT", "PROTECTED_ACCESS_ONLY_EXT",
+        1073741824, ["VK_EXT_pipeline_protected_access"], alias =
+        "VK_PIPELINE_CREATE_PROTECTED_ACCESS_ONLY_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_RAY_TRACING_OPACITY_MICROMAP_BIT_KHR",
+        "RAY_TRACING_OPACITY_MICROMAP_KHR", 16777216, ["VK_KHR_opacity_micromap"]
+    ),
 ];
-///Enumerants of `PipelineCreateFlags2`.
+/// Enumerants of `PipelineCreateFlags2`.
 pub(crate) static PIPELINE_CREATE_FLAGS2: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_DISABLE_OPTIMIZATION_BIT",
-        rust_name: "DISABLE_OPTIMIZATION",
-        raw: 1,
-        providers: &["VK_VERSION_1_4"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_ALLOW_DERIVATIVES_BIT",
-        rust_name: "ALLOW_DERIVATIVES",
-        raw: 2,
-        providers: &["VK_VERSION_1_4"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_DERIVATIVE_BIT",
-        rust_name: "DERIVATIVE",
-        raw: 4,
-        providers: &["VK_VERSION_1_4"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_VIEW_INDEX_FROM_DEVICE_INDEX_BIT",
-        rust_name: "VIEW_INDEX_FROM_DEVICE_INDEX",
-        raw: 8,
-        providers: &["VK_VERSION_1_4"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_DISPATCH_BASE_BIT",
-        rust_name: "DISPATCH_BASE",
-        raw: 16,
-        providers: &["VK_VERSION_1_4"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_FAIL_ON_PIPELINE_COMPILE_REQUIRED_BIT",
-        rust_name: "FAIL_ON_PIPELINE_COMPILE_REQUIRED",
-        raw: 256,
-        providers: &["VK_VERSION_1_4"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_EARLY_RETURN_ON_FAILURE_BIT",
-        rust_name: "EARLY_RETURN_ON_FAILURE",
-        raw: 512,
-        providers: &["VK_VERSION_1_4"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_NO_PROTECTED_ACCESS_BIT",
-        rust_name: "NO_PROTECTED_ACCESS",
-        raw: 134217728,
-        providers: &["VK_VERSION_1_4"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_PROTECTED_ACCESS_ONLY_BIT",
-        rust_name: "PROTECTED_ACCESS_ONLY",
-        raw: 1073741824,
-        providers: &["VK_VERSION_1_4"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_EXECUTION_GRAPH_BIT_AMDX",
-        rust_name: "EXECUTION_GRAPH_AMDX",
-        raw: 4294967296,
-        providers: &["VK_AMDX_shader_enqueue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_DESCRIPTOR_HEAP_BIT_EXT",
-        rust_name: "DESCRIPTOR_HEAP_EXT",
-        raw: 68719476736,
-        providers: &["VK_EXT_descriptor_heap"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_RAY_TRACING_SKIP_BUILT_IN_PRIMITIVES_BIT_KHR",
-        rust_name: "RAY_TRACING_SKIP_BUILT_IN_PRIMITIVES_KHR",
-        raw: 4096,
-        providers: &["VK_KHR_ray_tracing_pipeline"],
-        alias_of: Some("VK_PIPELINE_CREATE_2_RAY_TRACING_SKIP_TRIANGLES_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_RAY_TRACING_OPACITY_MICROMAP_BIT_EXT",
-        rust_name: "RAY_TRACING_OPACITY_MICROMAP_EXT",
-        raw: 16777216,
-        providers: &["VK_EXT_opacity_micromap", "VK_KHR_extended_flags"],
-        alias_of: Some("VK_PIPELINE_CREATE_2_RAY_TRACING_OPACITY_MICROMAP_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_RAY_TRACING_ALLOW_SPHERES_AND_LINEAR_SWEPT_SPHERES_BIT_NV",
-        rust_name: "RAY_TRACING_ALLOW_SPHERES_AND_LINEAR_SWEPT_SPHERES_NV",
-        raw: 8589934592,
-        providers: &["VK_NV_ray_tracing_linear_swept_spheres"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_ENABLE_LEGACY_DITHERING_BIT_EXT",
-        rust_name: "ENABLE_LEGACY_DITHERING_EXT",
-        raw: 17179869184,
-        providers: &["VK_EXT_legacy_dithering"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_DISABLE_OPTIMIZATION_BIT_KHR",
-        rust_name: "DISABLE_OPTIMIZATION_KHR",
-        raw: 1,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: Some("VK_PIPELINE_CREATE_2_DISABLE_OPTIMIZATION_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_ALLOW_DERIVATIVES_BIT_KHR",
-        rust_name: "ALLOW_DERIVATIVES_KHR",
-        raw: 2,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: Some("VK_PIPELINE_CREATE_2_ALLOW_DERIVATIVES_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_DERIVATIVE_BIT_KHR",
-        rust_name: "DERIVATIVE_KHR",
-        raw: 4,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: Some("VK_PIPELINE_CREATE_2_DERIVATIVE_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_VIEW_INDEX_FROM_DEVICE_INDEX_BIT_KHR",
-        rust_name: "VIEW_INDEX_FROM_DEVICE_INDEX_KHR",
-        raw: 8,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: Some("VK_PIPELINE_CREATE_2_VIEW_INDEX_FROM_DEVICE_INDEX_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_DISPATCH_BASE_BIT_KHR",
-        rust_name: "DISPATCH_BASE_KHR",
-        raw: 16,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: Some("VK_PIPELINE_CREATE_2_DISPATCH_BASE_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_DEFER_COMPILE_BIT_NV",
-        rust_name: "DEFER_COMPILE_NV",
-        raw: 32,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_CAPTURE_STATISTICS_BIT_KHR",
-        rust_name: "CAPTURE_STATISTICS_KHR",
-        raw: 64,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_CAPTURE_INTERNAL_REPRESENTATIONS_BIT_KHR",
-        rust_name: "CAPTURE_INTERNAL_REPRESENTATIONS_KHR",
-        raw: 128,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_FAIL_ON_PIPELINE_COMPILE_REQUIRED_BIT_KHR",
-        rust_name: "FAIL_ON_PIPELINE_COMPILE_REQUIRED_KHR",
-        raw: 256,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: Some("VK_PIPELINE_CREATE_2_FAIL_ON_PIPELINE_COMPILE_REQUIRED_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_EARLY_RETURN_ON_FAILURE_BIT_KHR",
-        rust_name: "EARLY_RETURN_ON_FAILURE_KHR",
-        raw: 512,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: Some("VK_PIPELINE_CREATE_2_EARLY_RETURN_ON_FAILURE_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_LINK_TIME_OPTIMIZATION_BIT_EXT",
-        rust_name: "LINK_TIME_OPTIMIZATION_EXT",
-        raw: 1024,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_RETAIN_LINK_TIME_OPTIMIZATION_INFO_BIT_EXT",
-        rust_name: "RETAIN_LINK_TIME_OPTIMIZATION_INFO_EXT",
-        raw: 8388608,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_LIBRARY_BIT_KHR",
-        rust_name: "LIBRARY_KHR",
-        raw: 2048,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_RAY_TRACING_SKIP_TRIANGLES_BIT_KHR",
-        rust_name: "RAY_TRACING_SKIP_TRIANGLES_KHR",
-        raw: 4096,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_RAY_TRACING_SKIP_AABBS_BIT_KHR",
-        rust_name: "RAY_TRACING_SKIP_AABBS_KHR",
-        raw: 8192,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_RAY_TRACING_NO_NULL_ANY_HIT_SHADERS_BIT_KHR",
-        rust_name: "RAY_TRACING_NO_NULL_ANY_HIT_SHADERS_KHR",
-        raw: 16384,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_RAY_TRACING_NO_NULL_CLOSEST_HIT_SHADERS_BIT_KHR",
-        rust_name: "RAY_TRACING_NO_NULL_CLOSEST_HIT_SHADERS_KHR",
-        raw: 32768,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_RAY_TRACING_NO_NULL_MISS_SHADERS_BIT_KHR",
-        rust_name: "RAY_TRACING_NO_NULL_MISS_SHADERS_KHR",
-        raw: 65536,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_RAY_TRACING_NO_NULL_INTERSECTION_SHADERS_BIT_KHR",
-        rust_name: "RAY_TRACING_NO_NULL_INTERSECTION_SHADERS_KHR",
-        raw: 131072,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_RAY_TRACING_SHADER_GROUP_HANDLE_CAPTURE_REPLAY_BIT_KHR",
-        rust_name: "RAY_TRACING_SHADER_GROUP_HANDLE_CAPTURE_REPLAY_KHR",
-        raw: 524288,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_INDIRECT_BINDABLE_BIT_NV",
-        rust_name: "INDIRECT_BINDABLE_NV",
-        raw: 262144,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_RAY_TRACING_ALLOW_MOTION_BIT_NV",
-        rust_name: "RAY_TRACING_ALLOW_MOTION_NV",
-        raw: 1048576,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_RENDERING_FRAGMENT_SHADING_RATE_ATTACHMENT_BIT_KHR",
-        rust_name: "RENDERING_FRAGMENT_SHADING_RATE_ATTACHMENT_KHR",
-        raw: 2097152,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_RENDERING_FRAGMENT_DENSITY_MAP_ATTACHMENT_BIT_EXT",
-        rust_name: "RENDERING_FRAGMENT_DENSITY_MAP_ATTACHMENT_EXT",
-        raw: 4194304,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_COLOR_ATTACHMENT_FEEDBACK_LOOP_BIT_EXT",
-        rust_name: "COLOR_ATTACHMENT_FEEDBACK_LOOP_EXT",
-        raw: 33554432,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_DEPTH_STENCIL_ATTACHMENT_FEEDBACK_LOOP_BIT_EXT",
-        rust_name: "DEPTH_STENCIL_ATTACHMENT_FEEDBACK_LOOP_EXT",
-        raw: 67108864,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_NO_PROTECTED_ACCESS_BIT_EXT",
-        rust_name: "NO_PROTECTED_ACCESS_EXT",
-        raw: 134217728,
-        providers: &["VK_KHR_maintenance5"],
-        alias_of: Some("VK_PIPELINE_CREATE_2_NO_PROTECTED_ACCESS_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_PROTECTED_ACCESS_ONLY_BIT_EXT",
-        rust_name: "PROTECTED_ACCESS_ONLY_EXT",
-        raw: 1073741824,
-        providers: &["VK_KHR_maintenance5"],
-        alias_of: Some("VK_PIPELINE_CREATE_2_PROTECTED_ACCESS_ONLY_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_RAY_TRACING_DISPLACEMENT_MICROMAP_BIT_NV",
-        rust_name: "RAY_TRACING_DISPLACEMENT_MICROMAP_NV",
-        raw: 268435456,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_DESCRIPTOR_BUFFER_BIT_EXT",
-        rust_name: "DESCRIPTOR_BUFFER_EXT",
-        raw: 536870912,
-        providers: &["VK_KHR_extended_flags", "VK_KHR_maintenance5"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_DISALLOW_OPACITY_MICROMAP_BIT_ARM",
-        rust_name: "DISALLOW_OPACITY_MICROMAP_ARM",
-        raw: 137438953472,
-        providers: &[
-            "VK_ARM_pipeline_opacity_micromap",
-            "VK_KHR_extended_flags",
-            "VK_KHR_maintenance5",
-        ],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_INSTRUMENT_SHADERS_BIT_ARM",
-        rust_name: "INSTRUMENT_SHADERS_ARM",
-        raw: 549755813888,
-        providers: &["VK_ARM_shader_instrumentation", "VK_KHR_maintenance5"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_CAPTURE_DATA_BIT_KHR",
-        rust_name: "CAPTURE_DATA_KHR",
-        raw: 2147483648,
-        providers: &["VK_KHR_pipeline_binary"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_INDIRECT_BINDABLE_BIT_EXT",
-        rust_name: "INDIRECT_BINDABLE_EXT",
-        raw: 274877906944,
-        providers: &["VK_EXT_device_generated_commands"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_PER_LAYER_FRAGMENT_DENSITY_BIT_VALVE",
-        rust_name: "PER_LAYER_FRAGMENT_DENSITY_VALVE",
-        raw: 1099511627776,
-        providers: &["VK_VALVE_fragment_density_map_layered"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_RAY_TRACING_OPACITY_MICROMAP_BIT_KHR",
-        rust_name: "RAY_TRACING_OPACITY_MICROMAP_KHR",
-        raw: 16777216,
-        providers: &["VK_KHR_opacity_micromap"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_OPACITY_MICROMAP_DISALLOW_MIXED_SPECIAL_INDEX_BIT_KHR",
-        rust_name: "OPACITY_MICROMAP_DISALLOW_MIXED_SPECIAL_INDEX_KHR",
-        raw: 2199023255552,
-        providers: &["VK_KHR_opacity_micromap"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATE_2_64_BIT_INDEXING_BIT_EXT",
-        rust_name: "TYPE_64_INDEXING_EXT",
-        raw: 8796093022208,
-        providers: &["VK_EXT_shader_64bit_indexing"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_DISABLE_OPTIMIZATION_BIT", "DISABLE_OPTIMIZATION", 1,
+        ["VK_VERSION_1_4"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_ALLOW_DERIVATIVES_BIT", "ALLOW_DERIVATIVES", 2,
+        ["VK_VERSION_1_4"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_DERIVATIVE_BIT", "DERIVATIVE", 4, ["VK_VERSION_1_4"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_VIEW_INDEX_FROM_DEVICE_INDEX_BIT",
+        "VIEW_INDEX_FROM_DEVICE_INDEX", 8, ["VK_VERSION_1_4"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_DISPATCH_BASE_BIT", "DISPATCH_BASE", 16, ["VK_VERSION_1_4"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_FAIL_ON_PIPELINE_COMPILE_REQUIRED_BIT",
+        "FAIL_ON_PIPELINE_COMPILE_REQUIRED", 256, ["VK_VERSION_1_4"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_EARLY_RETURN_ON_FAILURE_BIT", "EARLY_RETURN_ON_FAILURE",
+        512, ["VK_VERSION_1_4"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_NO_PROTECTED_ACCESS_BIT", "NO_PROTECTED_ACCESS", 134217728,
+        ["VK_VERSION_1_4"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_PROTECTED_ACCESS_ONLY_BIT", "PROTECTED_ACCESS_ONLY",
+        1073741824, ["VK_VERSION_1_4"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_EXECUTION_GRAPH_BIT_AMDX", "EXECUTION_GRAPH_AMDX",
+        4294967296, ["VK_AMDX_shader_enqueue"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_DESCRIPTOR_HEAP_BIT_EXT", "DESCRIPTOR_HEAP_EXT",
+        68719476736, ["VK_EXT_descriptor_heap"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_RAY_TRACING_SKIP_BUILT_IN_PRIMITIVES_BIT_KHR",
+        "RAY_TRACING_SKIP_BUILT_IN_PRIMITIVES_KHR", 4096,
+        ["VK_KHR_ray_tracing_pipeline"], alias =
+        "VK_PIPELINE_CREATE_2_RAY_TRACING_SKIP_TRIANGLES_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_RAY_TRACING_OPACITY_MICROMAP_BIT_EXT",
+        "RAY_TRACING_OPACITY_MICROMAP_EXT", 16777216, ["VK_EXT_opacity_micromap",
+        "VK_KHR_extended_flags"], alias =
+        "VK_PIPELINE_CREATE_2_RAY_TRACING_OPACITY_MICROMAP_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_RAY_TRACING_ALLOW_SPHERES_AND_LINEAR_SWEPT_SPHERES_BIT_NV",
+        "RAY_TRACING_ALLOW_SPHERES_AND_LINEAR_SWEPT_SPHERES_NV", 8589934592,
+        ["VK_NV_ray_tracing_linear_swept_spheres"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_ENABLE_LEGACY_DITHERING_BIT_EXT",
+        "ENABLE_LEGACY_DITHERING_EXT", 17179869184, ["VK_EXT_legacy_dithering"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_DISABLE_OPTIMIZATION_BIT_KHR", "DISABLE_OPTIMIZATION_KHR",
+        1, ["VK_KHR_extended_flags", "VK_KHR_maintenance5"], alias =
+        "VK_PIPELINE_CREATE_2_DISABLE_OPTIMIZATION_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_ALLOW_DERIVATIVES_BIT_KHR", "ALLOW_DERIVATIVES_KHR", 2,
+        ["VK_KHR_extended_flags", "VK_KHR_maintenance5"], alias =
+        "VK_PIPELINE_CREATE_2_ALLOW_DERIVATIVES_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_DERIVATIVE_BIT_KHR", "DERIVATIVE_KHR", 4,
+        ["VK_KHR_extended_flags", "VK_KHR_maintenance5"], alias =
+        "VK_PIPELINE_CREATE_2_DERIVATIVE_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_VIEW_INDEX_FROM_DEVICE_INDEX_BIT_KHR",
+        "VIEW_INDEX_FROM_DEVICE_INDEX_KHR", 8, ["VK_KHR_extended_flags",
+        "VK_KHR_maintenance5"], alias =
+        "VK_PIPELINE_CREATE_2_VIEW_INDEX_FROM_DEVICE_INDEX_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_DISPATCH_BASE_BIT_KHR", "DISPATCH_BASE_KHR", 16,
+        ["VK_KHR_extended_flags", "VK_KHR_maintenance5"], alias =
+        "VK_PIPELINE_CREATE_2_DISPATCH_BASE_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_DEFER_COMPILE_BIT_NV", "DEFER_COMPILE_NV", 32,
+        ["VK_KHR_extended_flags", "VK_KHR_maintenance5"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_CAPTURE_STATISTICS_BIT_KHR", "CAPTURE_STATISTICS_KHR", 64,
+        ["VK_KHR_extended_flags", "VK_KHR_maintenance5"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_CAPTURE_INTERNAL_REPRESENTATIONS_BIT_KHR",
+        "CAPTURE_INTERNAL_REPRESENTATIONS_KHR", 128, ["VK_KHR_extended_flags",
+        "VK_KHR_maintenance5"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_FAIL_ON_PIPELINE_COMPILE_REQUIRED_BIT_KHR",
+        "FAIL_ON_PIPELINE_COMPILE_REQUIRED_KHR", 256, ["VK_KHR_extended_flags",
+        "VK_KHR_maintenance5"], alias =
+        "VK_PIPELINE_CREATE_2_FAIL_ON_PIPELINE_COMPILE_REQUIRED_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_EARLY_RETURN_ON_FAILURE_BIT_KHR",
+        "EARLY_RETURN_ON_FAILURE_KHR", 512, ["VK_KHR_extended_flags",
+        "VK_KHR_maintenance5"], alias =
+        "VK_PIPELINE_CREATE_2_EARLY_RETURN_ON_FAILURE_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_LINK_TIME_OPTIMIZATION_BIT_EXT",
+        "LINK_TIME_OPTIMIZATION_EXT", 1024, ["VK_KHR_extended_flags",
+        "VK_KHR_maintenance5"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_RETAIN_LINK_TIME_OPTIMIZATION_INFO_BIT_EXT",
+        "RETAIN_LINK_TIME_OPTIMIZATION_INFO_EXT", 8388608, ["VK_KHR_extended_flags",
+        "VK_KHR_maintenance5"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_LIBRARY_BIT_KHR", "LIBRARY_KHR", 2048,
+        ["VK_KHR_extended_flags", "VK_KHR_maintenance5"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_RAY_TRACING_SKIP_TRIANGLES_BIT_KHR",
+        "RAY_TRACING_SKIP_TRIANGLES_KHR", 4096, ["VK_KHR_extended_flags",
+        "VK_KHR_maintenance5"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_RAY_TRACING_SKIP_AABBS_BIT_KHR",
+        "RAY_TRACING_SKIP_AABBS_KHR", 8192, ["VK_KHR_extended_flags",
+        "VK_KHR_maintenance5"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_RAY_TRACING_NO_NULL_ANY_HIT_SHADERS_BIT_KHR",
+        "RAY_TRACING_NO_NULL_ANY_HIT_SHADERS_KHR", 16384, ["VK_KHR_extended_flags",
+        "VK_KHR_maintenance5"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_RAY_TRACING_NO_NULL_CLOSEST_HIT_SHADERS_BIT_KHR",
+        "RAY_TRACING_NO_NULL_CLOSEST_HIT_SHADERS_KHR", 32768, ["VK_KHR_extended_flags",
+        "VK_KHR_maintenance5"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_RAY_TRACING_NO_NULL_MISS_SHADERS_BIT_KHR",
+        "RAY_TRACING_NO_NULL_MISS_SHADERS_KHR", 65536, ["VK_KHR_extended_flags",
+        "VK_KHR_maintenance5"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_RAY_TRACING_NO_NULL_INTERSECTION_SHADERS_BIT_KHR",
+        "RAY_TRACING_NO_NULL_INTERSECTION_SHADERS_KHR", 131072, ["VK_KHR_extended_flags",
+        "VK_KHR_maintenance5"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_RAY_TRACING_SHADER_GROUP_HANDLE_CAPTURE_REPLAY_BIT_KHR",
+        "RAY_TRACING_SHADER_GROUP_HANDLE_CAPTURE_REPLAY_KHR", 524288,
+        ["VK_KHR_extended_flags", "VK_KHR_maintenance5"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_INDIRECT_BINDABLE_BIT_NV", "INDIRECT_BINDABLE_NV", 262144,
+        ["VK_KHR_extended_flags", "VK_KHR_maintenance5"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_RAY_TRACING_ALLOW_MOTION_BIT_NV",
+        "RAY_TRACING_ALLOW_MOTION_NV", 1048576, ["VK_KHR_extended_flags",
+        "VK_KHR_maintenance5"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_RENDERING_FRAGMENT_SHADING_RATE_ATTACHMENT_BIT_KHR",
+        "RENDERING_FRAGMENT_SHADING_RATE_ATTACHMENT_KHR", 2097152,
+        ["VK_KHR_extended_flags", "VK_KHR_maintenance5"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_RENDERING_FRAGMENT_DENSITY_MAP_ATTACHMENT_BIT_EXT",
+        "RENDERING_FRAGMENT_DENSITY_MAP_ATTACHMENT_EXT", 4194304,
+        ["VK_KHR_extended_flags", "VK_KHR_maintenance5"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_COLOR_ATTACHMENT_FEEDBACK_LOOP_BIT_EXT",
+        "COLOR_ATTACHMENT_FEEDBACK_LOOP_EXT", 33554432, ["VK_KHR_extended_flags",
+        "VK_KHR_maintenance5"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_DEPTH_STENCIL_ATTACHMENT_FEEDBACK_LOOP_BIT_EXT",
+        "DEPTH_STENCIL_ATTACHMENT_FEEDBACK_LOOP_EXT", 67108864, ["VK_KHR_extended_flags",
+        "VK_KHR_maintenance5"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_NO_PROTECTED_ACCESS_BIT_EXT", "NO_PROTECTED_ACCESS_EXT",
+        134217728, ["VK_KHR_maintenance5"], alias =
+        "VK_PIPELINE_CREATE_2_NO_PROTECTED_ACCESS_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_PROTECTED_ACCESS_ONLY_BIT_EXT",
+        "PROTECTED_ACCESS_ONLY_EXT", 1073741824, ["VK_KHR_maintenance5"], alias =
+        "VK_PIPELINE_CREATE_2_PROTECTED_ACCESS_ONLY_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_RAY_TRACING_DISPLACEMENT_MICROMAP_BIT_NV",
+        "RAY_TRACING_DISPLACEMENT_MICROMAP_NV", 268435456, ["VK_KHR_extended_flags",
+        "VK_KHR_maintenance5"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_DESCRIPTOR_BUFFER_BIT_EXT", "DESCRIPTOR_BUFFER_EXT",
+        536870912, ["VK_KHR_extended_flags", "VK_KHR_maintenance5"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_DISALLOW_OPACITY_MICROMAP_BIT_ARM",
+        "DISALLOW_OPACITY_MICROMAP_ARM", 137438953472,
+        ["VK_ARM_pipeline_opacity_micromap", "VK_KHR_extended_flags",
+        "VK_KHR_maintenance5"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_INSTRUMENT_SHADERS_BIT_ARM", "INSTRUMENT_SHADERS_ARM",
+        549755813888, ["VK_ARM_shader_instrumentation", "VK_KHR_maintenance5"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_CAPTURE_DATA_BIT_KHR", "CAPTURE_DATA_KHR", 2147483648,
+        ["VK_KHR_pipeline_binary"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_INDIRECT_BINDABLE_BIT_EXT", "INDIRECT_BINDABLE_EXT",
+        274877906944, ["VK_EXT_device_generated_commands"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_PER_LAYER_FRAGMENT_DENSITY_BIT_VALVE",
+        "PER_LAYER_FRAGMENT_DENSITY_VALVE", 1099511627776,
+        ["VK_VALVE_fragment_density_map_layered"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_RAY_TRACING_OPACITY_MICROMAP_BIT_KHR",
+        "RAY_TRACING_OPACITY_MICROMAP_KHR", 16777216, ["VK_KHR_opacity_micromap"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_OPACITY_MICROMAP_DISALLOW_MIXED_SPECIAL_INDEX_BIT_KHR",
+        "OPACITY_MICROMAP_DISALLOW_MIXED_SPECIAL_INDEX_KHR", 2199023255552,
+        ["VK_KHR_opacity_micromap"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATE_2_64_BIT_INDEXING_BIT_EXT", "TYPE_64_INDEXING_EXT",
+        8796093022208, ["VK_EXT_shader_64bit_indexing"]
+    ),
 ];
-///Enumerants of `PipelineCreationFeedbackFlags`.
+/// Enumerants of `PipelineCreationFeedbackFlags`.
 pub(crate) static PIPELINE_CREATION_FEEDBACK_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATION_FEEDBACK_VALID_BIT",
-        rust_name: "VALID",
-        raw: 1,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATION_FEEDBACK_APPLICATION_PIPELINE_CACHE_HIT_BIT",
-        rust_name: "APPLICATION_PIPELINE_CACHE_HIT",
-        raw: 2,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATION_FEEDBACK_BASE_PIPELINE_ACCELERATION_BIT",
-        rust_name: "BASE_PIPELINE_ACCELERATION",
-        raw: 4,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATION_FEEDBACK_VALID_BIT_EXT",
-        rust_name: "VALID_EXT",
-        raw: 1,
-        providers: &["VK_EXT_pipeline_creation_feedback"],
-        alias_of: Some("VK_PIPELINE_CREATION_FEEDBACK_VALID_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATION_FEEDBACK_APPLICATION_PIPELINE_CACHE_HIT_BIT_EXT",
-        rust_name: "APPLICATION_PIPELINE_CACHE_HIT_EXT",
-        raw: 2,
-        providers: &["VK_EXT_pipeline_creation_feedback"],
-        alias_of: Some(
-            "VK_PIPELINE_CREATION_FEEDBACK_APPLICATION_PIPELINE_CACHE_HIT_BIT",
-        ),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_CREATION_FEEDBACK_BASE_PIPELINE_ACCELERATION_BIT_EXT",
-        rust_name: "BASE_PIPELINE_ACCELERATION_EXT",
-        raw: 4,
-        providers: &["VK_EXT_pipeline_creation_feedback"],
-        alias_of: Some("VK_PIPELINE_CREATION_FEEDBACK_BASE_PIPELINE_ACCELERATION_BIT"),
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_PIPELINE_CREATION_FEEDBACK_VALID_BIT", "VALID", 1, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATION_FEEDBACK_APPLICATION_PIPELINE_CACHE_HIT_BIT",
+        "APPLICATION_PIPELINE_CACHE_HIT", 2, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATION_FEEDBACK_BASE_PIPELINE_ACCELERATION_BIT",
+        "BASE_PIPELINE_ACCELERATION", 4, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATION_FEEDBACK_VALID_BIT_EXT", "VALID_EXT", 1,
+        ["VK_EXT_pipeline_creation_feedback"], alias =
+        "VK_PIPELINE_CREATION_FEEDBACK_VALID_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATION_FEEDBACK_APPLICATION_PIPELINE_CACHE_HIT_BIT_EXT",
+        "APPLICATION_PIPELINE_CACHE_HIT_EXT", 2, ["VK_EXT_pipeline_creation_feedback"],
+        alias = "VK_PIPELINE_CREATION_FEEDBACK_APPLICATION_PIPELINE_CACHE_HIT_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_CREATION_FEEDBACK_BASE_PIPELINE_ACCELERATION_BIT_EXT",
+        "BASE_PIPELINE_ACCELERATION_EXT", 4, ["VK_EXT_pipeline_creation_feedback"], alias
+        = "VK_PIPELINE_CREATION_FEEDBACK_BASE_PIPELINE_ACCELERATION_BIT"
+    ),
 ];
-///Enumerants of `PipelineDepthStencilStateCreateFlags`.
+/// Enumerants of `PipelineDepthStencilStateCreateFlags`.
 pub(crate) static PIPELINE_DEPTH_STENCIL_STATE_CREATE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_DEPTH_STENCIL_STATE_CREATE_RASTERIZATION_ORDER_ATTACHMENT_DEPTH_ACCESS_BIT_ARM",
-        rust_name: "RASTERIZATION_ORDER_ATTACHMENT_DEPTH_ACCESS_ARM",
-        raw: 1,
-        providers: &["VK_ARM_rasterization_order_attachment_access"],
-        alias_of: Some(
-            "VK_PIPELINE_DEPTH_STENCIL_STATE_CREATE_RASTERIZATION_ORDER_ATTACHMENT_DEPTH_ACCESS_BIT_EXT",
-        ),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_DEPTH_STENCIL_STATE_CREATE_RASTERIZATION_ORDER_ATTACHMENT_STENCIL_ACCESS_BIT_ARM",
-        rust_name: "RASTERIZATION_ORDER_ATTACHMENT_STENCIL_ACCESS_ARM",
-        raw: 2,
-        providers: &["VK_ARM_rasterization_order_attachment_access"],
-        alias_of: Some(
-            "VK_PIPELINE_DEPTH_STENCIL_STATE_CREATE_RASTERIZATION_ORDER_ATTACHMENT_STENCIL_ACCESS_BIT_EXT",
-        ),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_DEPTH_STENCIL_STATE_CREATE_RASTERIZATION_ORDER_ATTACHMENT_DEPTH_ACCESS_BIT_EXT",
-        rust_name: "RASTERIZATION_ORDER_ATTACHMENT_DEPTH_ACCESS_EXT",
-        raw: 1,
-        providers: &["VK_EXT_rasterization_order_attachment_access"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_DEPTH_STENCIL_STATE_CREATE_RASTERIZATION_ORDER_ATTACHMENT_STENCIL_ACCESS_BIT_EXT",
-        rust_name: "RASTERIZATION_ORDER_ATTACHMENT_STENCIL_ACCESS_EXT",
-        raw: 2,
-        providers: &["VK_EXT_rasterization_order_attachment_access"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_PIPELINE_DEPTH_STENCIL_STATE_CREATE_RASTERIZATION_ORDER_ATTACHMENT_DEPTH_ACCESS_BIT_ARM",
+        "RASTERIZATION_ORDER_ATTACHMENT_DEPTH_ACCESS_ARM", 1,
+        ["VK_ARM_rasterization_order_attachment_access"], alias =
+        "VK_PIPELINE_DEPTH_STENCIL_STATE_CREATE_RASTERIZATION_ORDER_ATTACHMENT_DEPTH_ACCESS_BIT_EXT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_DEPTH_STENCIL_STATE_CREATE_RASTERIZATION_ORDER_ATTACHMENT_STENCIL_ACCESS_BIT_ARM",
+        "RASTERIZATION_ORDER_ATTACHMENT_STENCIL_ACCESS_ARM", 2,
+        ["VK_ARM_rasterization_order_attachment_access"], alias =
+        "VK_PIPELINE_DEPTH_STENCIL_STATE_CREATE_RASTERIZATION_ORDER_ATTACHMENT_STENCIL_ACCESS_BIT_EXT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_DEPTH_STENCIL_STATE_CREATE_RASTERIZATION_ORDER_ATTACHMENT_DEPTH_ACCESS_BIT_EXT",
+        "RASTERIZATION_ORDER_ATTACHMENT_DEPTH_ACCESS_EXT", 1,
+        ["VK_EXT_rasterization_order_attachment_access"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_DEPTH_STENCIL_STATE_CREATE_RASTERIZATION_ORDER_ATTACHMENT_STENCIL_ACCESS_BIT_EXT",
+        "RASTERIZATION_ORDER_ATTACHMENT_STENCIL_ACCESS_EXT", 2,
+        ["VK_EXT_rasterization_order_attachment_access"]
+    ),
 ];
-///Enumerants of `PipelineDiscardRectangleStateCreateFlagsEXT`.
+/// Enumerants of `PipelineDiscardRectangleStateCreateFlagsEXT`.
 pub(crate) static PIPELINE_DISCARD_RECTANGLE_STATE_CREATE_FLAGS_EXT: &[EnumerantInfo] = &[];
-///Enumerants of `PipelineDynamicStateCreateFlags`.
+/// Enumerants of `PipelineDynamicStateCreateFlags`.
 pub(crate) static PIPELINE_DYNAMIC_STATE_CREATE_FLAGS: &[EnumerantInfo] = &[];
-///Enumerants of `PipelineInputAssemblyStateCreateFlags`.
+/// Enumerants of `PipelineInputAssemblyStateCreateFlags`.
 pub(crate) static PIPELINE_INPUT_ASSEMBLY_STATE_CREATE_FLAGS: &[EnumerantInfo] = &[];
-///Enumerants of `PipelineLayoutCreateFlags`.
+/// Enumerants of `PipelineLayoutCreateFlags`.
 pub(crate) static PIPELINE_LAYOUT_CREATE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_LAYOUT_CREATE_INDEPENDENT_SETS_BIT_EXT",
-        rust_name: "INDEPENDENT_SETS_EXT",
-        raw: 2,
-        providers: &["VK_EXT_graphics_pipeline_library", "VK_KHR_maintenance11"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_LAYOUT_CREATE_NO_TASK_SHADER_BIT_KHR",
-        rust_name: "NO_TASK_SHADER_KHR",
-        raw: 4,
-        providers: &["VK_KHR_maintenance11"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_PIPELINE_LAYOUT_CREATE_INDEPENDENT_SETS_BIT_EXT", "INDEPENDENT_SETS_EXT", 2,
+        ["VK_EXT_graphics_pipeline_library", "VK_KHR_maintenance11"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_LAYOUT_CREATE_NO_TASK_SHADER_BIT_KHR", "NO_TASK_SHADER_KHR", 4,
+        ["VK_KHR_maintenance11"]
+    ),
 ];
-///Enumerants of `PipelineMultisampleStateCreateFlags`.
+/// Enumerants of `PipelineMultisampleStateCreateFlags`.
 pub(crate) static PIPELINE_MULTISAMPLE_STATE_CREATE_FLAGS: &[EnumerantInfo] = &[];
-///Enumerants of `PipelineRasterizationConservativeStateCreateFlagsEXT`.
+/// Enumerants of `PipelineRasterizationConservativeStateCreateFlagsEXT`.
 pub(crate) static PIPELINE_RASTERIZATION_CONSERVATIVE_STATE_CREATE_FLAGS_EXT: &[EnumerantInfo] = &[];
-///Enumerants of `PipelineRasterizationDepthClipStateCreateFlagsEXT`.
+/// Enumerants of `PipelineRasterizationDepthClipStateCreateFlagsEXT`.
 pub(crate) static PIPELINE_RASTERIZATION_DEPTH_CLIP_STATE_CREATE_FLAGS_EXT: &[EnumerantInfo] = &[];
-///Enumerants of `PipelineRasterizationStateCreateFlags`.
+/// Enumerants of `PipelineRasterizationStateCreateFlags`.
 pub(crate) static PIPELINE_RASTERIZATION_STATE_CREATE_FLAGS: &[EnumerantInfo] = &[];
-///Enumerants of `PipelineRasterizationStateStreamCreateFlagsEXT`.
+/// Enumerants of `PipelineRasterizationStateStreamCreateFlagsEXT`.
 pub(crate) static PIPELINE_RASTERIZATION_STATE_STREAM_CREATE_FLAGS_EXT: &[EnumerantInfo] = &[];
-///Enumerants of `PipelineShaderStageCreateFlags`.
+/// Enumerants of `PipelineShaderStageCreateFlags`.
 pub(crate) static PIPELINE_SHADER_STAGE_CREATE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_SHADER_STAGE_CREATE_ALLOW_VARYING_SUBGROUP_SIZE_BIT",
-        rust_name: "ALLOW_VARYING_SUBGROUP_SIZE",
-        raw: 1,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_SHADER_STAGE_CREATE_REQUIRE_FULL_SUBGROUPS_BIT",
-        rust_name: "REQUIRE_FULL_SUBGROUPS",
-        raw: 2,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_SHADER_STAGE_CREATE_ALLOW_VARYING_SUBGROUP_SIZE_BIT_EXT",
-        rust_name: "ALLOW_VARYING_SUBGROUP_SIZE_EXT",
-        raw: 1,
-        providers: &["VK_EXT_subgroup_size_control"],
-        alias_of: Some(
-            "VK_PIPELINE_SHADER_STAGE_CREATE_ALLOW_VARYING_SUBGROUP_SIZE_BIT",
-        ),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_SHADER_STAGE_CREATE_REQUIRE_FULL_SUBGROUPS_BIT_EXT",
-        rust_name: "REQUIRE_FULL_SUBGROUPS_EXT",
-        raw: 2,
-        providers: &["VK_EXT_subgroup_size_control"],
-        alias_of: Some("VK_PIPELINE_SHADER_STAGE_CREATE_REQUIRE_FULL_SUBGROUPS_BIT"),
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_PIPELINE_SHADER_STAGE_CREATE_ALLOW_VARYING_SUBGROUP_SIZE_BIT",
+        "ALLOW_VARYING_SUBGROUP_SIZE", 1, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_SHADER_STAGE_CREATE_REQUIRE_FULL_SUBGROUPS_BIT",
+        "REQUIRE_FULL_SUBGROUPS", 2, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_SHADER_STAGE_CREATE_ALLOW_VARYING_SUBGROUP_SIZE_BIT_EXT",
+        "ALLOW_VARYING_SUBGROUP_SIZE_EXT", 1, ["VK_EXT_subgroup_size_control"], alias =
+        "VK_PIPELINE_SHADER_STAGE_CREATE_ALLOW_VARYING_SUBGROUP_SIZE_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_SHADER_STAGE_CREATE_REQUIRE_FULL_SUBGROUPS_BIT_EXT",
+        "REQUIRE_FULL_SUBGROUPS_EXT", 2, ["VK_EXT_subgroup_size_control"], alias =
+        "VK_PIPELINE_SHADER_STAGE_CREATE_REQUIRE_FULL_SUBGROUPS_BIT"
+    ),
 ];
-///Enumerants of `PipelineStageFlags`.
+/// Enumerants of `PipelineStageFlags`.
 pub(crate) static PIPELINE_STAGE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT",
-        rust_name: "TOP_OF_PIPE",
-        raw: 1,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_DRAW_INDIRECT_BIT",
-        rust_name: "DRAW_INDIRECT",
-        raw: 2,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_VERTEX_INPUT_BIT",
-        rust_name: "VERTEX_INPUT",
-        raw: 4,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_VERTEX_SHADER_BIT",
-        rust_name: "VERTEX_SHADER",
-        raw: 8,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_TESSELLATION_CONTROL_SHADER_BIT",
-        rust_name: "TESSELLATION_CONTROL_SHADER",
-        raw: 16,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_TESSELLATION_EVALUATION_SHADER_BIT",
-        rust_name: "TESSELLATION_EVALUATION_SHADER",
-        raw: 32,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_GEOMETRY_SHADER_BIT",
-        rust_name: "GEOMETRY_SHADER",
-        raw: 64,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT",
-        rust_name: "FRAGMENT_SHADER",
-        raw: 128,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_EARLY_FRAGMENT_TESTS_BIT",
-        rust_name: "EARLY_FRAGMENT_TESTS",
-        raw: 256,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_LATE_FRAGMENT_TESTS_BIT",
-        rust_name: "LATE_FRAGMENT_TESTS",
-        raw: 512,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT",
-        rust_name: "COLOR_ATTACHMENT_OUTPUT",
-        raw: 1024,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT",
-        rust_name: "COMPUTE_SHADER",
-        raw: 2048,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_TRANSFER_BIT",
-        rust_name: "TRANSFER",
-        raw: 4096,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT",
-        rust_name: "BOTTOM_OF_PIPE",
-        raw: 8192,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_HOST_BIT",
-        rust_name: "HOST",
-        raw: 16384,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_ALL_GRAPHICS_BIT",
-        rust_name: "ALL_GRAPHICS",
-        raw: 32768,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_ALL_COMMANDS_BIT",
-        rust_name: "ALL_COMMANDS",
-        raw: 65536,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_NONE",
-        rust_name: "NONE",
-        raw: 0,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_TRANSFORM_FEEDBACK_BIT_EXT",
-        rust_name: "TRANSFORM_FEEDBACK_EXT",
-        raw: 16777216,
-        providers: &["VK_EXT_transform_feedback"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_CONDITIONAL_RENDERING_BIT_EXT",
-        rust_name: "CONDITIONAL_RENDERING_EXT",
-        raw: 262144,
-        providers: &["VK_EXT_conditional_rendering"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_ACCELERATION_STRUCTURE_BUILD_BIT_KHR",
-        rust_name: "ACCELERATION_STRUCTURE_BUILD_KHR",
-        raw: 33554432,
-        providers: &["VK_KHR_acceleration_structure"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_RAY_TRACING_SHADER_BIT_KHR",
-        rust_name: "RAY_TRACING_SHADER_KHR",
-        raw: 2097152,
-        providers: &["VK_KHR_ray_tracing_pipeline"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_SHADING_RATE_IMAGE_BIT_NV",
-        rust_name: "SHADING_RATE_IMAGE_NV",
-        raw: 4194304,
-        providers: &["VK_NV_shading_rate_image"],
-        alias_of: Some("VK_PIPELINE_STAGE_FRAGMENT_SHADING_RATE_ATTACHMENT_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_RAY_TRACING_SHADER_BIT_NV",
-        rust_name: "RAY_TRACING_SHADER_NV",
-        raw: 2097152,
-        providers: &["VK_NV_ray_tracing"],
-        alias_of: Some("VK_PIPELINE_STAGE_RAY_TRACING_SHADER_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_ACCELERATION_STRUCTURE_BUILD_BIT_NV",
-        rust_name: "ACCELERATION_STRUCTURE_BUILD_NV",
-        raw: 33554432,
-        providers: &["VK_NV_ray_tracing"],
-        alias_of: Some("VK_PIPELINE_STAGE_ACCELERATION_STRUCTURE_BUILD_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_TASK_SHADER_BIT_NV",
-        rust_name: "TASK_SHADER_NV",
-        raw: 524288,
-        providers: &["VK_NV_mesh_shader"],
-        alias_of: Some("VK_PIPELINE_STAGE_TASK_SHADER_BIT_EXT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_MESH_SHADER_BIT_NV",
-        rust_name: "MESH_SHADER_NV",
-        raw: 1048576,
-        providers: &["VK_NV_mesh_shader"],
-        alias_of: Some("VK_PIPELINE_STAGE_MESH_SHADER_BIT_EXT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_FRAGMENT_DENSITY_PROCESS_BIT_EXT",
-        rust_name: "FRAGMENT_DENSITY_PROCESS_EXT",
-        raw: 8388608,
-        providers: &["VK_EXT_fragment_density_map"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_FRAGMENT_SHADING_RATE_ATTACHMENT_BIT_KHR",
-        rust_name: "FRAGMENT_SHADING_RATE_ATTACHMENT_KHR",
-        raw: 4194304,
-        providers: &["VK_KHR_fragment_shading_rate"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_COMMAND_PREPROCESS_BIT_NV",
-        rust_name: "COMMAND_PREPROCESS_NV",
-        raw: 131072,
-        providers: &["VK_NV_device_generated_commands"],
-        alias_of: Some("VK_PIPELINE_STAGE_COMMAND_PREPROCESS_BIT_EXT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_NONE_KHR",
-        rust_name: "NONE_KHR",
-        raw: 0,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_PIPELINE_STAGE_NONE"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_TASK_SHADER_BIT_EXT",
-        rust_name: "TASK_SHADER_EXT",
-        raw: 524288,
-        providers: &["VK_EXT_mesh_shader"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_MESH_SHADER_BIT_EXT",
-        rust_name: "MESH_SHADER_EXT",
-        raw: 1048576,
-        providers: &["VK_EXT_mesh_shader"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_COMMAND_PREPROCESS_BIT_EXT",
-        rust_name: "COMMAND_PREPROCESS_EXT",
-        raw: 131072,
-        providers: &["VK_EXT_device_generated_commands"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT", "TOP_OF_PIPE", 1, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_DRAW_INDIRECT_BIT", "DRAW_INDIRECT", 2, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_VERTEX_INPUT_BIT", "VERTEX_INPUT", 4, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_VERTEX_SHADER_BIT", "VERTEX_SHADER", 8, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_TESSELLATION_CONTROL_SHADER_BIT",
+        "TESSELLATION_CONTROL_SHADER", 16, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_TESSELLATION_EVALUATION_SHADER_BIT",
+        "TESSELLATION_EVALUATION_SHADER", 32, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_GEOMETRY_SHADER_BIT", "GEOMETRY_SHADER", 64,
+        ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT", "FRAGMENT_SHADER", 128,
+        ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_EARLY_FRAGMENT_TESTS_BIT", "EARLY_FRAGMENT_TESTS", 256,
+        ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_LATE_FRAGMENT_TESTS_BIT", "LATE_FRAGMENT_TESTS", 512,
+        ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT", "COLOR_ATTACHMENT_OUTPUT", 1024,
+        ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT", "COMPUTE_SHADER", 2048,
+        ["VK_VERSION_1_0"]
+    ),
+    enumerant!("VK_PIPELINE_STAGE_TRANSFER_BIT", "TRANSFER", 4096, ["VK_VERSION_1_0"]),
+    enumerant!(
+        "VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT", "BOTTOM_OF_PIPE", 8192,
+        ["VK_VERSION_1_0"]
+    ),
+    enumerant!("VK_PIPELINE_STAGE_HOST_BIT", "HOST", 16384, ["VK_VERSION_1_0"]),
+    enumerant!(
+        "VK_PIPELINE_STAGE_ALL_GRAPHICS_BIT", "ALL_GRAPHICS", 32768, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_ALL_COMMANDS_BIT", "ALL_COMMANDS", 65536, ["VK_VERSION_1_0"]
+    ),
+    enumerant!("VK_PIPELINE_STAGE_NONE", "NONE", 0, ["VK_VERSION_1_3"]),
+    enumerant!(
+        "VK_PIPELINE_STAGE_TRANSFORM_FEEDBACK_BIT_EXT", "TRANSFORM_FEEDBACK_EXT",
+        16777216, ["VK_EXT_transform_feedback"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_CONDITIONAL_RENDERING_BIT_EXT", "CONDITIONAL_RENDERING_EXT",
+        262144, ["VK_EXT_conditional_rendering"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_ACCELERATION_STRUCTURE_BUILD_BIT_KHR",
+        "ACCELERATION_STRUCTURE_BUILD_KHR", 33554432, ["VK_KHR_acceleration_structure"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_RAY_TRACING_SHADER_BIT_KHR", "RAY_TRACING_SHADER_KHR",
+        2097152, ["VK_KHR_ray_tracing_pipeline"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_SHADING_RATE_IMAGE_BIT_NV", "SHADING_RATE_IMAGE_NV", 4194304,
+        ["VK_NV_shading_rate_image"], alias =
+        "VK_PIPELINE_STAGE_FRAGMENT_SHADING_RATE_ATTACHMENT_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_RAY_TRACING_SHADER_BIT_NV", "RAY_TRACING_SHADER_NV", 2097152,
+        ["VK_NV_ray_tracing"], alias = "VK_PIPELINE_STAGE_RAY_TRACING_SHADER_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_ACCELERATION_STRUCTURE_BUILD_BIT_NV",
+        "ACCELERATION_STRUCTURE_BUILD_NV", 33554432, ["VK_NV_ray_tracing"], alias =
+        "VK_PIPELINE_STAGE_ACCELERATION_STRUCTURE_BUILD_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_TASK_SHADER_BIT_NV", "TASK_SHADER_NV", 524288,
+        ["VK_NV_mesh_shader"], alias = "VK_PIPELINE_STAGE_TASK_SHADER_BIT_EXT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_MESH_SHADER_BIT_NV", "MESH_SHADER_NV", 1048576,
+        ["VK_NV_mesh_shader"], alias = "VK_PIPELINE_STAGE_MESH_SHADER_BIT_EXT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_FRAGMENT_DENSITY_PROCESS_BIT_EXT",
+        "FRAGMENT_DENSITY_PROCESS_EXT", 8388608, ["VK_EXT_fragment_density_map"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_FRAGMENT_SHADING_RATE_ATTACHMENT_BIT_KHR",
+        "FRAGMENT_SHADING_RATE_ATTACHMENT_KHR", 4194304, ["VK_KHR_fragment_shading_rate"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_COMMAND_PREPROCESS_BIT_NV", "COMMAND_PREPROCESS_NV", 131072,
+        ["VK_NV_device_generated_commands"], alias =
+        "VK_PIPELINE_STAGE_COMMAND_PREPROCESS_BIT_EXT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_NONE_KHR", "NONE_KHR", 0, ["VK_KHR_synchronization2"], alias =
+        "VK_PIPELINE_STAGE_NONE"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_TASK_SHADER_BIT_EXT", "TASK_SHADER_EXT", 524288,
+        ["VK_EXT_mesh_shader"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_MESH_SHADER_BIT_EXT", "MESH_SHADER_EXT", 1048576,
+        ["VK_EXT_mesh_shader"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_COMMAND_PREPROCESS_BIT_EXT", "COMMAND_PREPROCESS_EXT", 131072,
+        ["VK_EXT_device_generated_commands"]
+    ),
 ];
-///Enumerants of `PipelineStageFlags2`.
+/// Enumerants of `PipelineStageFlags2`.
 pub(crate) static PIPELINE_STAGE_FLAGS2: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_NONE",
-        rust_name: "NONE",
-        raw: 0,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_TOP_OF_PIPE_BIT",
-        rust_name: "TOP_OF_PIPE",
-        raw: 1,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_DRAW_INDIRECT_BIT",
-        rust_name: "DRAW_INDIRECT",
-        raw: 2,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_VERTEX_INPUT_BIT",
-        rust_name: "VERTEX_INPUT",
-        raw: 4,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_VERTEX_SHADER_BIT",
-        rust_name: "VERTEX_SHADER",
-        raw: 8,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_TESSELLATION_CONTROL_SHADER_BIT",
-        rust_name: "TESSELLATION_CONTROL_SHADER",
-        raw: 16,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_TESSELLATION_EVALUATION_SHADER_BIT",
-        rust_name: "TESSELLATION_EVALUATION_SHADER",
-        raw: 32,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_GEOMETRY_SHADER_BIT",
-        rust_name: "GEOMETRY_SHADER",
-        raw: 64,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT",
-        rust_name: "FRAGMENT_SHADER",
-        raw: 128,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_EARLY_FRAGMENT_TESTS_BIT",
-        rust_name: "EARLY_FRAGMENT_TESTS",
-        raw: 256,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_LATE_FRAGMENT_TESTS_BIT",
-        rust_name: "LATE_FRAGMENT_TESTS",
-        raw: 512,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT",
-        rust_name: "COLOR_ATTACHMENT_OUTPUT",
-        raw: 1024,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT",
-        rust_name: "COMPUTE_SHADER",
-        raw: 2048,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_ALL_TRANSFER_BIT",
-        rust_name: "ALL_TRANSFER",
-        raw: 4096,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_TRANSFER_BIT",
-        rust_name: "TRANSFER",
-        raw: 4096,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: Some("VK_PIPELINE_STAGE_2_ALL_TRANSFER_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_BOTTOM_OF_PIPE_BIT",
-        rust_name: "BOTTOM_OF_PIPE",
-        raw: 8192,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_HOST_BIT",
-        rust_name: "HOST",
-        raw: 16384,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_ALL_GRAPHICS_BIT",
-        rust_name: "ALL_GRAPHICS",
-        raw: 32768,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT",
-        rust_name: "ALL_COMMANDS",
-        raw: 65536,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_COPY_BIT",
-        rust_name: "COPY",
-        raw: 4294967296,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_RESOLVE_BIT",
-        rust_name: "RESOLVE",
-        raw: 8589934592,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_BLIT_BIT",
-        rust_name: "BLIT",
-        raw: 17179869184,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_CLEAR_BIT",
-        rust_name: "CLEAR",
-        raw: 34359738368,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_INDEX_INPUT_BIT",
-        rust_name: "INDEX_INPUT",
-        raw: 68719476736,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_VERTEX_ATTRIBUTE_INPUT_BIT",
-        rust_name: "VERTEX_ATTRIBUTE_INPUT",
-        raw: 137438953472,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_PRE_RASTERIZATION_SHADERS_BIT",
-        rust_name: "PRE_RASTERIZATION_SHADERS",
-        raw: 274877906944,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_VIDEO_DECODE_BIT_KHR",
-        rust_name: "VIDEO_DECODE_KHR",
-        raw: 67108864,
-        providers: &["VK_KHR_video_decode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_VIDEO_ENCODE_BIT_KHR",
-        rust_name: "VIDEO_ENCODE_KHR",
-        raw: 134217728,
-        providers: &["VK_KHR_video_encode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_NONE_KHR",
-        rust_name: "NONE_KHR",
-        raw: 0,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_PIPELINE_STAGE_2_NONE"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_TOP_OF_PIPE_BIT_KHR",
-        rust_name: "TOP_OF_PIPE_KHR",
-        raw: 1,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_PIPELINE_STAGE_2_TOP_OF_PIPE_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_DRAW_INDIRECT_BIT_KHR",
-        rust_name: "DRAW_INDIRECT_KHR",
-        raw: 2,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_PIPELINE_STAGE_2_DRAW_INDIRECT_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_VERTEX_INPUT_BIT_KHR",
-        rust_name: "VERTEX_INPUT_KHR",
-        raw: 4,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_PIPELINE_STAGE_2_VERTEX_INPUT_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_VERTEX_SHADER_BIT_KHR",
-        rust_name: "VERTEX_SHADER_KHR",
-        raw: 8,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_PIPELINE_STAGE_2_VERTEX_SHADER_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_TESSELLATION_CONTROL_SHADER_BIT_KHR",
-        rust_name: "TESSELLATION_CONTROL_SHADER_KHR",
-        raw: 16,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_PIPELINE_STAGE_2_TESSELLATION_CONTROL_SHADER_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_TESSELLATION_EVALUATION_SHADER_BIT_KHR",
-        rust_name: "TESSELLATION_EVALUATION_SHADER_KHR",
-        raw: 32,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_PIPELINE_STAGE_2_TESSELLATION_EVALUATION_SHADER_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_GEOMETRY_SHADER_BIT_KHR",
-        rust_name: "GEOMETRY_SHADER_KHR",
-        raw: 64,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_PIPELINE_STAGE_2_GEOMETRY_SHADER_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT_KHR",
-        rust_name: "FRAGMENT_SHADER_KHR",
-        raw: 128,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_EARLY_FRAGMENT_TESTS_BIT_KHR",
-        rust_name: "EARLY_FRAGMENT_TESTS_KHR",
-        raw: 256,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_PIPELINE_STAGE_2_EARLY_FRAGMENT_TESTS_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_LATE_FRAGMENT_TESTS_BIT_KHR",
-        rust_name: "LATE_FRAGMENT_TESTS_KHR",
-        raw: 512,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_PIPELINE_STAGE_2_LATE_FRAGMENT_TESTS_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT_KHR",
-        rust_name: "COLOR_ATTACHMENT_OUTPUT_KHR",
-        raw: 1024,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT_KHR",
-        rust_name: "COMPUTE_SHADER_KHR",
-        raw: 2048,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_ALL_TRANSFER_BIT_KHR",
-        rust_name: "ALL_TRANSFER_KHR",
-        raw: 4096,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_PIPELINE_STAGE_2_ALL_TRANSFER_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_TRANSFER_BIT_KHR",
-        rust_name: "TRANSFER_KHR",
-        raw: 4096,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_PIPELINE_STAGE_2_ALL_TRANSFER_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_BOTTOM_OF_PIPE_BIT_KHR",
-        rust_name: "BOTTOM_OF_PIPE_KHR",
-        raw: 8192,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_PIPELINE_STAGE_2_BOTTOM_OF_PIPE_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_HOST_BIT_KHR",
-        rust_name: "HOST_KHR",
-        raw: 16384,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_PIPELINE_STAGE_2_HOST_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_ALL_GRAPHICS_BIT_KHR",
-        rust_name: "ALL_GRAPHICS_KHR",
-        raw: 32768,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_PIPELINE_STAGE_2_ALL_GRAPHICS_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT_KHR",
-        rust_name: "ALL_COMMANDS_KHR",
-        raw: 65536,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_COPY_BIT_KHR",
-        rust_name: "COPY_KHR",
-        raw: 4294967296,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_PIPELINE_STAGE_2_COPY_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_RESOLVE_BIT_KHR",
-        rust_name: "RESOLVE_KHR",
-        raw: 8589934592,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_PIPELINE_STAGE_2_RESOLVE_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_BLIT_BIT_KHR",
-        rust_name: "BLIT_KHR",
-        raw: 17179869184,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_PIPELINE_STAGE_2_BLIT_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_CLEAR_BIT_KHR",
-        rust_name: "CLEAR_KHR",
-        raw: 34359738368,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_PIPELINE_STAGE_2_CLEAR_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_INDEX_INPUT_BIT_KHR",
-        rust_name: "INDEX_INPUT_KHR",
-        raw: 68719476736,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_PIPELINE_STAGE_2_INDEX_INPUT_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_VERTEX_ATTRIBUTE_INPUT_BIT_KHR",
-        rust_name: "VERTEX_ATTRIBUTE_INPUT_KHR",
-        raw: 137438953472,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_PIPELINE_STAGE_2_VERTEX_ATTRIBUTE_INPUT_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_PRE_RASTERIZATION_SHADERS_BIT_KHR",
-        rust_name: "PRE_RASTERIZATION_SHADERS_KHR",
-        raw: 274877906944,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_PIPELINE_STAGE_2_PRE_RASTERIZATION_SHADERS_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_TRANSFORM_FEEDBACK_BIT_EXT",
-        rust_name: "TRANSFORM_FEEDBACK_EXT",
-        raw: 16777216,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_CONDITIONAL_RENDERING_BIT_EXT",
-        rust_name: "CONDITIONAL_RENDERING_EXT",
-        raw: 262144,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_COMMAND_PREPROCESS_BIT_NV",
-        rust_name: "COMMAND_PREPROCESS_NV",
-        raw: 131072,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_PIPELINE_STAGE_2_COMMAND_PREPROCESS_BIT_EXT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_COMMAND_PREPROCESS_BIT_EXT",
-        rust_name: "COMMAND_PREPROCESS_EXT",
-        raw: 131072,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_FRAGMENT_SHADING_RATE_ATTACHMENT_BIT_KHR",
-        rust_name: "FRAGMENT_SHADING_RATE_ATTACHMENT_KHR",
-        raw: 4194304,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_SHADING_RATE_IMAGE_BIT_NV",
-        rust_name: "SHADING_RATE_IMAGE_NV",
-        raw: 4194304,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_PIPELINE_STAGE_2_FRAGMENT_SHADING_RATE_ATTACHMENT_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_ACCELERATION_STRUCTURE_BUILD_BIT_KHR",
-        rust_name: "ACCELERATION_STRUCTURE_BUILD_KHR",
-        raw: 33554432,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_RAY_TRACING_SHADER_BIT_KHR",
-        rust_name: "RAY_TRACING_SHADER_KHR",
-        raw: 2097152,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_RAY_TRACING_SHADER_BIT_NV",
-        rust_name: "RAY_TRACING_SHADER_NV",
-        raw: 2097152,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_PIPELINE_STAGE_2_RAY_TRACING_SHADER_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_ACCELERATION_STRUCTURE_BUILD_BIT_NV",
-        rust_name: "ACCELERATION_STRUCTURE_BUILD_NV",
-        raw: 33554432,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_PIPELINE_STAGE_2_ACCELERATION_STRUCTURE_BUILD_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_FRAGMENT_DENSITY_PROCESS_BIT_EXT",
-        rust_name: "FRAGMENT_DENSITY_PROCESS_EXT",
-        raw: 8388608,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_TASK_SHADER_BIT_NV",
-        rust_name: "TASK_SHADER_NV",
-        raw: 524288,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_PIPELINE_STAGE_2_TASK_SHADER_BIT_EXT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_MESH_SHADER_BIT_NV",
-        rust_name: "MESH_SHADER_NV",
-        raw: 1048576,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_PIPELINE_STAGE_2_MESH_SHADER_BIT_EXT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_TASK_SHADER_BIT_EXT",
-        rust_name: "TASK_SHADER_EXT",
-        raw: 524288,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_MESH_SHADER_BIT_EXT",
-        rust_name: "MESH_SHADER_EXT",
-        raw: 1048576,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_SUBPASS_SHADER_BIT_HUAWEI",
-        rust_name: "SUBPASS_SHADER_HUAWEI",
-        raw: 549755813888,
-        providers: &["VK_HUAWEI_subpass_shading"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_SUBPASS_SHADING_BIT_HUAWEI",
-        rust_name: "SUBPASS_SHADING_HUAWEI",
-        raw: 549755813888,
-        providers: &["VK_HUAWEI_subpass_shading"],
-        alias_of: Some("VK_PIPELINE_STAGE_2_SUBPASS_SHADER_BIT_HUAWEI"),
-        deprecated: Some(
-            "an old name of `VK_PIPELINE_STAGE_2_SUBPASS_SHADER_BIT_HUAWEI`, kept as an alias (the registry deprecates it)",
-        ),
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_INVOCATION_MASK_BIT_HUAWEI",
-        rust_name: "INVOCATION_MASK_HUAWEI",
-        raw: 1099511627776,
-        providers: &["VK_HUAWEI_invocation_mask"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_ACCELERATION_STRUCTURE_COPY_BIT_KHR",
-        rust_name: "ACCELERATION_STRUCTURE_COPY_KHR",
-        raw: 268435456,
-        providers: &["VK_KHR_ray_tracing_maintenance1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_MICROMAP_BUILD_BIT_EXT",
-        rust_name: "MICROMAP_BUILD_EXT",
-        raw: 1073741824,
-        providers: &["VK_EXT_opacity_micromap"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_CLUSTER_CULLING_SHADER_BIT_HUAWEI",
-        rust_name: "CLUSTER_CULLING_SHADER_HUAWEI",
-        raw: 2199023255552,
-        providers: &["VK_HUAWEI_cluster_culling_shader"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_OPTICAL_FLOW_BIT_NV",
-        rust_name: "OPTICAL_FLOW_NV",
-        raw: 536870912,
-        providers: &["VK_NV_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_CONVERT_COOPERATIVE_VECTOR_MATRIX_BIT_NV",
-        rust_name: "CONVERT_COOPERATIVE_VECTOR_MATRIX_NV",
-        raw: 17592186044416,
-        providers: &["VK_NV_cooperative_vector"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_DATA_GRAPH_BIT_ARM",
-        rust_name: "DATA_GRAPH_ARM",
-        raw: 4398046511104,
-        providers: &["VK_ARM_data_graph"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_COPY_INDIRECT_BIT_KHR",
-        rust_name: "COPY_INDIRECT_KHR",
-        raw: 70368744177664,
-        providers: &["VK_KHR_copy_memory_indirect"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PIPELINE_STAGE_2_MEMORY_DECOMPRESSION_BIT_EXT",
-        rust_name: "MEMORY_DECOMPRESSION_EXT",
-        raw: 35184372088832,
-        providers: &["VK_EXT_memory_decompression"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!("VK_PIPELINE_STAGE_2_NONE", "NONE", 0, ["VK_VERSION_1_3"]),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_TOP_OF_PIPE_BIT", "TOP_OF_PIPE", 1, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_DRAW_INDIRECT_BIT", "DRAW_INDIRECT", 2, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_VERTEX_INPUT_BIT", "VERTEX_INPUT", 4, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_VERTEX_SHADER_BIT", "VERTEX_SHADER", 8, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_TESSELLATION_CONTROL_SHADER_BIT",
+        "TESSELLATION_CONTROL_SHADER", 16, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_TESSELLATION_EVALUATION_SHADER_BIT",
+        "TESSELLATION_EVALUATION_SHADER", 32, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_GEOMETRY_SHADER_BIT", "GEOMETRY_SHADER", 64,
+        ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT", "FRAGMENT_SHADER", 128,
+        ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_EARLY_FRAGMENT_TESTS_BIT", "EARLY_FRAGMENT_TESTS", 256,
+        ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_LATE_FRAGMENT_TESTS_BIT", "LATE_FRAGMENT_TESTS", 512,
+        ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT", "COLOR_ATTACHMENT_OUTPUT",
+        1024, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT", "COMPUTE_SHADER", 2048,
+        ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_ALL_TRANSFER_BIT", "ALL_TRANSFER", 4096, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_TRANSFER_BIT", "TRANSFER", 4096, ["VK_VERSION_1_3"], alias =
+        "VK_PIPELINE_STAGE_2_ALL_TRANSFER_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_BOTTOM_OF_PIPE_BIT", "BOTTOM_OF_PIPE", 8192,
+        ["VK_VERSION_1_3"]
+    ),
+    enumerant!("VK_PIPELINE_STAGE_2_HOST_BIT", "HOST", 16384, ["VK_VERSION_1_3"]),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_ALL_GRAPHICS_BIT", "ALL_GRAPHICS", 32768, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT", "ALL_COMMANDS", 65536, ["VK_VERSION_1_3"]
+    ),
+    enumerant!("VK_PIPELINE_STAGE_2_COPY_BIT", "COPY", 4294967296, ["VK_VERSION_1_3"]),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_RESOLVE_BIT", "RESOLVE", 8589934592, ["VK_VERSION_1_3"]
+    ),
+    enumerant!("VK_PIPELINE_STAGE_2_BLIT_BIT", "BLIT", 17179869184, ["VK_VERSION_1_3"]),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_CLEAR_BIT", "CLEAR", 34359738368, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_INDEX_INPUT_BIT", "INDEX_INPUT", 68719476736,
+        ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_VERTEX_ATTRIBUTE_INPUT_BIT", "VERTEX_ATTRIBUTE_INPUT",
+        137438953472, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_PRE_RASTERIZATION_SHADERS_BIT", "PRE_RASTERIZATION_SHADERS",
+        274877906944, ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_VIDEO_DECODE_BIT_KHR", "VIDEO_DECODE_KHR", 67108864,
+        ["VK_KHR_video_decode_queue"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_VIDEO_ENCODE_BIT_KHR", "VIDEO_ENCODE_KHR", 134217728,
+        ["VK_KHR_video_encode_queue"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_NONE_KHR", "NONE_KHR", 0, ["VK_KHR_synchronization2"], alias
+        = "VK_PIPELINE_STAGE_2_NONE"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_TOP_OF_PIPE_BIT_KHR", "TOP_OF_PIPE_KHR", 1,
+        ["VK_KHR_synchronization2"], alias = "VK_PIPELINE_STAGE_2_TOP_OF_PIPE_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_DRAW_INDIRECT_BIT_KHR", "DRAW_INDIRECT_KHR", 2,
+        ["VK_KHR_synchronization2"], alias = "VK_PIPELINE_STAGE_2_DRAW_INDIRECT_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_VERTEX_INPUT_BIT_KHR", "VERTEX_INPUT_KHR", 4,
+        ["VK_KHR_synchronization2"], alias = "VK_PIPELINE_STAGE_2_VERTEX_INPUT_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_VERTEX_SHADER_BIT_KHR", "VERTEX_SHADER_KHR", 8,
+        ["VK_KHR_synchronization2"], alias = "VK_PIPELINE_STAGE_2_VERTEX_SHADER_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_TESSELLATION_CONTROL_SHADER_BIT_KHR",
+        "TESSELLATION_CONTROL_SHADER_KHR", 16, ["VK_KHR_synchronization2"], alias =
+        "VK_PIPELINE_STAGE_2_TESSELLATION_CONTROL_SHADER_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_TESSELLATION_EVALUATION_SHADER_BIT_KHR",
+        "TESSELLATION_EVALUATION_SHADER_KHR", 32, ["VK_KHR_synchronization2"], alias =
+        "VK_PIPELINE_STAGE_2_TESSELLATION_EVALUATION_SHADER_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_GEOMETRY_SHADER_BIT_KHR", "GEOMETRY_SHADER_KHR", 64,
+        ["VK_KHR_synchronization2"], alias = "VK_PIPELINE_STAGE_2_GEOMETRY_SHADER_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT_KHR", "FRAGMENT_SHADER_KHR", 128,
+        ["VK_KHR_synchronization2"], alias = "VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_EARLY_FRAGMENT_TESTS_BIT_KHR", "EARLY_FRAGMENT_TESTS_KHR",
+        256, ["VK_KHR_synchronization2"], alias =
+        "VK_PIPELINE_STAGE_2_EARLY_FRAGMENT_TESTS_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_LATE_FRAGMENT_TESTS_BIT_KHR", "LATE_FRAGMENT_TESTS_KHR",
+        512, ["VK_KHR_synchronization2"], alias =
+        "VK_PIPELINE_STAGE_2_LATE_FRAGMENT_TESTS_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT_KHR",
+        "COLOR_ATTACHMENT_OUTPUT_KHR", 1024, ["VK_KHR_synchronization2"], alias =
+        "VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT_KHR", "COMPUTE_SHADER_KHR", 2048,
+        ["VK_KHR_synchronization2"], alias = "VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_ALL_TRANSFER_BIT_KHR", "ALL_TRANSFER_KHR", 4096,
+        ["VK_KHR_synchronization2"], alias = "VK_PIPELINE_STAGE_2_ALL_TRANSFER_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_TRANSFER_BIT_KHR", "TRANSFER_KHR", 4096,
+        ["VK_KHR_synchronization2"], alias = "VK_PIPELINE_STAGE_2_ALL_TRANSFER_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_BOTTOM_OF_PIPE_BIT_KHR", "BOTTOM_OF_PIPE_KHR", 8192,
+        ["VK_KHR_synchronization2"], alias = "VK_PIPELINE_STAGE_2_BOTTOM_OF_PIPE_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_HOST_BIT_KHR", "HOST_KHR", 16384,
+        ["VK_KHR_synchronization2"], alias = "VK_PIPELINE_STAGE_2_HOST_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_ALL_GRAPHICS_BIT_KHR", "ALL_GRAPHICS_KHR", 32768,
+        ["VK_KHR_synchronization2"], alias = "VK_PIPELINE_STAGE_2_ALL_GRAPHICS_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT_KHR", "ALL_COMMANDS_KHR", 65536,
+        ["VK_KHR_synchronization2"], alias = "VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_COPY_BIT_KHR", "COPY_KHR", 4294967296,
+        ["VK_KHR_synchronization2"], alias = "VK_PIPELINE_STAGE_2_COPY_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_RESOLVE_BIT_KHR", "RESOLVE_KHR", 8589934592,
+        ["VK_KHR_synchronization2"], alias = "VK_PIPELINE_STAGE_2_RESOLVE_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_BLIT_BIT_KHR", "BLIT_KHR", 17179869184,
+        ["VK_KHR_synchronization2"], alias = "VK_PIPELINE_STAGE_2_BLIT_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_CLEAR_BIT_KHR", "CLEAR_KHR", 34359738368,
+        ["VK_KHR_synchronization2"], alias = "VK_PIPELINE_STAGE_2_CLEAR_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_INDEX_INPUT_BIT_KHR", "INDEX_INPUT_KHR", 68719476736,
+        ["VK_KHR_synchronization2"], alias = "VK_PIPELINE_STAGE_2_INDEX_INPUT_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_VERTEX_ATTRIBUTE_INPUT_BIT_KHR",
+        "VERTEX_ATTRIBUTE_INPUT_KHR", 137438953472, ["VK_KHR_synchronization2"], alias =
+        "VK_PIPELINE_STAGE_2_VERTEX_ATTRIBUTE_INPUT_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_PRE_RASTERIZATION_SHADERS_BIT_KHR",
+        "PRE_RASTERIZATION_SHADERS_KHR", 274877906944, ["VK_KHR_synchronization2"], alias
+        = "VK_PIPELINE_STAGE_2_PRE_RASTERIZATION_SHADERS_BIT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_TRANSFORM_FEEDBACK_BIT_EXT", "TRANSFORM_FEEDBACK_EXT",
+        16777216, ["VK_KHR_synchronization2"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_CONDITIONAL_RENDERING_BIT_EXT", "CONDITIONAL_RENDERING_EXT",
+        262144, ["VK_KHR_synchronization2"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_COMMAND_PREPROCESS_BIT_NV", "COMMAND_PREPROCESS_NV", 131072,
+        ["VK_KHR_synchronization2"], alias =
+        "VK_PIPELINE_STAGE_2_COMMAND_PREPROCESS_BIT_EXT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_COMMAND_PREPROCESS_BIT_EXT", "COMMAND_PREPROCESS_EXT",
+        131072, ["VK_KHR_synchronization2"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_FRAGMENT_SHADING_RATE_ATTACHMENT_BIT_KHR",
+        "FRAGMENT_SHADING_RATE_ATTACHMENT_KHR", 4194304, ["VK_KHR_synchronization2"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_SHADING_RATE_IMAGE_BIT_NV", "SHADING_RATE_IMAGE_NV",
+        4194304, ["VK_KHR_synchronization2"], alias =
+        "VK_PIPELINE_STAGE_2_FRAGMENT_SHADING_RATE_ATTACHMENT_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_ACCELERATION_STRUCTURE_BUILD_BIT_KHR",
+        "ACCELERATION_STRUCTURE_BUILD_KHR", 33554432, ["VK_KHR_synchronization2"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_RAY_TRACING_SHADER_BIT_KHR", "RAY_TRACING_SHADER_KHR",
+        2097152, ["VK_KHR_synchronization2"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_RAY_TRACING_SHADER_BIT_NV", "RAY_TRACING_SHADER_NV",
+        2097152, ["VK_KHR_synchronization2"], alias =
+        "VK_PIPELINE_STAGE_2_RAY_TRACING_SHADER_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_ACCELERATION_STRUCTURE_BUILD_BIT_NV",
+        "ACCELERATION_STRUCTURE_BUILD_NV", 33554432, ["VK_KHR_synchronization2"], alias =
+        "VK_PIPELINE_STAGE_2_ACCELERATION_STRUCTURE_BUILD_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_FRAGMENT_DENSITY_PROCESS_BIT_EXT",
+        "FRAGMENT_DENSITY_PROCESS_EXT", 8388608, ["VK_KHR_synchronization2"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_TASK_SHADER_BIT_NV", "TASK_SHADER_NV", 524288,
+        ["VK_KHR_synchronization2"], alias = "VK_PIPELINE_STAGE_2_TASK_SHADER_BIT_EXT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_MESH_SHADER_BIT_NV", "MESH_SHADER_NV", 1048576,
+        ["VK_KHR_synchronization2"], alias = "VK_PIPELINE_STAGE_2_MESH_SHADER_BIT_EXT"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_TASK_SHADER_BIT_EXT", "TASK_SHADER_EXT", 524288,
+        ["VK_KHR_synchronization2"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_MESH_SHADER_BIT_EXT", "MESH_SHADER_EXT", 1048576,
+        ["VK_KHR_synchronization2"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_SUBPASS_SHADER_BIT_HUAWEI", "SUBPASS_SHADER_HUAWEI",
+        549755813888, ["VK_HUAWEI_subpass_shading"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_SUBPASS_SHADING_BIT_HUAWEI", "SUBPASS_SHADING_HUAWEI",
+        549755813888, ["VK_HUAWEI_subpass_shading"], alias =
+        "VK_PIPELINE_STAGE_2_SUBPASS_SHADER_BIT_HUAWEI", deprecated =
+        "an old name of `VK_PIPELINE_STAGE_2_SUBPASS_SHADER_BIT_HUAWEI`, kept as an alias (the registry deprecates it)"
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_INVOCATION_MASK_BIT_HUAWEI", "INVOCATION_MASK_HUAWEI",
+        1099511627776, ["VK_HUAWEI_invocation_mask"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_ACCELERATION_STRUCTURE_COPY_BIT_KHR",
+        "ACCELERATION_STRUCTURE_COPY_KHR", 268435456, ["VK_KHR_ray_tracing_maintenance1"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_MICROMAP_BUILD_BIT_EXT", "MICROMAP_BUILD_EXT", 1073741824,
+        ["VK_EXT_opacity_micromap"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_CLUSTER_CULLING_SHADER_BIT_HUAWEI",
+        "CLUSTER_CULLING_SHADER_HUAWEI", 2199023255552,
+        ["VK_HUAWEI_cluster_culling_shader"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_OPTICAL_FLOW_BIT_NV", "OPTICAL_FLOW_NV", 536870912,
+        ["VK_NV_optical_flow"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_CONVERT_COOPERATIVE_VECTOR_MATRIX_BIT_NV",
+        "CONVERT_COOPERATIVE_VECTOR_MATRIX_NV", 17592186044416,
+        ["VK_NV_cooperative_vector"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_DATA_GRAPH_BIT_ARM", "DATA_GRAPH_ARM", 4398046511104,
+        ["VK_ARM_data_graph"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_COPY_INDIRECT_BIT_KHR", "COPY_INDIRECT_KHR", 70368744177664,
+        ["VK_KHR_copy_memory_indirect"]
+    ),
+    enumerant!(
+        "VK_PIPELINE_STAGE_2_MEMORY_DECOMPRESSION_BIT_EXT", "MEMORY_DECOMPRESSION_EXT",
+        35184372088832, ["VK_EXT_memory_decompression"]
+    ),
 ];
-///Enumerants of `PipelineTessellationStateCreateFlags`.
+/// Enumerants of `PipelineTessellationStateCreateFlags`.
 pub(crate) static PIPELINE_TESSELLATION_STATE_CREATE_FLAGS: &[EnumerantInfo] = &[];
-///Enumerants of `PipelineVertexInputStateCreateFlags`.
+/// Enumerants of `PipelineVertexInputStateCreateFlags`.
 pub(crate) static PIPELINE_VERTEX_INPUT_STATE_CREATE_FLAGS: &[EnumerantInfo] = &[];
-///Enumerants of `PipelineViewportStateCreateFlags`.
+/// Enumerants of `PipelineViewportStateCreateFlags`.
 pub(crate) static PIPELINE_VIEWPORT_STATE_CREATE_FLAGS: &[EnumerantInfo] = &[];
-///Enumerants of `PipelineViewportSwizzleStateCreateFlagsNV`.
+/// Enumerants of `PipelineViewportSwizzleStateCreateFlagsNV`.
 pub(crate) static PIPELINE_VIEWPORT_SWIZZLE_STATE_CREATE_FLAGS_NV: &[EnumerantInfo] = &[];
-///Enumerants of `PresentGravityFlagsKHR`.
+/// Enumerants of `PresentGravityFlagsKHR`.
 pub(crate) static PRESENT_GRAVITY_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_PRESENT_GRAVITY_MIN_BIT_KHR",
-        rust_name: "MIN",
-        raw: 1,
-        providers: &["VK_KHR_surface_maintenance1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PRESENT_GRAVITY_MIN_BIT_EXT",
-        rust_name: "MIN_EXT",
-        raw: 1,
-        providers: &["VK_KHR_surface_maintenance1"],
-        alias_of: Some("VK_PRESENT_GRAVITY_MIN_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PRESENT_GRAVITY_MAX_BIT_KHR",
-        rust_name: "MAX",
-        raw: 2,
-        providers: &["VK_KHR_surface_maintenance1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PRESENT_GRAVITY_MAX_BIT_EXT",
-        rust_name: "MAX_EXT",
-        raw: 2,
-        providers: &["VK_KHR_surface_maintenance1"],
-        alias_of: Some("VK_PRESENT_GRAVITY_MAX_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PRESENT_GRAVITY_CENTERED_BIT_KHR",
-        rust_name: "CENTERED",
-        raw: 4,
-        providers: &["VK_KHR_surface_maintenance1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PRESENT_GRAVITY_CENTERED_BIT_EXT",
-        rust_name: "CENTERED_EXT",
-        raw: 4,
-        providers: &["VK_KHR_surface_maintenance1"],
-        alias_of: Some("VK_PRESENT_GRAVITY_CENTERED_BIT_KHR"),
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_PRESENT_GRAVITY_MIN_BIT_KHR", "MIN", 1, ["VK_KHR_surface_maintenance1"]
+    ),
+    enumerant!(
+        "VK_PRESENT_GRAVITY_MIN_BIT_EXT", "MIN_EXT", 1, ["VK_KHR_surface_maintenance1"],
+        alias = "VK_PRESENT_GRAVITY_MIN_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_PRESENT_GRAVITY_MAX_BIT_KHR", "MAX", 2, ["VK_KHR_surface_maintenance1"]
+    ),
+    enumerant!(
+        "VK_PRESENT_GRAVITY_MAX_BIT_EXT", "MAX_EXT", 2, ["VK_KHR_surface_maintenance1"],
+        alias = "VK_PRESENT_GRAVITY_MAX_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_PRESENT_GRAVITY_CENTERED_BIT_KHR", "CENTERED", 4,
+        ["VK_KHR_surface_maintenance1"]
+    ),
+    enumerant!(
+        "VK_PRESENT_GRAVITY_CENTERED_BIT_EXT", "CENTERED_EXT", 4,
+        ["VK_KHR_surface_maintenance1"], alias = "VK_PRESENT_GRAVITY_CENTERED_BIT_KHR"
+    ),
 ];
-///Enumerants of `PresentScalingFlagsKHR`.
+/// Enumerants of `PresentScalingFlagsKHR`.
 pub(crate) static PRESENT_SCALING_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_PRESENT_SCALING_ONE_TO_ONE_BIT_KHR",
-        rust_name: "ONE_TO_ONE",
-        raw: 1,
-        providers: &["VK_KHR_surface_maintenance1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PRESENT_SCALING_ONE_TO_ONE_BIT_EXT",
-        rust_name: "ONE_TO_ONE_EXT",
-        raw: 1,
-        providers: &["VK_KHR_surface_maintenance1"],
-        alias_of: Some("VK_PRESENT_SCALING_ONE_TO_ONE_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PRESENT_SCALING_ASPECT_RATIO_STRETCH_BIT_KHR",
-        rust_name: "ASPECT_RATIO_STRETCH",
-        raw: 2,
-        providers: &["VK_KHR_surface_maintenance1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PRESENT_SCALING_ASPECT_RATIO_STRETCH_BIT_EXT",
-        rust_name: "ASPECT_RATIO_STRETCH_EXT",
-        raw: 2,
-        providers: &["VK_KHR_surface_maintenance1"],
-        alias_of: Some("VK_PRESENT_SCALING_ASPECT_RATIO_STRETCH_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PRESENT_SCALING_STRETCH_BIT_KHR",
-        rust_name: "STRETCH",
-        raw: 4,
-        providers: &["VK_KHR_surface_maintenance1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PRESENT_SCALING_STRETCH_BIT_EXT",
-        rust_name: "STRETCH_EXT",
-        raw: 4,
-        providers: &["VK_KHR_surface_maintenance1"],
-        alias_of: Some("VK_PRESENT_SCALING_STRETCH_BIT_KHR"),
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_PRESENT_SCALING_ONE_TO_ONE_BIT_KHR", "ONE_TO_ONE", 1,
+        ["VK_KHR_surface_maintenance1"]
+    ),
+    enumerant!(
+        "VK_PRESENT_SCALING_ONE_TO_ONE_BIT_EXT", "ONE_TO_ONE_EXT", 1,
+        ["VK_KHR_surface_maintenance1"], alias = "VK_PRESENT_SCALING_ONE_TO_ONE_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_PRESENT_SCALING_ASPECT_RATIO_STRETCH_BIT_KHR", "ASPECT_RATIO_STRETCH", 2,
+        ["VK_KHR_surface_maintenance1"]
+    ),
+    enumerant!(
+        "VK_PRESENT_SCALING_ASPECT_RATIO_STRETCH_BIT_EXT", "ASPECT_RATIO_STRETCH_EXT", 2,
+        ["VK_KHR_surface_maintenance1"], alias =
+        "VK_PRESENT_SCALING_ASPECT_RATIO_STRETCH_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_PRESENT_SCALING_STRETCH_BIT_KHR", "STRETCH", 4,
+        ["VK_KHR_surface_maintenance1"]
+    ),
+    enumerant!(
+        "VK_PRESENT_SCALING_STRETCH_BIT_EXT", "STRETCH_EXT", 4,
+        ["VK_KHR_surface_maintenance1"], alias = "VK_PRESENT_SCALING_STRETCH_BIT_KHR"
+    ),
 ];
-///Enumerants of `PresentStageFlagsEXT`.
+/// Enumerants of `PresentStageFlagsEXT`.
 pub(crate) static PRESENT_STAGE_FLAGS_EXT: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_PRESENT_STAGE_QUEUE_OPERATIONS_END_BIT_EXT",
-        rust_name: "QUEUE_OPERATIONS_END",
-        raw: 1,
-        providers: &["VK_EXT_present_timing"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PRESENT_STAGE_REQUEST_DEQUEUED_BIT_EXT",
-        rust_name: "REQUEST_DEQUEUED",
-        raw: 2,
-        providers: &["VK_EXT_present_timing"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PRESENT_STAGE_IMAGE_FIRST_PIXEL_OUT_BIT_EXT",
-        rust_name: "IMAGE_FIRST_PIXEL_OUT",
-        raw: 4,
-        providers: &["VK_EXT_present_timing"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PRESENT_STAGE_IMAGE_FIRST_PIXEL_VISIBLE_BIT_EXT",
-        rust_name: "IMAGE_FIRST_PIXEL_VISIBLE",
-        raw: 8,
-        providers: &["VK_EXT_present_timing"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_PRESENT_STAGE_QUEUE_OPERATIONS_END_BIT_EXT", "QUEUE_OPERATIONS_END", 1,
+        ["VK_EXT_present_timing"]
+    ),
+    enumerant!(
+        "VK_PRESENT_STAGE_REQUEST_DEQUEUED_BIT_EXT", "REQUEST_DEQUEUED", 2,
+        ["VK_EXT_present_timing"]
+    ),
+    enumerant!(
+        "VK_PRESENT_STAGE_IMAGE_FIRST_PIXEL_OUT_BIT_EXT", "IMAGE_FIRST_PIXEL_OUT", 4,
+        ["VK_EXT_present_timing"]
+    ),
+    enumerant!(
+        "VK_PRESENT_STAGE_IMAGE_FIRST_PIXEL_VISIBLE_BIT_EXT",
+        "IMAGE_FIRST_PIXEL_VISIBLE", 8, ["VK_EXT_present_timing"]
+    ),
 ];
-///Enumerants of `PresentTimingInfoFlagsEXT`.
+/// Enumerants of `PresentTimingInfoFlagsEXT`.
 pub(crate) static PRESENT_TIMING_INFO_FLAGS_EXT: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_PRESENT_TIMING_INFO_PRESENT_AT_RELATIVE_TIME_BIT_EXT",
-        rust_name: "PRESENT_AT_RELATIVE_TIME",
-        raw: 1,
-        providers: &["VK_EXT_present_timing"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_PRESENT_TIMING_INFO_PRESENT_AT_NEAREST_REFRESH_CYCLE_BIT_EXT",
-        rust_name: "PRESENT_AT_NEAREST_REFRESH_CYCLE",
-        raw: 2,
-        providers: &["VK_EXT_present_timing"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_PRESENT_TIMING_INFO_PRESENT_AT_RELATIVE_TIME_BIT_EXT",
+        "PRESENT_AT_RELATIVE_TIME", 1, ["VK_EXT_present_timing"]
+    ),
+    enumerant!(
+        "VK_PRESENT_TIMING_INFO_PRESENT_AT_NEAREST_REFRESH_CYCLE_BIT_EXT",
+        "PRESENT_AT_NEAREST_REFRESH_CYCLE", 2, ["VK_EXT_present_timing"]
+    ),
 ];
-///Enumerants of `PrivateDataSlotCreateFlags`.
+/// Enumerants of `PrivateDataSlotCreateFlags`.
 pub(crate) static PRIVATE_DATA_SLOT_CREATE_FLAGS: &[EnumerantInfo] = &[];
-///Enumerants of `QueryControlFlags`.
+/// Enumerants of `QueryControlFlags`.
 pub(crate) static QUERY_CONTROL_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_QUERY_CONTROL_PRECISE_BIT",
-        rust_name: "PRECISE",
-        raw: 1,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!("VK_QUERY_CONTROL_PRECISE_BIT", "PRECISE", 1, ["VK_VERSION_1_0"]),
 ];
-///Enumerants of `QueryPipelineStatisticFlags`.
+/// Enumerants of `QueryPipelineStatisticFlags`.
 pub(crate) static QUERY_PIPELINE_STATISTIC_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_QUERY_PIPELINE_STATISTIC_INPUT_ASSEMBLY_VERTICES_BIT",
-        rust_name: "INPUT_ASSEMBLY_VERTICES",
-        raw: 1,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_QUERY_PIPELINE_STATISTIC_INPUT_ASSEMBLY_PRIMITIVES_BIT",
-        rust_name: "INPUT_ASSEMBLY_PRIMITIVES",
-        raw: 2,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_QUERY_PIPELINE_STATISTIC_VERTEX_SHADER_INVOCATIONS_BIT",
-        rust_name: "VERTEX_SHADER_INVOCATIONS",
-        raw: 4,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_QUERY_PIPELINE_STATISTIC_GEOMETRY_SHADER_INVOCATIONS_BIT",
-        rust_name: "GEOMETRY_SHADER_INVOCATIONS",
-        raw: 8,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_QUERY_PIPELINE_STATISTIC_GEOMETRY_SHADER_PRIMITIVES_BIT",
-        rust_name: "GEOMETRY_SHADER_PRIMITIVES",
-        raw: 16,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_QUERY_PIPELINE_STATISTIC_CLIPPING_INVOCATIONS_BIT",
-        rust_name: "CLIPPING_INVOCATIONS",
-        raw: 32,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_QUERY_PIPELINE_STATISTIC_CLIPPING_PRIMITIVES_BIT",
-        rust_name: "CLIPPING_PRIMITIVES",
-        raw: 64,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_QUERY_PIPELINE_STATISTIC_FRAGMENT_SHADER_INVOCATIONS_BIT",
-        rust_name: "FRAGMENT_SHADER_INVOCATIONS",
-        raw: 128,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_QUERY_PIPELINE_STATISTIC_TESSELLATION_CONTROL_SHADER_PATCHES_BIT",
-        rust_name: "TESSELLATION_CONTROL_SHADER_PATCHES",
-        raw: 256,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_QUERY_PIPELINE_STATISTIC_TESSELLATION_EVALUATION_SHADER_INVOCATIONS_BIT",
-        rust_name: "TESSELLATION_EVALUATION_SHADER_INVOCATIONS",
-        raw: 512,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_QUERY_PIPELINE_STATISTIC_COMPUTE_SHADER_INVOCATIONS_BIT",
-        rust_name: "COMPUTE_SHADER_INVOCATIONS",
-        raw: 1024,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_QUERY_PIPELINE_STATISTIC_TASK_SHADER_INVOCATIONS_BIT_EXT",
-        rust_name: "TASK_SHADER_INVOCATIONS_EXT",
-        raw: 2048,
-        providers: &["VK_EXT_mesh_shader"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_QUERY_PIPELINE_STATISTIC_MESH_SHADER_INVOCATIONS_BIT_EXT",
-        rust_name: "MESH_SHADER_INVOCATIONS_EXT",
-        raw: 4096,
-        providers: &["VK_EXT_mesh_shader"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_QUERY_PIPELINE_STATISTIC_CLUSTER_CULLING_SHADER_INVOCATIONS_BIT_HUAWEI",
-        rust_name: "CLUSTER_CULLING_SHADER_INVOCATIONS_HUAWEI",
-        raw: 8192,
-        providers: &["VK_HUAWEI_cluster_culling_shader"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_QUERY_PIPELINE_STATISTIC_INPUT_ASSEMBLY_VERTICES_BIT",
+        "INPUT_ASSEMBLY_VERTICES", 1, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_QUERY_PIPELINE_STATISTIC_INPUT_ASSEMBLY_PRIMITIVES_BIT",
+        "INPUT_ASSEMBLY_PRIMITIVES", 2, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_QUERY_PIPELINE_STATISTIC_VERTEX_SHADER_INVOCATIONS_BIT",
+        "VERTEX_SHADER_INVOCATIONS", 4, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_QUERY_PIPELINE_STATISTIC_GEOMETRY_SHADER_INVOCATIONS_BIT",
+        "GEOMETRY_SHADER_INVOCATIONS", 8, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_QUERY_PIPELINE_STATISTIC_GEOMETRY_SHADER_PRIMITIVES_BIT",
+        "GEOMETRY_SHADER_PRIMITIVES", 16, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_QUERY_PIPELINE_STATISTIC_CLIPPING_INVOCATIONS_BIT", "CLIPPING_INVOCATIONS",
+        32, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_QUERY_PIPELINE_STATISTIC_CLIPPING_PRIMITIVES_BIT", "CLIPPING_PRIMITIVES", 64,
+        ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_QUERY_PIPELINE_STATISTIC_FRAGMENT_SHADER_INVOCATIONS_BIT",
+        "FRAGMENT_SHADER_INVOCATIONS", 128, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_QUERY_PIPELINE_STATISTIC_TESSELLATION_CONTROL_SHADER_PATCHES_BIT",
+        "TESSELLATION_CONTROL_SHADER_PATCHES", 256, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_QUERY_PIPELINE_STATISTIC_TESSELLATION_EVALUATION_SHADER_INVOCATIONS_BIT",
+        "TESSELLATION_EVALUATION_SHADER_INVOCATIONS", 512, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_QUERY_PIPELINE_STATISTIC_COMPUTE_SHADER_INVOCATIONS_BIT",
+        "COMPUTE_SHADER_INVOCATIONS", 1024, ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_QUERY_PIPELINE_STATISTIC_TASK_SHADER_INVOCATIONS_BIT_EXT",
+        "TASK_SHADER_INVOCATIONS_EXT", 2048, ["VK_EXT_mesh_shader"]
+    ),
+    enumerant!(
+        "VK_QUERY_PIPELINE_STATISTIC_MESH_SHADER_INVOCATIONS_BIT_EXT",
+        "MESH_SHADER_INVOCATIONS_EXT", 4096, ["VK_EXT_mesh_shader"]
+    ),
+    enumerant!(
+        "VK_QUERY_PIPELINE_STATISTIC_CLUSTER_CULLING_SHADER_INVOCATIONS_BIT_HUAWEI",
+        "CLUSTER_CULLING_SHADER_INVOCATIONS_HUAWEI", 8192,
+        ["VK_HUAWEI_cluster_culling_shader"]
+    ),
 ];
-///Enumerants of `QueryPoolCreateFlags`.
+/// Enumerants of `QueryPoolCreateFlags`.
 pub(crate) static QUERY_POOL_CREATE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_QUERY_POOL_CREATE_RESET_BIT_KHR",
-        rust_name: "RESET_KHR",
-        raw: 1,
-        providers: &["VK_KHR_maintenance9"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_QUERY_POOL_CREATE_RESET_BIT_KHR", "RESET_KHR", 1, ["VK_KHR_maintenance9"]
+    ),
 ];
-///Enumerants of `QueryResultFlags`.
+/// Enumerants of `QueryResultFlags`.
 pub(crate) static QUERY_RESULT_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_QUERY_RESULT_64_BIT",
-        rust_name: "TYPE_64",
-        raw: 1,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_QUERY_RESULT_WAIT_BIT",
-        rust_name: "WAIT",
-        raw: 2,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_QUERY_RESULT_WITH_AVAILABILITY_BIT",
-        rust_name: "WITH_AVAILABILITY",
-        raw: 4,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_QUERY_RESULT_PARTIAL_BIT",
-        rust_name: "PARTIAL",
-        raw: 8,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_QUERY_RESULT_WITH_STATUS_BIT_KHR",
-        rust_name: "WITH_STATUS_KHR",
-        raw: 16,
-        providers: &["VK_KHR_video_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!("VK_QUERY_RESULT_64_BIT", "TYPE_64", 1, ["VK_VERSION_1_0"]),
+    enumerant!("VK_QUERY_RESULT_WAIT_BIT", "WAIT", 2, ["VK_VERSION_1_0"]),
+    enumerant!(
+        "VK_QUERY_RESULT_WITH_AVAILABILITY_BIT", "WITH_AVAILABILITY", 4,
+        ["VK_VERSION_1_0"]
+    ),
+    enumerant!("VK_QUERY_RESULT_PARTIAL_BIT", "PARTIAL", 8, ["VK_VERSION_1_0"]),
+    enumerant!(
+        "VK_QUERY_RESULT_WITH_STATUS_BIT_KHR", "WITH_STATUS_KHR", 16,
+        ["VK_KHR_video_queue"]
+    ),
 ];
-///Enumerants of `QueueFlags`.
+/// Enumerants of `QueueFlags`.
 pub(crate) static QUEUE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_QUEUE_GRAPHICS_BIT",
-        rust_name: "GRAPHICS",
-        raw: 1,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_QUEUE_COMPUTE_BIT",
-        rust_name: "COMPUTE",
-        raw: 2,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_QUEUE_TRANSFER_BIT",
-        rust_name: "TRANSFER",
-        raw: 4,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_QUEUE_SPARSE_BINDING_BIT",
-        rust_name: "SPARSE_BINDING",
-        raw: 8,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_QUEUE_PROTECTED_BIT",
-        rust_name: "PROTECTED",
-        raw: 16,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_QUEUE_VIDEO_DECODE_BIT_KHR",
-        rust_name: "VIDEO_DECODE_KHR",
-        raw: 32,
-        providers: &["VK_KHR_video_decode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_QUEUE_VIDEO_ENCODE_BIT_KHR",
-        rust_name: "VIDEO_ENCODE_KHR",
-        raw: 64,
-        providers: &["VK_KHR_video_encode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_QUEUE_OPTICAL_FLOW_BIT_NV",
-        rust_name: "OPTICAL_FLOW_NV",
-        raw: 256,
-        providers: &["VK_NV_optical_flow"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_QUEUE_DATA_GRAPH_BIT_ARM",
-        rust_name: "DATA_GRAPH_ARM",
-        raw: 1024,
-        providers: &["VK_ARM_data_graph"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!("VK_QUEUE_GRAPHICS_BIT", "GRAPHICS", 1, ["VK_VERSION_1_0"]),
+    enumerant!("VK_QUEUE_COMPUTE_BIT", "COMPUTE", 2, ["VK_VERSION_1_0"]),
+    enumerant!("VK_QUEUE_TRANSFER_BIT", "TRANSFER", 4, ["VK_VERSION_1_0"]),
+    enumerant!("VK_QUEUE_SPARSE_BINDING_BIT", "SPARSE_BINDING", 8, ["VK_VERSION_1_0"]),
+    enumerant!("VK_QUEUE_PROTECTED_BIT", "PROTECTED", 16, ["VK_VERSION_1_1"]),
+    enumerant!(
+        "VK_QUEUE_VIDEO_DECODE_BIT_KHR", "VIDEO_DECODE_KHR", 32,
+        ["VK_KHR_video_decode_queue"]
+    ),
+    enumerant!(
+        "VK_QUEUE_VIDEO_ENCODE_BIT_KHR", "VIDEO_ENCODE_KHR", 64,
+        ["VK_KHR_video_encode_queue"]
+    ),
+    enumerant!(
+        "VK_QUEUE_OPTICAL_FLOW_BIT_NV", "OPTICAL_FLOW_NV", 256, ["VK_NV_optical_flow"]
+    ),
+    enumerant!(
+        "VK_QUEUE_DATA_GRAPH_BIT_ARM", "DATA_GRAPH_ARM", 1024, ["VK_ARM_data_graph"]
+    ),
 ];
-///Enumerants of `RenderPassCreateFlags`.
+/// Enumerants of `RenderPassCreateFlags`.
 pub(crate) static RENDER_PASS_CREATE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_RENDER_PASS_CREATE_TRANSFORM_BIT_QCOM",
-        rust_name: "TRANSFORM_QCOM",
-        raw: 2,
-        providers: &["VK_QCOM_render_pass_transform"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_RENDER_PASS_CREATE_PER_LAYER_FRAGMENT_DENSITY_BIT_VALVE",
-        rust_name: "PER_LAYER_FRAGMENT_DENSITY_VALVE",
-        raw: 4,
-        providers: &["VK_VALVE_fragment_density_map_layered"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_RENDER_PASS_CREATE_TRANSFORM_BIT_QCOM", "TRANSFORM_QCOM", 2,
+        ["VK_QCOM_render_pass_transform"]
+    ),
+    enumerant!(
+        "VK_RENDER_PASS_CREATE_PER_LAYER_FRAGMENT_DENSITY_BIT_VALVE",
+        "PER_LAYER_FRAGMENT_DENSITY_VALVE", 4, ["VK_VALVE_fragment_density_map_layered"]
+    ),
 ];
-///Enumerants of `RenderingAttachmentFlagsKHR`.
+/// Enumerants of `RenderingAttachmentFlagsKHR`.
 pub(crate) static RENDERING_ATTACHMENT_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_RENDERING_ATTACHMENT_INPUT_ATTACHMENT_FEEDBACK_BIT_KHR",
-        rust_name: "INPUT_ATTACHMENT_FEEDBACK",
-        raw: 1,
-        providers: &["VK_KHR_maintenance10"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_RENDERING_ATTACHMENT_RESOLVE_SKIP_TRANSFER_FUNCTION_BIT_KHR",
-        rust_name: "RESOLVE_SKIP_TRANSFER_FUNCTION",
-        raw: 2,
-        providers: &["VK_KHR_maintenance10"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_RENDERING_ATTACHMENT_RESOLVE_ENABLE_TRANSFER_FUNCTION_BIT_KHR",
-        rust_name: "RESOLVE_ENABLE_TRANSFER_FUNCTION",
-        raw: 4,
-        providers: &["VK_KHR_maintenance10"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_RENDERING_ATTACHMENT_INPUT_ATTACHMENT_FEEDBACK_BIT_KHR",
+        "INPUT_ATTACHMENT_FEEDBACK", 1, ["VK_KHR_maintenance10"]
+    ),
+    enumerant!(
+        "VK_RENDERING_ATTACHMENT_RESOLVE_SKIP_TRANSFER_FUNCTION_BIT_KHR",
+        "RESOLVE_SKIP_TRANSFER_FUNCTION", 2, ["VK_KHR_maintenance10"]
+    ),
+    enumerant!(
+        "VK_RENDERING_ATTACHMENT_RESOLVE_ENABLE_TRANSFER_FUNCTION_BIT_KHR",
+        "RESOLVE_ENABLE_TRANSFER_FUNCTION", 4, ["VK_KHR_maintenance10"]
+    ),
 ];
-///Enumerants of `RenderingFlags`.
+/// Enumerants of `RenderingFlags`.
 pub(crate) static RENDERING_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_RENDERING_CONTENTS_SECONDARY_COMMAND_BUFFERS_BIT",
-        rust_name: "CONTENTS_SECONDARY_COMMAND_BUFFERS",
-        raw: 1,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_RENDERING_SUSPENDING_BIT",
-        rust_name: "SUSPENDING",
-        raw: 2,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_RENDERING_RESUMING_BIT",
-        rust_name: "RESUMING",
-        raw: 4,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_RENDERING_CONTENTS_SECONDARY_COMMAND_BUFFERS_BIT_KHR",
-        rust_name: "CONTENTS_SECONDARY_COMMAND_BUFFERS_KHR",
-        raw: 1,
-        providers: &["VK_KHR_dynamic_rendering"],
-        alias_of: Some("VK_RENDERING_CONTENTS_SECONDARY_COMMAND_BUFFERS_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_RENDERING_SUSPENDING_BIT_KHR",
-        rust_name: "SUSPENDING_KHR",
-        raw: 2,
-        providers: &["VK_KHR_dynamic_rendering"],
-        alias_of: Some("VK_RENDERING_SUSPENDING_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_RENDERING_RESUMING_BIT_KHR",
-        rust_name: "RESUMING_KHR",
-        raw: 4,
-        providers: &["VK_KHR_dynamic_rendering"],
-        alias_of: Some("VK_RENDERING_RESUMING_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_RENDERING_CONTENTS_INLINE_BIT_EXT",
-        rust_name: "CONTENTS_INLINE_EXT",
-        raw: 16,
-        providers: &["VK_EXT_nested_command_buffer"],
-        alias_of: Some("VK_RENDERING_CONTENTS_INLINE_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_RENDERING_ENABLE_LEGACY_DITHERING_BIT_EXT",
-        rust_name: "ENABLE_LEGACY_DITHERING_EXT",
-        raw: 8,
-        providers: &["VK_EXT_legacy_dithering"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_RENDERING_CONTENTS_INLINE_BIT_KHR",
-        rust_name: "CONTENTS_INLINE_KHR",
-        raw: 16,
-        providers: &["VK_KHR_maintenance7"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_RENDERING_PER_LAYER_FRAGMENT_DENSITY_BIT_VALVE",
-        rust_name: "PER_LAYER_FRAGMENT_DENSITY_VALVE",
-        raw: 32,
-        providers: &["VK_VALVE_fragment_density_map_layered"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_RENDERING_FRAGMENT_REGION_BIT_EXT",
-        rust_name: "FRAGMENT_REGION_EXT",
-        raw: 64,
-        providers: &["VK_EXT_custom_resolve"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_RENDERING_CUSTOM_RESOLVE_BIT_EXT",
-        rust_name: "CUSTOM_RESOLVE_EXT",
-        raw: 128,
-        providers: &["VK_EXT_custom_resolve"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_RENDERING_LOCAL_READ_CONCURRENT_ACCESS_CONTROL_BIT_KHR",
-        rust_name: "LOCAL_READ_CONCURRENT_ACCESS_CONTROL_KHR",
-        raw: 256,
-        providers: &["VK_KHR_maintenance10"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_RENDERING_CONTENTS_SECONDARY_COMMAND_BUFFERS_BIT",
+        "CONTENTS_SECONDARY_COMMAND_BUFFERS", 1, ["VK_VERSION_1_3"]
+    ),
+    enumerant!("VK_RENDERING_SUSPENDING_BIT", "SUSPENDING", 2, ["VK_VERSION_1_3"]),
+    enumerant!("VK_RENDERING_RESUMING_BIT", "RESUMING", 4, ["VK_VERSION_1_3"]),
+    enumerant!(
+        "VK_RENDERING_CONTENTS_SECONDARY_COMMAND_BUFFERS_BIT_KHR",
+        "CONTENTS_SECONDARY_COMMAND_BUFFERS_KHR", 1, ["VK_KHR_dynamic_rendering"], alias
+        = "VK_RENDERING_CONTENTS_SECONDARY_COMMAND_BUFFERS_BIT"
+    ),
+    enumerant!(
+        "VK_RENDERING_SUSPENDING_BIT_KHR", "SUSPENDING_KHR", 2,
+        ["VK_KHR_dynamic_rendering"], alias = "VK_RENDERING_SUSPENDING_BIT"
+    ),
+    enumerant!(
+        "VK_RENDERING_RESUMING_BIT_KHR", "RESUMING_KHR", 4, ["VK_KHR_dynamic_rendering"],
+        alias = "VK_RENDERING_RESUMING_BIT"
+    ),
+    enumerant!(
+        "VK_RENDERING_CONTENTS_INLINE_BIT_EXT", "CONTENTS_INLINE_EXT", 16,
+        ["VK_EXT_nested_command_buffer"], alias = "VK_RENDERING_CONTENTS_INLINE_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_RENDERING_ENABLE_LEGACY_DITHERING_BIT_EXT", "ENABLE_LEGACY_DITHERING_EXT", 8,
+        ["VK_EXT_legacy_dithering"]
+    ),
+    enumerant!(
+        "VK_RENDERING_CONTENTS_INLINE_BIT_KHR", "CONTENTS_INLINE_KHR", 16,
+        ["VK_KHR_maintenance7"]
+    ),
+    enumerant!(
+        "VK_RENDERING_PER_LAYER_FRAGMENT_DENSITY_BIT_VALVE",
+        "PER_LAYER_FRAGMENT_DENSITY_VALVE", 32, ["VK_VALVE_fragment_density_map_layered"]
+    ),
+    enumerant!(
+        "VK_RENDERING_FRAGMENT_REGION_BIT_EXT", "FRAGMENT_REGION_EXT", 64,
+        ["VK_EXT_custom_resolve"]
+    ),
+    enumerant!(
+        "VK_RENDERING_CUSTOM_RESOLVE_BIT_EXT", "CUSTOM_RESOLVE_EXT", 128,
+        ["VK_EXT_custom_resolve"]
+    ),
+    enumerant!(
+        "VK_RENDERING_LOCAL_READ_CONCURRENT_ACCESS_CONTROL_BIT_KHR",
+        "LOCAL_READ_CONCURRENT_ACCESS_CONTROL_KHR", 256, ["VK_KHR_maintenance10"]
+    ),
 ];
-///Enumerants of `ResolveImageFlagsKHR`.
+/// Enumerants of `ResolveImageFlagsKHR`.
 pub(crate) static RESOLVE_IMAGE_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_RESOLVE_IMAGE_SKIP_TRANSFER_FUNCTION_BIT_KHR",
-        rust_name: "SKIP_TRANSFER_FUNCTION",
-        raw: 1,
-        providers: &["VK_KHR_maintenance10"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_RESOLVE_IMAGE_ENABLE_TRANSFER_FUNCTION_BIT_KHR",
-        rust_name: "ENABLE_TRANSFER_FUNCTION",
-        raw: 2,
-        providers: &["VK_KHR_maintenance10"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_RESOLVE_IMAGE_SKIP_TRANSFER_FUNCTION_BIT_KHR", "SKIP_TRANSFER_FUNCTION", 1,
+        ["VK_KHR_maintenance10"]
+    ),
+    enumerant!(
+        "VK_RESOLVE_IMAGE_ENABLE_TRANSFER_FUNCTION_BIT_KHR", "ENABLE_TRANSFER_FUNCTION",
+        2, ["VK_KHR_maintenance10"]
+    ),
 ];
-///Enumerants of `ResolveModeFlags`.
+/// Enumerants of `ResolveModeFlags`.
 pub(crate) static RESOLVE_MODE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_RESOLVE_MODE_NONE",
-        rust_name: "NONE",
-        raw: 0,
-        providers: &["VK_VERSION_1_2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_RESOLVE_MODE_SAMPLE_ZERO_BIT",
-        rust_name: "SAMPLE_ZERO",
-        raw: 1,
-        providers: &["VK_VERSION_1_2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_RESOLVE_MODE_AVERAGE_BIT",
-        rust_name: "AVERAGE",
-        raw: 2,
-        providers: &["VK_VERSION_1_2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_RESOLVE_MODE_MIN_BIT",
-        rust_name: "MIN",
-        raw: 4,
-        providers: &["VK_VERSION_1_2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_RESOLVE_MODE_MAX_BIT",
-        rust_name: "MAX",
-        raw: 8,
-        providers: &["VK_VERSION_1_2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_RESOLVE_MODE_NONE_KHR",
-        rust_name: "NONE_KHR",
-        raw: 0,
-        providers: &["VK_KHR_depth_stencil_resolve"],
-        alias_of: Some("VK_RESOLVE_MODE_NONE"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_RESOLVE_MODE_SAMPLE_ZERO_BIT_KHR",
-        rust_name: "SAMPLE_ZERO_KHR",
-        raw: 1,
-        providers: &["VK_KHR_depth_stencil_resolve"],
-        alias_of: Some("VK_RESOLVE_MODE_SAMPLE_ZERO_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_RESOLVE_MODE_AVERAGE_BIT_KHR",
-        rust_name: "AVERAGE_KHR",
-        raw: 2,
-        providers: &["VK_KHR_depth_stencil_resolve"],
-        alias_of: Some("VK_RESOLVE_MODE_AVERAGE_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_RESOLVE_MODE_MIN_BIT_KHR",
-        rust_name: "MIN_KHR",
-        raw: 4,
-        providers: &["VK_KHR_depth_stencil_resolve"],
-        alias_of: Some("VK_RESOLVE_MODE_MIN_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_RESOLVE_MODE_MAX_BIT_KHR",
-        rust_name: "MAX_KHR",
-        raw: 8,
-        providers: &["VK_KHR_depth_stencil_resolve"],
-        alias_of: Some("VK_RESOLVE_MODE_MAX_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_RESOLVE_MODE_EXTERNAL_FORMAT_DOWNSAMPLE_BIT_ANDROID",
-        rust_name: "EXTERNAL_FORMAT_DOWNSAMPLE_BIT_ANDROID",
-        raw: 16,
-        providers: &["VK_ANDROID_external_format_resolve"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_RESOLVE_MODE_EXTERNAL_FORMAT_DOWNSAMPLE_ANDROID",
-        rust_name: "EXTERNAL_FORMAT_DOWNSAMPLE_ANDROID",
-        raw: 16,
-        providers: &["VK_ANDROID_external_format_resolve"],
-        alias_of: Some("VK_RESOLVE_MODE_EXTERNAL_FORMAT_DOWNSAMPLE_BIT_ANDROID"),
-        deprecated: Some(
-            "an old name of `VK_RESOLVE_MODE_EXTERNAL_FORMAT_DOWNSAMPLE_BIT_ANDROID`, kept as an alias (the registry deprecates it)",
-        ),
-    },
-    EnumerantInfo {
-        c_name: "VK_RESOLVE_MODE_CUSTOM_BIT_EXT",
-        rust_name: "CUSTOM_EXT",
-        raw: 32,
-        providers: &["VK_EXT_custom_resolve"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!("VK_RESOLVE_MODE_NONE", "NONE", 0, ["VK_VERSION_1_2"]),
+    enumerant!("VK_RESOLVE_MODE_SAMPLE_ZERO_BIT", "SAMPLE_ZERO", 1, ["VK_VERSION_1_2"]),
+    enumerant!("VK_RESOLVE_MODE_AVERAGE_BIT", "AVERAGE", 2, ["VK_VERSION_1_2"]),
+    enumerant!("VK_RESOLVE_MODE_MIN_BIT", "MIN", 4, ["VK_VERSION_1_2"]),
+    enumerant!("VK_RESOLVE_MODE_MAX_BIT", "MAX", 8, ["VK_VERSION_1_2"]),
+    enumerant!(
+        "VK_RESOLVE_MODE_NONE_KHR", "NONE_KHR", 0, ["VK_KHR_depth_stencil_resolve"],
+        alias = "VK_RESOLVE_MODE_NONE"
+    ),
+    enumerant!(
+        "VK_RESOLVE_MODE_SAMPLE_ZERO_BIT_KHR", "SAMPLE_ZERO_KHR", 1,
+        ["VK_KHR_depth_stencil_resolve"], alias = "VK_RESOLVE_MODE_SAMPLE_ZERO_BIT"
+    ),
+    enumerant!(
+        "VK_RESOLVE_MODE_AVERAGE_BIT_KHR", "AVERAGE_KHR", 2,
+        ["VK_KHR_depth_stencil_resolve"], alias = "VK_RESOLVE_MODE_AVERAGE_BIT"
+    ),
+    enumerant!(
+        "VK_RESOLVE_MODE_MIN_BIT_KHR", "MIN_KHR", 4, ["VK_KHR_depth_stencil_resolve"],
+        alias = "VK_RESOLVE_MODE_MIN_BIT"
+    ),
+    enumerant!(
+        "VK_RESOLVE_MODE_MAX_BIT_KHR", "MAX_KHR", 8, ["VK_KHR_depth_stencil_resolve"],
+        alias = "VK_RESOLVE_MODE_MAX_BIT"
+    ),
+    enumerant!(
+        "VK_RESOLVE_MODE_EXTERNAL_FORMAT_DOWNSAMPLE_BIT_ANDROID",
+        "EXTERNAL_FORMAT_DOWNSAMPLE_BIT_ANDROID", 16,
+        ["VK_ANDROID_external_format_resolve"]
+    ),
+    enumerant!(
+        "VK_RESOLVE_MODE_EXTERNAL_FORMAT_DOWNSAMPLE_ANDROID",
+        "EXTERNAL_FORMAT_DOWNSAMPLE_ANDROID", 16, ["VK_ANDROID_external_format_resolve"],
+        alias = "VK_RESOLVE_MODE_EXTERNAL_FORMAT_DOWNSAMPLE_BIT_ANDROID", deprecated =
+        "an old name of `VK_RESOLVE_MODE_EXTERNAL_FORMAT_DOWNSAMPLE_BIT_ANDROID`, kept as an alias (the registry deprecates it)"
+    ),
+    enumerant!(
+        "VK_RESOLVE_MODE_CUSTOM_BIT_EXT", "CUSTOM_EXT", 32, ["VK_EXT_custom_resolve"]
+    ),
 ];
-///Enumerants of `SampleCountFlags`.
+/// Enumerants of `SampleCountFlags`.
 pub(crate) static SAMPLE_COUNT_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_SAMPLE_COUNT_1_BIT",
-        rust_name: "TYPE_1",
-        raw: 1,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SAMPLE_COUNT_2_BIT",
-        rust_name: "TYPE_2",
-        raw: 2,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SAMPLE_COUNT_4_BIT",
-        rust_name: "TYPE_4",
-        raw: 4,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SAMPLE_COUNT_8_BIT",
-        rust_name: "TYPE_8",
-        raw: 8,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SAMPLE_COUNT_16_BIT",
-        rust_name: "TYPE_16",
-        raw: 16,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SAMPLE_COUNT_32_BIT",
-        rust_name: "TYPE_32",
-        raw: 32,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SAMPLE_COUNT_64_BIT",
-        rust_name: "TYPE_64",
-        raw: 64,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!("VK_SAMPLE_COUNT_1_BIT", "TYPE_1", 1, ["VK_VERSION_1_0"]),
+    enumerant!("VK_SAMPLE_COUNT_2_BIT", "TYPE_2", 2, ["VK_VERSION_1_0"]),
+    enumerant!("VK_SAMPLE_COUNT_4_BIT", "TYPE_4", 4, ["VK_VERSION_1_0"]),
+    enumerant!("VK_SAMPLE_COUNT_8_BIT", "TYPE_8", 8, ["VK_VERSION_1_0"]),
+    enumerant!("VK_SAMPLE_COUNT_16_BIT", "TYPE_16", 16, ["VK_VERSION_1_0"]),
+    enumerant!("VK_SAMPLE_COUNT_32_BIT", "TYPE_32", 32, ["VK_VERSION_1_0"]),
+    enumerant!("VK_SAMPLE_COUNT_64_BIT", "TYPE_64", 64, ["VK_VERSION_1_0"]),
 ];
-///Enumerants of `SamplerCreateFlags`.
+/// Enumerants of `SamplerCreateFlags`.
 pub(crate) static SAMPLER_CREATE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_SAMPLER_CREATE_SUBSAMPLED_BIT_EXT",
-        rust_name: "SUBSAMPLED_EXT",
-        raw: 1,
-        providers: &["VK_EXT_fragment_density_map"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SAMPLER_CREATE_SUBSAMPLED_COARSE_RECONSTRUCTION_BIT_EXT",
-        rust_name: "SUBSAMPLED_COARSE_RECONSTRUCTION_EXT",
-        raw: 2,
-        providers: &["VK_EXT_fragment_density_map"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SAMPLER_CREATE_DESCRIPTOR_BUFFER_CAPTURE_REPLAY_BIT_EXT",
-        rust_name: "DESCRIPTOR_BUFFER_CAPTURE_REPLAY_EXT",
-        raw: 8,
-        providers: &["VK_EXT_descriptor_buffer"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SAMPLER_CREATE_NON_SEAMLESS_CUBE_MAP_BIT_EXT",
-        rust_name: "NON_SEAMLESS_CUBE_MAP_EXT",
-        raw: 4,
-        providers: &["VK_EXT_non_seamless_cube_map"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SAMPLER_CREATE_IMAGE_PROCESSING_BIT_QCOM",
-        rust_name: "IMAGE_PROCESSING_QCOM",
-        raw: 16,
-        providers: &["VK_QCOM_image_processing"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_SAMPLER_CREATE_SUBSAMPLED_BIT_EXT", "SUBSAMPLED_EXT", 1,
+        ["VK_EXT_fragment_density_map"]
+    ),
+    enumerant!(
+        "VK_SAMPLER_CREATE_SUBSAMPLED_COARSE_RECONSTRUCTION_BIT_EXT",
+        "SUBSAMPLED_COARSE_RECONSTRUCTION_EXT", 2, ["VK_EXT_fragment_density_map"]
+    ),
+    enumerant!(
+        "VK_SAMPLER_CREATE_DESCRIPTOR_BUFFER_CAPTURE_REPLAY_BIT_EXT",
+        "DESCRIPTOR_BUFFER_CAPTURE_REPLAY_EXT", 8, ["VK_EXT_descriptor_buffer"]
+    ),
+    enumerant!(
+        "VK_SAMPLER_CREATE_NON_SEAMLESS_CUBE_MAP_BIT_EXT", "NON_SEAMLESS_CUBE_MAP_EXT",
+        4, ["VK_EXT_non_seamless_cube_map"]
+    ),
+    enumerant!(
+        "VK_SAMPLER_CREATE_IMAGE_PROCESSING_BIT_QCOM", "IMAGE_PROCESSING_QCOM", 16,
+        ["VK_QCOM_image_processing"]
+    ),
 ];
-///Enumerants of `ScreenSurfaceCreateFlagsQNX`.
+/// Enumerants of `ScreenSurfaceCreateFlagsQNX`.
 pub(crate) static SCREEN_SURFACE_CREATE_FLAGS_QNX: &[EnumerantInfo] = &[];
-///Enumerants of `SemaphoreCreateFlags`.
+/// Enumerants of `SemaphoreCreateFlags`.
 pub(crate) static SEMAPHORE_CREATE_FLAGS: &[EnumerantInfo] = &[];
-///Enumerants of `SemaphoreImportFlags`.
+/// Enumerants of `SemaphoreImportFlags`.
 pub(crate) static SEMAPHORE_IMPORT_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_SEMAPHORE_IMPORT_TEMPORARY_BIT",
-        rust_name: "TEMPORARY",
-        raw: 1,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SEMAPHORE_IMPORT_TEMPORARY_BIT_KHR",
-        rust_name: "TEMPORARY_KHR",
-        raw: 1,
-        providers: &["VK_KHR_external_semaphore"],
-        alias_of: Some("VK_SEMAPHORE_IMPORT_TEMPORARY_BIT"),
-        deprecated: None,
-    },
+    enumerant!("VK_SEMAPHORE_IMPORT_TEMPORARY_BIT", "TEMPORARY", 1, ["VK_VERSION_1_1"]),
+    enumerant!(
+        "VK_SEMAPHORE_IMPORT_TEMPORARY_BIT_KHR", "TEMPORARY_KHR", 1,
+        ["VK_KHR_external_semaphore"], alias = "VK_SEMAPHORE_IMPORT_TEMPORARY_BIT"
+    ),
 ];
-///Enumerants of `SemaphoreWaitFlags`.
+/// Enumerants of `SemaphoreWaitFlags`.
 pub(crate) static SEMAPHORE_WAIT_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_SEMAPHORE_WAIT_ANY_BIT",
-        rust_name: "ANY",
-        raw: 1,
-        providers: &["VK_VERSION_1_2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SEMAPHORE_WAIT_ANY_BIT_KHR",
-        rust_name: "ANY_KHR",
-        raw: 1,
-        providers: &["VK_KHR_timeline_semaphore"],
-        alias_of: Some("VK_SEMAPHORE_WAIT_ANY_BIT"),
-        deprecated: None,
-    },
+    enumerant!("VK_SEMAPHORE_WAIT_ANY_BIT", "ANY", 1, ["VK_VERSION_1_2"]),
+    enumerant!(
+        "VK_SEMAPHORE_WAIT_ANY_BIT_KHR", "ANY_KHR", 1, ["VK_KHR_timeline_semaphore"],
+        alias = "VK_SEMAPHORE_WAIT_ANY_BIT"
+    ),
 ];
-///Enumerants of `ShaderCorePropertiesFlagsAMD`.
+/// Enumerants of `ShaderCorePropertiesFlagsAMD`.
 pub(crate) static SHADER_CORE_PROPERTIES_FLAGS_AMD: &[EnumerantInfo] = &[];
-///Enumerants of `ShaderCreateFlagsEXT`.
+/// Enumerants of `ShaderCreateFlagsEXT`.
 pub(crate) static SHADER_CREATE_FLAGS_EXT: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_SHADER_CREATE_LINK_STAGE_BIT_EXT",
-        rust_name: "LINK_STAGE",
-        raw: 1,
-        providers: &["VK_EXT_shader_object"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SHADER_CREATE_DESCRIPTOR_HEAP_BIT_EXT",
-        rust_name: "DESCRIPTOR_HEAP",
-        raw: 1024,
-        providers: &["VK_EXT_descriptor_heap"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SHADER_CREATE_INSTRUMENT_SHADER_BIT_ARM",
-        rust_name: "INSTRUMENT_SHADER_ARM",
-        raw: 2048,
-        providers: &["VK_ARM_shader_instrumentation", "VK_KHR_maintenance5"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SHADER_CREATE_ALLOW_VARYING_SUBGROUP_SIZE_BIT_EXT",
-        rust_name: "ALLOW_VARYING_SUBGROUP_SIZE",
-        raw: 2,
-        providers: &["VK_EXT_shader_object"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SHADER_CREATE_REQUIRE_FULL_SUBGROUPS_BIT_EXT",
-        rust_name: "REQUIRE_FULL_SUBGROUPS",
-        raw: 4,
-        providers: &["VK_EXT_shader_object"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SHADER_CREATE_NO_TASK_SHADER_BIT_EXT",
-        rust_name: "NO_TASK_SHADER",
-        raw: 8,
-        providers: &["VK_EXT_shader_object"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SHADER_CREATE_DISPATCH_BASE_BIT_EXT",
-        rust_name: "DISPATCH_BASE",
-        raw: 16,
-        providers: &["VK_EXT_shader_object"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SHADER_CREATE_FRAGMENT_SHADING_RATE_ATTACHMENT_BIT_EXT",
-        rust_name: "FRAGMENT_SHADING_RATE_ATTACHMENT",
-        raw: 32,
-        providers: &["VK_EXT_shader_object"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SHADER_CREATE_FRAGMENT_DENSITY_MAP_ATTACHMENT_BIT_EXT",
-        rust_name: "FRAGMENT_DENSITY_MAP_ATTACHMENT",
-        raw: 64,
-        providers: &["VK_EXT_shader_object"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SHADER_CREATE_INDIRECT_BINDABLE_BIT_EXT",
-        rust_name: "INDIRECT_BINDABLE",
-        raw: 128,
-        providers: &["VK_EXT_device_generated_commands"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SHADER_CREATE_OPACITY_MICROMAP_DISALLOW_MIXED_SPECIAL_INDEX_BIT_EXT",
-        rust_name: "OPACITY_MICROMAP_DISALLOW_MIXED_SPECIAL_INDEX",
-        raw: 4096,
-        providers: &["VK_KHR_opacity_micromap"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SHADER_CREATE_64_BIT_INDEXING_BIT_EXT",
-        rust_name: "TYPE_64_INDEXING",
-        raw: 32768,
-        providers: &["VK_EXT_shader_64bit_indexing"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SHADER_CREATE_INDEPENDENT_SETS_BIT_KHR",
-        rust_name: "INDEPENDENT_SETS_KHR",
-        raw: 262144,
-        providers: &["VK_KHR_maintenance11"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_SHADER_CREATE_LINK_STAGE_BIT_EXT", "LINK_STAGE", 1, ["VK_EXT_shader_object"]
+    ),
+    enumerant!(
+        "VK_SHADER_CREATE_DESCRIPTOR_HEAP_BIT_EXT", "DESCRIPTOR_HEAP", 1024,
+        ["VK_EXT_descriptor_heap"]
+    ),
+    enumerant!(
+        "VK_SHADER_CREATE_INSTRUMENT_SHADER_BIT_ARM", "INSTRUMENT_SHADER_ARM", 2048,
+        ["VK_ARM_shader_instrumentation", "VK_KHR_maintenance5"]
+    ),
+    enumerant!(
+        "VK_SHADER_CREATE_ALLOW_VARYING_SUBGROUP_SIZE_BIT_EXT",
+        "ALLOW_VARYING_SUBGROUP_SIZE", 2, ["VK_EXT_shader_object"]
+    ),
+    enumerant!(
+        "VK_SHADER_CREATE_REQUIRE_FULL_SUBGROUPS_BIT_EXT", "REQUIRE_FULL_SUBGROUPS", 4,
+        ["VK_EXT_shader_object"]
+    ),
+    enumerant!(
+        "VK_SHADER_CREATE_NO_TASK_SHADER_BIT_EXT", "NO_TASK_SHADER", 8,
+        ["VK_EXT_shader_object"]
+    ),
+    enumerant!(
+        "VK_SHADER_CREATE_DISPATCH_BASE_BIT_EXT", "DISPATCH_BASE", 16,
+        ["VK_EXT_shader_object"]
+    ),
+    enumerant!(
+        "VK_SHADER_CREATE_FRAGMENT_SHADING_RATE_ATTACHMENT_BIT_EXT",
+        "FRAGMENT_SHADING_RATE_ATTACHMENT", 32, ["VK_EXT_shader_object"]
+    ),
+    enumerant!(
+        "VK_SHADER_CREATE_FRAGMENT_DENSITY_MAP_ATTACHMENT_BIT_EXT",
+        "FRAGMENT_DENSITY_MAP_ATTACHMENT", 64, ["VK_EXT_shader_object"]
+    ),
+    enumerant!(
+        "VK_SHADER_CREATE_INDIRECT_BINDABLE_BIT_EXT", "INDIRECT_BINDABLE", 128,
+        ["VK_EXT_device_generated_commands"]
+    ),
+    enumerant!(
+        "VK_SHADER_CREATE_OPACITY_MICROMAP_DISALLOW_MIXED_SPECIAL_INDEX_BIT_EXT",
+        "OPACITY_MICROMAP_DISALLOW_MIXED_SPECIAL_INDEX", 4096,
+        ["VK_KHR_opacity_micromap"]
+    ),
+    enumerant!(
+        "VK_SHADER_CREATE_64_BIT_INDEXING_BIT_EXT", "TYPE_64_INDEXING", 32768,
+        ["VK_EXT_shader_64bit_indexing"]
+    ),
+    enumerant!(
+        "VK_SHADER_CREATE_INDEPENDENT_SETS_BIT_KHR", "INDEPENDENT_SETS_KHR", 262144,
+        ["VK_KHR_maintenance11"]
+    ),
 ];
-///Enumerants of `ShaderInstrumentationValuesFlagsARM`.
+/// Enumerants of `ShaderInstrumentationValuesFlagsARM`.
 pub(crate) static SHADER_INSTRUMENTATION_VALUES_FLAGS_ARM: &[EnumerantInfo] = &[];
-///Enumerants of `ShaderModuleCreateFlags`.
+/// Enumerants of `ShaderModuleCreateFlags`.
 pub(crate) static SHADER_MODULE_CREATE_FLAGS: &[EnumerantInfo] = &[];
-///Enumerants of `ShaderStageFlags`.
+/// Enumerants of `ShaderStageFlags`.
 pub(crate) static SHADER_STAGE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_SHADER_STAGE_VERTEX_BIT",
-        rust_name: "VERTEX",
-        raw: 1,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SHADER_STAGE_TESSELLATION_CONTROL_BIT",
-        rust_name: "TESSELLATION_CONTROL",
-        raw: 2,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SHADER_STAGE_TESSELLATION_EVALUATION_BIT",
-        rust_name: "TESSELLATION_EVALUATION",
-        raw: 4,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SHADER_STAGE_GEOMETRY_BIT",
-        rust_name: "GEOMETRY",
-        raw: 8,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SHADER_STAGE_FRAGMENT_BIT",
-        rust_name: "FRAGMENT",
-        raw: 16,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SHADER_STAGE_COMPUTE_BIT",
-        rust_name: "COMPUTE",
-        raw: 32,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SHADER_STAGE_ALL_GRAPHICS",
-        rust_name: "ALL_GRAPHICS",
-        raw: 31,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SHADER_STAGE_ALL",
-        rust_name: "ALL",
-        raw: 2147483647,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SHADER_STAGE_RAYGEN_BIT_KHR",
-        rust_name: "RAYGEN_KHR",
-        raw: 256,
-        providers: &["VK_KHR_ray_tracing_pipeline"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SHADER_STAGE_ANY_HIT_BIT_KHR",
-        rust_name: "ANY_HIT_KHR",
-        raw: 512,
-        providers: &["VK_KHR_ray_tracing_pipeline"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SHADER_STAGE_CLOSEST_HIT_BIT_KHR",
-        rust_name: "CLOSEST_HIT_KHR",
-        raw: 1024,
-        providers: &["VK_KHR_ray_tracing_pipeline"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SHADER_STAGE_MISS_BIT_KHR",
-        rust_name: "MISS_KHR",
-        raw: 2048,
-        providers: &["VK_KHR_ray_tracing_pipeline"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SHADER_STAGE_INTERSECTION_BIT_KHR",
-        rust_name: "INTERSECTION_KHR",
-        raw: 4096,
-        providers: &["VK_KHR_ray_tracing_pipeline"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SHADER_STAGE_CALLABLE_BIT_KHR",
-        rust_name: "CALLABLE_KHR",
-        raw: 8192,
-        providers: &["VK_KHR_ray_tracing_pipeline"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SHADER_STAGE_RAYGEN_BIT_NV",
-        rust_name: "RAYGEN_NV",
-        raw: 256,
-        providers: &["VK_NV_ray_tracing"],
-        alias_of: Some("VK_SHADER_STAGE_RAYGEN_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SHADER_STAGE_ANY_HIT_BIT_NV",
-        rust_name: "ANY_HIT_NV",
-        raw: 512,
-        providers: &["VK_NV_ray_tracing"],
-        alias_of: Some("VK_SHADER_STAGE_ANY_HIT_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SHADER_STAGE_CLOSEST_HIT_BIT_NV",
-        rust_name: "CLOSEST_HIT_NV",
-        raw: 1024,
-        providers: &["VK_NV_ray_tracing"],
-        alias_of: Some("VK_SHADER_STAGE_CLOSEST_HIT_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SHADER_STAGE_MISS_BIT_NV",
-        rust_name: "MISS_NV",
-        raw: 2048,
-        providers: &["VK_NV_ray_tracing"],
-        alias_of: Some("VK_SHADER_STAGE_MISS_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SHADER_STAGE_INTERSECTION_BIT_NV",
-        rust_name: "INTERSECTION_NV",
-        raw: 4096,
-        providers: &["VK_NV_ray_tracing"],
-        alias_of: Some("VK_SHADER_STAGE_INTERSECTION_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SHADER_STAGE_CALLABLE_BIT_NV",
-        rust_name: "CALLABLE_NV",
-        raw: 8192,
-        providers: &["VK_NV_ray_tracing"],
-        alias_of: Some("VK_SHADER_STAGE_CALLABLE_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SHADER_STAGE_TASK_BIT_NV",
-        rust_name: "TASK_NV",
-        raw: 64,
-        providers: &["VK_NV_mesh_shader"],
-        alias_of: Some("VK_SHADER_STAGE_TASK_BIT_EXT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SHADER_STAGE_MESH_BIT_NV",
-        rust_name: "MESH_NV",
-        raw: 128,
-        providers: &["VK_NV_mesh_shader"],
-        alias_of: Some("VK_SHADER_STAGE_MESH_BIT_EXT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SHADER_STAGE_TASK_BIT_EXT",
-        rust_name: "TASK_EXT",
-        raw: 64,
-        providers: &["VK_EXT_mesh_shader"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SHADER_STAGE_MESH_BIT_EXT",
-        rust_name: "MESH_EXT",
-        raw: 128,
-        providers: &["VK_EXT_mesh_shader"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SHADER_STAGE_SUBPASS_SHADING_BIT_HUAWEI",
-        rust_name: "SUBPASS_SHADING_HUAWEI",
-        raw: 16384,
-        providers: &["VK_HUAWEI_subpass_shading"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SHADER_STAGE_CLUSTER_CULLING_BIT_HUAWEI",
-        rust_name: "CLUSTER_CULLING_HUAWEI",
-        raw: 524288,
-        providers: &["VK_HUAWEI_cluster_culling_shader"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!("VK_SHADER_STAGE_VERTEX_BIT", "VERTEX", 1, ["VK_VERSION_1_0"]),
+    enumerant!(
+        "VK_SHADER_STAGE_TESSELLATION_CONTROL_BIT", "TESSELLATION_CONTROL", 2,
+        ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_SHADER_STAGE_TESSELLATION_EVALUATION_BIT", "TESSELLATION_EVALUATION", 4,
+        ["VK_VERSION_1_0"]
+    ),
+    enumerant!("VK_SHADER_STAGE_GEOMETRY_BIT", "GEOMETRY", 8, ["VK_VERSION_1_0"]),
+    enumerant!("VK_SHADER_STAGE_FRAGMENT_BIT", "FRAGMENT", 16, ["VK_VERSION_1_0"]),
+    enumerant!("VK_SHADER_STAGE_COMPUTE_BIT", "COMPUTE", 32, ["VK_VERSION_1_0"]),
+    enumerant!("VK_SHADER_STAGE_ALL_GRAPHICS", "ALL_GRAPHICS", 31, ["VK_VERSION_1_0"]),
+    enumerant!("VK_SHADER_STAGE_ALL", "ALL", 2147483647, ["VK_VERSION_1_0"]),
+    enumerant!(
+        "VK_SHADER_STAGE_RAYGEN_BIT_KHR", "RAYGEN_KHR", 256,
+        ["VK_KHR_ray_tracing_pipeline"]
+    ),
+    enumerant!(
+        "VK_SHADER_STAGE_ANY_HIT_BIT_KHR", "ANY_HIT_KHR", 512,
+        ["VK_KHR_ray_tracing_pipeline"]
+    ),
+    enumerant!(
+        "VK_SHADER_STAGE_CLOSEST_HIT_BIT_KHR", "CLOSEST_HIT_KHR", 1024,
+        ["VK_KHR_ray_tracing_pipeline"]
+    ),
+    enumerant!(
+        "VK_SHADER_STAGE_MISS_BIT_KHR", "MISS_KHR", 2048, ["VK_KHR_ray_tracing_pipeline"]
+    ),
+    enumerant!(
+        "VK_SHADER_STAGE_INTERSECTION_BIT_KHR", "INTERSECTION_KHR", 4096,
+        ["VK_KHR_ray_tracing_pipeline"]
+    ),
+    enumerant!(
+        "VK_SHADER_STAGE_CALLABLE_BIT_KHR", "CALLABLE_KHR", 8192,
+        ["VK_KHR_ray_tracing_pipeline"]
+    ),
+    enumerant!(
+        "VK_SHADER_STAGE_RAYGEN_BIT_NV", "RAYGEN_NV", 256, ["VK_NV_ray_tracing"], alias =
+        "VK_SHADER_STAGE_RAYGEN_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_SHADER_STAGE_ANY_HIT_BIT_NV", "ANY_HIT_NV", 512, ["VK_NV_ray_tracing"], alias
+        = "VK_SHADER_STAGE_ANY_HIT_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_SHADER_STAGE_CLOSEST_HIT_BIT_NV", "CLOSEST_HIT_NV", 1024,
+        ["VK_NV_ray_tracing"], alias = "VK_SHADER_STAGE_CLOSEST_HIT_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_SHADER_STAGE_MISS_BIT_NV", "MISS_NV", 2048, ["VK_NV_ray_tracing"], alias =
+        "VK_SHADER_STAGE_MISS_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_SHADER_STAGE_INTERSECTION_BIT_NV", "INTERSECTION_NV", 4096,
+        ["VK_NV_ray_tracing"], alias = "VK_SHADER_STAGE_INTERSECTION_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_SHADER_STAGE_CALLABLE_BIT_NV", "CALLABLE_NV", 8192, ["VK_NV_ray_tracing"],
+        alias = "VK_SHADER_STAGE_CALLABLE_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_SHADER_STAGE_TASK_BIT_NV", "TASK_NV", 64, ["VK_NV_mesh_shader"], alias =
+        "VK_SHADER_STAGE_TASK_BIT_EXT"
+    ),
+    enumerant!(
+        "VK_SHADER_STAGE_MESH_BIT_NV", "MESH_NV", 128, ["VK_NV_mesh_shader"], alias =
+        "VK_SHADER_STAGE_MESH_BIT_EXT"
+    ),
+    enumerant!("VK_SHADER_STAGE_TASK_BIT_EXT", "TASK_EXT", 64, ["VK_EXT_mesh_shader"]),
+    enumerant!("VK_SHADER_STAGE_MESH_BIT_EXT", "MESH_EXT", 128, ["VK_EXT_mesh_shader"]),
+    enumerant!(
+        "VK_SHADER_STAGE_SUBPASS_SHADING_BIT_HUAWEI", "SUBPASS_SHADING_HUAWEI", 16384,
+        ["VK_HUAWEI_subpass_shading"]
+    ),
+    enumerant!(
+        "VK_SHADER_STAGE_CLUSTER_CULLING_BIT_HUAWEI", "CLUSTER_CULLING_HUAWEI", 524288,
+        ["VK_HUAWEI_cluster_culling_shader"]
+    ),
 ];
-///Enumerants of `SparseImageFormatFlags`.
+/// Enumerants of `SparseImageFormatFlags`.
 pub(crate) static SPARSE_IMAGE_FORMAT_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_SPARSE_IMAGE_FORMAT_SINGLE_MIPTAIL_BIT",
-        rust_name: "SINGLE_MIPTAIL",
-        raw: 1,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SPARSE_IMAGE_FORMAT_ALIGNED_MIP_SIZE_BIT",
-        rust_name: "ALIGNED_MIP_SIZE",
-        raw: 2,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SPARSE_IMAGE_FORMAT_NONSTANDARD_BLOCK_SIZE_BIT",
-        rust_name: "NONSTANDARD_BLOCK_SIZE",
-        raw: 4,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_SPARSE_IMAGE_FORMAT_SINGLE_MIPTAIL_BIT", "SINGLE_MIPTAIL", 1,
+        ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_SPARSE_IMAGE_FORMAT_ALIGNED_MIP_SIZE_BIT", "ALIGNED_MIP_SIZE", 2,
+        ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_SPARSE_IMAGE_FORMAT_NONSTANDARD_BLOCK_SIZE_BIT", "NONSTANDARD_BLOCK_SIZE", 4,
+        ["VK_VERSION_1_0"]
+    ),
 ];
-///Enumerants of `SparseMemoryBindFlags`.
+/// Enumerants of `SparseMemoryBindFlags`.
 pub(crate) static SPARSE_MEMORY_BIND_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_SPARSE_MEMORY_BIND_METADATA_BIT",
-        rust_name: "METADATA",
-        raw: 1,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!("VK_SPARSE_MEMORY_BIND_METADATA_BIT", "METADATA", 1, ["VK_VERSION_1_0"]),
 ];
-///Enumerants of `SpirvResourceTypeFlagsEXT`.
+/// Enumerants of `SpirvResourceTypeFlagsEXT`.
 pub(crate) static SPIRV_RESOURCE_TYPE_FLAGS_EXT: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_SPIRV_RESOURCE_TYPE_ALL_EXT",
-        rust_name: "ALL",
-        raw: 2147483647,
-        providers: &["VK_EXT_descriptor_heap"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SPIRV_RESOURCE_TYPE_SAMPLER_BIT_EXT",
-        rust_name: "SAMPLER",
-        raw: 1,
-        providers: &["VK_EXT_descriptor_heap"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SPIRV_RESOURCE_TYPE_SAMPLED_IMAGE_BIT_EXT",
-        rust_name: "SAMPLED_IMAGE",
-        raw: 2,
-        providers: &["VK_EXT_descriptor_heap"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SPIRV_RESOURCE_TYPE_READ_ONLY_IMAGE_BIT_EXT",
-        rust_name: "READ_ONLY_IMAGE",
-        raw: 4,
-        providers: &["VK_EXT_descriptor_heap"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SPIRV_RESOURCE_TYPE_READ_WRITE_IMAGE_BIT_EXT",
-        rust_name: "READ_WRITE_IMAGE",
-        raw: 8,
-        providers: &["VK_EXT_descriptor_heap"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SPIRV_RESOURCE_TYPE_COMBINED_SAMPLED_IMAGE_BIT_EXT",
-        rust_name: "COMBINED_SAMPLED_IMAGE",
-        raw: 16,
-        providers: &["VK_EXT_descriptor_heap"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SPIRV_RESOURCE_TYPE_UNIFORM_BUFFER_BIT_EXT",
-        rust_name: "UNIFORM_BUFFER",
-        raw: 32,
-        providers: &["VK_EXT_descriptor_heap"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SPIRV_RESOURCE_TYPE_READ_ONLY_STORAGE_BUFFER_BIT_EXT",
-        rust_name: "READ_ONLY_STORAGE_BUFFER",
-        raw: 64,
-        providers: &["VK_EXT_descriptor_heap"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SPIRV_RESOURCE_TYPE_READ_WRITE_STORAGE_BUFFER_BIT_EXT",
-        rust_name: "READ_WRITE_STORAGE_BUFFER",
-        raw: 128,
-        providers: &["VK_EXT_descriptor_heap"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SPIRV_RESOURCE_TYPE_ACCELERATION_STRUCTURE_BIT_EXT",
-        rust_name: "ACCELERATION_STRUCTURE",
-        raw: 256,
-        providers: &["VK_EXT_descriptor_heap"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SPIRV_RESOURCE_TYPE_TENSOR_BIT_ARM",
-        rust_name: "TENSOR_ARM",
-        raw: 512,
-        providers: &["VK_EXT_descriptor_heap"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_SPIRV_RESOURCE_TYPE_ALL_EXT", "ALL", 2147483647, ["VK_EXT_descriptor_heap"]
+    ),
+    enumerant!(
+        "VK_SPIRV_RESOURCE_TYPE_SAMPLER_BIT_EXT", "SAMPLER", 1,
+        ["VK_EXT_descriptor_heap"]
+    ),
+    enumerant!(
+        "VK_SPIRV_RESOURCE_TYPE_SAMPLED_IMAGE_BIT_EXT", "SAMPLED_IMAGE", 2,
+        ["VK_EXT_descriptor_heap"]
+    ),
+    enumerant!(
+        "VK_SPIRV_RESOURCE_TYPE_READ_ONLY_IMAGE_BIT_EXT", "READ_ONLY_IMAGE", 4,
+        ["VK_EXT_descriptor_heap"]
+    ),
+    enumerant!(
+        "VK_SPIRV_RESOURCE_TYPE_READ_WRITE_IMAGE_BIT_EXT", "READ_WRITE_IMAGE", 8,
+        ["VK_EXT_descriptor_heap"]
+    ),
+    enumerant!(
+        "VK_SPIRV_RESOURCE_TYPE_COMBINED_SAMPLED_IMAGE_BIT_EXT",
+        "COMBINED_SAMPLED_IMAGE", 16, ["VK_EXT_descriptor_heap"]
+    ),
+    enumerant!(
+        "VK_SPIRV_RESOURCE_TYPE_UNIFORM_BUFFER_BIT_EXT", "UNIFORM_BUFFER", 32,
+        ["VK_EXT_descriptor_heap"]
+    ),
+    enumerant!(
+        "VK_SPIRV_RESOURCE_TYPE_READ_ONLY_STORAGE_BUFFER_BIT_EXT",
+        "READ_ONLY_STORAGE_BUFFER", 64, ["VK_EXT_descriptor_heap"]
+    ),
+    enumerant!(
+        "VK_SPIRV_RESOURCE_TYPE_READ_WRITE_STORAGE_BUFFER_BIT_EXT",
+        "READ_WRITE_STORAGE_BUFFER", 128, ["VK_EXT_descriptor_heap"]
+    ),
+    enumerant!(
+        "VK_SPIRV_RESOURCE_TYPE_ACCELERATION_STRUCTURE_BIT_EXT",
+        "ACCELERATION_STRUCTURE", 256, ["VK_EXT_descriptor_heap"]
+    ),
+    enumerant!(
+        "VK_SPIRV_RESOURCE_TYPE_TENSOR_BIT_ARM", "TENSOR_ARM", 512,
+        ["VK_EXT_descriptor_heap"]
+    ),
 ];
-///Enumerants of `StencilFaceFlags`.
+/// Enumerants of `StencilFaceFlags`.
 pub(crate) static STENCIL_FACE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_STENCIL_FACE_FRONT_BIT",
-        rust_name: "FRONT",
-        raw: 1,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_STENCIL_FACE_BACK_BIT",
-        rust_name: "BACK",
-        raw: 2,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_STENCIL_FACE_FRONT_AND_BACK",
-        rust_name: "FRONT_AND_BACK",
-        raw: 3,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_STENCIL_FRONT_AND_BACK",
-        rust_name: "STENCIL_FRONT_AND_BACK",
-        raw: 3,
-        providers: &["VK_VERSION_1_0"],
-        alias_of: Some("VK_STENCIL_FACE_FRONT_AND_BACK"),
-        deprecated: Some(
-            "an old name of `VK_STENCIL_FACE_FRONT_AND_BACK`, kept as an alias (the registry deprecates it)",
-        ),
-    },
+    enumerant!("VK_STENCIL_FACE_FRONT_BIT", "FRONT", 1, ["VK_VERSION_1_0"]),
+    enumerant!("VK_STENCIL_FACE_BACK_BIT", "BACK", 2, ["VK_VERSION_1_0"]),
+    enumerant!(
+        "VK_STENCIL_FACE_FRONT_AND_BACK", "STENCIL_FACE_FRONT_AND_BACK", 3,
+        ["VK_VERSION_1_0"]
+    ),
+    enumerant!(
+        "VK_STENCIL_FRONT_AND_BACK", "FRONT_AND_BACK", 3, ["VK_VERSION_1_0"], alias =
+        "VK_STENCIL_FACE_FRONT_AND_BACK", deprecated =
+        "an old name of `VK_STENCIL_FACE_FRONT_AND_BACK`, kept as an alias (the registry deprecates it)"
+    ),
 ];
-///Enumerants of `StreamDescriptorSurfaceCreateFlagsGGP`.
+/// Enumerants of `StreamDescriptorSurfaceCreateFlagsGGP`.
 pub(crate) static STREAM_DESCRIPTOR_SURFACE_CREATE_FLAGS_GGP: &[EnumerantInfo] = &[];
-///Enumerants of `SubgroupFeatureFlags`.
+/// Enumerants of `SubgroupFeatureFlags`.
 pub(crate) static SUBGROUP_FEATURE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_SUBGROUP_FEATURE_BASIC_BIT",
-        rust_name: "BASIC",
-        raw: 1,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SUBGROUP_FEATURE_VOTE_BIT",
-        rust_name: "VOTE",
-        raw: 2,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SUBGROUP_FEATURE_ARITHMETIC_BIT",
-        rust_name: "ARITHMETIC",
-        raw: 4,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SUBGROUP_FEATURE_BALLOT_BIT",
-        rust_name: "BALLOT",
-        raw: 8,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SUBGROUP_FEATURE_SHUFFLE_BIT",
-        rust_name: "SHUFFLE",
-        raw: 16,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SUBGROUP_FEATURE_SHUFFLE_RELATIVE_BIT",
-        rust_name: "SHUFFLE_RELATIVE",
-        raw: 32,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SUBGROUP_FEATURE_CLUSTERED_BIT",
-        rust_name: "CLUSTERED",
-        raw: 64,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SUBGROUP_FEATURE_QUAD_BIT",
-        rust_name: "QUAD",
-        raw: 128,
-        providers: &["VK_VERSION_1_1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SUBGROUP_FEATURE_ROTATE_BIT",
-        rust_name: "ROTATE",
-        raw: 512,
-        providers: &["VK_VERSION_1_4"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SUBGROUP_FEATURE_ROTATE_CLUSTERED_BIT",
-        rust_name: "ROTATE_CLUSTERED",
-        raw: 1024,
-        providers: &["VK_VERSION_1_4"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SUBGROUP_FEATURE_PARTITIONED_BIT_NV",
-        rust_name: "PARTITIONED_NV",
-        raw: 256,
-        providers: &["VK_NV_shader_subgroup_partitioned"],
-        alias_of: Some("VK_SUBGROUP_FEATURE_PARTITIONED_BIT_EXT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SUBGROUP_FEATURE_ROTATE_BIT_KHR",
-        rust_name: "ROTATE_KHR",
-        raw: 512,
-        providers: &["VK_KHR_shader_subgroup_rotate"],
-        alias_of: Some("VK_SUBGROUP_FEATURE_ROTATE_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SUBGROUP_FEATURE_ROTATE_CLUSTERED_BIT_KHR",
-        rust_name: "ROTATE_CLUSTERED_KHR",
-        raw: 1024,
-        providers: &["VK_KHR_shader_subgroup_rotate"],
-        alias_of: Some("VK_SUBGROUP_FEATURE_ROTATE_CLUSTERED_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SUBGROUP_FEATURE_PARTITIONED_BIT_EXT",
-        rust_name: "PARTITIONED_EXT",
-        raw: 256,
-        providers: &["VK_EXT_shader_subgroup_partitioned"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!("VK_SUBGROUP_FEATURE_BASIC_BIT", "BASIC", 1, ["VK_VERSION_1_1"]),
+    enumerant!("VK_SUBGROUP_FEATURE_VOTE_BIT", "VOTE", 2, ["VK_VERSION_1_1"]),
+    enumerant!(
+        "VK_SUBGROUP_FEATURE_ARITHMETIC_BIT", "ARITHMETIC", 4, ["VK_VERSION_1_1"]
+    ),
+    enumerant!("VK_SUBGROUP_FEATURE_BALLOT_BIT", "BALLOT", 8, ["VK_VERSION_1_1"]),
+    enumerant!("VK_SUBGROUP_FEATURE_SHUFFLE_BIT", "SHUFFLE", 16, ["VK_VERSION_1_1"]),
+    enumerant!(
+        "VK_SUBGROUP_FEATURE_SHUFFLE_RELATIVE_BIT", "SHUFFLE_RELATIVE", 32,
+        ["VK_VERSION_1_1"]
+    ),
+    enumerant!("VK_SUBGROUP_FEATURE_CLUSTERED_BIT", "CLUSTERED", 64, ["VK_VERSION_1_1"]),
+    enumerant!("VK_SUBGROUP_FEATURE_QUAD_BIT", "QUAD", 128, ["VK_VERSION_1_1"]),
+    enumerant!("VK_SUBGROUP_FEATURE_ROTATE_BIT", "ROTATE", 512, ["VK_VERSION_1_4"]),
+    enumerant!(
+        "VK_SUBGROUP_FEATURE_ROTATE_CLUSTERED_BIT", "ROTATE_CLUSTERED", 1024,
+        ["VK_VERSION_1_4"]
+    ),
+    enumerant!(
+        "VK_SUBGROUP_FEATURE_PARTITIONED_BIT_NV", "PARTITIONED_NV", 256,
+        ["VK_NV_shader_subgroup_partitioned"], alias =
+        "VK_SUBGROUP_FEATURE_PARTITIONED_BIT_EXT"
+    ),
+    enumerant!(
+        "VK_SUBGROUP_FEATURE_ROTATE_BIT_KHR", "ROTATE_KHR", 512,
+        ["VK_KHR_shader_subgroup_rotate"], alias = "VK_SUBGROUP_FEATURE_ROTATE_BIT"
+    ),
+    enumerant!(
+        "VK_SUBGROUP_FEATURE_ROTATE_CLUSTERED_BIT_KHR", "ROTATE_CLUSTERED_KHR", 1024,
+        ["VK_KHR_shader_subgroup_rotate"], alias =
+        "VK_SUBGROUP_FEATURE_ROTATE_CLUSTERED_BIT"
+    ),
+    enumerant!(
+        "VK_SUBGROUP_FEATURE_PARTITIONED_BIT_EXT", "PARTITIONED_EXT", 256,
+        ["VK_EXT_shader_subgroup_partitioned"]
+    ),
 ];
-///Enumerants of `SubmitFlags`.
+/// Enumerants of `SubmitFlags`.
 pub(crate) static SUBMIT_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_SUBMIT_PROTECTED_BIT",
-        rust_name: "PROTECTED",
-        raw: 1,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SUBMIT_PROTECTED_BIT_KHR",
-        rust_name: "PROTECTED_KHR",
-        raw: 1,
-        providers: &["VK_KHR_synchronization2"],
-        alias_of: Some("VK_SUBMIT_PROTECTED_BIT"),
-        deprecated: None,
-    },
+    enumerant!("VK_SUBMIT_PROTECTED_BIT", "PROTECTED", 1, ["VK_VERSION_1_3"]),
+    enumerant!(
+        "VK_SUBMIT_PROTECTED_BIT_KHR", "PROTECTED_KHR", 1, ["VK_KHR_synchronization2"],
+        alias = "VK_SUBMIT_PROTECTED_BIT"
+    ),
 ];
-///Enumerants of `SubpassDescriptionFlags`.
+/// Enumerants of `SubpassDescriptionFlags`.
 pub(crate) static SUBPASS_DESCRIPTION_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_SUBPASS_DESCRIPTION_PER_VIEW_ATTRIBUTES_BIT_NVX",
-        rust_name: "PER_VIEW_ATTRIBUTES_NVX",
-        raw: 1,
-        providers: &["VK_NVX_multiview_per_view_attributes"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SUBPASS_DESCRIPTION_PER_VIEW_POSITION_X_ONLY_BIT_NVX",
-        rust_name: "PER_VIEW_POSITION_X_ONLY_NVX",
-        raw: 2,
-        providers: &["VK_NVX_multiview_per_view_attributes"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SUBPASS_DESCRIPTION_FRAGMENT_REGION_BIT_QCOM",
-        rust_name: "FRAGMENT_REGION_QCOM",
-        raw: 4,
-        providers: &["VK_QCOM_render_pass_shader_resolve"],
-        alias_of: Some("VK_SUBPASS_DESCRIPTION_FRAGMENT_REGION_BIT_EXT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SUBPASS_DESCRIPTION_SHADER_RESOLVE_BIT_QCOM",
-        rust_name: "SHADER_RESOLVE_QCOM",
-        raw: 8,
-        providers: &["VK_QCOM_render_pass_shader_resolve"],
-        alias_of: Some("VK_SUBPASS_DESCRIPTION_CUSTOM_RESOLVE_BIT_EXT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SUBPASS_DESCRIPTION_TILE_SHADING_APRON_BIT_QCOM",
-        rust_name: "TILE_SHADING_APRON_QCOM",
-        raw: 256,
-        providers: &["VK_QCOM_tile_shading"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SUBPASS_DESCRIPTION_RASTERIZATION_ORDER_ATTACHMENT_COLOR_ACCESS_BIT_ARM",
-        rust_name: "RASTERIZATION_ORDER_ATTACHMENT_COLOR_ACCESS_ARM",
-        raw: 16,
-        providers: &["VK_ARM_rasterization_order_attachment_access"],
-        alias_of: Some(
-            "VK_SUBPASS_DESCRIPTION_RASTERIZATION_ORDER_ATTACHMENT_COLOR_ACCESS_BIT_EXT",
-        ),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SUBPASS_DESCRIPTION_RASTERIZATION_ORDER_ATTACHMENT_DEPTH_ACCESS_BIT_ARM",
-        rust_name: "RASTERIZATION_ORDER_ATTACHMENT_DEPTH_ACCESS_ARM",
-        raw: 32,
-        providers: &["VK_ARM_rasterization_order_attachment_access"],
-        alias_of: Some(
-            "VK_SUBPASS_DESCRIPTION_RASTERIZATION_ORDER_ATTACHMENT_DEPTH_ACCESS_BIT_EXT",
-        ),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SUBPASS_DESCRIPTION_RASTERIZATION_ORDER_ATTACHMENT_STENCIL_ACCESS_BIT_ARM",
-        rust_name: "RASTERIZATION_ORDER_ATTACHMENT_STENCIL_ACCESS_ARM",
-        raw: 64,
-        providers: &["VK_ARM_rasterization_order_attachment_access"],
-        alias_of: Some(
-            "VK_SUBPASS_DESCRIPTION_RASTERIZATION_ORDER_ATTACHMENT_STENCIL_ACCESS_BIT_EXT",
-        ),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SUBPASS_DESCRIPTION_RASTERIZATION_ORDER_ATTACHMENT_COLOR_ACCESS_BIT_EXT",
-        rust_name: "RASTERIZATION_ORDER_ATTACHMENT_COLOR_ACCESS_EXT",
-        raw: 16,
-        providers: &["VK_EXT_rasterization_order_attachment_access"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SUBPASS_DESCRIPTION_RASTERIZATION_ORDER_ATTACHMENT_DEPTH_ACCESS_BIT_EXT",
-        rust_name: "RASTERIZATION_ORDER_ATTACHMENT_DEPTH_ACCESS_EXT",
-        raw: 32,
-        providers: &["VK_EXT_rasterization_order_attachment_access"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SUBPASS_DESCRIPTION_RASTERIZATION_ORDER_ATTACHMENT_STENCIL_ACCESS_BIT_EXT",
-        rust_name: "RASTERIZATION_ORDER_ATTACHMENT_STENCIL_ACCESS_EXT",
-        raw: 64,
-        providers: &["VK_EXT_rasterization_order_attachment_access"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SUBPASS_DESCRIPTION_ENABLE_LEGACY_DITHERING_BIT_EXT",
-        rust_name: "ENABLE_LEGACY_DITHERING_EXT",
-        raw: 128,
-        providers: &["VK_EXT_legacy_dithering"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SUBPASS_DESCRIPTION_FRAGMENT_REGION_BIT_EXT",
-        rust_name: "FRAGMENT_REGION_EXT",
-        raw: 4,
-        providers: &["VK_EXT_custom_resolve"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SUBPASS_DESCRIPTION_CUSTOM_RESOLVE_BIT_EXT",
-        rust_name: "CUSTOM_RESOLVE_EXT",
-        raw: 8,
-        providers: &["VK_EXT_custom_resolve"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_SUBPASS_DESCRIPTION_PER_VIEW_ATTRIBUTES_BIT_NVX", "PER_VIEW_ATTRIBUTES_NVX",
+        1, ["VK_NVX_multiview_per_view_attributes"]
+    ),
+    enumerant!(
+        "VK_SUBPASS_DESCRIPTION_PER_VIEW_POSITION_X_ONLY_BIT_NVX",
+        "PER_VIEW_POSITION_X_ONLY_NVX", 2, ["VK_NVX_multiview_per_view_attributes"]
+    ),
+    enumerant!(
+        "VK_SUBPASS_DESCRIPTION_FRAGMENT_REGION_BIT_QCOM", "FRAGMENT_REGION_QCOM", 4,
+        ["VK_QCOM_render_pass_shader_resolve"], alias =
+        "VK_SUBPASS_DESCRIPTION_FRAGMENT_REGION_BIT_EXT"
+    ),
+    enumerant!(
+        "VK_SUBPASS_DESCRIPTION_SHADER_RESOLVE_BIT_QCOM", "SHADER_RESOLVE_QCOM", 8,
+        ["VK_QCOM_render_pass_shader_resolve"], alias =
+        "VK_SUBPASS_DESCRIPTION_CUSTOM_RESOLVE_BIT_EXT"
+    ),
+    enumerant!(
+        "VK_SUBPASS_DESCRIPTION_TILE_SHADING_APRON_BIT_QCOM", "TILE_SHADING_APRON_QCOM",
+        256, ["VK_QCOM_tile_shading"]
+    ),
+    enumerant!(
+        "VK_SUBPASS_DESCRIPTION_RASTERIZATION_ORDER_ATTACHMENT_COLOR_ACCESS_BIT_ARM",
+        "RASTERIZATION_ORDER_ATTACHMENT_COLOR_ACCESS_ARM", 16,
+        ["VK_ARM_rasterization_order_attachment_access"], alias =
+        "VK_SUBPASS_DESCRIPTION_RASTERIZATION_ORDER_ATTACHMENT_COLOR_ACCESS_BIT_EXT"
+    ),
+    enumerant!(
+        "VK_SUBPASS_DESCRIPTION_RASTERIZATION_ORDER_ATTACHMENT_DEPTH_ACCESS_BIT_ARM",
+        "RASTERIZATION_ORDER_ATTACHMENT_DEPTH_ACCESS_ARM", 32,
+        ["VK_ARM_rasterization_order_attachment_access"], alias =
+        "VK_SUBPASS_DESCRIPTION_RASTERIZATION_ORDER_ATTACHMENT_DEPTH_ACCESS_BIT_EXT"
+    ),
+    enumerant!(
+        "VK_SUBPASS_DESCRIPTION_RASTERIZATION_ORDER_ATTACHMENT_STENCIL_ACCESS_BIT_ARM",
+        "RASTERIZATION_ORDER_ATTACHMENT_STENCIL_ACCESS_ARM", 64,
+        ["VK_ARM_rasterization_order_attachment_access"], alias =
+        "VK_SUBPASS_DESCRIPTION_RASTERIZATION_ORDER_ATTACHMENT_STENCIL_ACCESS_BIT_EXT"
+    ),
+    enumerant!(
+        "VK_SUBPASS_DESCRIPTION_RASTERIZATION_ORDER_ATTACHMENT_COLOR_ACCESS_BIT_EXT",
+        "RASTERIZATION_ORDER_ATTACHMENT_COLOR_ACCESS_EXT", 16,
+        ["VK_EXT_rasterization_order_attachment_access"]
+    ),
+    enumerant!(
+        "VK_SUBPASS_DESCRIPTION_RASTERIZATION_ORDER_ATTACHMENT_DEPTH_ACCESS_BIT_EXT",
+        "RASTERIZATION_ORDER_ATTACHMENT_DEPTH_ACCESS_EXT", 32,
+        ["VK_EXT_rasterization_order_attachment_access"]
+    ),
+    enumerant!(
+        "VK_SUBPASS_DESCRIPTION_RASTERIZATION_ORDER_ATTACHMENT_STENCIL_ACCESS_BIT_EXT",
+        "RASTERIZATION_ORDER_ATTACHMENT_STENCIL_ACCESS_EXT", 64,
+        ["VK_EXT_rasterization_order_attachment_access"]
+    ),
+    enumerant!(
+        "VK_SUBPASS_DESCRIPTION_ENABLE_LEGACY_DITHERING_BIT_EXT",
+        "ENABLE_LEGACY_DITHERING_EXT", 128, ["VK_EXT_legacy_dithering"]
+    ),
+    enumerant!(
+        "VK_SUBPASS_DESCRIPTION_FRAGMENT_REGION_BIT_EXT", "FRAGMENT_REGION_EXT", 4,
+        ["VK_EXT_custom_resolve"]
+    ),
+    enumerant!(
+        "VK_SUBPASS_DESCRIPTION_CUSTOM_RESOLVE_BIT_EXT", "CUSTOM_RESOLVE_EXT", 8,
+        ["VK_EXT_custom_resolve"]
+    ),
 ];
-///Enumerants of `SurfaceCounterFlagsEXT`.
+/// Enumerants of `SurfaceCounterFlagsEXT`.
 pub(crate) static SURFACE_COUNTER_FLAGS_EXT: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_SURFACE_COUNTER_VBLANK_BIT_EXT",
-        rust_name: "VBLANK_BIT",
-        raw: 1,
-        providers: &["VK_EXT_display_surface_counter"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SURFACE_COUNTER_VBLANK_EXT",
-        rust_name: "VBLANK",
-        raw: 1,
-        providers: &["VK_EXT_display_surface_counter"],
-        alias_of: Some("VK_SURFACE_COUNTER_VBLANK_BIT_EXT"),
-        deprecated: Some(
-            "an old name of `VK_SURFACE_COUNTER_VBLANK_BIT_EXT`, kept as an alias (the registry deprecates it)",
-        ),
-    },
+    enumerant!(
+        "VK_SURFACE_COUNTER_VBLANK_BIT_EXT", "VBLANK_BIT", 1,
+        ["VK_EXT_display_surface_counter"]
+    ),
+    enumerant!(
+        "VK_SURFACE_COUNTER_VBLANK_EXT", "VBLANK", 1, ["VK_EXT_display_surface_counter"],
+        alias = "VK_SURFACE_COUNTER_VBLANK_BIT_EXT", deprecated =
+        "an old name of `VK_SURFACE_COUNTER_VBLANK_BIT_EXT`, kept as an alias (the registry deprecates it)"
+    ),
 ];
-///Enumerants of `SurfaceCreateFlagsOHOS`.
+/// Enumerants of `SurfaceCreateFlagsOHOS`.
 pub(crate) static SURFACE_CREATE_FLAGS_OHOS: &[EnumerantInfo] = &[];
-///Enumerants of `SurfaceTransformFlagsKHR`.
+/// Enumerants of `SurfaceTransformFlagsKHR`.
 pub(crate) static SURFACE_TRANSFORM_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_SURFACE_TRANSFORM_IDENTITY_BIT_KHR",
-        rust_name: "IDENTITY",
-        raw: 1,
-        providers: &["VK_KHR_surface"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SURFACE_TRANSFORM_ROTATE_90_BIT_KHR",
-        rust_name: "ROTATE_90",
-        raw: 2,
-        providers: &["VK_KHR_surface"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SURFACE_TRANSFORM_ROTATE_180_BIT_KHR",
-        rust_name: "ROTATE_180",
-        raw: 4,
-        providers: &["VK_KHR_surface"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SURFACE_TRANSFORM_ROTATE_270_BIT_KHR",
-        rust_name: "ROTATE_270",
-        raw: 8,
-        providers: &["VK_KHR_surface"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SURFACE_TRANSFORM_HORIZONTAL_MIRROR_BIT_KHR",
-        rust_name: "HORIZONTAL_MIRROR",
-        raw: 16,
-        providers: &["VK_KHR_surface"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SURFACE_TRANSFORM_HORIZONTAL_MIRROR_ROTATE_90_BIT_KHR",
-        rust_name: "HORIZONTAL_MIRROR_ROTATE_90",
-        raw: 32,
-        providers: &["VK_KHR_surface"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SURFACE_TRANSFORM_HORIZONTAL_MIRROR_ROTATE_180_BIT_KHR",
-        rust_name: "HORIZONTAL_MIRROR_ROTATE_180",
-        raw: 64,
-        providers: &["VK_KHR_surface"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SURFACE_TRANSFORM_HORIZONTAL_MIRROR_ROTATE_270_BIT_KHR",
-        rust_name: "HORIZONTAL_MIRROR_ROTATE_270",
-        raw: 128,
-        providers: &["VK_KHR_surface"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SURFACE_TRANSFORM_INHERIT_BIT_KHR",
-        rust_name: "INHERIT",
-        raw: 256,
-        providers: &["VK_KHR_surface"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_SURFACE_TRANSFORM_IDENTITY_BIT_KHR", "IDENTITY", 1, ["VK_KHR_surface"]
+    ),
+    enumerant!(
+        "VK_SURFACE_TRANSFORM_ROTATE_90_BIT_KHR", "ROTATE_90", 2, ["VK_KHR_surface"]
+    ),
+    enumerant!(
+        "VK_SURFACE_TRANSFORM_ROTATE_180_BIT_KHR", "ROTATE_180", 4, ["VK_KHR_surface"]
+    ),
+    enumerant!(
+        "VK_SURFACE_TRANSFORM_ROTATE_270_BIT_KHR", "ROTATE_270", 8, ["VK_KHR_surface"]
+    ),
+    enumerant!(
+        "VK_SURFACE_TRANSFORM_HORIZONTAL_MIRROR_BIT_KHR", "HORIZONTAL_MIRROR", 16,
+        ["VK_KHR_surface"]
+    ),
+    enumerant!(
+        "VK_SURFACE_TRANSFORM_HORIZONTAL_MIRROR_ROTATE_90_BIT_KHR",
+        "HORIZONTAL_MIRROR_ROTATE_90", 32, ["VK_KHR_surface"]
+    ),
+    enumerant!(
+        "VK_SURFACE_TRANSFORM_HORIZONTAL_MIRROR_ROTATE_180_BIT_KHR",
+        "HORIZONTAL_MIRROR_ROTATE_180", 64, ["VK_KHR_surface"]
+    ),
+    enumerant!(
+        "VK_SURFACE_TRANSFORM_HORIZONTAL_MIRROR_ROTATE_270_BIT_KHR",
+        "HORIZONTAL_MIRROR_ROTATE_270", 128, ["VK_KHR_surface"]
+    ),
+    enumerant!(
+        "VK_SURFACE_TRANSFORM_INHERIT_BIT_KHR", "INHERIT", 256, ["VK_KHR_surface"]
+    ),
 ];
-///Enumerants of `SwapchainCreateFlagsKHR`.
+/// Enumerants of `SwapchainCreateFlagsKHR`.
 pub(crate) static SWAPCHAIN_CREATE_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_SWAPCHAIN_CREATE_SPLIT_INSTANCE_BIND_REGIONS_BIT_KHR",
-        rust_name: "SPLIT_INSTANCE_BIND_REGIONS",
-        raw: 1,
-        providers: &["VK_KHR_device_group", "VK_KHR_swapchain"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SWAPCHAIN_CREATE_PROTECTED_BIT_KHR",
-        rust_name: "PROTECTED",
-        raw: 2,
-        providers: &["VK_KHR_swapchain"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SWAPCHAIN_CREATE_MUTABLE_FORMAT_BIT_KHR",
-        rust_name: "MUTABLE_FORMAT",
-        raw: 4,
-        providers: &["VK_KHR_swapchain_mutable_format"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SWAPCHAIN_CREATE_PRESENT_TIMING_BIT_EXT",
-        rust_name: "PRESENT_TIMING_EXT",
-        raw: 512,
-        providers: &["VK_EXT_present_timing"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SWAPCHAIN_CREATE_DEFERRED_MEMORY_ALLOCATION_BIT_EXT",
-        rust_name: "DEFERRED_MEMORY_ALLOCATION_EXT",
-        raw: 8,
-        providers: &["VK_EXT_swapchain_maintenance1"],
-        alias_of: Some("VK_SWAPCHAIN_CREATE_DEFERRED_MEMORY_ALLOCATION_BIT_KHR"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SWAPCHAIN_CREATE_PRESENT_ID_2_BIT_KHR",
-        rust_name: "PRESENT_ID_2",
-        raw: 64,
-        providers: &["VK_KHR_present_id2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SWAPCHAIN_CREATE_PRESENT_WAIT_2_BIT_KHR",
-        rust_name: "PRESENT_WAIT_2",
-        raw: 128,
-        providers: &["VK_KHR_present_wait2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SWAPCHAIN_CREATE_DEFERRED_MEMORY_ALLOCATION_BIT_KHR",
-        rust_name: "DEFERRED_MEMORY_ALLOCATION",
-        raw: 8,
-        providers: &["VK_KHR_swapchain_maintenance1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_SWAPCHAIN_CREATE_MULTISAMPLED_RENDER_TO_SINGLE_SAMPLED_BIT_EXT",
-        rust_name: "MULTISAMPLED_RENDER_TO_SINGLE_SAMPLED_EXT",
-        raw: 256,
-        providers: &["VK_EXT_multisampled_render_to_swapchain"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_SWAPCHAIN_CREATE_SPLIT_INSTANCE_BIND_REGIONS_BIT_KHR",
+        "SPLIT_INSTANCE_BIND_REGIONS", 1, ["VK_KHR_device_group", "VK_KHR_swapchain"]
+    ),
+    enumerant!(
+        "VK_SWAPCHAIN_CREATE_PROTECTED_BIT_KHR", "PROTECTED", 2, ["VK_KHR_swapchain"]
+    ),
+    enumerant!(
+        "VK_SWAPCHAIN_CREATE_MUTABLE_FORMAT_BIT_KHR", "MUTABLE_FORMAT", 4,
+        ["VK_KHR_swapchain_mutable_format"]
+    ),
+    enumerant!(
+        "VK_SWAPCHAIN_CREATE_PRESENT_TIMING_BIT_EXT", "PRESENT_TIMING_EXT", 512,
+        ["VK_EXT_present_timing"]
+    ),
+    enumerant!(
+        "VK_SWAPCHAIN_CREATE_DEFERRED_MEMORY_ALLOCATION_BIT_EXT",
+        "DEFERRED_MEMORY_ALLOCATION_EXT", 8, ["VK_EXT_swapchain_maintenance1"], alias =
+        "VK_SWAPCHAIN_CREATE_DEFERRED_MEMORY_ALLOCATION_BIT_KHR"
+    ),
+    enumerant!(
+        "VK_SWAPCHAIN_CREATE_PRESENT_ID_2_BIT_KHR", "PRESENT_ID_2", 64,
+        ["VK_KHR_present_id2"]
+    ),
+    enumerant!(
+        "VK_SWAPCHAIN_CREATE_PRESENT_WAIT_2_BIT_KHR", "PRESENT_WAIT_2", 128,
+        ["VK_KHR_present_wait2"]
+    ),
+    enumerant!(
+        "VK_SWAPCHAIN_CREATE_DEFERRED_MEMORY_ALLOCATION_BIT_KHR",
+        "DEFERRED_MEMORY_ALLOCATION", 8, ["VK_KHR_swapchain_maintenance1"]
+    ),
+    enumerant!(
+        "VK_SWAPCHAIN_CREATE_MULTISAMPLED_RENDER_TO_SINGLE_SAMPLED_BIT_EXT",
+        "MULTISAMPLED_RENDER_TO_SINGLE_SAMPLED_EXT", 256,
+        ["VK_EXT_multisampled_render_to_swapchain"]
+    ),
 ];
-///Enumerants of `TensorCreateFlagsARM`.
+/// Enumerants of `TensorCreateFlagsARM`.
 pub(crate) static TENSOR_CREATE_FLAGS_ARM: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_TENSOR_CREATE_MUTABLE_FORMAT_BIT_ARM",
-        rust_name: "MUTABLE_FORMAT",
-        raw: 1,
-        providers: &["VK_ARM_tensors"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_TENSOR_CREATE_PROTECTED_BIT_ARM",
-        rust_name: "PROTECTED",
-        raw: 2,
-        providers: &["VK_ARM_tensors"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_TENSOR_CREATE_DESCRIPTOR_HEAP_CAPTURE_REPLAY_BIT_ARM",
-        rust_name: "DESCRIPTOR_HEAP_CAPTURE_REPLAY",
-        raw: 8,
-        providers: &["VK_EXT_descriptor_heap"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_TENSOR_CREATE_DESCRIPTOR_BUFFER_CAPTURE_REPLAY_BIT_ARM",
-        rust_name: "DESCRIPTOR_BUFFER_CAPTURE_REPLAY",
-        raw: 4,
-        providers: &["VK_ARM_tensors"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_TENSOR_CREATE_MUTABLE_FORMAT_BIT_ARM", "MUTABLE_FORMAT", 1,
+        ["VK_ARM_tensors"]
+    ),
+    enumerant!("VK_TENSOR_CREATE_PROTECTED_BIT_ARM", "PROTECTED", 2, ["VK_ARM_tensors"]),
+    enumerant!(
+        "VK_TENSOR_CREATE_DESCRIPTOR_HEAP_CAPTURE_REPLAY_BIT_ARM",
+        "DESCRIPTOR_HEAP_CAPTURE_REPLAY", 8, ["VK_EXT_descriptor_heap"]
+    ),
+    enumerant!(
+        "VK_TENSOR_CREATE_DESCRIPTOR_BUFFER_CAPTURE_REPLAY_BIT_ARM",
+        "DESCRIPTOR_BUFFER_CAPTURE_REPLAY", 4, ["VK_ARM_tensors"]
+    ),
 ];
-///Enumerants of `TensorUsageFlagsARM`.
+/// Enumerants of `TensorUsageFlagsARM`.
 pub(crate) static TENSOR_USAGE_FLAGS_ARM: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_TENSOR_USAGE_SHADER_BIT_ARM",
-        rust_name: "SHADER",
-        raw: 2,
-        providers: &["VK_ARM_tensors"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_TENSOR_USAGE_TRANSFER_SRC_BIT_ARM",
-        rust_name: "TRANSFER_SRC",
-        raw: 4,
-        providers: &["VK_ARM_tensors"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_TENSOR_USAGE_TRANSFER_DST_BIT_ARM",
-        rust_name: "TRANSFER_DST",
-        raw: 8,
-        providers: &["VK_ARM_tensors"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_TENSOR_USAGE_IMAGE_ALIASING_BIT_ARM",
-        rust_name: "IMAGE_ALIASING",
-        raw: 16,
-        providers: &["VK_ARM_tensors"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_TENSOR_USAGE_DATA_GRAPH_BIT_ARM",
-        rust_name: "DATA_GRAPH",
-        raw: 32,
-        providers: &["VK_ARM_data_graph"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!("VK_TENSOR_USAGE_SHADER_BIT_ARM", "SHADER", 2, ["VK_ARM_tensors"]),
+    enumerant!(
+        "VK_TENSOR_USAGE_TRANSFER_SRC_BIT_ARM", "TRANSFER_SRC", 4, ["VK_ARM_tensors"]
+    ),
+    enumerant!(
+        "VK_TENSOR_USAGE_TRANSFER_DST_BIT_ARM", "TRANSFER_DST", 8, ["VK_ARM_tensors"]
+    ),
+    enumerant!(
+        "VK_TENSOR_USAGE_IMAGE_ALIASING_BIT_ARM", "IMAGE_ALIASING", 16,
+        ["VK_ARM_tensors"]
+    ),
+    enumerant!(
+        "VK_TENSOR_USAGE_DATA_GRAPH_BIT_ARM", "DATA_GRAPH", 32, ["VK_ARM_data_graph"]
+    ),
 ];
-///Enumerants of `TensorViewCreateFlagsARM`.
+/// Enumerants of `TensorViewCreateFlagsARM`.
 pub(crate) static TENSOR_VIEW_CREATE_FLAGS_ARM: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_TENSOR_VIEW_CREATE_DESCRIPTOR_BUFFER_CAPTURE_REPLAY_BIT_ARM",
-        rust_name: "DESCRIPTOR_BUFFER_CAPTURE_REPLAY",
-        raw: 1,
-        providers: &["VK_ARM_tensors"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_TENSOR_VIEW_CREATE_DESCRIPTOR_BUFFER_CAPTURE_REPLAY_BIT_ARM",
+        "DESCRIPTOR_BUFFER_CAPTURE_REPLAY", 1, ["VK_ARM_tensors"]
+    ),
 ];
-///Enumerants of `TileShadingRenderPassFlagsQCOM`.
+/// Enumerants of `TileShadingRenderPassFlagsQCOM`.
 pub(crate) static TILE_SHADING_RENDER_PASS_FLAGS_QCOM: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_TILE_SHADING_RENDER_PASS_ENABLE_BIT_QCOM",
-        rust_name: "ENABLE",
-        raw: 1,
-        providers: &["VK_QCOM_tile_shading"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_TILE_SHADING_RENDER_PASS_PER_TILE_EXECUTION_BIT_QCOM",
-        rust_name: "PER_TILE_EXECUTION",
-        raw: 2,
-        providers: &["VK_QCOM_tile_shading"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_TILE_SHADING_RENDER_PASS_ENABLE_BIT_QCOM", "ENABLE", 1,
+        ["VK_QCOM_tile_shading"]
+    ),
+    enumerant!(
+        "VK_TILE_SHADING_RENDER_PASS_PER_TILE_EXECUTION_BIT_QCOM", "PER_TILE_EXECUTION",
+        2, ["VK_QCOM_tile_shading"]
+    ),
 ];
-///Enumerants of `ToolPurposeFlags`.
+/// Enumerants of `ToolPurposeFlags`.
 pub(crate) static TOOL_PURPOSE_FLAGS: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_TOOL_PURPOSE_VALIDATION_BIT",
-        rust_name: "VALIDATION",
-        raw: 1,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_TOOL_PURPOSE_PROFILING_BIT",
-        rust_name: "PROFILING",
-        raw: 2,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_TOOL_PURPOSE_TRACING_BIT",
-        rust_name: "TRACING",
-        raw: 4,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_TOOL_PURPOSE_ADDITIONAL_FEATURES_BIT",
-        rust_name: "ADDITIONAL_FEATURES",
-        raw: 8,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_TOOL_PURPOSE_MODIFYING_FEATURES_BIT",
-        rust_name: "MODIFYING_FEATURES",
-        raw: 16,
-        providers: &["VK_VERSION_1_3"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_TOOL_PURPOSE_VALIDATION_BIT_EXT",
-        rust_name: "VALIDATION_EXT",
-        raw: 1,
-        providers: &["VK_EXT_tooling_info"],
-        alias_of: Some("VK_TOOL_PURPOSE_VALIDATION_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_TOOL_PURPOSE_PROFILING_BIT_EXT",
-        rust_name: "PROFILING_EXT",
-        raw: 2,
-        providers: &["VK_EXT_tooling_info"],
-        alias_of: Some("VK_TOOL_PURPOSE_PROFILING_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_TOOL_PURPOSE_TRACING_BIT_EXT",
-        rust_name: "TRACING_EXT",
-        raw: 4,
-        providers: &["VK_EXT_tooling_info"],
-        alias_of: Some("VK_TOOL_PURPOSE_TRACING_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_TOOL_PURPOSE_ADDITIONAL_FEATURES_BIT_EXT",
-        rust_name: "ADDITIONAL_FEATURES_EXT",
-        raw: 8,
-        providers: &["VK_EXT_tooling_info"],
-        alias_of: Some("VK_TOOL_PURPOSE_ADDITIONAL_FEATURES_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_TOOL_PURPOSE_MODIFYING_FEATURES_BIT_EXT",
-        rust_name: "MODIFYING_FEATURES_EXT",
-        raw: 16,
-        providers: &["VK_EXT_tooling_info"],
-        alias_of: Some("VK_TOOL_PURPOSE_MODIFYING_FEATURES_BIT"),
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_TOOL_PURPOSE_DEBUG_REPORTING_BIT_EXT",
-        rust_name: "DEBUG_REPORTING_EXT",
-        raw: 32,
-        providers: &["VK_EXT_tooling_info"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_TOOL_PURPOSE_DEBUG_MARKERS_BIT_EXT",
-        rust_name: "DEBUG_MARKERS_EXT",
-        raw: 64,
-        providers: &["VK_EXT_tooling_info"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!("VK_TOOL_PURPOSE_VALIDATION_BIT", "VALIDATION", 1, ["VK_VERSION_1_3"]),
+    enumerant!("VK_TOOL_PURPOSE_PROFILING_BIT", "PROFILING", 2, ["VK_VERSION_1_3"]),
+    enumerant!("VK_TOOL_PURPOSE_TRACING_BIT", "TRACING", 4, ["VK_VERSION_1_3"]),
+    enumerant!(
+        "VK_TOOL_PURPOSE_ADDITIONAL_FEATURES_BIT", "ADDITIONAL_FEATURES", 8,
+        ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_TOOL_PURPOSE_MODIFYING_FEATURES_BIT", "MODIFYING_FEATURES", 16,
+        ["VK_VERSION_1_3"]
+    ),
+    enumerant!(
+        "VK_TOOL_PURPOSE_VALIDATION_BIT_EXT", "VALIDATION_EXT", 1,
+        ["VK_EXT_tooling_info"], alias = "VK_TOOL_PURPOSE_VALIDATION_BIT"
+    ),
+    enumerant!(
+        "VK_TOOL_PURPOSE_PROFILING_BIT_EXT", "PROFILING_EXT", 2, ["VK_EXT_tooling_info"],
+        alias = "VK_TOOL_PURPOSE_PROFILING_BIT"
+    ),
+    enumerant!(
+        "VK_TOOL_PURPOSE_TRACING_BIT_EXT", "TRACING_EXT", 4, ["VK_EXT_tooling_info"],
+        alias = "VK_TOOL_PURPOSE_TRACING_BIT"
+    ),
+    enumerant!(
+        "VK_TOOL_PURPOSE_ADDITIONAL_FEATURES_BIT_EXT", "ADDITIONAL_FEATURES_EXT", 8,
+        ["VK_EXT_tooling_info"], alias = "VK_TOOL_PURPOSE_ADDITIONAL_FEATURES_BIT"
+    ),
+    enumerant!(
+        "VK_TOOL_PURPOSE_MODIFYING_FEATURES_BIT_EXT", "MODIFYING_FEATURES_EXT", 16,
+        ["VK_EXT_tooling_info"], alias = "VK_TOOL_PURPOSE_MODIFYING_FEATURES_BIT"
+    ),
+    enumerant!(
+        "VK_TOOL_PURPOSE_DEBUG_REPORTING_BIT_EXT", "DEBUG_REPORTING_EXT", 32,
+        ["VK_EXT_tooling_info"]
+    ),
+    enumerant!(
+        "VK_TOOL_PURPOSE_DEBUG_MARKERS_BIT_EXT", "DEBUG_MARKERS_EXT", 64,
+        ["VK_EXT_tooling_info"]
+    ),
 ];
-///Enumerants of `UbmSurfaceCreateFlagsSEC`.
+/// Enumerants of `UbmSurfaceCreateFlagsSEC`.
 pub(crate) static UBM_SURFACE_CREATE_FLAGS_SEC: &[EnumerantInfo] = &[];
-///Enumerants of `ValidationCacheCreateFlagsEXT`.
+/// Enumerants of `ValidationCacheCreateFlagsEXT`.
 pub(crate) static VALIDATION_CACHE_CREATE_FLAGS_EXT: &[EnumerantInfo] = &[];
-///Enumerants of `ViSurfaceCreateFlagsNN`.
+/// Enumerants of `ViSurfaceCreateFlagsNN`.
 pub(crate) static VI_SURFACE_CREATE_FLAGS_NN: &[EnumerantInfo] = &[];
-///Enumerants of `VideoBeginCodingFlagsKHR`.
+/// Enumerants of `VideoBeginCodingFlagsKHR`.
 pub(crate) static VIDEO_BEGIN_CODING_FLAGS_KHR: &[EnumerantInfo] = &[];
-///Enumerants of `VideoCapabilityFlagsKHR`.
+/// Enumerants of `VideoCapabilityFlagsKHR`.
 pub(crate) static VIDEO_CAPABILITY_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_VIDEO_CAPABILITY_PROTECTED_CONTENT_BIT_KHR",
-        rust_name: "PROTECTED_CONTENT",
-        raw: 1,
-        providers: &["VK_KHR_video_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_CAPABILITY_SEPARATE_REFERENCE_IMAGES_BIT_KHR",
-        rust_name: "SEPARATE_REFERENCE_IMAGES",
-        raw: 2,
-        providers: &["VK_KHR_video_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_VIDEO_CAPABILITY_PROTECTED_CONTENT_BIT_KHR", "PROTECTED_CONTENT", 1,
+        ["VK_KHR_video_queue"]
+    ),
+    enumerant!(
+        "VK_VIDEO_CAPABILITY_SEPARATE_REFERENCE_IMAGES_BIT_KHR",
+        "SEPARATE_REFERENCE_IMAGES", 2, ["VK_KHR_video_queue"]
+    ),
 ];
-///Enumerants of `VideoChromaSubsamplingFlagsKHR`.
+/// Enumerants of `VideoChromaSubsamplingFlagsKHR`.
 pub(crate) static VIDEO_CHROMA_SUBSAMPLING_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_VIDEO_CHROMA_SUBSAMPLING_INVALID_KHR",
-        rust_name: "INVALID",
-        raw: 0,
-        providers: &["VK_KHR_video_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_CHROMA_SUBSAMPLING_MONOCHROME_BIT_KHR",
-        rust_name: "MONOCHROME",
-        raw: 1,
-        providers: &["VK_KHR_video_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_CHROMA_SUBSAMPLING_420_BIT_KHR",
-        rust_name: "TYPE_420",
-        raw: 2,
-        providers: &["VK_KHR_video_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_CHROMA_SUBSAMPLING_422_BIT_KHR",
-        rust_name: "TYPE_422",
-        raw: 4,
-        providers: &["VK_KHR_video_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_CHROMA_SUBSAMPLING_444_BIT_KHR",
-        rust_name: "TYPE_444",
-        raw: 8,
-        providers: &["VK_KHR_video_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_VIDEO_CHROMA_SUBSAMPLING_INVALID_KHR", "INVALID", 0, ["VK_KHR_video_queue"]
+    ),
+    enumerant!(
+        "VK_VIDEO_CHROMA_SUBSAMPLING_MONOCHROME_BIT_KHR", "MONOCHROME", 1,
+        ["VK_KHR_video_queue"]
+    ),
+    enumerant!(
+        "VK_VIDEO_CHROMA_SUBSAMPLING_420_BIT_KHR", "TYPE_420", 2, ["VK_KHR_video_queue"]
+    ),
+    enumerant!(
+        "VK_VIDEO_CHROMA_SUBSAMPLING_422_BIT_KHR", "TYPE_422", 4, ["VK_KHR_video_queue"]
+    ),
+    enumerant!(
+        "VK_VIDEO_CHROMA_SUBSAMPLING_444_BIT_KHR", "TYPE_444", 8, ["VK_KHR_video_queue"]
+    ),
 ];
-///Enumerants of `VideoCodecOperationFlagsKHR`.
+/// Enumerants of `VideoCodecOperationFlagsKHR`.
 pub(crate) static VIDEO_CODEC_OPERATION_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_VIDEO_CODEC_OPERATION_NONE_KHR",
-        rust_name: "NONE",
-        raw: 0,
-        providers: &["VK_KHR_video_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_CODEC_OPERATION_ENCODE_H264_BIT_KHR",
-        rust_name: "ENCODE_H264",
-        raw: 65536,
-        providers: &["VK_KHR_video_encode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_CODEC_OPERATION_ENCODE_H265_BIT_KHR",
-        rust_name: "ENCODE_H265",
-        raw: 131072,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_CODEC_OPERATION_DECODE_H264_BIT_KHR",
-        rust_name: "DECODE_H264",
-        raw: 1,
-        providers: &["VK_KHR_video_decode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_CODEC_OPERATION_DECODE_H265_BIT_KHR",
-        rust_name: "DECODE_H265",
-        raw: 2,
-        providers: &["VK_KHR_video_decode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_CODEC_OPERATION_DECODE_AV1_BIT_KHR",
-        rust_name: "DECODE_AV1",
-        raw: 4,
-        providers: &["VK_KHR_video_decode_av1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_CODEC_OPERATION_ENCODE_AV1_BIT_KHR",
-        rust_name: "ENCODE_AV1",
-        raw: 262144,
-        providers: &["VK_KHR_video_encode_av1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_CODEC_OPERATION_DECODE_VP9_BIT_KHR",
-        rust_name: "DECODE_VP9",
-        raw: 8,
-        providers: &["VK_KHR_video_decode_vp9"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!("VK_VIDEO_CODEC_OPERATION_NONE_KHR", "NONE", 0, ["VK_KHR_video_queue"]),
+    enumerant!(
+        "VK_VIDEO_CODEC_OPERATION_ENCODE_H264_BIT_KHR", "ENCODE_H264", 65536,
+        ["VK_KHR_video_encode_h264"]
+    ),
+    enumerant!(
+        "VK_VIDEO_CODEC_OPERATION_ENCODE_H265_BIT_KHR", "ENCODE_H265", 131072,
+        ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_CODEC_OPERATION_DECODE_H264_BIT_KHR", "DECODE_H264", 1,
+        ["VK_KHR_video_decode_h264"]
+    ),
+    enumerant!(
+        "VK_VIDEO_CODEC_OPERATION_DECODE_H265_BIT_KHR", "DECODE_H265", 2,
+        ["VK_KHR_video_decode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_CODEC_OPERATION_DECODE_AV1_BIT_KHR", "DECODE_AV1", 4,
+        ["VK_KHR_video_decode_av1"]
+    ),
+    enumerant!(
+        "VK_VIDEO_CODEC_OPERATION_ENCODE_AV1_BIT_KHR", "ENCODE_AV1", 262144,
+        ["VK_KHR_video_encode_av1"]
+    ),
+    enumerant!(
+        "VK_VIDEO_CODEC_OPERATION_DECODE_VP9_BIT_KHR", "DECODE_VP9", 8,
+        ["VK_KHR_video_decode_vp9"]
+    ),
 ];
-///Enumerants of `VideoCodingControlFlagsKHR`.
+/// Enumerants of `VideoCodingControlFlagsKHR`.
 pub(crate) static VIDEO_CODING_CONTROL_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_VIDEO_CODING_CONTROL_RESET_BIT_KHR",
-        rust_name: "RESET",
-        raw: 1,
-        providers: &["VK_KHR_video_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_CODING_CONTROL_ENCODE_RATE_CONTROL_BIT_KHR",
-        rust_name: "ENCODE_RATE_CONTROL",
-        raw: 2,
-        providers: &["VK_KHR_video_encode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_CODING_CONTROL_ENCODE_QUALITY_LEVEL_BIT_KHR",
-        rust_name: "ENCODE_QUALITY_LEVEL",
-        raw: 4,
-        providers: &["VK_KHR_video_encode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_VIDEO_CODING_CONTROL_RESET_BIT_KHR", "RESET", 1, ["VK_KHR_video_queue"]
+    ),
+    enumerant!(
+        "VK_VIDEO_CODING_CONTROL_ENCODE_RATE_CONTROL_BIT_KHR", "ENCODE_RATE_CONTROL", 2,
+        ["VK_KHR_video_encode_queue"]
+    ),
+    enumerant!(
+        "VK_VIDEO_CODING_CONTROL_ENCODE_QUALITY_LEVEL_BIT_KHR", "ENCODE_QUALITY_LEVEL",
+        4, ["VK_KHR_video_encode_queue"]
+    ),
 ];
-///Enumerants of `VideoComponentBitDepthFlagsKHR`.
+/// Enumerants of `VideoComponentBitDepthFlagsKHR`.
 pub(crate) static VIDEO_COMPONENT_BIT_DEPTH_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_VIDEO_COMPONENT_BIT_DEPTH_INVALID_KHR",
-        rust_name: "INVALID",
-        raw: 0,
-        providers: &["VK_KHR_video_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_COMPONENT_BIT_DEPTH_8_BIT_KHR",
-        rust_name: "TYPE_8",
-        raw: 1,
-        providers: &["VK_KHR_video_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_COMPONENT_BIT_DEPTH_10_BIT_KHR",
-        rust_name: "TYPE_10",
-        raw: 4,
-        providers: &["VK_KHR_video_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_COMPONENT_BIT_DEPTH_12_BIT_KHR",
-        rust_name: "TYPE_12",
-        raw: 16,
-        providers: &["VK_KHR_video_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_VIDEO_COMPONENT_BIT_DEPTH_INVALID_KHR", "INVALID", 0, ["VK_KHR_video_queue"]
+    ),
+    enumerant!(
+        "VK_VIDEO_COMPONENT_BIT_DEPTH_8_BIT_KHR", "TYPE_8", 1, ["VK_KHR_video_queue"]
+    ),
+    enumerant!(
+        "VK_VIDEO_COMPONENT_BIT_DEPTH_10_BIT_KHR", "TYPE_10", 4, ["VK_KHR_video_queue"]
+    ),
+    enumerant!(
+        "VK_VIDEO_COMPONENT_BIT_DEPTH_12_BIT_KHR", "TYPE_12", 16, ["VK_KHR_video_queue"]
+    ),
 ];
-///Enumerants of `VideoDecodeCapabilityFlagsKHR`.
+/// Enumerants of `VideoDecodeCapabilityFlagsKHR`.
 pub(crate) static VIDEO_DECODE_CAPABILITY_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_VIDEO_DECODE_CAPABILITY_DPB_AND_OUTPUT_COINCIDE_BIT_KHR",
-        rust_name: "DPB_AND_OUTPUT_COINCIDE",
-        raw: 1,
-        providers: &["VK_KHR_video_decode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_DECODE_CAPABILITY_DPB_AND_OUTPUT_DISTINCT_BIT_KHR",
-        rust_name: "DPB_AND_OUTPUT_DISTINCT",
-        raw: 2,
-        providers: &["VK_KHR_video_decode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_VIDEO_DECODE_CAPABILITY_DPB_AND_OUTPUT_COINCIDE_BIT_KHR",
+        "DPB_AND_OUTPUT_COINCIDE", 1, ["VK_KHR_video_decode_queue"]
+    ),
+    enumerant!(
+        "VK_VIDEO_DECODE_CAPABILITY_DPB_AND_OUTPUT_DISTINCT_BIT_KHR",
+        "DPB_AND_OUTPUT_DISTINCT", 2, ["VK_KHR_video_decode_queue"]
+    ),
 ];
-///Enumerants of `VideoDecodeFlagsKHR`.
+/// Enumerants of `VideoDecodeFlagsKHR`.
 pub(crate) static VIDEO_DECODE_FLAGS_KHR: &[EnumerantInfo] = &[];
-///Enumerants of `VideoDecodeH264PictureLayoutFlagsKHR`.
+/// Enumerants of `VideoDecodeH264PictureLayoutFlagsKHR`.
 pub(crate) static VIDEO_DECODE_H264_PICTURE_LAYOUT_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_VIDEO_DECODE_H264_PICTURE_LAYOUT_PROGRESSIVE_KHR",
-        rust_name: "PROGRESSIVE",
-        raw: 0,
-        providers: &["VK_KHR_video_decode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_DECODE_H264_PICTURE_LAYOUT_INTERLACED_INTERLEAVED_LINES_BIT_KHR",
-        rust_name: "INTERLACED_INTERLEAVED_LINES",
-        raw: 1,
-        providers: &["VK_KHR_video_decode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_DECODE_H264_PICTURE_LAYOUT_INTERLACED_SEPARATE_PLANES_BIT_KHR",
-        rust_name: "INTERLACED_SEPARATE_PLANES",
-        raw: 2,
-        providers: &["VK_KHR_video_decode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_VIDEO_DECODE_H264_PICTURE_LAYOUT_PROGRESSIVE_KHR", "PROGRESSIVE", 0,
+        ["VK_KHR_video_decode_h264"]
+    ),
+    enumerant!(
+        "VK_VIDEO_DECODE_H264_PICTURE_LAYOUT_INTERLACED_INTERLEAVED_LINES_BIT_KHR",
+        "INTERLACED_INTERLEAVED_LINES", 1, ["VK_KHR_video_decode_h264"]
+    ),
+    enumerant!(
+        "VK_VIDEO_DECODE_H264_PICTURE_LAYOUT_INTERLACED_SEPARATE_PLANES_BIT_KHR",
+        "INTERLACED_SEPARATE_PLANES", 2, ["VK_KHR_video_decode_h264"]
+    ),
 ];
-///Enumerants of `VideoDecodeUsageFlagsKHR`.
+/// Enumerants of `VideoDecodeUsageFlagsKHR`.
 pub(crate) static VIDEO_DECODE_USAGE_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_VIDEO_DECODE_USAGE_DEFAULT_KHR",
-        rust_name: "DEFAULT",
-        raw: 0,
-        providers: &["VK_KHR_video_decode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_DECODE_USAGE_TRANSCODING_BIT_KHR",
-        rust_name: "TRANSCODING",
-        raw: 1,
-        providers: &["VK_KHR_video_decode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_DECODE_USAGE_OFFLINE_BIT_KHR",
-        rust_name: "OFFLINE",
-        raw: 2,
-        providers: &["VK_KHR_video_decode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_DECODE_USAGE_STREAMING_BIT_KHR",
-        rust_name: "STREAMING",
-        raw: 4,
-        providers: &["VK_KHR_video_decode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_VIDEO_DECODE_USAGE_DEFAULT_KHR", "DEFAULT", 0, ["VK_KHR_video_decode_queue"]
+    ),
+    enumerant!(
+        "VK_VIDEO_DECODE_USAGE_TRANSCODING_BIT_KHR", "TRANSCODING", 1,
+        ["VK_KHR_video_decode_queue"]
+    ),
+    enumerant!(
+        "VK_VIDEO_DECODE_USAGE_OFFLINE_BIT_KHR", "OFFLINE", 2,
+        ["VK_KHR_video_decode_queue"]
+    ),
+    enumerant!(
+        "VK_VIDEO_DECODE_USAGE_STREAMING_BIT_KHR", "STREAMING", 4,
+        ["VK_KHR_video_decode_queue"]
+    ),
 ];
-///Enumerants of `VideoEncodeAV1CapabilityFlagsKHR`.
+/// Enumerants of `VideoEncodeAV1CapabilityFlagsKHR`.
 pub(crate) static VIDEO_ENCODE_AV1_CAPABILITY_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_AV1_CAPABILITY_PER_RATE_CONTROL_GROUP_MIN_MAX_Q_INDEX_BIT_KHR",
-        rust_name: "PER_RATE_CONTROL_GROUP_MIN_MAX_Q_INDEX",
-        raw: 1,
-        providers: &["VK_KHR_video_encode_av1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_AV1_CAPABILITY_GENERATE_OBU_EXTENSION_HEADER_BIT_KHR",
-        rust_name: "GENERATE_OBU_EXTENSION_HEADER",
-        raw: 2,
-        providers: &["VK_KHR_video_encode_av1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_AV1_CAPABILITY_PRIMARY_REFERENCE_CDF_ONLY_BIT_KHR",
-        rust_name: "PRIMARY_REFERENCE_CDF_ONLY",
-        raw: 4,
-        providers: &["VK_KHR_video_encode_av1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_AV1_CAPABILITY_FRAME_SIZE_OVERRIDE_BIT_KHR",
-        rust_name: "FRAME_SIZE_OVERRIDE",
-        raw: 8,
-        providers: &["VK_KHR_video_encode_av1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_AV1_CAPABILITY_MOTION_VECTOR_SCALING_BIT_KHR",
-        rust_name: "MOTION_VECTOR_SCALING",
-        raw: 16,
-        providers: &["VK_KHR_video_encode_av1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_AV1_CAPABILITY_COMPOUND_PREDICTION_INTRA_REFRESH_BIT_KHR",
-        rust_name: "COMPOUND_PREDICTION_INTRA_REFRESH",
-        raw: 32,
-        providers: &["VK_KHR_video_encode_intra_refresh"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_VIDEO_ENCODE_AV1_CAPABILITY_PER_RATE_CONTROL_GROUP_MIN_MAX_Q_INDEX_BIT_KHR",
+        "PER_RATE_CONTROL_GROUP_MIN_MAX_Q_INDEX", 1, ["VK_KHR_video_encode_av1"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_AV1_CAPABILITY_GENERATE_OBU_EXTENSION_HEADER_BIT_KHR",
+        "GENERATE_OBU_EXTENSION_HEADER", 2, ["VK_KHR_video_encode_av1"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_AV1_CAPABILITY_PRIMARY_REFERENCE_CDF_ONLY_BIT_KHR",
+        "PRIMARY_REFERENCE_CDF_ONLY", 4, ["VK_KHR_video_encode_av1"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_AV1_CAPABILITY_FRAME_SIZE_OVERRIDE_BIT_KHR",
+        "FRAME_SIZE_OVERRIDE", 8, ["VK_KHR_video_encode_av1"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_AV1_CAPABILITY_MOTION_VECTOR_SCALING_BIT_KHR",
+        "MOTION_VECTOR_SCALING", 16, ["VK_KHR_video_encode_av1"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_AV1_CAPABILITY_COMPOUND_PREDICTION_INTRA_REFRESH_BIT_KHR",
+        "COMPOUND_PREDICTION_INTRA_REFRESH", 32, ["VK_KHR_video_encode_intra_refresh"]
+    ),
 ];
-///Enumerants of `VideoEncodeAV1RateControlFlagsKHR`.
+/// Enumerants of `VideoEncodeAV1RateControlFlagsKHR`.
 pub(crate) static VIDEO_ENCODE_AV1_RATE_CONTROL_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_AV1_RATE_CONTROL_REGULAR_GOP_BIT_KHR",
-        rust_name: "REGULAR_GOP",
-        raw: 1,
-        providers: &["VK_KHR_video_encode_av1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_AV1_RATE_CONTROL_TEMPORAL_LAYER_PATTERN_DYADIC_BIT_KHR",
-        rust_name: "TEMPORAL_LAYER_PATTERN_DYADIC",
-        raw: 2,
-        providers: &["VK_KHR_video_encode_av1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_AV1_RATE_CONTROL_REFERENCE_PATTERN_FLAT_BIT_KHR",
-        rust_name: "REFERENCE_PATTERN_FLAT",
-        raw: 4,
-        providers: &["VK_KHR_video_encode_av1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_AV1_RATE_CONTROL_REFERENCE_PATTERN_DYADIC_BIT_KHR",
-        rust_name: "REFERENCE_PATTERN_DYADIC",
-        raw: 8,
-        providers: &["VK_KHR_video_encode_av1"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_VIDEO_ENCODE_AV1_RATE_CONTROL_REGULAR_GOP_BIT_KHR", "REGULAR_GOP", 1,
+        ["VK_KHR_video_encode_av1"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_AV1_RATE_CONTROL_TEMPORAL_LAYER_PATTERN_DYADIC_BIT_KHR",
+        "TEMPORAL_LAYER_PATTERN_DYADIC", 2, ["VK_KHR_video_encode_av1"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_AV1_RATE_CONTROL_REFERENCE_PATTERN_FLAT_BIT_KHR",
+        "REFERENCE_PATTERN_FLAT", 4, ["VK_KHR_video_encode_av1"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_AV1_RATE_CONTROL_REFERENCE_PATTERN_DYADIC_BIT_KHR",
+        "REFERENCE_PATTERN_DYADIC", 8, ["VK_KHR_video_encode_av1"]
+    ),
 ];
-///Enumerants of `VideoEncodeAV1StdFlagsKHR`.
+/// Enumerants of `VideoEncodeAV1StdFlagsKHR`.
 pub(crate) static VIDEO_ENCODE_AV1_STD_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_AV1_STD_UNIFORM_TILE_SPACING_FLAG_SET_BIT_KHR",
-        rust_name: "UNIFORM_TILE_SPACING_FLAG_SET",
-        raw: 1,
-        providers: &["VK_KHR_video_encode_av1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_AV1_STD_SKIP_MODE_PRESENT_UNSET_BIT_KHR",
-        rust_name: "SKIP_MODE_PRESENT_UNSET",
-        raw: 2,
-        providers: &["VK_KHR_video_encode_av1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_AV1_STD_PRIMARY_REF_FRAME_BIT_KHR",
-        rust_name: "PRIMARY_REF_FRAME",
-        raw: 4,
-        providers: &["VK_KHR_video_encode_av1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_AV1_STD_DELTA_Q_BIT_KHR",
-        rust_name: "DELTA_Q",
-        raw: 8,
-        providers: &["VK_KHR_video_encode_av1"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_VIDEO_ENCODE_AV1_STD_UNIFORM_TILE_SPACING_FLAG_SET_BIT_KHR",
+        "UNIFORM_TILE_SPACING_FLAG_SET", 1, ["VK_KHR_video_encode_av1"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_AV1_STD_SKIP_MODE_PRESENT_UNSET_BIT_KHR",
+        "SKIP_MODE_PRESENT_UNSET", 2, ["VK_KHR_video_encode_av1"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_AV1_STD_PRIMARY_REF_FRAME_BIT_KHR", "PRIMARY_REF_FRAME", 4,
+        ["VK_KHR_video_encode_av1"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_AV1_STD_DELTA_Q_BIT_KHR", "DELTA_Q", 8,
+        ["VK_KHR_video_encode_av1"]
+    ),
 ];
-///Enumerants of `VideoEncodeAV1SuperblockSizeFlagsKHR`.
+/// Enumerants of `VideoEncodeAV1SuperblockSizeFlagsKHR`.
 pub(crate) static VIDEO_ENCODE_AV1_SUPERBLOCK_SIZE_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_AV1_SUPERBLOCK_SIZE_64_BIT_KHR",
-        rust_name: "TYPE_64",
-        raw: 1,
-        providers: &["VK_KHR_video_encode_av1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_AV1_SUPERBLOCK_SIZE_128_BIT_KHR",
-        rust_name: "TYPE_128",
-        raw: 2,
-        providers: &["VK_KHR_video_encode_av1"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_VIDEO_ENCODE_AV1_SUPERBLOCK_SIZE_64_BIT_KHR", "TYPE_64", 1,
+        ["VK_KHR_video_encode_av1"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_AV1_SUPERBLOCK_SIZE_128_BIT_KHR", "TYPE_128", 2,
+        ["VK_KHR_video_encode_av1"]
+    ),
 ];
-///Enumerants of `VideoEncodeCapabilityFlagsKHR`.
+/// Enumerants of `VideoEncodeCapabilityFlagsKHR`.
 pub(crate) static VIDEO_ENCODE_CAPABILITY_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_CAPABILITY_PRECEDING_EXTERNALLY_ENCODED_BYTES_BIT_KHR",
-        rust_name: "PRECEDING_EXTERNALLY_ENCODED_BYTES",
-        raw: 1,
-        providers: &["VK_KHR_video_encode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_CAPABILITY_INSUFFICIENT_BITSTREAM_BUFFER_RANGE_DETECTION_BIT_KHR",
-        rust_name: "INSUFFICIENTSTREAM_BUFFER_RANGE_DETECTION",
-        raw: 2,
-        providers: &["VK_KHR_video_encode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_CAPABILITY_QUANTIZATION_DELTA_MAP_BIT_KHR",
-        rust_name: "QUANTIZATION_DELTA_MAP",
-        raw: 4,
-        providers: &["VK_KHR_video_encode_quantization_map"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_CAPABILITY_EMPHASIS_MAP_BIT_KHR",
-        rust_name: "EMPHASIS_MAP",
-        raw: 8,
-        providers: &["VK_KHR_video_encode_quantization_map"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_VIDEO_ENCODE_CAPABILITY_PRECEDING_EXTERNALLY_ENCODED_BYTES_BIT_KHR",
+        "PRECEDING_EXTERNALLY_ENCODED_BYTES", 1, ["VK_KHR_video_encode_queue"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_CAPABILITY_INSUFFICIENT_BITSTREAM_BUFFER_RANGE_DETECTION_BIT_KHR",
+        "INSUFFICIENTSTREAM_BUFFER_RANGE_DETECTION", 2, ["VK_KHR_video_encode_queue"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_CAPABILITY_QUANTIZATION_DELTA_MAP_BIT_KHR",
+        "QUANTIZATION_DELTA_MAP", 4, ["VK_KHR_video_encode_quantization_map"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_CAPABILITY_EMPHASIS_MAP_BIT_KHR", "EMPHASIS_MAP", 8,
+        ["VK_KHR_video_encode_quantization_map"]
+    ),
 ];
-///Enumerants of `VideoEncodeContentFlagsKHR`.
+/// Enumerants of `VideoEncodeContentFlagsKHR`.
 pub(crate) static VIDEO_ENCODE_CONTENT_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_CONTENT_DEFAULT_KHR",
-        rust_name: "DEFAULT",
-        raw: 0,
-        providers: &["VK_KHR_video_encode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_CONTENT_CAMERA_BIT_KHR",
-        rust_name: "CAMERA",
-        raw: 1,
-        providers: &["VK_KHR_video_encode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_CONTENT_DESKTOP_BIT_KHR",
-        rust_name: "DESKTOP",
-        raw: 2,
-        providers: &["VK_KHR_video_encode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_CONTENT_RENDERED_BIT_KHR",
-        rust_name: "RENDERED",
-        raw: 4,
-        providers: &["VK_KHR_video_encode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_VIDEO_ENCODE_CONTENT_DEFAULT_KHR", "DEFAULT", 0,
+        ["VK_KHR_video_encode_queue"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_CONTENT_CAMERA_BIT_KHR", "CAMERA", 1,
+        ["VK_KHR_video_encode_queue"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_CONTENT_DESKTOP_BIT_KHR", "DESKTOP", 2,
+        ["VK_KHR_video_encode_queue"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_CONTENT_RENDERED_BIT_KHR", "RENDERED", 4,
+        ["VK_KHR_video_encode_queue"]
+    ),
 ];
-///Enumerants of `VideoEncodeFeedbackFlagsKHR`.
+/// Enumerants of `VideoEncodeFeedbackFlagsKHR`.
 pub(crate) static VIDEO_ENCODE_FEEDBACK_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_FEEDBACK_BITSTREAM_BUFFER_OFFSET_BIT_KHR",
-        rust_name: "BITSTREAM_BUFFER_OFFSET",
-        raw: 1,
-        providers: &["VK_KHR_video_encode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_FEEDBACK_BITSTREAM_BYTES_WRITTEN_BIT_KHR",
-        rust_name: "BITSTREAM_BYTES_WRITTEN",
-        raw: 2,
-        providers: &["VK_KHR_video_encode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_FEEDBACK_BITSTREAM_HAS_OVERRIDES_BIT_KHR",
-        rust_name: "BITSTREAM_HAS_OVERRIDES",
-        raw: 4,
-        providers: &["VK_KHR_video_encode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_FEEDBACK_AVERAGE_QUANTIZATION_BIT_KHR",
-        rust_name: "AVERAGE_QUANTIZATION",
-        raw: 8,
-        providers: &["VK_KHR_video_encode_feedback2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_FEEDBACK_MIN_QUANTIZATION_BIT_KHR",
-        rust_name: "MIN_QUANTIZATION",
-        raw: 16,
-        providers: &["VK_KHR_video_encode_feedback2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_FEEDBACK_MAX_QUANTIZATION_BIT_KHR",
-        rust_name: "MAX_QUANTIZATION",
-        raw: 32,
-        providers: &["VK_KHR_video_encode_feedback2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_FEEDBACK_INTRA_PIXELS_BIT_KHR",
-        rust_name: "INTRA_PIXELS",
-        raw: 64,
-        providers: &["VK_KHR_video_encode_feedback2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_FEEDBACK_INTER_PIXELS_BIT_KHR",
-        rust_name: "INTER_PIXELS",
-        raw: 128,
-        providers: &["VK_KHR_video_encode_feedback2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_FEEDBACK_SKIPPED_PIXELS_BIT_KHR",
-        rust_name: "SKIPPED_PIXELS",
-        raw: 256,
-        providers: &["VK_KHR_video_encode_feedback2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_FEEDBACK_PICTURE_PARTITION_COUNT_BIT_KHR",
-        rust_name: "PICTURE_PARTITION_COUNT",
-        raw: 512,
-        providers: &["VK_KHR_video_encode_feedback2"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_VIDEO_ENCODE_FEEDBACK_BITSTREAM_BUFFER_OFFSET_BIT_KHR",
+        "BITSTREAM_BUFFER_OFFSET", 1, ["VK_KHR_video_encode_queue"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_FEEDBACK_BITSTREAM_BYTES_WRITTEN_BIT_KHR",
+        "BITSTREAM_BYTES_WRITTEN", 2, ["VK_KHR_video_encode_queue"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_FEEDBACK_BITSTREAM_HAS_OVERRIDES_BIT_KHR",
+        "BITSTREAM_HAS_OVERRIDES", 4, ["VK_KHR_video_encode_queue"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_FEEDBACK_AVERAGE_QUANTIZATION_BIT_KHR", "AVERAGE_QUANTIZATION",
+        8, ["VK_KHR_video_encode_feedback2"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_FEEDBACK_MIN_QUANTIZATION_BIT_KHR", "MIN_QUANTIZATION", 16,
+        ["VK_KHR_video_encode_feedback2"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_FEEDBACK_MAX_QUANTIZATION_BIT_KHR", "MAX_QUANTIZATION", 32,
+        ["VK_KHR_video_encode_feedback2"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_FEEDBACK_INTRA_PIXELS_BIT_KHR", "INTRA_PIXELS", 64,
+        ["VK_KHR_video_encode_feedback2"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_FEEDBACK_INTER_PIXELS_BIT_KHR", "INTER_PIXELS", 128,
+        ["VK_KHR_video_encode_feedback2"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_FEEDBACK_SKIPPED_PIXELS_BIT_KHR", "SKIPPED_PIXELS", 256,
+        ["VK_KHR_video_encode_feedback2"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_FEEDBACK_PICTURE_PARTITION_COUNT_BIT_KHR",
+        "PICTURE_PARTITION_COUNT", 512, ["VK_KHR_video_encode_feedback2"]
+    ),
 ];
-///Enumerants of `VideoEncodeFlagsKHR`.
+/// Enumerants of `VideoEncodeFlagsKHR`.
 pub(crate) static VIDEO_ENCODE_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_INTRA_REFRESH_BIT_KHR",
-        rust_name: "INTRA_REFRESH",
-        raw: 4,
-        providers: &["VK_KHR_video_encode_intra_refresh"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_WITH_QUANTIZATION_DELTA_MAP_BIT_KHR",
-        rust_name: "WITH_QUANTIZATION_DELTA_MAP",
-        raw: 1,
-        providers: &["VK_KHR_video_encode_quantization_map"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_WITH_EMPHASIS_MAP_BIT_KHR",
-        rust_name: "WITH_EMPHASIS_MAP",
-        raw: 2,
-        providers: &["VK_KHR_video_encode_quantization_map"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_VIDEO_ENCODE_INTRA_REFRESH_BIT_KHR", "INTRA_REFRESH", 4,
+        ["VK_KHR_video_encode_intra_refresh"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_WITH_QUANTIZATION_DELTA_MAP_BIT_KHR",
+        "WITH_QUANTIZATION_DELTA_MAP", 1, ["VK_KHR_video_encode_quantization_map"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_WITH_EMPHASIS_MAP_BIT_KHR", "WITH_EMPHASIS_MAP", 2,
+        ["VK_KHR_video_encode_quantization_map"]
+    ),
 ];
-///Enumerants of `VideoEncodeH264CapabilityFlagsKHR`.
+/// Enumerants of `VideoEncodeH264CapabilityFlagsKHR`.
 pub(crate) static VIDEO_ENCODE_H264_CAPABILITY_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H264_CAPABILITY_HRD_COMPLIANCE_BIT_KHR",
-        rust_name: "HRD_COMPLIANCE",
-        raw: 1,
-        providers: &["VK_KHR_video_encode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H264_CAPABILITY_PREDICTION_WEIGHT_TABLE_GENERATED_BIT_KHR",
-        rust_name: "PREDICTION_WEIGHT_TABLE_GENERATED",
-        raw: 2,
-        providers: &["VK_KHR_video_encode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H264_CAPABILITY_ROW_UNALIGNED_SLICE_BIT_KHR",
-        rust_name: "ROW_UNALIGNED_SLICE",
-        raw: 4,
-        providers: &["VK_KHR_video_encode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H264_CAPABILITY_DIFFERENT_SLICE_TYPE_BIT_KHR",
-        rust_name: "DIFFERENT_SLICE_TYPE",
-        raw: 8,
-        providers: &["VK_KHR_video_encode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H264_CAPABILITY_B_FRAME_IN_L0_LIST_BIT_KHR",
-        rust_name: "B_FRAME_IN_L0_LIST",
-        raw: 16,
-        providers: &["VK_KHR_video_encode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H264_CAPABILITY_B_FRAME_IN_L1_LIST_BIT_KHR",
-        rust_name: "B_FRAME_IN_L1_LIST",
-        raw: 32,
-        providers: &["VK_KHR_video_encode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H264_CAPABILITY_PER_PICTURE_TYPE_MIN_MAX_QP_BIT_KHR",
-        rust_name: "PER_PICTURE_TYPE_MIN_MAX_QP",
-        raw: 64,
-        providers: &["VK_KHR_video_encode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H264_CAPABILITY_PER_SLICE_CONSTANT_QP_BIT_KHR",
-        rust_name: "PER_SLICE_CONSTANT_QP",
-        raw: 128,
-        providers: &["VK_KHR_video_encode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H264_CAPABILITY_GENERATE_PREFIX_NALU_BIT_KHR",
-        rust_name: "GENERATE_PREFIX_NALU",
-        raw: 256,
-        providers: &["VK_KHR_video_encode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H264_CAPABILITY_B_PICTURE_INTRA_REFRESH_BIT_KHR",
-        rust_name: "B_PICTURE_INTRA_REFRESH",
-        raw: 1024,
-        providers: &["VK_KHR_video_encode_intra_refresh"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H264_CAPABILITY_MB_QP_DIFF_WRAPAROUND_BIT_KHR",
-        rust_name: "MB_QP_DIFF_WRAPAROUND",
-        raw: 512,
-        providers: &["VK_KHR_video_encode_quantization_map"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_VIDEO_ENCODE_H264_CAPABILITY_HRD_COMPLIANCE_BIT_KHR", "HRD_COMPLIANCE", 1,
+        ["VK_KHR_video_encode_h264"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H264_CAPABILITY_PREDICTION_WEIGHT_TABLE_GENERATED_BIT_KHR",
+        "PREDICTION_WEIGHT_TABLE_GENERATED", 2, ["VK_KHR_video_encode_h264"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H264_CAPABILITY_ROW_UNALIGNED_SLICE_BIT_KHR",
+        "ROW_UNALIGNED_SLICE", 4, ["VK_KHR_video_encode_h264"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H264_CAPABILITY_DIFFERENT_SLICE_TYPE_BIT_KHR",
+        "DIFFERENT_SLICE_TYPE", 8, ["VK_KHR_video_encode_h264"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H264_CAPABILITY_B_FRAME_IN_L0_LIST_BIT_KHR",
+        "B_FRAME_IN_L0_LIST", 16, ["VK_KHR_video_encode_h264"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H264_CAPABILITY_B_FRAME_IN_L1_LIST_BIT_KHR",
+        "B_FRAME_IN_L1_LIST", 32, ["VK_KHR_video_encode_h264"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H264_CAPABILITY_PER_PICTURE_TYPE_MIN_MAX_QP_BIT_KHR",
+        "PER_PICTURE_TYPE_MIN_MAX_QP", 64, ["VK_KHR_video_encode_h264"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H264_CAPABILITY_PER_SLICE_CONSTANT_QP_BIT_KHR",
+        "PER_SLICE_CONSTANT_QP", 128, ["VK_KHR_video_encode_h264"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H264_CAPABILITY_GENERATE_PREFIX_NALU_BIT_KHR",
+        "GENERATE_PREFIX_NALU", 256, ["VK_KHR_video_encode_h264"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H264_CAPABILITY_B_PICTURE_INTRA_REFRESH_BIT_KHR",
+        "B_PICTURE_INTRA_REFRESH", 1024, ["VK_KHR_video_encode_intra_refresh"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H264_CAPABILITY_MB_QP_DIFF_WRAPAROUND_BIT_KHR",
+        "MB_QP_DIFF_WRAPAROUND", 512, ["VK_KHR_video_encode_quantization_map"]
+    ),
 ];
-///Enumerants of `VideoEncodeH264RateControlFlagsKHR`.
+/// Enumerants of `VideoEncodeH264RateControlFlagsKHR`.
 pub(crate) static VIDEO_ENCODE_H264_RATE_CONTROL_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H264_RATE_CONTROL_ATTEMPT_HRD_COMPLIANCE_BIT_KHR",
-        rust_name: "ATTEMPT_HRD_COMPLIANCE",
-        raw: 1,
-        providers: &["VK_KHR_video_encode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H264_RATE_CONTROL_REGULAR_GOP_BIT_KHR",
-        rust_name: "REGULAR_GOP",
-        raw: 2,
-        providers: &["VK_KHR_video_encode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H264_RATE_CONTROL_REFERENCE_PATTERN_FLAT_BIT_KHR",
-        rust_name: "REFERENCE_PATTERN_FLAT",
-        raw: 4,
-        providers: &["VK_KHR_video_encode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H264_RATE_CONTROL_REFERENCE_PATTERN_DYADIC_BIT_KHR",
-        rust_name: "REFERENCE_PATTERN_DYADIC",
-        raw: 8,
-        providers: &["VK_KHR_video_encode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H264_RATE_CONTROL_TEMPORAL_LAYER_PATTERN_DYADIC_BIT_KHR",
-        rust_name: "TEMPORAL_LAYER_PATTERN_DYADIC",
-        raw: 16,
-        providers: &["VK_KHR_video_encode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_VIDEO_ENCODE_H264_RATE_CONTROL_ATTEMPT_HRD_COMPLIANCE_BIT_KHR",
+        "ATTEMPT_HRD_COMPLIANCE", 1, ["VK_KHR_video_encode_h264"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H264_RATE_CONTROL_REGULAR_GOP_BIT_KHR", "REGULAR_GOP", 2,
+        ["VK_KHR_video_encode_h264"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H264_RATE_CONTROL_REFERENCE_PATTERN_FLAT_BIT_KHR",
+        "REFERENCE_PATTERN_FLAT", 4, ["VK_KHR_video_encode_h264"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H264_RATE_CONTROL_REFERENCE_PATTERN_DYADIC_BIT_KHR",
+        "REFERENCE_PATTERN_DYADIC", 8, ["VK_KHR_video_encode_h264"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H264_RATE_CONTROL_TEMPORAL_LAYER_PATTERN_DYADIC_BIT_KHR",
+        "TEMPORAL_LAYER_PATTERN_DYADIC", 16, ["VK_KHR_video_encode_h264"]
+    ),
 ];
-///Enumerants of `VideoEncodeH264StdFlagsKHR`.
+/// Enumerants of `VideoEncodeH264StdFlagsKHR`.
 pub(crate) static VIDEO_ENCODE_H264_STD_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H264_STD_SEPARATE_COLOR_PLANE_FLAG_SET_BIT_KHR",
-        rust_name: "SEPARATE_COLOR_PLANE_FLAG_SET",
-        raw: 1,
-        providers: &["VK_KHR_video_encode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H264_STD_QPPRIME_Y_ZERO_TRANSFORM_BYPASS_FLAG_SET_BIT_KHR",
-        rust_name: "QPPRIME_Y_ZERO_TRANSFORM_BYPASS_FLAG_SET",
-        raw: 2,
-        providers: &["VK_KHR_video_encode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H264_STD_SCALING_MATRIX_PRESENT_FLAG_SET_BIT_KHR",
-        rust_name: "SCALING_MATRIX_PRESENT_FLAG_SET",
-        raw: 4,
-        providers: &["VK_KHR_video_encode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H264_STD_CHROMA_QP_INDEX_OFFSET_BIT_KHR",
-        rust_name: "CHROMA_QP_INDEX_OFFSET",
-        raw: 8,
-        providers: &["VK_KHR_video_encode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H264_STD_SECOND_CHROMA_QP_INDEX_OFFSET_BIT_KHR",
-        rust_name: "SECOND_CHROMA_QP_INDEX_OFFSET",
-        raw: 16,
-        providers: &["VK_KHR_video_encode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H264_STD_PIC_INIT_QP_MINUS26_BIT_KHR",
-        rust_name: "PIC_INIT_QP_MINUS26",
-        raw: 32,
-        providers: &["VK_KHR_video_encode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H264_STD_WEIGHTED_PRED_FLAG_SET_BIT_KHR",
-        rust_name: "WEIGHTED_PRED_FLAG_SET",
-        raw: 64,
-        providers: &["VK_KHR_video_encode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H264_STD_WEIGHTED_BIPRED_IDC_EXPLICIT_BIT_KHR",
-        rust_name: "WEIGHTED_BIPRED_IDC_EXPLICIT",
-        raw: 128,
-        providers: &["VK_KHR_video_encode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H264_STD_WEIGHTED_BIPRED_IDC_IMPLICIT_BIT_KHR",
-        rust_name: "WEIGHTED_BIPRED_IDC_IMPLICIT",
-        raw: 256,
-        providers: &["VK_KHR_video_encode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H264_STD_TRANSFORM_8X8_MODE_FLAG_SET_BIT_KHR",
-        rust_name: "TRANSFORM_8X8_MODE_FLAG_SET",
-        raw: 512,
-        providers: &["VK_KHR_video_encode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H264_STD_DIRECT_SPATIAL_MV_PRED_FLAG_UNSET_BIT_KHR",
-        rust_name: "DIRECT_SPATIAL_MV_PRED_FLAG_UNSET",
-        raw: 1024,
-        providers: &["VK_KHR_video_encode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H264_STD_ENTROPY_CODING_MODE_FLAG_UNSET_BIT_KHR",
-        rust_name: "ENTROPY_CODING_MODE_FLAG_UNSET",
-        raw: 2048,
-        providers: &["VK_KHR_video_encode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H264_STD_ENTROPY_CODING_MODE_FLAG_SET_BIT_KHR",
-        rust_name: "ENTROPY_CODING_MODE_FLAG_SET",
-        raw: 4096,
-        providers: &["VK_KHR_video_encode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H264_STD_DIRECT_8X8_INFERENCE_FLAG_UNSET_BIT_KHR",
-        rust_name: "DIRECT_8X8_INFERENCE_FLAG_UNSET",
-        raw: 8192,
-        providers: &["VK_KHR_video_encode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H264_STD_CONSTRAINED_INTRA_PRED_FLAG_SET_BIT_KHR",
-        rust_name: "CONSTRAINED_INTRA_PRED_FLAG_SET",
-        raw: 16384,
-        providers: &["VK_KHR_video_encode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H264_STD_DEBLOCKING_FILTER_DISABLED_BIT_KHR",
-        rust_name: "DEBLOCKING_FILTER_DISABLED",
-        raw: 32768,
-        providers: &["VK_KHR_video_encode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H264_STD_DEBLOCKING_FILTER_ENABLED_BIT_KHR",
-        rust_name: "DEBLOCKING_FILTER_ENABLED",
-        raw: 65536,
-        providers: &["VK_KHR_video_encode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H264_STD_DEBLOCKING_FILTER_PARTIAL_BIT_KHR",
-        rust_name: "DEBLOCKING_FILTER_PARTIAL",
-        raw: 131072,
-        providers: &["VK_KHR_video_encode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H264_STD_SLICE_QP_DELTA_BIT_KHR",
-        rust_name: "SLICE_QP_DELTA",
-        raw: 524288,
-        providers: &["VK_KHR_video_encode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H264_STD_DIFFERENT_SLICE_QP_DELTA_BIT_KHR",
-        rust_name: "DIFFERENT_SLICE_QP_DELTA",
-        raw: 1048576,
-        providers: &["VK_KHR_video_encode_h264"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_VIDEO_ENCODE_H264_STD_SEPARATE_COLOR_PLANE_FLAG_SET_BIT_KHR",
+        "SEPARATE_COLOR_PLANE_FLAG_SET", 1, ["VK_KHR_video_encode_h264"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H264_STD_QPPRIME_Y_ZERO_TRANSFORM_BYPASS_FLAG_SET_BIT_KHR",
+        "QPPRIME_Y_ZERO_TRANSFORM_BYPASS_FLAG_SET", 2, ["VK_KHR_video_encode_h264"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H264_STD_SCALING_MATRIX_PRESENT_FLAG_SET_BIT_KHR",
+        "SCALING_MATRIX_PRESENT_FLAG_SET", 4, ["VK_KHR_video_encode_h264"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H264_STD_CHROMA_QP_INDEX_OFFSET_BIT_KHR",
+        "CHROMA_QP_INDEX_OFFSET", 8, ["VK_KHR_video_encode_h264"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H264_STD_SECOND_CHROMA_QP_INDEX_OFFSET_BIT_KHR",
+        "SECOND_CHROMA_QP_INDEX_OFFSET", 16, ["VK_KHR_video_encode_h264"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H264_STD_PIC_INIT_QP_MINUS26_BIT_KHR", "PIC_INIT_QP_MINUS26",
+        32, ["VK_KHR_video_encode_h264"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H264_STD_WEIGHTED_PRED_FLAG_SET_BIT_KHR",
+        "WEIGHTED_PRED_FLAG_SET", 64, ["VK_KHR_video_encode_h264"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H264_STD_WEIGHTED_BIPRED_IDC_EXPLICIT_BIT_KHR",
+        "WEIGHTED_BIPRED_IDC_EXPLICIT", 128, ["VK_KHR_video_encode_h264"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H264_STD_WEIGHTED_BIPRED_IDC_IMPLICIT_BIT_KHR",
+        "WEIGHTED_BIPRED_IDC_IMPLICIT", 256, ["VK_KHR_video_encode_h264"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H264_STD_TRANSFORM_8X8_MODE_FLAG_SET_BIT_KHR",
+        "TRANSFORM_8X8_MODE_FLAG_SET", 512, ["VK_KHR_video_encode_h264"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H264_STD_DIRECT_SPATIAL_MV_PRED_FLAG_UNSET_BIT_KHR",
+        "DIRECT_SPATIAL_MV_PRED_FLAG_UNSET", 1024, ["VK_KHR_video_encode_h264"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H264_STD_ENTROPY_CODING_MODE_FLAG_UNSET_BIT_KHR",
+        "ENTROPY_CODING_MODE_FLAG_UNSET", 2048, ["VK_KHR_video_encode_h264"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H264_STD_ENTROPY_CODING_MODE_FLAG_SET_BIT_KHR",
+        "ENTROPY_CODING_MODE_FLAG_SET", 4096, ["VK_KHR_video_encode_h264"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H264_STD_DIRECT_8X8_INFERENCE_FLAG_UNSET_BIT_KHR",
+        "DIRECT_8X8_INFERENCE_FLAG_UNSET", 8192, ["VK_KHR_video_encode_h264"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H264_STD_CONSTRAINED_INTRA_PRED_FLAG_SET_BIT_KHR",
+        "CONSTRAINED_INTRA_PRED_FLAG_SET", 16384, ["VK_KHR_video_encode_h264"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H264_STD_DEBLOCKING_FILTER_DISABLED_BIT_KHR",
+        "DEBLOCKING_FILTER_DISABLED", 32768, ["VK_KHR_video_encode_h264"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H264_STD_DEBLOCKING_FILTER_ENABLED_BIT_KHR",
+        "DEBLOCKING_FILTER_ENABLED", 65536, ["VK_KHR_video_encode_h264"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H264_STD_DEBLOCKING_FILTER_PARTIAL_BIT_KHR",
+        "DEBLOCKING_FILTER_PARTIAL", 131072, ["VK_KHR_video_encode_h264"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H264_STD_SLICE_QP_DELTA_BIT_KHR", "SLICE_QP_DELTA", 524288,
+        ["VK_KHR_video_encode_h264"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H264_STD_DIFFERENT_SLICE_QP_DELTA_BIT_KHR",
+        "DIFFERENT_SLICE_QP_DELTA", 1048576, ["VK_KHR_video_encode_h264"]
+    ),
 ];
-///Enumerants of `VideoEncodeH265CapabilityFlagsKHR`.
+/// Enumerants of `VideoEncodeH265CapabilityFlagsKHR`.
 pub(crate) static VIDEO_ENCODE_H265_CAPABILITY_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_CAPABILITY_HRD_COMPLIANCE_BIT_KHR",
-        rust_name: "HRD_COMPLIANCE",
-        raw: 1,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_CAPABILITY_PREDICTION_WEIGHT_TABLE_GENERATED_BIT_KHR",
-        rust_name: "PREDICTION_WEIGHT_TABLE_GENERATED",
-        raw: 2,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_CAPABILITY_ROW_UNALIGNED_SLICE_SEGMENT_BIT_KHR",
-        rust_name: "ROW_UNALIGNED_SLICE_SEGMENT",
-        raw: 4,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_CAPABILITY_DIFFERENT_SLICE_SEGMENT_TYPE_BIT_KHR",
-        rust_name: "DIFFERENT_SLICE_SEGMENT_TYPE",
-        raw: 8,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_CAPABILITY_B_FRAME_IN_L0_LIST_BIT_KHR",
-        rust_name: "B_FRAME_IN_L0_LIST",
-        raw: 16,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_CAPABILITY_B_FRAME_IN_L1_LIST_BIT_KHR",
-        rust_name: "B_FRAME_IN_L1_LIST",
-        raw: 32,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_CAPABILITY_PER_PICTURE_TYPE_MIN_MAX_QP_BIT_KHR",
-        rust_name: "PER_PICTURE_TYPE_MIN_MAX_QP",
-        raw: 64,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_CAPABILITY_PER_SLICE_SEGMENT_CONSTANT_QP_BIT_KHR",
-        rust_name: "PER_SLICE_SEGMENT_CONSTANT_QP",
-        raw: 128,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_CAPABILITY_MULTIPLE_TILES_PER_SLICE_SEGMENT_BIT_KHR",
-        rust_name: "MULTIPLE_TILES_PER_SLICE_SEGMENT",
-        raw: 256,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_CAPABILITY_MULTIPLE_SLICE_SEGMENTS_PER_TILE_BIT_KHR",
-        rust_name: "MULTIPLE_SLICE_SEGMENTS_PER_TILE",
-        raw: 512,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_CAPABILITY_B_PICTURE_INTRA_REFRESH_BIT_KHR",
-        rust_name: "B_PICTURE_INTRA_REFRESH",
-        raw: 2048,
-        providers: &["VK_KHR_video_encode_intra_refresh"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_CAPABILITY_CU_QP_DIFF_WRAPAROUND_BIT_KHR",
-        rust_name: "CU_QP_DIFF_WRAPAROUND",
-        raw: 1024,
-        providers: &["VK_KHR_video_encode_quantization_map"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_CAPABILITY_HRD_COMPLIANCE_BIT_KHR", "HRD_COMPLIANCE", 1,
+        ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_CAPABILITY_PREDICTION_WEIGHT_TABLE_GENERATED_BIT_KHR",
+        "PREDICTION_WEIGHT_TABLE_GENERATED", 2, ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_CAPABILITY_ROW_UNALIGNED_SLICE_SEGMENT_BIT_KHR",
+        "ROW_UNALIGNED_SLICE_SEGMENT", 4, ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_CAPABILITY_DIFFERENT_SLICE_SEGMENT_TYPE_BIT_KHR",
+        "DIFFERENT_SLICE_SEGMENT_TYPE", 8, ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_CAPABILITY_B_FRAME_IN_L0_LIST_BIT_KHR",
+        "B_FRAME_IN_L0_LIST", 16, ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_CAPABILITY_B_FRAME_IN_L1_LIST_BIT_KHR",
+        "B_FRAME_IN_L1_LIST", 32, ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_CAPABILITY_PER_PICTURE_TYPE_MIN_MAX_QP_BIT_KHR",
+        "PER_PICTURE_TYPE_MIN_MAX_QP", 64, ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_CAPABILITY_PER_SLICE_SEGMENT_CONSTANT_QP_BIT_KHR",
+        "PER_SLICE_SEGMENT_CONSTANT_QP", 128, ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_CAPABILITY_MULTIPLE_TILES_PER_SLICE_SEGMENT_BIT_KHR",
+        "MULTIPLE_TILES_PER_SLICE_SEGMENT", 256, ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_CAPABILITY_MULTIPLE_SLICE_SEGMENTS_PER_TILE_BIT_KHR",
+        "MULTIPLE_SLICE_SEGMENTS_PER_TILE", 512, ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_CAPABILITY_B_PICTURE_INTRA_REFRESH_BIT_KHR",
+        "B_PICTURE_INTRA_REFRESH", 2048, ["VK_KHR_video_encode_intra_refresh"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_CAPABILITY_CU_QP_DIFF_WRAPAROUND_BIT_KHR",
+        "CU_QP_DIFF_WRAPAROUND", 1024, ["VK_KHR_video_encode_quantization_map"]
+    ),
 ];
-///Enumerants of `VideoEncodeH265CtbSizeFlagsKHR`.
+/// Enumerants of `VideoEncodeH265CtbSizeFlagsKHR`.
 pub(crate) static VIDEO_ENCODE_H265_CTB_SIZE_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_CTB_SIZE_16_BIT_KHR",
-        rust_name: "TYPE_16",
-        raw: 1,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_CTB_SIZE_32_BIT_KHR",
-        rust_name: "TYPE_32",
-        raw: 2,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_CTB_SIZE_64_BIT_KHR",
-        rust_name: "TYPE_64",
-        raw: 4,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_CTB_SIZE_16_BIT_KHR", "TYPE_16", 1,
+        ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_CTB_SIZE_32_BIT_KHR", "TYPE_32", 2,
+        ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_CTB_SIZE_64_BIT_KHR", "TYPE_64", 4,
+        ["VK_KHR_video_encode_h265"]
+    ),
 ];
-///Enumerants of `VideoEncodeH265RateControlFlagsKHR`.
+/// Enumerants of `VideoEncodeH265RateControlFlagsKHR`.
 pub(crate) static VIDEO_ENCODE_H265_RATE_CONTROL_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_RATE_CONTROL_ATTEMPT_HRD_COMPLIANCE_BIT_KHR",
-        rust_name: "ATTEMPT_HRD_COMPLIANCE",
-        raw: 1,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_RATE_CONTROL_REGULAR_GOP_BIT_KHR",
-        rust_name: "REGULAR_GOP",
-        raw: 2,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_RATE_CONTROL_REFERENCE_PATTERN_FLAT_BIT_KHR",
-        rust_name: "REFERENCE_PATTERN_FLAT",
-        raw: 4,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_RATE_CONTROL_REFERENCE_PATTERN_DYADIC_BIT_KHR",
-        rust_name: "REFERENCE_PATTERN_DYADIC",
-        raw: 8,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_RATE_CONTROL_TEMPORAL_SUB_LAYER_PATTERN_DYADIC_BIT_KHR",
-        rust_name: "TEMPORAL_SUB_LAYER_PATTERN_DYADIC",
-        raw: 16,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_RATE_CONTROL_ATTEMPT_HRD_COMPLIANCE_BIT_KHR",
+        "ATTEMPT_HRD_COMPLIANCE", 1, ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_RATE_CONTROL_REGULAR_GOP_BIT_KHR", "REGULAR_GOP", 2,
+        ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_RATE_CONTROL_REFERENCE_PATTERN_FLAT_BIT_KHR",
+        "REFERENCE_PATTERN_FLAT", 4, ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_RATE_CONTROL_REFERENCE_PATTERN_DYADIC_BIT_KHR",
+        "REFERENCE_PATTERN_DYADIC", 8, ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_RATE_CONTROL_TEMPORAL_SUB_LAYER_PATTERN_DYADIC_BIT_KHR",
+        "TEMPORAL_SUB_LAYER_PATTERN_DYADIC", 16, ["VK_KHR_video_encode_h265"]
+    ),
 ];
-///Enumerants of `VideoEncodeH265StdFlagsKHR`.
+/// Enumerants of `VideoEncodeH265StdFlagsKHR`.
 pub(crate) static VIDEO_ENCODE_H265_STD_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_STD_SEPARATE_COLOR_PLANE_FLAG_SET_BIT_KHR",
-        rust_name: "SEPARATE_COLOR_PLANE_FLAG_SET",
-        raw: 1,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_STD_SAMPLE_ADAPTIVE_OFFSET_ENABLED_FLAG_SET_BIT_KHR",
-        rust_name: "SAMPLE_ADAPTIVE_OFFSET_ENABLED_FLAG_SET",
-        raw: 2,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_STD_SCALING_LIST_DATA_PRESENT_FLAG_SET_BIT_KHR",
-        rust_name: "SCALING_LIST_DATA_PRESENT_FLAG_SET",
-        raw: 4,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_STD_PCM_ENABLED_FLAG_SET_BIT_KHR",
-        rust_name: "PCM_ENABLED_FLAG_SET",
-        raw: 8,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_STD_SPS_TEMPORAL_MVP_ENABLED_FLAG_SET_BIT_KHR",
-        rust_name: "SPS_TEMPORAL_MVP_ENABLED_FLAG_SET",
-        raw: 16,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_STD_INIT_QP_MINUS26_BIT_KHR",
-        rust_name: "INIT_QP_MINUS26",
-        raw: 32,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_STD_WEIGHTED_PRED_FLAG_SET_BIT_KHR",
-        rust_name: "WEIGHTED_PRED_FLAG_SET",
-        raw: 64,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_STD_WEIGHTED_BIPRED_FLAG_SET_BIT_KHR",
-        rust_name: "WEIGHTED_BIPRED_FLAG_SET",
-        raw: 128,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_STD_LOG2_PARALLEL_MERGE_LEVEL_MINUS2_BIT_KHR",
-        rust_name: "LOG2_PARALLEL_MERGE_LEVEL_MINUS2",
-        raw: 256,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_STD_SIGN_DATA_HIDING_ENABLED_FLAG_SET_BIT_KHR",
-        rust_name: "SIGN_DATA_HIDING_ENABLED_FLAG_SET",
-        raw: 512,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_STD_TRANSFORM_SKIP_ENABLED_FLAG_SET_BIT_KHR",
-        rust_name: "TRANSFORM_SKIP_ENABLED_FLAG_SET",
-        raw: 1024,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_STD_TRANSFORM_SKIP_ENABLED_FLAG_UNSET_BIT_KHR",
-        rust_name: "TRANSFORM_SKIP_ENABLED_FLAG_UNSET",
-        raw: 2048,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_STD_PPS_SLICE_CHROMA_QP_OFFSETS_PRESENT_FLAG_SET_BIT_KHR",
-        rust_name: "PPS_SLICE_CHROMA_QP_OFFSETS_PRESENT_FLAG_SET",
-        raw: 4096,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_STD_TRANSQUANT_BYPASS_ENABLED_FLAG_SET_BIT_KHR",
-        rust_name: "TRANSQUANT_BYPASS_ENABLED_FLAG_SET",
-        raw: 8192,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_STD_CONSTRAINED_INTRA_PRED_FLAG_SET_BIT_KHR",
-        rust_name: "CONSTRAINED_INTRA_PRED_FLAG_SET",
-        raw: 16384,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_STD_ENTROPY_CODING_SYNC_ENABLED_FLAG_SET_BIT_KHR",
-        rust_name: "ENTROPY_CODING_SYNC_ENABLED_FLAG_SET",
-        raw: 32768,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_STD_DEBLOCKING_FILTER_OVERRIDE_ENABLED_FLAG_SET_BIT_KHR",
-        rust_name: "DEBLOCKING_FILTER_OVERRIDE_ENABLED_FLAG_SET",
-        raw: 65536,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_STD_DEPENDENT_SLICE_SEGMENTS_ENABLED_FLAG_SET_BIT_KHR",
-        rust_name: "DEPENDENT_SLICE_SEGMENTS_ENABLED_FLAG_SET",
-        raw: 131072,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_STD_DEPENDENT_SLICE_SEGMENT_FLAG_SET_BIT_KHR",
-        rust_name: "DEPENDENT_SLICE_SEGMENT_FLAG_SET",
-        raw: 262144,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_STD_SLICE_QP_DELTA_BIT_KHR",
-        rust_name: "SLICE_QP_DELTA",
-        raw: 524288,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_STD_DIFFERENT_SLICE_QP_DELTA_BIT_KHR",
-        rust_name: "DIFFERENT_SLICE_QP_DELTA",
-        raw: 1048576,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_STD_SEPARATE_COLOR_PLANE_FLAG_SET_BIT_KHR",
+        "SEPARATE_COLOR_PLANE_FLAG_SET", 1, ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_STD_SAMPLE_ADAPTIVE_OFFSET_ENABLED_FLAG_SET_BIT_KHR",
+        "SAMPLE_ADAPTIVE_OFFSET_ENABLED_FLAG_SET", 2, ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_STD_SCALING_LIST_DATA_PRESENT_FLAG_SET_BIT_KHR",
+        "SCALING_LIST_DATA_PRESENT_FLAG_SET", 4, ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_STD_PCM_ENABLED_FLAG_SET_BIT_KHR", "PCM_ENABLED_FLAG_SET",
+        8, ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_STD_SPS_TEMPORAL_MVP_ENABLED_FLAG_SET_BIT_KHR",
+        "SPS_TEMPORAL_MVP_ENABLED_FLAG_SET", 16, ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_STD_INIT_QP_MINUS26_BIT_KHR", "INIT_QP_MINUS26", 32,
+        ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_STD_WEIGHTED_PRED_FLAG_SET_BIT_KHR",
+        "WEIGHTED_PRED_FLAG_SET", 64, ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_STD_WEIGHTED_BIPRED_FLAG_SET_BIT_KHR",
+        "WEIGHTED_BIPRED_FLAG_SET", 128, ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_STD_LOG2_PARALLEL_MERGE_LEVEL_MINUS2_BIT_KHR",
+        "LOG2_PARALLEL_MERGE_LEVEL_MINUS2", 256, ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_STD_SIGN_DATA_HIDING_ENABLED_FLAG_SET_BIT_KHR",
+        "SIGN_DATA_HIDING_ENABLED_FLAG_SET", 512, ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_STD_TRANSFORM_SKIP_ENABLED_FLAG_SET_BIT_KHR",
+        "TRANSFORM_SKIP_ENABLED_FLAG_SET", 1024, ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_STD_TRANSFORM_SKIP_ENABLED_FLAG_UNSET_BIT_KHR",
+        "TRANSFORM_SKIP_ENABLED_FLAG_UNSET", 2048, ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_STD_PPS_SLICE_CHROMA_QP_OFFSETS_PRESENT_FLAG_SET_BIT_KHR",
+        "PPS_SLICE_CHROMA_QP_OFFSETS_PRESENT_FLAG_SET", 4096,
+        ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_STD_TRANSQUANT_BYPASS_ENABLED_FLAG_SET_BIT_KHR",
+        "TRANSQUANT_BYPASS_ENABLED_FLAG_SET", 8192, ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_STD_CONSTRAINED_INTRA_PRED_FLAG_SET_BIT_KHR",
+        "CONSTRAINED_INTRA_PRED_FLAG_SET", 16384, ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_STD_ENTROPY_CODING_SYNC_ENABLED_FLAG_SET_BIT_KHR",
+        "ENTROPY_CODING_SYNC_ENABLED_FLAG_SET", 32768, ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_STD_DEBLOCKING_FILTER_OVERRIDE_ENABLED_FLAG_SET_BIT_KHR",
+        "DEBLOCKING_FILTER_OVERRIDE_ENABLED_FLAG_SET", 65536,
+        ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_STD_DEPENDENT_SLICE_SEGMENTS_ENABLED_FLAG_SET_BIT_KHR",
+        "DEPENDENT_SLICE_SEGMENTS_ENABLED_FLAG_SET", 131072, ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_STD_DEPENDENT_SLICE_SEGMENT_FLAG_SET_BIT_KHR",
+        "DEPENDENT_SLICE_SEGMENT_FLAG_SET", 262144, ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_STD_SLICE_QP_DELTA_BIT_KHR", "SLICE_QP_DELTA", 524288,
+        ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_STD_DIFFERENT_SLICE_QP_DELTA_BIT_KHR",
+        "DIFFERENT_SLICE_QP_DELTA", 1048576, ["VK_KHR_video_encode_h265"]
+    ),
 ];
-///Enumerants of `VideoEncodeH265TransformBlockSizeFlagsKHR`.
+/// Enumerants of `VideoEncodeH265TransformBlockSizeFlagsKHR`.
 pub(crate) static VIDEO_ENCODE_H265_TRANSFORM_BLOCK_SIZE_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_TRANSFORM_BLOCK_SIZE_4_BIT_KHR",
-        rust_name: "TYPE_4",
-        raw: 1,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_TRANSFORM_BLOCK_SIZE_8_BIT_KHR",
-        rust_name: "TYPE_8",
-        raw: 2,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_TRANSFORM_BLOCK_SIZE_16_BIT_KHR",
-        rust_name: "TYPE_16",
-        raw: 4,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_H265_TRANSFORM_BLOCK_SIZE_32_BIT_KHR",
-        rust_name: "TYPE_32",
-        raw: 8,
-        providers: &["VK_KHR_video_encode_h265"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_TRANSFORM_BLOCK_SIZE_4_BIT_KHR", "TYPE_4", 1,
+        ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_TRANSFORM_BLOCK_SIZE_8_BIT_KHR", "TYPE_8", 2,
+        ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_TRANSFORM_BLOCK_SIZE_16_BIT_KHR", "TYPE_16", 4,
+        ["VK_KHR_video_encode_h265"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_H265_TRANSFORM_BLOCK_SIZE_32_BIT_KHR", "TYPE_32", 8,
+        ["VK_KHR_video_encode_h265"]
+    ),
 ];
-///Enumerants of `VideoEncodeIntraRefreshModeFlagsKHR`.
+/// Enumerants of `VideoEncodeIntraRefreshModeFlagsKHR`.
 pub(crate) static VIDEO_ENCODE_INTRA_REFRESH_MODE_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_INTRA_REFRESH_MODE_NONE_KHR",
-        rust_name: "NONE",
-        raw: 0,
-        providers: &["VK_KHR_video_encode_intra_refresh"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_INTRA_REFRESH_MODE_PER_PICTURE_PARTITION_BIT_KHR",
-        rust_name: "PER_PICTURE_PARTITION",
-        raw: 1,
-        providers: &["VK_KHR_video_encode_intra_refresh"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_INTRA_REFRESH_MODE_BLOCK_BASED_BIT_KHR",
-        rust_name: "BLOCK_BASED",
-        raw: 2,
-        providers: &["VK_KHR_video_encode_intra_refresh"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_INTRA_REFRESH_MODE_BLOCK_ROW_BASED_BIT_KHR",
-        rust_name: "BLOCK_ROW_BASED",
-        raw: 4,
-        providers: &["VK_KHR_video_encode_intra_refresh"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_INTRA_REFRESH_MODE_BLOCK_COLUMN_BASED_BIT_KHR",
-        rust_name: "BLOCK_COLUMN_BASED",
-        raw: 8,
-        providers: &["VK_KHR_video_encode_intra_refresh"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_VIDEO_ENCODE_INTRA_REFRESH_MODE_NONE_KHR", "NONE", 0,
+        ["VK_KHR_video_encode_intra_refresh"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_INTRA_REFRESH_MODE_PER_PICTURE_PARTITION_BIT_KHR",
+        "PER_PICTURE_PARTITION", 1, ["VK_KHR_video_encode_intra_refresh"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_INTRA_REFRESH_MODE_BLOCK_BASED_BIT_KHR", "BLOCK_BASED", 2,
+        ["VK_KHR_video_encode_intra_refresh"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_INTRA_REFRESH_MODE_BLOCK_ROW_BASED_BIT_KHR", "BLOCK_ROW_BASED",
+        4, ["VK_KHR_video_encode_intra_refresh"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_INTRA_REFRESH_MODE_BLOCK_COLUMN_BASED_BIT_KHR",
+        "BLOCK_COLUMN_BASED", 8, ["VK_KHR_video_encode_intra_refresh"]
+    ),
 ];
-///Enumerants of `VideoEncodePerPartitionFeedbackFlagsKHR`.
+/// Enumerants of `VideoEncodePerPartitionFeedbackFlagsKHR`.
 pub(crate) static VIDEO_ENCODE_PER_PARTITION_FEEDBACK_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_PER_PARTITION_FEEDBACK_STATUS_BIT_KHR",
-        rust_name: "STATUS",
-        raw: 1,
-        providers: &["VK_KHR_video_encode_feedback2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_PER_PARTITION_FEEDBACK_BITSTREAM_BUFFER_OFFSET_BIT_KHR",
-        rust_name: "BITSTREAM_BUFFER_OFFSET",
-        raw: 2,
-        providers: &["VK_KHR_video_encode_feedback2"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_PER_PARTITION_FEEDBACK_BITSTREAM_BYTES_WRITTEN_BIT_KHR",
-        rust_name: "BITSTREAM_BYTES_WRITTEN",
-        raw: 4,
-        providers: &["VK_KHR_video_encode_feedback2"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_VIDEO_ENCODE_PER_PARTITION_FEEDBACK_STATUS_BIT_KHR", "STATUS", 1,
+        ["VK_KHR_video_encode_feedback2"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_PER_PARTITION_FEEDBACK_BITSTREAM_BUFFER_OFFSET_BIT_KHR",
+        "BITSTREAM_BUFFER_OFFSET", 2, ["VK_KHR_video_encode_feedback2"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_PER_PARTITION_FEEDBACK_BITSTREAM_BYTES_WRITTEN_BIT_KHR",
+        "BITSTREAM_BYTES_WRITTEN", 4, ["VK_KHR_video_encode_feedback2"]
+    ),
 ];
-///Enumerants of `VideoEncodeRateControlFlagsKHR`.
+/// Enumerants of `VideoEncodeRateControlFlagsKHR`.
 pub(crate) static VIDEO_ENCODE_RATE_CONTROL_FLAGS_KHR: &[EnumerantInfo] = &[];
-///Enumerants of `VideoEncodeRateControlModeFlagsKHR`.
+/// Enumerants of `VideoEncodeRateControlModeFlagsKHR`.
 pub(crate) static VIDEO_ENCODE_RATE_CONTROL_MODE_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DEFAULT_KHR",
-        rust_name: "DEFAULT",
-        raw: 0,
-        providers: &["VK_KHR_video_encode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DISABLED_BIT_KHR",
-        rust_name: "DISABLED",
-        raw: 1,
-        providers: &["VK_KHR_video_encode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_RATE_CONTROL_MODE_CBR_BIT_KHR",
-        rust_name: "CBR",
-        raw: 2,
-        providers: &["VK_KHR_video_encode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_RATE_CONTROL_MODE_VBR_BIT_KHR",
-        rust_name: "VBR",
-        raw: 4,
-        providers: &["VK_KHR_video_encode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DEFAULT_KHR", "DEFAULT", 0,
+        ["VK_KHR_video_encode_queue"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DISABLED_BIT_KHR", "DISABLED", 1,
+        ["VK_KHR_video_encode_queue"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_RATE_CONTROL_MODE_CBR_BIT_KHR", "CBR", 2,
+        ["VK_KHR_video_encode_queue"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_RATE_CONTROL_MODE_VBR_BIT_KHR", "VBR", 4,
+        ["VK_KHR_video_encode_queue"]
+    ),
 ];
-///Enumerants of `VideoEncodeRgbChromaOffsetFlagsVALVE`.
+/// Enumerants of `VideoEncodeRgbChromaOffsetFlagsVALVE`.
 pub(crate) static VIDEO_ENCODE_RGB_CHROMA_OFFSET_FLAGS_VALVE: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_RGB_CHROMA_OFFSET_COSITED_EVEN_BIT_VALVE",
-        rust_name: "COSITED_EVEN",
-        raw: 1,
-        providers: &["VK_VALVE_video_encode_rgb_conversion"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_RGB_CHROMA_OFFSET_MIDPOINT_BIT_VALVE",
-        rust_name: "MIDPOINT",
-        raw: 2,
-        providers: &["VK_VALVE_video_encode_rgb_conversion"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_VIDEO_ENCODE_RGB_CHROMA_OFFSET_COSITED_EVEN_BIT_VALVE", "COSITED_EVEN", 1,
+        ["VK_VALVE_video_encode_rgb_conversion"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_RGB_CHROMA_OFFSET_MIDPOINT_BIT_VALVE", "MIDPOINT", 2,
+        ["VK_VALVE_video_encode_rgb_conversion"]
+    ),
 ];
-///Enumerants of `VideoEncodeRgbModelConversionFlagsVALVE`.
+/// Enumerants of `VideoEncodeRgbModelConversionFlagsVALVE`.
 pub(crate) static VIDEO_ENCODE_RGB_MODEL_CONVERSION_FLAGS_VALVE: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_RGB_MODEL_CONVERSION_RGB_IDENTITY_BIT_VALVE",
-        rust_name: "RGB_IDENTITY",
-        raw: 1,
-        providers: &["VK_VALVE_video_encode_rgb_conversion"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_RGB_MODEL_CONVERSION_YCBCR_IDENTITY_BIT_VALVE",
-        rust_name: "YCBCR_IDENTITY",
-        raw: 2,
-        providers: &["VK_VALVE_video_encode_rgb_conversion"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_RGB_MODEL_CONVERSION_YCBCR_709_BIT_VALVE",
-        rust_name: "YCBCR_709",
-        raw: 4,
-        providers: &["VK_VALVE_video_encode_rgb_conversion"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_RGB_MODEL_CONVERSION_YCBCR_601_BIT_VALVE",
-        rust_name: "YCBCR_601",
-        raw: 8,
-        providers: &["VK_VALVE_video_encode_rgb_conversion"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_RGB_MODEL_CONVERSION_YCBCR_2020_BIT_VALVE",
-        rust_name: "YCBCR_2020",
-        raw: 16,
-        providers: &["VK_VALVE_video_encode_rgb_conversion"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_VIDEO_ENCODE_RGB_MODEL_CONVERSION_RGB_IDENTITY_BIT_VALVE", "RGB_IDENTITY", 1,
+        ["VK_VALVE_video_encode_rgb_conversion"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_RGB_MODEL_CONVERSION_YCBCR_IDENTITY_BIT_VALVE",
+        "YCBCR_IDENTITY", 2, ["VK_VALVE_video_encode_rgb_conversion"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_RGB_MODEL_CONVERSION_YCBCR_709_BIT_VALVE", "YCBCR_709", 4,
+        ["VK_VALVE_video_encode_rgb_conversion"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_RGB_MODEL_CONVERSION_YCBCR_601_BIT_VALVE", "YCBCR_601", 8,
+        ["VK_VALVE_video_encode_rgb_conversion"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_RGB_MODEL_CONVERSION_YCBCR_2020_BIT_VALVE", "YCBCR_2020", 16,
+        ["VK_VALVE_video_encode_rgb_conversion"]
+    ),
 ];
-///Enumerants of `VideoEncodeRgbRangeCompressionFlagsVALVE`.
+/// Enumerants of `VideoEncodeRgbRangeCompressionFlagsVALVE`.
 pub(crate) static VIDEO_ENCODE_RGB_RANGE_COMPRESSION_FLAGS_VALVE: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_RGB_RANGE_COMPRESSION_FULL_RANGE_BIT_VALVE",
-        rust_name: "FULL_RANGE",
-        raw: 1,
-        providers: &["VK_VALVE_video_encode_rgb_conversion"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_RGB_RANGE_COMPRESSION_NARROW_RANGE_BIT_VALVE",
-        rust_name: "NARROW_RANGE",
-        raw: 2,
-        providers: &["VK_VALVE_video_encode_rgb_conversion"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_VIDEO_ENCODE_RGB_RANGE_COMPRESSION_FULL_RANGE_BIT_VALVE", "FULL_RANGE", 1,
+        ["VK_VALVE_video_encode_rgb_conversion"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_RGB_RANGE_COMPRESSION_NARROW_RANGE_BIT_VALVE", "NARROW_RANGE",
+        2, ["VK_VALVE_video_encode_rgb_conversion"]
+    ),
 ];
-///Enumerants of `VideoEncodeUsageFlagsKHR`.
+/// Enumerants of `VideoEncodeUsageFlagsKHR`.
 pub(crate) static VIDEO_ENCODE_USAGE_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_USAGE_DEFAULT_KHR",
-        rust_name: "DEFAULT",
-        raw: 0,
-        providers: &["VK_KHR_video_encode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_USAGE_TRANSCODING_BIT_KHR",
-        rust_name: "TRANSCODING",
-        raw: 1,
-        providers: &["VK_KHR_video_encode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_USAGE_STREAMING_BIT_KHR",
-        rust_name: "STREAMING",
-        raw: 2,
-        providers: &["VK_KHR_video_encode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_USAGE_RECORDING_BIT_KHR",
-        rust_name: "RECORDING",
-        raw: 4,
-        providers: &["VK_KHR_video_encode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_ENCODE_USAGE_CONFERENCING_BIT_KHR",
-        rust_name: "CONFERENCING",
-        raw: 8,
-        providers: &["VK_KHR_video_encode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_VIDEO_ENCODE_USAGE_DEFAULT_KHR", "DEFAULT", 0, ["VK_KHR_video_encode_queue"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_USAGE_TRANSCODING_BIT_KHR", "TRANSCODING", 1,
+        ["VK_KHR_video_encode_queue"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_USAGE_STREAMING_BIT_KHR", "STREAMING", 2,
+        ["VK_KHR_video_encode_queue"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_USAGE_RECORDING_BIT_KHR", "RECORDING", 4,
+        ["VK_KHR_video_encode_queue"]
+    ),
+    enumerant!(
+        "VK_VIDEO_ENCODE_USAGE_CONFERENCING_BIT_KHR", "CONFERENCING", 8,
+        ["VK_KHR_video_encode_queue"]
+    ),
 ];
-///Enumerants of `VideoEndCodingFlagsKHR`.
+/// Enumerants of `VideoEndCodingFlagsKHR`.
 pub(crate) static VIDEO_END_CODING_FLAGS_KHR: &[EnumerantInfo] = &[];
-///Enumerants of `VideoSessionCreateFlagsKHR`.
+/// Enumerants of `VideoSessionCreateFlagsKHR`.
 pub(crate) static VIDEO_SESSION_CREATE_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_VIDEO_SESSION_CREATE_PROTECTED_CONTENT_BIT_KHR",
-        rust_name: "PROTECTED_CONTENT",
-        raw: 1,
-        providers: &["VK_KHR_video_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_SESSION_CREATE_ALLOW_ENCODE_PARAMETER_OPTIMIZATIONS_BIT_KHR",
-        rust_name: "ALLOW_ENCODE_PARAMETER_OPTIMIZATIONS",
-        raw: 2,
-        providers: &["VK_KHR_video_encode_queue"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_SESSION_CREATE_INLINE_QUERIES_BIT_KHR",
-        rust_name: "INLINE_QUERIES",
-        raw: 4,
-        providers: &["VK_KHR_video_maintenance1"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_SESSION_CREATE_ALLOW_ENCODE_QUANTIZATION_DELTA_MAP_BIT_KHR",
-        rust_name: "ALLOW_ENCODE_QUANTIZATION_DELTA_MAP",
-        raw: 8,
-        providers: &["VK_KHR_video_encode_quantization_map"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_SESSION_CREATE_ALLOW_ENCODE_EMPHASIS_MAP_BIT_KHR",
-        rust_name: "ALLOW_ENCODE_EMPHASIS_MAP",
-        raw: 16,
-        providers: &["VK_KHR_video_encode_quantization_map"],
-        alias_of: None,
-        deprecated: None,
-    },
-    EnumerantInfo {
-        c_name: "VK_VIDEO_SESSION_CREATE_INLINE_SESSION_PARAMETERS_BIT_KHR",
-        rust_name: "INLINE_SESSION_PARAMETERS",
-        raw: 32,
-        providers: &["VK_KHR_video_maintenance2"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_VIDEO_SESSION_CREATE_PROTECTED_CONTENT_BIT_KHR", "PROTECTED_CONTENT", 1,
+        ["VK_KHR_video_queue"]
+    ),
+    enumerant!(
+        "VK_VIDEO_SESSION_CREATE_ALLOW_ENCODE_PARAMETER_OPTIMIZATIONS_BIT_KHR",
+        "ALLOW_ENCODE_PARAMETER_OPTIMIZATIONS", 2, ["VK_KHR_video_encode_queue"]
+    ),
+    enumerant!(
+        "VK_VIDEO_SESSION_CREATE_INLINE_QUERIES_BIT_KHR", "INLINE_QUERIES", 4,
+        ["VK_KHR_video_maintenance1"]
+    ),
+    enumerant!(
+        "VK_VIDEO_SESSION_CREATE_ALLOW_ENCODE_QUANTIZATION_DELTA_MAP_BIT_KHR",
+        "ALLOW_ENCODE_QUANTIZATION_DELTA_MAP", 8,
+        ["VK_KHR_video_encode_quantization_map"]
+    ),
+    enumerant!(
+        "VK_VIDEO_SESSION_CREATE_ALLOW_ENCODE_EMPHASIS_MAP_BIT_KHR",
+        "ALLOW_ENCODE_EMPHASIS_MAP", 16, ["VK_KHR_video_encode_quantization_map"]
+    ),
+    enumerant!(
+        "VK_VIDEO_SESSION_CREATE_INLINE_SESSION_PARAMETERS_BIT_KHR",
+        "INLINE_SESSION_PARAMETERS", 32, ["VK_KHR_video_maintenance2"]
+    ),
 ];
-///Enumerants of `VideoSessionParametersCreateFlagsKHR`.
+/// Enumerants of `VideoSessionParametersCreateFlagsKHR`.
 pub(crate) static VIDEO_SESSION_PARAMETERS_CREATE_FLAGS_KHR: &[EnumerantInfo] = &[
-    EnumerantInfo {
-        c_name: "VK_VIDEO_SESSION_PARAMETERS_CREATE_QUANTIZATION_MAP_COMPATIBLE_BIT_KHR",
-        rust_name: "QUANTIZATION_MAP_COMPATIBLE",
-        raw: 1,
-        providers: &["VK_KHR_video_encode_quantization_map"],
-        alias_of: None,
-        deprecated: None,
-    },
+    enumerant!(
+        "VK_VIDEO_SESSION_PARAMETERS_CREATE_QUANTIZATION_MAP_COMPATIBLE_BIT_KHR",
+        "QUANTIZATION_MAP_COMPATIBLE", 1, ["VK_KHR_video_encode_quantization_map"]
+    ),
 ];
-///Enumerants of `WaylandSurfaceCreateFlagsKHR`.
+/// Enumerants of `WaylandSurfaceCreateFlagsKHR`.
 pub(crate) static WAYLAND_SURFACE_CREATE_FLAGS_KHR: &[EnumerantInfo] = &[];
-///Enumerants of `Win32SurfaceCreateFlagsKHR`.
+/// Enumerants of `Win32SurfaceCreateFlagsKHR`.
 pub(crate) static WIN32_SURFACE_CREATE_FLAGS_KHR: &[EnumerantInfo] = &[];
-///Enumerants of `XcbSurfaceCreateFlagsKHR`.
+/// Enumerants of `XcbSurfaceCreateFlagsKHR`.
 pub(crate) static XCB_SURFACE_CREATE_FLAGS_KHR: &[EnumerantInfo] = &[];
-///Enumerants of `XlibSurfaceCreateFlagsKHR`.
+/// Enumerants of `XlibSurfaceCreateFlagsKHR`.
 pub(crate) static XLIB_SURFACE_CREATE_FLAGS_KHR: &[EnumerantInfo] = &[];

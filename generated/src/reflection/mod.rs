@@ -3,6 +3,22 @@
 //! Reflection: C and Rust names, values, providers and aliases of every type and
 //! enumerant, for tools that print or parse Vulkan values (what C users get from
 //! `vk_enum_string_helper.h`).
+/// One row of a reflection table.
+macro_rules! enumerant {
+    (
+        $c:literal, $r:literal, $raw:literal, [$($p:literal),*] $(, alias = $a:literal)?
+        $(, deprecated = $d:literal)?
+    ) => {
+        EnumerantInfo { c_name : $c, rust_name : $r, raw : $raw, providers : & [$($p),*],
+        alias_of : enumerant!(@ opt $($a)?), deprecated : enumerant!(@ opt $($d)?), }
+    };
+    (@ opt) => {
+        None
+    };
+    (@ opt $v:literal) => {
+        Some($v)
+    };
+}
 pub(crate) mod bitmask_tables;
 pub(crate) mod enum_tables;
 mod lists;

@@ -44,9 +44,10 @@ pub const FILES: &[(&str, Emitter)] = &[
     ("examples/dump.rs", |_, _| Content::Rust(krate::dump_example())),
 ];
 
-/// `#[doc = "..."]` lines.
+/// `#[doc = " ..."]`, one attribute per line, so that rustdoc shows `/// ...`.
 fn doc(text: &str) -> TokenStream {
-    quote! { #[doc = #text] }
+    let lines = text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    quote! { #(#[doc = #lines])* }
 }
 
 /// The name of a type's reflection table: `ExternalMemoryHandleTypeFlags` ->

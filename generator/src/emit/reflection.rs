@@ -26,13 +26,17 @@ pub fn tables(model: &Model, bitmasks: bool) -> TokenStream {
                 TypeKind::Bitmask { .. } => e.value as u64,
             });
             let providers = crate::model::provider_names(&e.providers);
-            let alias = opt(e.alias_of.as_deref());
-            let deprecated = opt(e.deprecated.as_ref().map(|d| d.note.as_str()));
+            // A macro call keeps the token stream small: formatting stays fast.
+            let alias = e.alias_of.as_deref().map(|a| quote! { , alias = #a });
+            let deprecated = e.deprecated.as_ref().map(|d| {
+                let note = &d.note;
+                quote! { , deprecated = #note }
+            });
             quote! {
-                EnumerantInfo { c_name: #c_name, rust_name: #rust_name, raw: #raw, providers: &[#(#providers),*], alias_of: #alias, deprecated: #deprecated },
+                enumerant!(#c_name, #rust_name, #raw, [#(#providers),*] #alias #deprecated),
             }
         });
-        let doc = format!("Enumerants of `{}`.", ty.rust_name);
+        let doc = format!(" Enumerants of `{}`.", ty.rust_name);
         quote! {
             #[doc = #doc]
             pub(crate) static #table: &[EnumerantInfo] = &[#(#entries)*];

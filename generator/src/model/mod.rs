@@ -637,7 +637,8 @@ fn resolve_enumerants(
     }
     let prefix_source = family.enums_name.as_deref().unwrap_or(&family.c_name);
     let c_names: Vec<&str> = out.iter().map(|e| e.c_name.as_str()).collect();
-    let rust_names = names::enumerant_names(prefix_source, &c_names, tags)
+    let aliases: Vec<Option<&str>> = out.iter().map(|e| e.alias_of.as_deref()).collect();
+    let rust_names = names::enumerant_names(prefix_source, &c_names, &aliases, tags)
         .map_err(|m| registry_error(registry, family.pos, "enums", m))?;
     for (e, n) in out.iter_mut().zip(rust_names) {
         e.rust_name = n;

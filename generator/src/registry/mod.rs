@@ -179,13 +179,23 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Registry> {
         let p = e.pos();
         Error::Xml { path: path.to_owned(), pos: Pos { line: p.row, col: p.col }, message: e.to_string() }
     })?;
-    let mut reader = Reader { doc: &doc, path, registry: Registry { path: path.to_owned(), ..Default::default() } };
+    let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let mut reader = Reader {
+        doc: &doc,
+        text,
+        line_starts,
+        path,
+        registry: Registry { path: path.to_owned(), ..Default::default() },
+    };
     reader.read_root()?;
     Ok(reader.registry)
 }
 
 struct Reader<'a, 'input> {
     doc: &'a Document<'input>,
+    text: &'input str,
+    /// Byte offset of each line's start, for positions in O(log n).
+    line_starts: Vec<usize>,
     path: &'a Path,
     registry: Registry,
 }
@@ -200,8 +210,11 @@ fn elements<'a, 'i>(node: Node<'a, 'i>) -> impl Iterator<Item = Node<'a, 'i>> {
 
 impl Reader<'_, '_> {
     fn pos(&self, node: Node) -> Pos {
-        let p = self.doc.text_pos_at(node.range().start);
-        Pos { line: p.row, col: p.col }
+        let offset = node.range().start;
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let start = self.line_starts[line - 1];
+        let col = self.text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1;
+        Pos { line: line as u32, col: col as u32 }
     }
 
     fn error(&self, node: Node, message: impl Into<String>) -> Error {
