@@ -41,9 +41,9 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Io { path, source } => write!(f, "{}: {}", path.display(), source),
+            Error::Io { path, source } => write!(f, "{}: cannot read or write: {}", path.display(), source),
             Error::Xml { path, pos, message } => {
-                write!(f, "{}:{}: not a valid XML document: {}", path.display(), pos, message)
+                write!(f, "{}:{}: <registry>: not a valid XML document: {}", path.display(), pos, message)
             }
             Error::Registry { path, pos, element, message } => {
                 write!(f, "{}:{}: <{}>: {}", path.display(), pos, element, message)

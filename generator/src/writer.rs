@@ -80,14 +80,17 @@ fn expected_size(path: &str) -> u32 {
     }
 }
 
+/// Formats tokens as a Rust file with prettyplease.
+pub fn format_tokens(file: &str, tokens: proc_macro2::TokenStream) -> Result<String> {
+    let parsed: syn::File =
+        syn::parse2(tokens).map_err(|e| Error::Emit { file: file.to_owned(), message: e.to_string() })?;
+    Ok(prettyplease::unparse(&parsed))
+}
+
 fn render_one(path: &'static str, content: Content, header: &str) -> Result<RenderedFile> {
     let text = match content {
         Content::Text(text) => text,
-        Content::Rust(tokens) => {
-            let parsed: syn::File =
-                syn::parse2(tokens).map_err(|e| Error::Emit { file: path.to_owned(), message: e.to_string() })?;
-            format!("// {header}\n\n{}", prettyplease::unparse(&parsed))
-        }
+        Content::Rust(tokens) => format!("// {header}\n\n{}", format_tokens(path, tokens)?),
     };
     Ok(RenderedFile { path, text })
 }

@@ -100,7 +100,7 @@ pub static TYPES: &[TypeInfo] = &[
         rust_name: "AccessFlags2",
         kind: Kind::Bitmask64,
         providers: &["VK_VERSION_1_3"],
-        c_aliases: &["VkAccessFlags2KHR"],
+        c_aliases: &["VkAccessFlagBits2KHR", "VkAccessFlags2KHR"],
         enumerants: super::bitmask_tables::ACCESS_FLAGS2,
     },
     TypeInfo {
@@ -262,7 +262,7 @@ pub static TYPES: &[TypeInfo] = &[
         rust_name: "BufferUsageFlags2",
         kind: Kind::Bitmask64,
         providers: &["VK_VERSION_1_4"],
-        c_aliases: &["VkBufferUsageFlags2KHR"],
+        c_aliases: &["VkBufferUsageFlagBits2KHR", "VkBufferUsageFlags2KHR"],
         enumerants: super::bitmask_tables::BUFFER_USAGE_FLAGS2,
     },
     TypeInfo {
@@ -280,7 +280,10 @@ pub static TYPES: &[TypeInfo] = &[
         rust_name: "BuildAccelerationStructureFlagsKHR",
         kind: Kind::Bitmask32,
         providers: &["VK_KHR_acceleration_structure"],
-        c_aliases: &["VkBuildAccelerationStructureFlagsNV"],
+        c_aliases: &[
+            "VkBuildAccelerationStructureFlagBitsNV",
+            "VkBuildAccelerationStructureFlagsNV",
+        ],
         enumerants: super::bitmask_tables::BUILD_ACCELERATION_STRUCTURE_FLAGS_KHR,
     },
     TypeInfo {
@@ -829,7 +832,7 @@ pub static TYPES: &[TypeInfo] = &[
         rust_name: "DescriptorBindingFlags",
         kind: Kind::Bitmask32,
         providers: &["VK_VERSION_1_2"],
-        c_aliases: &["VkDescriptorBindingFlagsEXT"],
+        c_aliases: &["VkDescriptorBindingFlagBitsEXT", "VkDescriptorBindingFlagsEXT"],
         enumerants: super::bitmask_tables::DESCRIPTOR_BINDING_FLAGS,
     },
     TypeInfo {
@@ -1144,7 +1147,10 @@ pub static TYPES: &[TypeInfo] = &[
         rust_name: "ExternalFenceFeatureFlags",
         kind: Kind::Bitmask32,
         providers: &["VK_VERSION_1_1"],
-        c_aliases: &["VkExternalFenceFeatureFlagsKHR"],
+        c_aliases: &[
+            "VkExternalFenceFeatureFlagBitsKHR",
+            "VkExternalFenceFeatureFlagsKHR",
+        ],
         enumerants: super::bitmask_tables::EXTERNAL_FENCE_FEATURE_FLAGS,
     },
     TypeInfo {
@@ -1153,7 +1159,10 @@ pub static TYPES: &[TypeInfo] = &[
         rust_name: "ExternalFenceHandleTypeFlags",
         kind: Kind::Bitmask32,
         providers: &["VK_VERSION_1_1"],
-        c_aliases: &["VkExternalFenceHandleTypeFlagsKHR"],
+        c_aliases: &[
+            "VkExternalFenceHandleTypeFlagBitsKHR",
+            "VkExternalFenceHandleTypeFlagsKHR",
+        ],
         enumerants: super::bitmask_tables::EXTERNAL_FENCE_HANDLE_TYPE_FLAGS,
     },
     TypeInfo {
@@ -1162,7 +1171,10 @@ pub static TYPES: &[TypeInfo] = &[
         rust_name: "ExternalMemoryFeatureFlags",
         kind: Kind::Bitmask32,
         providers: &["VK_VERSION_1_1"],
-        c_aliases: &["VkExternalMemoryFeatureFlagsKHR"],
+        c_aliases: &[
+            "VkExternalMemoryFeatureFlagBitsKHR",
+            "VkExternalMemoryFeatureFlagsKHR",
+        ],
         enumerants: super::bitmask_tables::EXTERNAL_MEMORY_FEATURE_FLAGS,
     },
     TypeInfo {
@@ -1180,7 +1192,10 @@ pub static TYPES: &[TypeInfo] = &[
         rust_name: "ExternalMemoryHandleTypeFlags",
         kind: Kind::Bitmask32,
         providers: &["VK_VERSION_1_1"],
-        c_aliases: &["VkExternalMemoryHandleTypeFlagsKHR"],
+        c_aliases: &[
+            "VkExternalMemoryHandleTypeFlagBitsKHR",
+            "VkExternalMemoryHandleTypeFlagsKHR",
+        ],
         enumerants: super::bitmask_tables::EXTERNAL_MEMORY_HANDLE_TYPE_FLAGS,
     },
     TypeInfo {
@@ -1198,7 +1213,10 @@ pub static TYPES: &[TypeInfo] = &[
         rust_name: "ExternalSemaphoreFeatureFlags",
         kind: Kind::Bitmask32,
         providers: &["VK_VERSION_1_1"],
-        c_aliases: &["VkExternalSemaphoreFeatureFlagsKHR"],
+        c_aliases: &[
+            "VkExternalSemaphoreFeatureFlagBitsKHR",
+            "VkExternalSemaphoreFeatureFlagsKHR",
+        ],
         enumerants: super::bitmask_tables::EXTERNAL_SEMAPHORE_FEATURE_FLAGS,
     },
     TypeInfo {
@@ -1207,7 +1225,10 @@ pub static TYPES: &[TypeInfo] = &[
         rust_name: "ExternalSemaphoreHandleTypeFlags",
         kind: Kind::Bitmask32,
         providers: &["VK_VERSION_1_1"],
-        c_aliases: &["VkExternalSemaphoreHandleTypeFlagsKHR"],
+        c_aliases: &[
+            "VkExternalSemaphoreHandleTypeFlagBitsKHR",
+            "VkExternalSemaphoreHandleTypeFlagsKHR",
+        ],
         enumerants: super::bitmask_tables::EXTERNAL_SEMAPHORE_HANDLE_TYPE_FLAGS,
     },
     TypeInfo {
@@ -1225,7 +1246,7 @@ pub static TYPES: &[TypeInfo] = &[
         rust_name: "FenceImportFlags",
         kind: Kind::Bitmask32,
         providers: &["VK_VERSION_1_1"],
-        c_aliases: &["VkFenceImportFlagsKHR"],
+        c_aliases: &["VkFenceImportFlagBitsKHR", "VkFenceImportFlagsKHR"],
         enumerants: super::bitmask_tables::FENCE_IMPORT_FLAGS,
     },
     TypeInfo {
@@ -1261,7 +1282,7 @@ pub static TYPES: &[TypeInfo] = &[
         rust_name: "FormatFeatureFlags2",
         kind: Kind::Bitmask64,
         providers: &["VK_VERSION_1_3"],
-        c_aliases: &["VkFormatFeatureFlags2KHR"],
+        c_aliases: &["VkFormatFeatureFlagBits2KHR", "VkFormatFeatureFlags2KHR"],
         enumerants: super::bitmask_tables::FORMAT_FEATURE_FLAGS2,
     },
     TypeInfo {
@@ -1342,7 +1363,7 @@ pub static TYPES: &[TypeInfo] = &[
         rust_name: "GeometryFlagsKHR",
         kind: Kind::Bitmask32,
         providers: &["VK_KHR_acceleration_structure"],
-        c_aliases: &["VkGeometryFlagsNV"],
+        c_aliases: &["VkGeometryFlagBitsNV", "VkGeometryFlagsNV"],
         enumerants: super::bitmask_tables::GEOMETRY_FLAGS_KHR,
     },
     TypeInfo {
@@ -1351,7 +1372,7 @@ pub static TYPES: &[TypeInfo] = &[
         rust_name: "GeometryInstanceFlagsKHR",
         kind: Kind::Bitmask32,
         providers: &["VK_KHR_acceleration_structure"],
-        c_aliases: &["VkGeometryInstanceFlagsNV"],
+        c_aliases: &["VkGeometryInstanceFlagBitsNV", "VkGeometryInstanceFlagsNV"],
         enumerants: super::bitmask_tables::GEOMETRY_INSTANCE_FLAGS_KHR,
     },
     TypeInfo {
@@ -1432,7 +1453,7 @@ pub static TYPES: &[TypeInfo] = &[
         rust_name: "HostImageCopyFlags",
         kind: Kind::Bitmask32,
         providers: &["VK_VERSION_1_4"],
-        c_aliases: &["VkHostImageCopyFlagsEXT"],
+        c_aliases: &["VkHostImageCopyFlagBitsEXT", "VkHostImageCopyFlagsEXT"],
         enumerants: super::bitmask_tables::HOST_IMAGE_COPY_FLAGS,
     },
     TypeInfo {
@@ -1738,7 +1759,7 @@ pub static TYPES: &[TypeInfo] = &[
         rust_name: "MemoryAllocateFlags",
         kind: Kind::Bitmask32,
         providers: &["VK_VERSION_1_1"],
-        c_aliases: &["VkMemoryAllocateFlagsKHR"],
+        c_aliases: &["VkMemoryAllocateFlagBitsKHR", "VkMemoryAllocateFlagsKHR"],
         enumerants: super::bitmask_tables::MEMORY_ALLOCATE_FLAGS,
     },
     TypeInfo {
@@ -1747,7 +1768,10 @@ pub static TYPES: &[TypeInfo] = &[
         rust_name: "MemoryDecompressionMethodFlagsEXT",
         kind: Kind::Bitmask64,
         providers: &["VK_EXT_memory_decompression"],
-        c_aliases: &["VkMemoryDecompressionMethodFlagsNV"],
+        c_aliases: &[
+            "VkMemoryDecompressionMethodFlagBitsNV",
+            "VkMemoryDecompressionMethodFlagsNV",
+        ],
         enumerants: super::bitmask_tables::MEMORY_DECOMPRESSION_METHOD_FLAGS_EXT,
     },
     TypeInfo {
@@ -1792,7 +1816,7 @@ pub static TYPES: &[TypeInfo] = &[
         rust_name: "MemoryUnmapFlags",
         kind: Kind::Bitmask32,
         providers: &["VK_VERSION_1_4"],
-        c_aliases: &["VkMemoryUnmapFlagsKHR"],
+        c_aliases: &["VkMemoryUnmapFlagBitsKHR", "VkMemoryUnmapFlagsKHR"],
         enumerants: super::bitmask_tables::MEMORY_UNMAP_FLAGS,
     },
     TypeInfo {
@@ -1954,7 +1978,7 @@ pub static TYPES: &[TypeInfo] = &[
         rust_name: "PeerMemoryFeatureFlags",
         kind: Kind::Bitmask32,
         providers: &["VK_VERSION_1_1"],
-        c_aliases: &["VkPeerMemoryFeatureFlagsKHR"],
+        c_aliases: &["VkPeerMemoryFeatureFlagBitsKHR", "VkPeerMemoryFeatureFlagsKHR"],
         enumerants: super::bitmask_tables::PEER_MEMORY_FEATURE_FLAGS,
     },
     TypeInfo {
@@ -2192,7 +2216,7 @@ pub static TYPES: &[TypeInfo] = &[
         rust_name: "PipelineCreateFlags2",
         kind: Kind::Bitmask64,
         providers: &["VK_VERSION_1_4"],
-        c_aliases: &["VkPipelineCreateFlags2KHR"],
+        c_aliases: &["VkPipelineCreateFlagBits2KHR", "VkPipelineCreateFlags2KHR"],
         enumerants: super::bitmask_tables::PIPELINE_CREATE_FLAGS2,
     },
     TypeInfo {
@@ -2201,7 +2225,10 @@ pub static TYPES: &[TypeInfo] = &[
         rust_name: "PipelineCreationFeedbackFlags",
         kind: Kind::Bitmask32,
         providers: &["VK_VERSION_1_3"],
-        c_aliases: &["VkPipelineCreationFeedbackFlagsEXT"],
+        c_aliases: &[
+            "VkPipelineCreationFeedbackFlagBitsEXT",
+            "VkPipelineCreationFeedbackFlagsEXT",
+        ],
         enumerants: super::bitmask_tables::PIPELINE_CREATION_FEEDBACK_FLAGS,
     },
     TypeInfo {
@@ -2345,7 +2372,7 @@ pub static TYPES: &[TypeInfo] = &[
         rust_name: "PipelineStageFlags2",
         kind: Kind::Bitmask64,
         providers: &["VK_VERSION_1_3"],
-        c_aliases: &["VkPipelineStageFlags2KHR"],
+        c_aliases: &["VkPipelineStageFlagBits2KHR", "VkPipelineStageFlags2KHR"],
         enumerants: super::bitmask_tables::PIPELINE_STAGE_FLAGS2,
     },
     TypeInfo {
@@ -2408,7 +2435,7 @@ pub static TYPES: &[TypeInfo] = &[
         rust_name: "PresentGravityFlagsKHR",
         kind: Kind::Bitmask32,
         providers: &["VK_KHR_surface_maintenance1"],
-        c_aliases: &["VkPresentGravityFlagsEXT"],
+        c_aliases: &["VkPresentGravityFlagBitsEXT", "VkPresentGravityFlagsEXT"],
         enumerants: super::bitmask_tables::PRESENT_GRAVITY_FLAGS_KHR,
     },
     TypeInfo {
@@ -2426,7 +2453,7 @@ pub static TYPES: &[TypeInfo] = &[
         rust_name: "PresentScalingFlagsKHR",
         kind: Kind::Bitmask32,
         providers: &["VK_KHR_surface_maintenance1"],
-        c_aliases: &["VkPresentScalingFlagsEXT"],
+        c_aliases: &["VkPresentScalingFlagBitsEXT", "VkPresentScalingFlagsEXT"],
         enumerants: super::bitmask_tables::PRESENT_SCALING_FLAGS_KHR,
     },
     TypeInfo {
@@ -2624,7 +2651,7 @@ pub static TYPES: &[TypeInfo] = &[
         rust_name: "RenderingFlags",
         kind: Kind::Bitmask32,
         providers: &["VK_VERSION_1_3"],
-        c_aliases: &["VkRenderingFlagsKHR"],
+        c_aliases: &["VkRenderingFlagBitsKHR", "VkRenderingFlagsKHR"],
         enumerants: super::bitmask_tables::RENDERING_FLAGS,
     },
     TypeInfo {
@@ -2642,7 +2669,7 @@ pub static TYPES: &[TypeInfo] = &[
         rust_name: "ResolveModeFlags",
         kind: Kind::Bitmask32,
         providers: &["VK_VERSION_1_2"],
-        c_aliases: &["VkResolveModeFlagsKHR"],
+        c_aliases: &["VkResolveModeFlagBitsKHR", "VkResolveModeFlagsKHR"],
         enumerants: super::bitmask_tables::RESOLVE_MODE_FLAGS,
     },
     TypeInfo {
@@ -2750,7 +2777,7 @@ pub static TYPES: &[TypeInfo] = &[
         rust_name: "SemaphoreImportFlags",
         kind: Kind::Bitmask32,
         providers: &["VK_VERSION_1_1"],
-        c_aliases: &["VkSemaphoreImportFlagsKHR"],
+        c_aliases: &["VkSemaphoreImportFlagBitsKHR", "VkSemaphoreImportFlagsKHR"],
         enumerants: super::bitmask_tables::SEMAPHORE_IMPORT_FLAGS,
     },
     TypeInfo {
@@ -2768,7 +2795,7 @@ pub static TYPES: &[TypeInfo] = &[
         rust_name: "SemaphoreWaitFlags",
         kind: Kind::Bitmask32,
         providers: &["VK_VERSION_1_2"],
-        c_aliases: &["VkSemaphoreWaitFlagsKHR"],
+        c_aliases: &["VkSemaphoreWaitFlagBitsKHR", "VkSemaphoreWaitFlagsKHR"],
         enumerants: super::bitmask_tables::SEMAPHORE_WAIT_FLAGS,
     },
     TypeInfo {
@@ -2948,7 +2975,7 @@ pub static TYPES: &[TypeInfo] = &[
         rust_name: "SubmitFlags",
         kind: Kind::Bitmask32,
         providers: &["VK_VERSION_1_3"],
-        c_aliases: &["VkSubmitFlagsKHR"],
+        c_aliases: &["VkSubmitFlagBitsKHR", "VkSubmitFlagsKHR"],
         enumerants: super::bitmask_tables::SUBMIT_FLAGS,
     },
     TypeInfo {
@@ -3101,7 +3128,7 @@ pub static TYPES: &[TypeInfo] = &[
         rust_name: "ToolPurposeFlags",
         kind: Kind::Bitmask32,
         providers: &["VK_VERSION_1_3"],
-        c_aliases: &["VkToolPurposeFlagsEXT"],
+        c_aliases: &["VkToolPurposeFlagBitsEXT", "VkToolPurposeFlagsEXT"],
         enumerants: super::bitmask_tables::TOOL_PURPOSE_FLAGS,
     },
     TypeInfo {

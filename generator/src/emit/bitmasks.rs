@@ -5,7 +5,23 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{table_ident, type_item};
-use crate::model::{Model, TypeKind};
+use crate::model::{EnumType, Model, TypeKind};
+
+/// One bitmask type.
+pub fn item(ty: &EnumType) -> TokenStream {
+    let bits = match ty.kind {
+        TypeKind::Bitmask { bits } => bits,
+        TypeKind::Enum => 32,
+    };
+    let name = format_ident!("{}", ty.rust_name);
+    let table = table_ident(&ty.rust_name);
+    let raw = if bits == 64 {
+        quote! { u64 }
+    } else {
+        quote! { u32 }
+    };
+    type_item(ty, raw.clone(), quote! { vk_bitmask!(#name, #raw, #table); })
+}
 
 pub fn emit(model: &Model) -> TokenStream {
     let items = model.types.iter().filter_map(|ty| {

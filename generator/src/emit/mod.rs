@@ -44,6 +44,15 @@ pub const FILES: &[(&str, Emitter)] = &[
     ("examples/dump.rs", |_, _| Content::Rust(krate::dump_example())),
 ];
 
+/// The tokens of one type as the crate holds it (for golden files and reviews).
+pub fn type_tokens(model: &Model, c_name: &str) -> Option<TokenStream> {
+    let ty = model.types.iter().find(|t| t.c_name == c_name || t.enums_name.as_deref() == Some(c_name))?;
+    Some(match ty.kind {
+        TypeKind::Enum => enums::item(ty),
+        TypeKind::Bitmask { .. } => bitmasks::item(ty),
+    })
+}
+
 /// `#[doc = " ..."]`, one attribute per line, so that rustdoc shows `/// ...`.
 fn doc(text: &str) -> TokenStream {
     let lines = text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
@@ -110,7 +119,12 @@ fn type_item(ty: &crate::model::EnumType, raw: TokenStream, impls: TokenStream) 
     } else {
         quote! { impl #name { #(#consts)* } }
     };
-    let aliases = ty.aliases.iter().map(|a| {
+    // One Rust alias per name; where `...FlagsKHR` and `...FlagBitsKHR` share it, the
+    // Flags alias (whose C name is the Rust name) speaks for it.
+    let mut ordered: Vec<&crate::model::TypeAlias> = ty.aliases.iter().collect();
+    ordered.sort_by_key(|a| (a.rust_name.clone(), crate::names::type_name(&a.c_name) != a.rust_name));
+    let mut seen = std::collections::HashSet::new();
+    let aliases = ordered.into_iter().filter(|a| a.rust_name != ty.rust_name && seen.insert(&a.rust_name)).map(|a| {
         let alias = format_ident!("{}", a.rust_name);
         let d = doc(&format!("C: `{}`, an alias of [`{}`].", a.c_name, ty.rust_name));
         let deprecated = a.deprecated.as_ref().map(|d| {

@@ -452,23 +452,32 @@ fn build_types(registry: &Registry, sel: &Selection, api: Api) -> Result<Vec<Enu
         if !families.contains_key(&key) {
             continue;
         }
-        let alias_c = if family_of_block.contains_key(target) && target != key {
-            // A FlagBits alias names the Flags type in Rust.
-            names::flags_name_of_bits(name)
+        // A FlagBits alias names the Flags type in Rust (`...FlagBitsKHR` -> `...FlagsKHR`).
+        let rust_name = if family_of_block.contains_key(target) && target != key {
+            names::type_name(&names::flags_name_of_bits(name))
         } else {
-            name.clone()
+            names::type_name(name)
         };
         let list = aliases.entry(key).or_default();
-        if list.iter().any(|a| a.c_name == alias_c) || sel.required_types.contains(&alias_c) && alias_c != *name {
-            continue;
-        }
         list.push(TypeAlias {
-            rust_name: names::type_name(&alias_c),
-            c_name: alias_c,
+            rust_name,
+            c_name: name.clone(),
             deprecated: ty.deprecated.as_ref().map(|d| Deprecation { note: deprecation_note(d, ty.alias.as_deref()) }),
         });
     }
 
+    // Every `<enum extends>` of the registry, selected or not: an alias may name a value of
+    // an extension the API does not select (vulkansc's VK_EXT_robustness2 aliases the
+    // vulkan-only KHR name); its value comes from there.
+    let mut all_defs: HashMap<&str, (&EnumDef, Option<i64>)> = HashMap::new();
+    for ext in &registry.extensions {
+        let number = ext.number.as_deref().and_then(values::parse_int).and_then(|n| i64::try_from(n).ok());
+        for block in &ext.blocks {
+            for def in block.enums.iter().filter(|d| d.extends.is_some()) {
+                all_defs.entry(&def.name).or_insert((def, number));
+            }
+        }
+    }
     let tags: Vec<&str> = registry.tags.iter().map(|t| t.name.as_str()).collect();
     let mut out = Vec::new();
     for (key, family) in families {
@@ -485,7 +494,7 @@ fn build_types(registry: &Registry, sel: &Selection, api: Api) -> Result<Vec<Enu
             Some(p) => p.clone(),
             None => providers.clone(),
         };
-        let enumerants = resolve_enumerants(registry, &family, &own_providers, &tags)?;
+        let enumerants = resolve_enumerants(registry, &family, &own_providers, &all_defs, &tags)?;
         let mut type_aliases = aliases.remove(&key).unwrap_or_default();
         type_aliases.sort_by(|a, b| a.c_name.cmp(&b.c_name));
         out.push(EnumType {
@@ -512,9 +521,11 @@ fn is_identifier(s: &str) -> bool {
 fn check_rust_type_names(types: &[EnumType]) -> Result<()> {
     let mut seen: HashMap<&str, &str> = HashMap::new();
     for t in types {
-        for (rust, c) in
-            std::iter::once((&t.rust_name, &t.c_name)).chain(t.aliases.iter().map(|a| (&a.rust_name, &a.c_name)))
-        {
+        let mut own = std::collections::HashSet::new();
+        let names =
+            std::iter::once((&t.rust_name, &t.c_name)).chain(t.aliases.iter().map(|a| (&a.rust_name, &a.c_name)));
+        // `...FlagsKHR` and `...FlagBitsKHR` both name one Rust alias of the same type.
+        for (rust, c) in names.filter(|(rust, _)| own.insert(rust.as_str())) {
             if let Some(other) = seen.insert(rust, c) {
                 return Err(Error::Other(format!("Rust type name `{rust}` would name both `{other}` and `{c}`")));
             }
@@ -579,6 +590,7 @@ fn resolve_enumerants(
     registry: &Registry,
     family: &Family,
     own_providers: &BTreeSet<Provider>,
+    all_defs: &HashMap<&str, (&EnumDef, Option<i64>)>,
     tags: &[&str],
 ) -> Result<Vec<Enumerant>> {
     let by_name: HashMap<&str, usize> =
@@ -592,6 +604,12 @@ fn resolve_enumerants(
         while value.is_none() {
             let target = current.alias.expect("an enumerant without a value is an alias");
             let Some(&i) = by_name.get(target) else {
+                if let Some((def, number)) = all_defs.get(target) {
+                    if def.alias.is_none() && def.extends.as_deref().is_some() {
+                        value = Some(values::enumerant_value(registry, def, *number, family.kind.width())?);
+                        break;
+                    }
+                }
                 return Err(registry_error(
                     registry,
                     current.def.pos,

@@ -177,7 +177,15 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Registry> {
     let options = ParsingOptions { allow_dtd: true, nodes_limit: 4_000_000, ..ParsingOptions::default() };
     let doc = Document::parse_with_options(text, options).map_err(|e| {
         let p = e.pos();
-        Error::Xml { path: path.to_owned(), pos: Pos { line: p.row, col: p.col }, message: e.to_string() }
+        let pos = if matches!(e, roxmltree::Error::UnclosedRootNode) {
+            // roxmltree reports the start; the document ends early at its end.
+            let line = text.lines().count().max(1) as u32;
+            let col = text.lines().last().map_or(0, |l| l.chars().count()) as u32 + 1;
+            Pos { line, col }
+        } else {
+            Pos { line: p.row, col: p.col }
+        };
+        Error::Xml { path: path.to_owned(), pos, message: e.to_string() }
     })?;
     let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
     let mut reader = Reader {

@@ -1,0 +1,125 @@
+//! The main job: `generated/` is fresh, runs are deterministic and all-or-nothing, the
+//! showcase types match their reviewed golden file, and `--api vulkansc` selects its set.
+
+use std::process::Command;
+
+use vkxml_codegen::{model, registry, writer, Api, Options};
+use vkxml_codegen_e2e::{root, shared, xtask, TempDir};
+
+fn options(out: &std::path::Path, check: bool) -> Options {
+    Options { registry: root().join("vk.xml"), out: out.to_owned(), api: Api::Vulkan, check }
+}
+
+/// Regenerating from `vk.xml` gives exactly `generated/` (`cargo xtask generate --check`).
+#[test]
+fn generated_is_fresh() {
+    let report = vkxml_codegen::generate(&options(&root().join("generated"), true)).expect("generate --check");
+    assert!(
+        report.changed.is_empty(),
+        "generated/ is stale; run `cargo xtask generate`. Differs: {:?}",
+        report.changed
+    );
+}
+
+/// Two runs, from another working directory, give the same bytes; the second changes nothing.
+#[test]
+fn runs_are_deterministic() {
+    let tmp = TempDir::new("determinism");
+    let a = tmp.0.join("a");
+    let b = tmp.0.join("b");
+    vkxml_codegen::generate(&options(&a, false)).expect("first run");
+    let status = Command::new(xtask())
+        .args(["generate", "--registry"])
+        .arg(root().join("vk.xml"))
+        .arg("--out")
+        .arg(&b)
+        .current_dir(std::env::temp_dir())
+        .status()
+        .expect("run xtask");
+    assert!(status.success());
+    let again = vkxml_codegen::generate(&options(&a, false)).expect("second run");
+    assert!(again.changed.is_empty(), "a second run changed {:?}", again.changed);
+    let check = vkxml_codegen::generate(&options(&b, true)).expect("check");
+    assert!(check.changed.is_empty(), "runs differ in {:?}", check.changed);
+}
+
+/// A run killed just before it swaps the new crate in leaves the previous crate whole; the
+/// next run removes the leftover staging folder.
+#[test]
+fn a_killed_run_leaves_the_previous_crate_whole() {
+    let tmp = TempDir::new("killed");
+    let out = tmp.0.join("out");
+    std::fs::create_dir_all(out.join("src")).unwrap();
+    std::fs::write(out.join("src/lib.rs"), "// previous\n").unwrap();
+    let mut child = Command::new(xtask())
+        .args(["generate", "--registry"])
+        .arg(root().join("vk.xml"))
+        .arg("--out")
+        .arg(&out)
+        .env("VKXML_CODEGEN_PAUSE_BEFORE_SWAP_MS", "30000")
+        .spawn()
+        .expect("run xtask");
+    // Wait until the complete staging folder is there, then kill.
+    let staging_done = || {
+        std::fs::read_dir(&tmp.0).unwrap().flatten().any(|e| {
+            e.file_name().to_string_lossy().starts_with(".out.tmp-") && e.path().join("examples/dump.rs").is_file()
+        })
+    };
+    let start = std::time::Instant::now();
+    while !staging_done() {
+        assert!(start.elapsed().as_secs() < 60, "no staging folder appeared");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(std::fs::read_to_string(out.join("src/lib.rs")).unwrap(), "// previous\n");
+    vkxml_codegen::generate(&options(&out, false)).expect("next run");
+    let left: Vec<_> = std::fs::read_dir(&tmp.0).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(left, ["out"], "no temporary folder left behind");
+    assert!(std::fs::read_to_string(out.join("src/lib.rs")).unwrap().contains("@generated"));
+}
+
+/// The showcase types, exactly as emitted; reviewed by eye in `tests/golden/`.
+#[test]
+fn external_handle_types_match_the_golden_file() {
+    let reg = registry::read(&root().join("vk.xml")).unwrap();
+    let model = model::build(&reg, Api::Vulkan).unwrap();
+    let mut text = String::new();
+    for name in
+        ["VkExternalMemoryHandleTypeFlags", "VkExternalSemaphoreHandleTypeFlags", "VkExternalFenceHandleTypeFlags"]
+    {
+        let tokens = vkxml_codegen::emit::type_tokens(&model, name).expect("type present");
+        text.push_str(&writer::format_tokens(name, tokens).unwrap());
+        text.push('\n');
+    }
+    let path = root().join("tests/golden/external_handle_types.rs.txt");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, &text).unwrap();
+    }
+    let golden = std::fs::read_to_string(&path).expect("golden file; UPDATE_GOLDEN=1 writes it");
+    assert_eq!(text, golden, "the emitted showcase types changed; review and rerun with UPDATE_GOLDEN=1");
+}
+
+fn bits_of(api: Api, type_name: &str) -> Vec<String> {
+    let reg = registry::read(&shared().join("registry/v1.4.360/vk.xml")).unwrap();
+    let model = model::build(&reg, api).unwrap();
+    let ty = model.types.iter().find(|t| t.c_name == type_name).expect("type present");
+    ty.enumerants.iter().map(|e| e.c_name.clone()).collect()
+}
+
+/// `VK_NV_external_memory_sci_buf` is supported only for vulkansc: its bit exists there and
+/// not in Vulkan; Vulkan-only extensions (the Android bit) are absent from vulkansc.
+#[test]
+fn vulkansc_bits_do_not_leak_into_vulkan() {
+    let vulkan = bits_of(Api::Vulkan, "VkExternalMemoryHandleTypeFlags");
+    let sc = bits_of(Api::VulkanSc, "VkExternalMemoryHandleTypeFlags");
+    let sci = "VK_EXTERNAL_MEMORY_HANDLE_TYPE_SCI_BUF_BIT_NV".to_owned();
+    assert!(sc.contains(&sci), "vulkansc has SCI_BUF");
+    assert!(!vulkan.contains(&sci), "vulkan has no SCI_BUF");
+    let android = "VK_EXTERNAL_MEMORY_HANDLE_TYPE_ANDROID_HARDWARE_BUFFER_BIT_ANDROID".to_owned();
+    assert!(vulkan.contains(&android));
+    assert!(!sc.contains(&android), "a vulkan-only extension's bit is not in vulkansc");
+    // Core bits are in both.
+    let fd = "VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_FD_BIT".to_owned();
+    assert!(vulkan.contains(&fd) && sc.contains(&fd));
+}
