@@ -24,17 +24,7 @@ pub fn item(ty: &EnumType) -> TokenStream {
 }
 
 pub fn emit(model: &Model) -> TokenStream {
-    let items = model.types.iter().filter_map(|ty| {
-        let TypeKind::Bitmask { bits } = ty.kind else { return None };
-        let name = format_ident!("{}", ty.rust_name);
-        let table = table_ident(&ty.rust_name);
-        let raw = if bits == 64 {
-            quote! { u64 }
-        } else {
-            quote! { u32 }
-        };
-        Some(type_item(ty, raw.clone(), quote! { vk_bitmask!(#name, #raw, #table); }))
-    });
+    let items = model.types.iter().filter(|t| matches!(t.kind, TypeKind::Bitmask { .. })).map(item);
     quote! {
         //! Bitmask types: one `...Flags` newtype per bitmask, holding its `...FlagBits` values.
         #(#items)*
