@@ -1968,7 +1968,7 @@ pub mod img {
     }
     /// [`VK_IMG_format_pvrtc`](https://registry.khronos.org/vulkan/specs/latest/man/html/VK_IMG_format_pvrtc.html) (extension 55)
     ///
-    /// Deprecated by ``.
+    /// Deprecated by nothing (no replacement).
     pub mod format_pvrtc {
         /// The name of `VK_IMG_format_pvrtc`.
         pub const NAME: &core::ffi::CStr = c"VK_IMG_format_pvrtc";
@@ -3830,7 +3830,7 @@ pub mod nv {
     }
     /// [`VK_NV_glsl_shader`](https://registry.khronos.org/vulkan/specs/latest/man/html/VK_NV_glsl_shader.html) (extension 13)
     ///
-    /// Deprecated by ``.
+    /// Deprecated by nothing (no replacement).
     pub mod glsl_shader {
         /// The name of `VK_NV_glsl_shader`.
         pub const NAME: &core::ffi::CStr = c"VK_NV_glsl_shader";

@@ -80,17 +80,10 @@ fn expected_size(path: &str) -> u32 {
     }
 }
 
-/// Formats tokens as a Rust file with prettyplease.
-pub fn format_tokens(file: &str, tokens: proc_macro2::TokenStream) -> Result<String> {
-    let parsed: syn::File =
-        syn::parse2(tokens).map_err(|e| Error::Emit { file: file.to_owned(), message: e.to_string() })?;
-    Ok(prettyplease::unparse(&parsed))
-}
-
-fn render_one(path: &'static str, content: Content, header: &str) -> Result<RenderedFile> {
-    let text = match content {
+fn render_one(path: &'static str, content: Result<Content>, header: &str) -> Result<RenderedFile> {
+    let text = match content? {
         Content::Text(text) => text,
-        Content::Rust(tokens) => format!("// {header}\n\n{}", format_tokens(path, tokens)?),
+        Content::Syntax(file) => format!("// {header}\n\n{}", prettyplease::unparse(&file)),
     };
     Ok(RenderedFile { path, text })
 }

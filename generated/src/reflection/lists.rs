@@ -4,8826 +4,3943 @@
 use super::{ExtensionInfo, Kind, TypeInfo};
 /// Every enum and bitmask type, sorted by C name.
 pub static TYPES: &[TypeInfo] = &[
-    TypeInfo {
-        c_name: "VkAccelerationStructureBuildTypeKHR",
-        c_enums_name: Some("VkAccelerationStructureBuildTypeKHR"),
-        rust_name: "AccelerationStructureBuildTypeKHR",
-        kind: Kind::Enum,
-        providers: &["VK_KHR_acceleration_structure"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::ACCELERATION_STRUCTURE_BUILD_TYPE_KHR,
-    },
-    TypeInfo {
-        c_name: "VkAccelerationStructureCompatibilityKHR",
-        c_enums_name: Some("VkAccelerationStructureCompatibilityKHR"),
-        rust_name: "AccelerationStructureCompatibilityKHR",
-        kind: Kind::Enum,
-        providers: &["VK_KHR_acceleration_structure"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::ACCELERATION_STRUCTURE_COMPATIBILITY_KHR,
-    },
-    TypeInfo {
-        c_name: "VkAccelerationStructureCreateFlagsKHR",
-        c_enums_name: Some("VkAccelerationStructureCreateFlagBitsKHR"),
-        rust_name: "AccelerationStructureCreateFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_acceleration_structure"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::ACCELERATION_STRUCTURE_CREATE_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkAccelerationStructureMemoryRequirementsTypeNV",
-        c_enums_name: Some("VkAccelerationStructureMemoryRequirementsTypeNV"),
-        rust_name: "AccelerationStructureMemoryRequirementsTypeNV",
-        kind: Kind::Enum,
-        providers: &["VK_NV_ray_tracing"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::ACCELERATION_STRUCTURE_MEMORY_REQUIREMENTS_TYPE_NV,
-    },
-    TypeInfo {
-        c_name: "VkAccelerationStructureMotionInfoFlagsNV",
-        c_enums_name: None,
-        rust_name: "AccelerationStructureMotionInfoFlagsNV",
-        kind: Kind::Bitmask32,
-        providers: &["VK_NV_ray_tracing_motion_blur"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::ACCELERATION_STRUCTURE_MOTION_INFO_FLAGS_NV,
-    },
-    TypeInfo {
-        c_name: "VkAccelerationStructureMotionInstanceFlagsNV",
-        c_enums_name: None,
-        rust_name: "AccelerationStructureMotionInstanceFlagsNV",
-        kind: Kind::Bitmask32,
-        providers: &["VK_NV_ray_tracing_motion_blur"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::ACCELERATION_STRUCTURE_MOTION_INSTANCE_FLAGS_NV,
-    },
-    TypeInfo {
-        c_name: "VkAccelerationStructureMotionInstanceTypeNV",
-        c_enums_name: Some("VkAccelerationStructureMotionInstanceTypeNV"),
-        rust_name: "AccelerationStructureMotionInstanceTypeNV",
-        kind: Kind::Enum,
-        providers: &["VK_NV_ray_tracing_motion_blur"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::ACCELERATION_STRUCTURE_MOTION_INSTANCE_TYPE_NV,
-    },
-    TypeInfo {
-        c_name: "VkAccelerationStructureSerializedBlockTypeKHR",
-        c_enums_name: Some("VkAccelerationStructureSerializedBlockTypeKHR"),
-        rust_name: "AccelerationStructureSerializedBlockTypeKHR",
-        kind: Kind::Enum,
-        providers: &["VK_KHR_opacity_micromap"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::ACCELERATION_STRUCTURE_SERIALIZED_BLOCK_TYPE_KHR,
-    },
-    TypeInfo {
-        c_name: "VkAccelerationStructureTypeKHR",
-        c_enums_name: Some("VkAccelerationStructureTypeKHR"),
-        rust_name: "AccelerationStructureTypeKHR",
-        kind: Kind::Enum,
-        providers: &["VK_KHR_acceleration_structure"],
-        c_aliases: &["VkAccelerationStructureTypeNV"],
-        enumerants: super::enum_tables::ACCELERATION_STRUCTURE_TYPE_KHR,
-    },
-    TypeInfo {
-        c_name: "VkAccessFlags",
-        c_enums_name: Some("VkAccessFlagBits"),
-        rust_name: "AccessFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::ACCESS_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkAccessFlags2",
-        c_enums_name: Some("VkAccessFlagBits2"),
-        rust_name: "AccessFlags2",
-        kind: Kind::Bitmask64,
-        providers: &["VK_VERSION_1_3"],
-        c_aliases: &["VkAccessFlagBits2KHR", "VkAccessFlags2KHR"],
-        enumerants: super::bitmask_tables::ACCESS_FLAGS2,
-    },
-    TypeInfo {
-        c_name: "VkAccessFlags3KHR",
-        c_enums_name: Some("VkAccessFlagBits3KHR"),
-        rust_name: "AccessFlags3KHR",
-        kind: Kind::Bitmask64,
-        providers: &["VK_KHR_maintenance8"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::ACCESS_FLAGS3_KHR,
-    },
-    TypeInfo {
-        c_name: "VkAcquireProfilingLockFlagsKHR",
-        c_enums_name: Some("VkAcquireProfilingLockFlagBitsKHR"),
-        rust_name: "AcquireProfilingLockFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_performance_query"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::ACQUIRE_PROFILING_LOCK_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkAddressCommandFlagsKHR",
-        c_enums_name: Some("VkAddressCommandFlagBitsKHR"),
-        rust_name: "AddressCommandFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_device_address_commands"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::ADDRESS_COMMAND_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkAddressCopyFlagsKHR",
-        c_enums_name: Some("VkAddressCopyFlagBitsKHR"),
-        rust_name: "AddressCopyFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_copy_memory_indirect"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::ADDRESS_COPY_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkAndroidSurfaceCreateFlagsKHR",
-        c_enums_name: None,
-        rust_name: "AndroidSurfaceCreateFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_android_surface"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::ANDROID_SURFACE_CREATE_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkAntiLagModeAMD",
-        c_enums_name: Some("VkAntiLagModeAMD"),
-        rust_name: "AntiLagModeAMD",
-        kind: Kind::Enum,
-        providers: &["VK_AMD_anti_lag"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::ANTI_LAG_MODE_AMD,
-    },
-    TypeInfo {
-        c_name: "VkAntiLagStageAMD",
-        c_enums_name: Some("VkAntiLagStageAMD"),
-        rust_name: "AntiLagStageAMD",
-        kind: Kind::Enum,
-        providers: &["VK_AMD_anti_lag"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::ANTI_LAG_STAGE_AMD,
-    },
-    TypeInfo {
-        c_name: "VkAttachmentDescriptionFlags",
-        c_enums_name: Some("VkAttachmentDescriptionFlagBits"),
-        rust_name: "AttachmentDescriptionFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::ATTACHMENT_DESCRIPTION_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkAttachmentLoadOp",
-        c_enums_name: Some("VkAttachmentLoadOp"),
-        rust_name: "AttachmentLoadOp",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::ATTACHMENT_LOAD_OP,
-    },
-    TypeInfo {
-        c_name: "VkAttachmentStoreOp",
-        c_enums_name: Some("VkAttachmentStoreOp"),
-        rust_name: "AttachmentStoreOp",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::ATTACHMENT_STORE_OP,
-    },
-    TypeInfo {
-        c_name: "VkBlendFactor",
-        c_enums_name: Some("VkBlendFactor"),
-        rust_name: "BlendFactor",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::BLEND_FACTOR,
-    },
-    TypeInfo {
-        c_name: "VkBlendOp",
-        c_enums_name: Some("VkBlendOp"),
-        rust_name: "BlendOp",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::BLEND_OP,
-    },
-    TypeInfo {
-        c_name: "VkBlendOverlapEXT",
-        c_enums_name: Some("VkBlendOverlapEXT"),
-        rust_name: "BlendOverlapEXT",
-        kind: Kind::Enum,
-        providers: &["VK_EXT_blend_operation_advanced"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::BLEND_OVERLAP_EXT,
-    },
-    TypeInfo {
-        c_name: "VkBlockMatchWindowCompareModeQCOM",
-        c_enums_name: Some("VkBlockMatchWindowCompareModeQCOM"),
-        rust_name: "BlockMatchWindowCompareModeQCOM",
-        kind: Kind::Enum,
-        providers: &["VK_QCOM_image_processing2"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::BLOCK_MATCH_WINDOW_COMPARE_MODE_QCOM,
-    },
-    TypeInfo {
-        c_name: "VkBorderColor",
-        c_enums_name: Some("VkBorderColor"),
-        rust_name: "BorderColor",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::BORDER_COLOR,
-    },
-    TypeInfo {
-        c_name: "VkBufferCreateFlags",
-        c_enums_name: Some("VkBufferCreateFlagBits"),
-        rust_name: "BufferCreateFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::BUFFER_CREATE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkBufferUsageFlags",
-        c_enums_name: Some("VkBufferUsageFlagBits"),
-        rust_name: "BufferUsageFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::BUFFER_USAGE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkBufferUsageFlags2",
-        c_enums_name: Some("VkBufferUsageFlagBits2"),
-        rust_name: "BufferUsageFlags2",
-        kind: Kind::Bitmask64,
-        providers: &["VK_VERSION_1_4"],
-        c_aliases: &["VkBufferUsageFlagBits2KHR", "VkBufferUsageFlags2KHR"],
-        enumerants: super::bitmask_tables::BUFFER_USAGE_FLAGS2,
-    },
-    TypeInfo {
-        c_name: "VkBufferViewCreateFlags",
-        c_enums_name: None,
-        rust_name: "BufferViewCreateFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::BUFFER_VIEW_CREATE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkBuildAccelerationStructureFlagsKHR",
-        c_enums_name: Some("VkBuildAccelerationStructureFlagBitsKHR"),
-        rust_name: "BuildAccelerationStructureFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_acceleration_structure"],
-        c_aliases: &[
-            "VkBuildAccelerationStructureFlagBitsNV",
-            "VkBuildAccelerationStructureFlagsNV",
-        ],
-        enumerants: super::bitmask_tables::BUILD_ACCELERATION_STRUCTURE_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkBuildAccelerationStructureModeKHR",
-        c_enums_name: Some("VkBuildAccelerationStructureModeKHR"),
-        rust_name: "BuildAccelerationStructureModeKHR",
-        kind: Kind::Enum,
-        providers: &["VK_KHR_acceleration_structure"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::BUILD_ACCELERATION_STRUCTURE_MODE_KHR,
-    },
-    TypeInfo {
-        c_name: "VkBuildMicromapFlagsEXT",
-        c_enums_name: Some("VkBuildMicromapFlagBitsEXT"),
-        rust_name: "BuildMicromapFlagsEXT",
-        kind: Kind::Bitmask32,
-        providers: &["VK_EXT_opacity_micromap"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::BUILD_MICROMAP_FLAGS_EXT,
-    },
-    TypeInfo {
-        c_name: "VkBuildMicromapModeEXT",
-        c_enums_name: Some("VkBuildMicromapModeEXT"),
-        rust_name: "BuildMicromapModeEXT",
-        kind: Kind::Enum,
-        providers: &["VK_EXT_opacity_micromap"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::BUILD_MICROMAP_MODE_EXT,
-    },
-    TypeInfo {
-        c_name: "VkChromaLocation",
-        c_enums_name: Some("VkChromaLocation"),
-        rust_name: "ChromaLocation",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_1"],
-        c_aliases: &["VkChromaLocationKHR"],
-        enumerants: super::enum_tables::CHROMA_LOCATION,
-    },
-    TypeInfo {
-        c_name: "VkClusterAccelerationStructureAddressResolutionFlagsNV",
-        c_enums_name: Some("VkClusterAccelerationStructureAddressResolutionFlagBitsNV"),
-        rust_name: "ClusterAccelerationStructureAddressResolutionFlagsNV",
-        kind: Kind::Bitmask32,
-        providers: &["VK_NV_cluster_acceleration_structure"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::CLUSTER_ACCELERATION_STRUCTURE_ADDRESS_RESOLUTION_FLAGS_NV,
-    },
-    TypeInfo {
-        c_name: "VkClusterAccelerationStructureClusterFlagsNV",
-        c_enums_name: Some("VkClusterAccelerationStructureClusterFlagBitsNV"),
-        rust_name: "ClusterAccelerationStructureClusterFlagsNV",
-        kind: Kind::Bitmask32,
-        providers: &["VK_NV_cluster_acceleration_structure"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::CLUSTER_ACCELERATION_STRUCTURE_CLUSTER_FLAGS_NV,
-    },
-    TypeInfo {
-        c_name: "VkClusterAccelerationStructureGeometryFlagsNV",
-        c_enums_name: Some("VkClusterAccelerationStructureGeometryFlagBitsNV"),
-        rust_name: "ClusterAccelerationStructureGeometryFlagsNV",
-        kind: Kind::Bitmask32,
-        providers: &["VK_NV_cluster_acceleration_structure"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::CLUSTER_ACCELERATION_STRUCTURE_GEOMETRY_FLAGS_NV,
-    },
-    TypeInfo {
-        c_name: "VkClusterAccelerationStructureIndexFormatFlagsNV",
-        c_enums_name: Some("VkClusterAccelerationStructureIndexFormatFlagBitsNV"),
-        rust_name: "ClusterAccelerationStructureIndexFormatFlagsNV",
-        kind: Kind::Bitmask32,
-        providers: &["VK_NV_cluster_acceleration_structure"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::CLUSTER_ACCELERATION_STRUCTURE_INDEX_FORMAT_FLAGS_NV,
-    },
-    TypeInfo {
-        c_name: "VkClusterAccelerationStructureOpModeNV",
-        c_enums_name: Some("VkClusterAccelerationStructureOpModeNV"),
-        rust_name: "ClusterAccelerationStructureOpModeNV",
-        kind: Kind::Enum,
-        providers: &["VK_NV_cluster_acceleration_structure"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::CLUSTER_ACCELERATION_STRUCTURE_OP_MODE_NV,
-    },
-    TypeInfo {
-        c_name: "VkClusterAccelerationStructureOpTypeNV",
-        c_enums_name: Some("VkClusterAccelerationStructureOpTypeNV"),
-        rust_name: "ClusterAccelerationStructureOpTypeNV",
-        kind: Kind::Enum,
-        providers: &["VK_NV_cluster_acceleration_structure"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::CLUSTER_ACCELERATION_STRUCTURE_OP_TYPE_NV,
-    },
-    TypeInfo {
-        c_name: "VkClusterAccelerationStructureTypeNV",
-        c_enums_name: Some("VkClusterAccelerationStructureTypeNV"),
-        rust_name: "ClusterAccelerationStructureTypeNV",
-        kind: Kind::Enum,
-        providers: &["VK_NV_cluster_acceleration_structure"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::CLUSTER_ACCELERATION_STRUCTURE_TYPE_NV,
-    },
-    TypeInfo {
-        c_name: "VkCoarseSampleOrderTypeNV",
-        c_enums_name: Some("VkCoarseSampleOrderTypeNV"),
-        rust_name: "CoarseSampleOrderTypeNV",
-        kind: Kind::Enum,
-        providers: &["VK_NV_shading_rate_image"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::COARSE_SAMPLE_ORDER_TYPE_NV,
-    },
-    TypeInfo {
-        c_name: "VkColorComponentFlags",
-        c_enums_name: Some("VkColorComponentFlagBits"),
-        rust_name: "ColorComponentFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::COLOR_COMPONENT_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkColorSpaceKHR",
-        c_enums_name: Some("VkColorSpaceKHR"),
-        rust_name: "ColorSpaceKHR",
-        kind: Kind::Enum,
-        providers: &["VK_KHR_surface"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::COLOR_SPACE_KHR,
-    },
-    TypeInfo {
-        c_name: "VkCommandBufferLevel",
-        c_enums_name: Some("VkCommandBufferLevel"),
-        rust_name: "CommandBufferLevel",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::COMMAND_BUFFER_LEVEL,
-    },
-    TypeInfo {
-        c_name: "VkCommandBufferResetFlags",
-        c_enums_name: Some("VkCommandBufferResetFlagBits"),
-        rust_name: "CommandBufferResetFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::COMMAND_BUFFER_RESET_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkCommandBufferUsageFlags",
-        c_enums_name: Some("VkCommandBufferUsageFlagBits"),
-        rust_name: "CommandBufferUsageFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::COMMAND_BUFFER_USAGE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkCommandPoolCreateFlags",
-        c_enums_name: Some("VkCommandPoolCreateFlagBits"),
-        rust_name: "CommandPoolCreateFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::COMMAND_POOL_CREATE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkCommandPoolResetFlags",
-        c_enums_name: Some("VkCommandPoolResetFlagBits"),
-        rust_name: "CommandPoolResetFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::COMMAND_POOL_RESET_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkCommandPoolTrimFlags",
-        c_enums_name: None,
-        rust_name: "CommandPoolTrimFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_1"],
-        c_aliases: &["VkCommandPoolTrimFlagsKHR"],
-        enumerants: super::bitmask_tables::COMMAND_POOL_TRIM_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkCompareOp",
-        c_enums_name: Some("VkCompareOp"),
-        rust_name: "CompareOp",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::COMPARE_OP,
-    },
-    TypeInfo {
-        c_name: "VkComponentSwizzle",
-        c_enums_name: Some("VkComponentSwizzle"),
-        rust_name: "ComponentSwizzle",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::COMPONENT_SWIZZLE,
-    },
-    TypeInfo {
-        c_name: "VkComponentTypeKHR",
-        c_enums_name: Some("VkComponentTypeKHR"),
-        rust_name: "ComponentTypeKHR",
-        kind: Kind::Enum,
-        providers: &["VK_KHR_cooperative_matrix", "VK_NV_cooperative_vector"],
-        c_aliases: &["VkComponentTypeNV"],
-        enumerants: super::enum_tables::COMPONENT_TYPE_KHR,
-    },
-    TypeInfo {
-        c_name: "VkCompositeAlphaFlagsKHR",
-        c_enums_name: Some("VkCompositeAlphaFlagBitsKHR"),
-        rust_name: "CompositeAlphaFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_surface"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::COMPOSITE_ALPHA_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkCompressedTriangleFormatAMDX",
-        c_enums_name: Some("VkCompressedTriangleFormatAMDX"),
-        rust_name: "CompressedTriangleFormatAMDX",
-        kind: Kind::Enum,
-        providers: &["VK_AMDX_dense_geometry_format"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::COMPRESSED_TRIANGLE_FORMAT_AMDX,
-    },
-    TypeInfo {
-        c_name: "VkConditionalRenderingFlagsEXT",
-        c_enums_name: Some("VkConditionalRenderingFlagBitsEXT"),
-        rust_name: "ConditionalRenderingFlagsEXT",
-        kind: Kind::Bitmask32,
-        providers: &["VK_EXT_conditional_rendering"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::CONDITIONAL_RENDERING_FLAGS_EXT,
-    },
-    TypeInfo {
-        c_name: "VkConservativeRasterizationModeEXT",
-        c_enums_name: Some("VkConservativeRasterizationModeEXT"),
-        rust_name: "ConservativeRasterizationModeEXT",
-        kind: Kind::Enum,
-        providers: &["VK_EXT_conservative_rasterization"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::CONSERVATIVE_RASTERIZATION_MODE_EXT,
-    },
-    TypeInfo {
-        c_name: "VkCooperativeMatrixFlagsEXT",
-        c_enums_name: Some("VkCooperativeMatrixFlagBitsEXT"),
-        rust_name: "CooperativeMatrixFlagsEXT",
-        kind: Kind::Bitmask32,
-        providers: &["VK_EXT_cooperative_matrix_maintenance1"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::COOPERATIVE_MATRIX_FLAGS_EXT,
-    },
-    TypeInfo {
-        c_name: "VkCooperativeVectorMatrixLayoutNV",
-        c_enums_name: Some("VkCooperativeVectorMatrixLayoutNV"),
-        rust_name: "CooperativeVectorMatrixLayoutNV",
-        kind: Kind::Enum,
-        providers: &["VK_NV_cooperative_vector"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::COOPERATIVE_VECTOR_MATRIX_LAYOUT_NV,
-    },
-    TypeInfo {
-        c_name: "VkCopyAccelerationStructureModeKHR",
-        c_enums_name: Some("VkCopyAccelerationStructureModeKHR"),
-        rust_name: "CopyAccelerationStructureModeKHR",
-        kind: Kind::Enum,
-        providers: &["VK_KHR_acceleration_structure"],
-        c_aliases: &["VkCopyAccelerationStructureModeNV"],
-        enumerants: super::enum_tables::COPY_ACCELERATION_STRUCTURE_MODE_KHR,
-    },
-    TypeInfo {
-        c_name: "VkCopyMicromapModeEXT",
-        c_enums_name: Some("VkCopyMicromapModeEXT"),
-        rust_name: "CopyMicromapModeEXT",
-        kind: Kind::Enum,
-        providers: &["VK_EXT_opacity_micromap"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::COPY_MICROMAP_MODE_EXT,
-    },
-    TypeInfo {
-        c_name: "VkCoverageModulationModeNV",
-        c_enums_name: Some("VkCoverageModulationModeNV"),
-        rust_name: "CoverageModulationModeNV",
-        kind: Kind::Enum,
-        providers: &["VK_NV_framebuffer_mixed_samples"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::COVERAGE_MODULATION_MODE_NV,
-    },
-    TypeInfo {
-        c_name: "VkCoverageReductionModeNV",
-        c_enums_name: Some("VkCoverageReductionModeNV"),
-        rust_name: "CoverageReductionModeNV",
-        kind: Kind::Enum,
-        providers: &["VK_NV_coverage_reduction_mode"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::COVERAGE_REDUCTION_MODE_NV,
-    },
-    TypeInfo {
-        c_name: "VkCubicFilterWeightsQCOM",
-        c_enums_name: Some("VkCubicFilterWeightsQCOM"),
-        rust_name: "CubicFilterWeightsQCOM",
-        kind: Kind::Enum,
-        providers: &["VK_QCOM_filter_cubic_weights"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::CUBIC_FILTER_WEIGHTS_QCOM,
-    },
-    TypeInfo {
-        c_name: "VkCullModeFlags",
-        c_enums_name: Some("VkCullModeFlagBits"),
-        rust_name: "CullModeFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::CULL_MODE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkDataGraphModelCacheTypeQCOM",
-        c_enums_name: Some("VkDataGraphModelCacheTypeQCOM"),
-        rust_name: "DataGraphModelCacheTypeQCOM",
-        kind: Kind::Enum,
-        providers: &["VK_QCOM_data_graph_model"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::DATA_GRAPH_MODEL_CACHE_TYPE_QCOM,
-    },
-    TypeInfo {
-        c_name: "VkDataGraphOpticalFlowCreateFlagsARM",
-        c_enums_name: Some("VkDataGraphOpticalFlowCreateFlagBitsARM"),
-        rust_name: "DataGraphOpticalFlowCreateFlagsARM",
-        kind: Kind::Bitmask32,
-        providers: &["VK_ARM_data_graph_optical_flow"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::DATA_GRAPH_OPTICAL_FLOW_CREATE_FLAGS_ARM,
-    },
-    TypeInfo {
-        c_name: "VkDataGraphOpticalFlowExecuteFlagsARM",
-        c_enums_name: Some("VkDataGraphOpticalFlowExecuteFlagBitsARM"),
-        rust_name: "DataGraphOpticalFlowExecuteFlagsARM",
-        kind: Kind::Bitmask32,
-        providers: &["VK_ARM_data_graph_optical_flow"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::DATA_GRAPH_OPTICAL_FLOW_EXECUTE_FLAGS_ARM,
-    },
-    TypeInfo {
-        c_name: "VkDataGraphOpticalFlowGridSizeFlagsARM",
-        c_enums_name: Some("VkDataGraphOpticalFlowGridSizeFlagBitsARM"),
-        rust_name: "DataGraphOpticalFlowGridSizeFlagsARM",
-        kind: Kind::Bitmask32,
-        providers: &["VK_ARM_data_graph_optical_flow"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::DATA_GRAPH_OPTICAL_FLOW_GRID_SIZE_FLAGS_ARM,
-    },
-    TypeInfo {
-        c_name: "VkDataGraphOpticalFlowImageUsageFlagsARM",
-        c_enums_name: Some("VkDataGraphOpticalFlowImageUsageFlagBitsARM"),
-        rust_name: "DataGraphOpticalFlowImageUsageFlagsARM",
-        kind: Kind::Bitmask32,
-        providers: &["VK_ARM_data_graph_optical_flow"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::DATA_GRAPH_OPTICAL_FLOW_IMAGE_USAGE_FLAGS_ARM,
-    },
-    TypeInfo {
-        c_name: "VkDataGraphOpticalFlowPerformanceLevelARM",
-        c_enums_name: Some("VkDataGraphOpticalFlowPerformanceLevelARM"),
-        rust_name: "DataGraphOpticalFlowPerformanceLevelARM",
-        kind: Kind::Enum,
-        providers: &["VK_ARM_data_graph_optical_flow"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::DATA_GRAPH_OPTICAL_FLOW_PERFORMANCE_LEVEL_ARM,
-    },
-    TypeInfo {
-        c_name: "VkDataGraphPipelineDispatchFlagsARM",
-        c_enums_name: Some("VkDataGraphPipelineDispatchFlagBitsARM"),
-        rust_name: "DataGraphPipelineDispatchFlagsARM",
-        kind: Kind::Bitmask64,
-        providers: &["VK_ARM_data_graph"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::DATA_GRAPH_PIPELINE_DISPATCH_FLAGS_ARM,
-    },
-    TypeInfo {
-        c_name: "VkDataGraphPipelineNodeConnectionTypeARM",
-        c_enums_name: Some("VkDataGraphPipelineNodeConnectionTypeARM"),
-        rust_name: "DataGraphPipelineNodeConnectionTypeARM",
-        kind: Kind::Enum,
-        providers: &["VK_ARM_data_graph_optical_flow"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::DATA_GRAPH_PIPELINE_NODE_CONNECTION_TYPE_ARM,
-    },
-    TypeInfo {
-        c_name: "VkDataGraphPipelineNodeTypeARM",
-        c_enums_name: Some("VkDataGraphPipelineNodeTypeARM"),
-        rust_name: "DataGraphPipelineNodeTypeARM",
-        kind: Kind::Enum,
-        providers: &["VK_ARM_data_graph_optical_flow"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::DATA_GRAPH_PIPELINE_NODE_TYPE_ARM,
-    },
-    TypeInfo {
-        c_name: "VkDataGraphPipelinePropertyARM",
-        c_enums_name: Some("VkDataGraphPipelinePropertyARM"),
-        rust_name: "DataGraphPipelinePropertyARM",
-        kind: Kind::Enum,
-        providers: &["VK_ARM_data_graph"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::DATA_GRAPH_PIPELINE_PROPERTY_ARM,
-    },
-    TypeInfo {
-        c_name: "VkDataGraphPipelineSessionBindPointARM",
-        c_enums_name: Some("VkDataGraphPipelineSessionBindPointARM"),
-        rust_name: "DataGraphPipelineSessionBindPointARM",
-        kind: Kind::Enum,
-        providers: &["VK_ARM_data_graph"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::DATA_GRAPH_PIPELINE_SESSION_BIND_POINT_ARM,
-    },
-    TypeInfo {
-        c_name: "VkDataGraphPipelineSessionBindPointTypeARM",
-        c_enums_name: Some("VkDataGraphPipelineSessionBindPointTypeARM"),
-        rust_name: "DataGraphPipelineSessionBindPointTypeARM",
-        kind: Kind::Enum,
-        providers: &["VK_ARM_data_graph"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::DATA_GRAPH_PIPELINE_SESSION_BIND_POINT_TYPE_ARM,
-    },
-    TypeInfo {
-        c_name: "VkDataGraphPipelineSessionCreateFlagsARM",
-        c_enums_name: Some("VkDataGraphPipelineSessionCreateFlagBitsARM"),
-        rust_name: "DataGraphPipelineSessionCreateFlagsARM",
-        kind: Kind::Bitmask64,
-        providers: &["VK_ARM_data_graph"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::DATA_GRAPH_PIPELINE_SESSION_CREATE_FLAGS_ARM,
-    },
-    TypeInfo {
-        c_name: "VkDataGraphTOSALevelARM",
-        c_enums_name: Some("VkDataGraphTOSALevelARM"),
-        rust_name: "DataGraphTOSALevelARM",
-        kind: Kind::Enum,
-        providers: &["VK_ARM_data_graph_instruction_set_tosa"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::DATA_GRAPH_TOSA_LEVEL_ARM,
-    },
-    TypeInfo {
-        c_name: "VkDataGraphTOSAQualityFlagsARM",
-        c_enums_name: Some("VkDataGraphTOSAQualityFlagBitsARM"),
-        rust_name: "DataGraphTOSAQualityFlagsARM",
-        kind: Kind::Bitmask32,
-        providers: &["VK_ARM_data_graph_instruction_set_tosa"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::DATA_GRAPH_TOSA_QUALITY_FLAGS_ARM,
-    },
-    TypeInfo {
-        c_name: "VkDebugReportFlagsEXT",
-        c_enums_name: Some("VkDebugReportFlagBitsEXT"),
-        rust_name: "DebugReportFlagsEXT",
-        kind: Kind::Bitmask32,
-        providers: &["VK_EXT_debug_report"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::DEBUG_REPORT_FLAGS_EXT,
-    },
-    TypeInfo {
-        c_name: "VkDebugReportObjectTypeEXT",
-        c_enums_name: Some("VkDebugReportObjectTypeEXT"),
-        rust_name: "DebugReportObjectTypeEXT",
-        kind: Kind::Enum,
-        providers: &["VK_EXT_debug_marker", "VK_EXT_debug_report"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::DEBUG_REPORT_OBJECT_TYPE_EXT,
-    },
-    TypeInfo {
-        c_name: "VkDebugUtilsMessageSeverityFlagsEXT",
-        c_enums_name: Some("VkDebugUtilsMessageSeverityFlagBitsEXT"),
-        rust_name: "DebugUtilsMessageSeverityFlagsEXT",
-        kind: Kind::Bitmask32,
-        providers: &["VK_EXT_debug_utils"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::DEBUG_UTILS_MESSAGE_SEVERITY_FLAGS_EXT,
-    },
-    TypeInfo {
-        c_name: "VkDebugUtilsMessageTypeFlagsEXT",
-        c_enums_name: Some("VkDebugUtilsMessageTypeFlagBitsEXT"),
-        rust_name: "DebugUtilsMessageTypeFlagsEXT",
-        kind: Kind::Bitmask32,
-        providers: &["VK_EXT_debug_utils"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::DEBUG_UTILS_MESSAGE_TYPE_FLAGS_EXT,
-    },
-    TypeInfo {
-        c_name: "VkDebugUtilsMessengerCallbackDataFlagsEXT",
-        c_enums_name: None,
-        rust_name: "DebugUtilsMessengerCallbackDataFlagsEXT",
-        kind: Kind::Bitmask32,
-        providers: &["VK_EXT_debug_utils"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::DEBUG_UTILS_MESSENGER_CALLBACK_DATA_FLAGS_EXT,
-    },
-    TypeInfo {
-        c_name: "VkDebugUtilsMessengerCreateFlagsEXT",
-        c_enums_name: None,
-        rust_name: "DebugUtilsMessengerCreateFlagsEXT",
-        kind: Kind::Bitmask32,
-        providers: &["VK_EXT_debug_utils"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::DEBUG_UTILS_MESSENGER_CREATE_FLAGS_EXT,
-    },
-    TypeInfo {
-        c_name: "VkDefaultVertexAttributeValueKHR",
-        c_enums_name: Some("VkDefaultVertexAttributeValueKHR"),
-        rust_name: "DefaultVertexAttributeValueKHR",
-        kind: Kind::Enum,
-        providers: &["VK_KHR_maintenance9"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::DEFAULT_VERTEX_ATTRIBUTE_VALUE_KHR,
-    },
-    TypeInfo {
-        c_name: "VkDependencyFlags",
-        c_enums_name: Some("VkDependencyFlagBits"),
-        rust_name: "DependencyFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::DEPENDENCY_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkDepthBiasRepresentationEXT",
-        c_enums_name: Some("VkDepthBiasRepresentationEXT"),
-        rust_name: "DepthBiasRepresentationEXT",
-        kind: Kind::Enum,
-        providers: &["VK_EXT_depth_bias_control"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::DEPTH_BIAS_REPRESENTATION_EXT,
-    },
-    TypeInfo {
-        c_name: "VkDepthClampModeEXT",
-        c_enums_name: Some("VkDepthClampModeEXT"),
-        rust_name: "DepthClampModeEXT",
-        kind: Kind::Enum,
-        providers: &["VK_EXT_depth_clamp_control"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::DEPTH_CLAMP_MODE_EXT,
-    },
-    TypeInfo {
-        c_name: "VkDescriptorBindingFlags",
-        c_enums_name: Some("VkDescriptorBindingFlagBits"),
-        rust_name: "DescriptorBindingFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_2"],
-        c_aliases: &["VkDescriptorBindingFlagBitsEXT", "VkDescriptorBindingFlagsEXT"],
-        enumerants: super::bitmask_tables::DESCRIPTOR_BINDING_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkDescriptorMappingSourceEXT",
-        c_enums_name: Some("VkDescriptorMappingSourceEXT"),
-        rust_name: "DescriptorMappingSourceEXT",
-        kind: Kind::Enum,
-        providers: &["VK_EXT_descriptor_heap"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::DESCRIPTOR_MAPPING_SOURCE_EXT,
-    },
-    TypeInfo {
-        c_name: "VkDescriptorPoolCreateFlags",
-        c_enums_name: Some("VkDescriptorPoolCreateFlagBits"),
-        rust_name: "DescriptorPoolCreateFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::DESCRIPTOR_POOL_CREATE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkDescriptorPoolResetFlags",
-        c_enums_name: None,
-        rust_name: "DescriptorPoolResetFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::DESCRIPTOR_POOL_RESET_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkDescriptorSetLayoutCreateFlags",
-        c_enums_name: Some("VkDescriptorSetLayoutCreateFlagBits"),
-        rust_name: "DescriptorSetLayoutCreateFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::DESCRIPTOR_SET_LAYOUT_CREATE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkDescriptorType",
-        c_enums_name: Some("VkDescriptorType"),
-        rust_name: "DescriptorType",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::DESCRIPTOR_TYPE,
-    },
-    TypeInfo {
-        c_name: "VkDescriptorUpdateTemplateCreateFlags",
-        c_enums_name: None,
-        rust_name: "DescriptorUpdateTemplateCreateFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_1"],
-        c_aliases: &["VkDescriptorUpdateTemplateCreateFlagsKHR"],
-        enumerants: super::bitmask_tables::DESCRIPTOR_UPDATE_TEMPLATE_CREATE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkDescriptorUpdateTemplateType",
-        c_enums_name: Some("VkDescriptorUpdateTemplateType"),
-        rust_name: "DescriptorUpdateTemplateType",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_1"],
-        c_aliases: &["VkDescriptorUpdateTemplateTypeKHR"],
-        enumerants: super::enum_tables::DESCRIPTOR_UPDATE_TEMPLATE_TYPE,
-    },
-    TypeInfo {
-        c_name: "VkDeviceAddressBindingFlagsEXT",
-        c_enums_name: Some("VkDeviceAddressBindingFlagBitsEXT"),
-        rust_name: "DeviceAddressBindingFlagsEXT",
-        kind: Kind::Bitmask32,
-        providers: &["VK_EXT_device_address_binding_report"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::DEVICE_ADDRESS_BINDING_FLAGS_EXT,
-    },
-    TypeInfo {
-        c_name: "VkDeviceAddressBindingTypeEXT",
-        c_enums_name: Some("VkDeviceAddressBindingTypeEXT"),
-        rust_name: "DeviceAddressBindingTypeEXT",
-        kind: Kind::Enum,
-        providers: &["VK_EXT_device_address_binding_report"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::DEVICE_ADDRESS_BINDING_TYPE_EXT,
-    },
-    TypeInfo {
-        c_name: "VkDeviceCreateFlags",
-        c_enums_name: None,
-        rust_name: "DeviceCreateFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::DEVICE_CREATE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkDeviceDiagnosticsConfigFlagsNV",
-        c_enums_name: Some("VkDeviceDiagnosticsConfigFlagBitsNV"),
-        rust_name: "DeviceDiagnosticsConfigFlagsNV",
-        kind: Kind::Bitmask32,
-        providers: &["VK_NV_device_diagnostics_config"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::DEVICE_DIAGNOSTICS_CONFIG_FLAGS_NV,
-    },
-    TypeInfo {
-        c_name: "VkDeviceEventTypeEXT",
-        c_enums_name: Some("VkDeviceEventTypeEXT"),
-        rust_name: "DeviceEventTypeEXT",
-        kind: Kind::Enum,
-        providers: &["VK_EXT_display_control"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::DEVICE_EVENT_TYPE_EXT,
-    },
-    TypeInfo {
-        c_name: "VkDeviceFaultAddressTypeKHR",
-        c_enums_name: Some("VkDeviceFaultAddressTypeKHR"),
-        rust_name: "DeviceFaultAddressTypeKHR",
-        kind: Kind::Enum,
-        providers: &["VK_KHR_device_fault"],
-        c_aliases: &["VkDeviceFaultAddressTypeEXT"],
-        enumerants: super::enum_tables::DEVICE_FAULT_ADDRESS_TYPE_KHR,
-    },
-    TypeInfo {
-        c_name: "VkDeviceFaultFlagsKHR",
-        c_enums_name: Some("VkDeviceFaultFlagBitsKHR"),
-        rust_name: "DeviceFaultFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_device_fault"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::DEVICE_FAULT_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkDeviceFaultVendorBinaryHeaderVersionKHR",
-        c_enums_name: Some("VkDeviceFaultVendorBinaryHeaderVersionKHR"),
-        rust_name: "DeviceFaultVendorBinaryHeaderVersionKHR",
-        kind: Kind::Enum,
-        providers: &["VK_KHR_device_fault"],
-        c_aliases: &["VkDeviceFaultVendorBinaryHeaderVersionEXT"],
-        enumerants: super::enum_tables::DEVICE_FAULT_VENDOR_BINARY_HEADER_VERSION_KHR,
-    },
-    TypeInfo {
-        c_name: "VkDeviceGroupPresentModeFlagsKHR",
-        c_enums_name: Some("VkDeviceGroupPresentModeFlagBitsKHR"),
-        rust_name: "DeviceGroupPresentModeFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_device_group", "VK_KHR_swapchain"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::DEVICE_GROUP_PRESENT_MODE_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkDeviceMemoryReportEventTypeEXT",
-        c_enums_name: Some("VkDeviceMemoryReportEventTypeEXT"),
-        rust_name: "DeviceMemoryReportEventTypeEXT",
-        kind: Kind::Enum,
-        providers: &["VK_EXT_device_memory_report"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::DEVICE_MEMORY_REPORT_EVENT_TYPE_EXT,
-    },
-    TypeInfo {
-        c_name: "VkDeviceMemoryReportFlagsEXT",
-        c_enums_name: None,
-        rust_name: "DeviceMemoryReportFlagsEXT",
-        kind: Kind::Bitmask32,
-        providers: &["VK_EXT_device_memory_report"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::DEVICE_MEMORY_REPORT_FLAGS_EXT,
-    },
-    TypeInfo {
-        c_name: "VkDeviceQueueCreateFlags",
-        c_enums_name: Some("VkDeviceQueueCreateFlagBits"),
-        rust_name: "DeviceQueueCreateFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0", "VK_VERSION_1_1"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::DEVICE_QUEUE_CREATE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkDirectDriverLoadingFlagsLUNARG",
-        c_enums_name: None,
-        rust_name: "DirectDriverLoadingFlagsLUNARG",
-        kind: Kind::Bitmask32,
-        providers: &["VK_LUNARG_direct_driver_loading"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::DIRECT_DRIVER_LOADING_FLAGS_LUNARG,
-    },
-    TypeInfo {
-        c_name: "VkDirectDriverLoadingModeLUNARG",
-        c_enums_name: Some("VkDirectDriverLoadingModeLUNARG"),
-        rust_name: "DirectDriverLoadingModeLUNARG",
-        kind: Kind::Enum,
-        providers: &["VK_LUNARG_direct_driver_loading"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::DIRECT_DRIVER_LOADING_MODE_LUNARG,
-    },
-    TypeInfo {
-        c_name: "VkDirectFBSurfaceCreateFlagsEXT",
-        c_enums_name: None,
-        rust_name: "DirectFBSurfaceCreateFlagsEXT",
-        kind: Kind::Bitmask32,
-        providers: &["VK_EXT_directfb_surface"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::DIRECT_FB_SURFACE_CREATE_FLAGS_EXT,
-    },
-    TypeInfo {
-        c_name: "VkDiscardRectangleModeEXT",
-        c_enums_name: Some("VkDiscardRectangleModeEXT"),
-        rust_name: "DiscardRectangleModeEXT",
-        kind: Kind::Enum,
-        providers: &["VK_EXT_discard_rectangles"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::DISCARD_RECTANGLE_MODE_EXT,
-    },
-    TypeInfo {
-        c_name: "VkDisplacementMicromapFormatNV",
-        c_enums_name: Some("VkDisplacementMicromapFormatNV"),
-        rust_name: "DisplacementMicromapFormatNV",
-        kind: Kind::Enum,
-        providers: &["VK_NV_displacement_micromap"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::DISPLACEMENT_MICROMAP_FORMAT_NV,
-    },
-    TypeInfo {
-        c_name: "VkDisplayEventTypeEXT",
-        c_enums_name: Some("VkDisplayEventTypeEXT"),
-        rust_name: "DisplayEventTypeEXT",
-        kind: Kind::Enum,
-        providers: &["VK_EXT_display_control"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::DISPLAY_EVENT_TYPE_EXT,
-    },
-    TypeInfo {
-        c_name: "VkDisplayModeCreateFlagsKHR",
-        c_enums_name: None,
-        rust_name: "DisplayModeCreateFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_display"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::DISPLAY_MODE_CREATE_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkDisplayPlaneAlphaFlagsKHR",
-        c_enums_name: Some("VkDisplayPlaneAlphaFlagBitsKHR"),
-        rust_name: "DisplayPlaneAlphaFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_display"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::DISPLAY_PLANE_ALPHA_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkDisplayPowerStateEXT",
-        c_enums_name: Some("VkDisplayPowerStateEXT"),
-        rust_name: "DisplayPowerStateEXT",
-        kind: Kind::Enum,
-        providers: &["VK_EXT_display_control"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::DISPLAY_POWER_STATE_EXT,
-    },
-    TypeInfo {
-        c_name: "VkDisplaySurfaceCreateFlagsKHR",
-        c_enums_name: None,
-        rust_name: "DisplaySurfaceCreateFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_display"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::DISPLAY_SURFACE_CREATE_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkDisplaySurfaceStereoTypeNV",
-        c_enums_name: Some("VkDisplaySurfaceStereoTypeNV"),
-        rust_name: "DisplaySurfaceStereoTypeNV",
-        kind: Kind::Enum,
-        providers: &["VK_NV_display_stereo"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::DISPLAY_SURFACE_STEREO_TYPE_NV,
-    },
-    TypeInfo {
-        c_name: "VkDriverId",
-        c_enums_name: Some("VkDriverId"),
-        rust_name: "DriverId",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_2"],
-        c_aliases: &["VkDriverIdKHR"],
-        enumerants: super::enum_tables::DRIVER_ID,
-    },
-    TypeInfo {
-        c_name: "VkDynamicState",
-        c_enums_name: Some("VkDynamicState"),
-        rust_name: "DynamicState",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::DYNAMIC_STATE,
-    },
-    TypeInfo {
-        c_name: "VkEventCreateFlags",
-        c_enums_name: Some("VkEventCreateFlagBits"),
-        rust_name: "EventCreateFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::EVENT_CREATE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkExportMetalObjectTypeFlagsEXT",
-        c_enums_name: Some("VkExportMetalObjectTypeFlagBitsEXT"),
-        rust_name: "ExportMetalObjectTypeFlagsEXT",
-        kind: Kind::Bitmask32,
-        providers: &["VK_EXT_metal_objects"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::EXPORT_METAL_OBJECT_TYPE_FLAGS_EXT,
-    },
-    TypeInfo {
-        c_name: "VkExternalFenceFeatureFlags",
-        c_enums_name: Some("VkExternalFenceFeatureFlagBits"),
-        rust_name: "ExternalFenceFeatureFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_1"],
-        c_aliases: &[
-            "VkExternalFenceFeatureFlagBitsKHR",
-            "VkExternalFenceFeatureFlagsKHR",
-        ],
-        enumerants: super::bitmask_tables::EXTERNAL_FENCE_FEATURE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkExternalFenceHandleTypeFlags",
-        c_enums_name: Some("VkExternalFenceHandleTypeFlagBits"),
-        rust_name: "ExternalFenceHandleTypeFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_1"],
-        c_aliases: &[
-            "VkExternalFenceHandleTypeFlagBitsKHR",
-            "VkExternalFenceHandleTypeFlagsKHR",
-        ],
-        enumerants: super::bitmask_tables::EXTERNAL_FENCE_HANDLE_TYPE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkExternalMemoryFeatureFlags",
-        c_enums_name: Some("VkExternalMemoryFeatureFlagBits"),
-        rust_name: "ExternalMemoryFeatureFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_1"],
-        c_aliases: &[
-            "VkExternalMemoryFeatureFlagBitsKHR",
-            "VkExternalMemoryFeatureFlagsKHR",
-        ],
-        enumerants: super::bitmask_tables::EXTERNAL_MEMORY_FEATURE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkExternalMemoryFeatureFlagsNV",
-        c_enums_name: Some("VkExternalMemoryFeatureFlagBitsNV"),
-        rust_name: "ExternalMemoryFeatureFlagsNV",
-        kind: Kind::Bitmask32,
-        providers: &["VK_NV_external_memory_capabilities"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::EXTERNAL_MEMORY_FEATURE_FLAGS_NV,
-    },
-    TypeInfo {
-        c_name: "VkExternalMemoryHandleTypeFlags",
-        c_enums_name: Some("VkExternalMemoryHandleTypeFlagBits"),
-        rust_name: "ExternalMemoryHandleTypeFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_1"],
-        c_aliases: &[
-            "VkExternalMemoryHandleTypeFlagBitsKHR",
-            "VkExternalMemoryHandleTypeFlagsKHR",
-        ],
-        enumerants: super::bitmask_tables::EXTERNAL_MEMORY_HANDLE_TYPE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkExternalMemoryHandleTypeFlagsNV",
-        c_enums_name: Some("VkExternalMemoryHandleTypeFlagBitsNV"),
-        rust_name: "ExternalMemoryHandleTypeFlagsNV",
-        kind: Kind::Bitmask32,
-        providers: &["VK_NV_external_memory_capabilities"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::EXTERNAL_MEMORY_HANDLE_TYPE_FLAGS_NV,
-    },
-    TypeInfo {
-        c_name: "VkExternalSemaphoreFeatureFlags",
-        c_enums_name: Some("VkExternalSemaphoreFeatureFlagBits"),
-        rust_name: "ExternalSemaphoreFeatureFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_1"],
-        c_aliases: &[
-            "VkExternalSemaphoreFeatureFlagBitsKHR",
-            "VkExternalSemaphoreFeatureFlagsKHR",
-        ],
-        enumerants: super::bitmask_tables::EXTERNAL_SEMAPHORE_FEATURE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkExternalSemaphoreHandleTypeFlags",
-        c_enums_name: Some("VkExternalSemaphoreHandleTypeFlagBits"),
-        rust_name: "ExternalSemaphoreHandleTypeFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_1"],
-        c_aliases: &[
-            "VkExternalSemaphoreHandleTypeFlagBitsKHR",
-            "VkExternalSemaphoreHandleTypeFlagsKHR",
-        ],
-        enumerants: super::bitmask_tables::EXTERNAL_SEMAPHORE_HANDLE_TYPE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkFenceCreateFlags",
-        c_enums_name: Some("VkFenceCreateFlagBits"),
-        rust_name: "FenceCreateFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::FENCE_CREATE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkFenceImportFlags",
-        c_enums_name: Some("VkFenceImportFlagBits"),
-        rust_name: "FenceImportFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_1"],
-        c_aliases: &["VkFenceImportFlagBitsKHR", "VkFenceImportFlagsKHR"],
-        enumerants: super::bitmask_tables::FENCE_IMPORT_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkFilter",
-        c_enums_name: Some("VkFilter"),
-        rust_name: "Filter",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::FILTER,
-    },
-    TypeInfo {
-        c_name: "VkFormat",
-        c_enums_name: Some("VkFormat"),
-        rust_name: "Format",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::FORMAT,
-    },
-    TypeInfo {
-        c_name: "VkFormatFeatureFlags",
-        c_enums_name: Some("VkFormatFeatureFlagBits"),
-        rust_name: "FormatFeatureFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::FORMAT_FEATURE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkFormatFeatureFlags2",
-        c_enums_name: Some("VkFormatFeatureFlagBits2"),
-        rust_name: "FormatFeatureFlags2",
-        kind: Kind::Bitmask64,
-        providers: &["VK_VERSION_1_3"],
-        c_aliases: &["VkFormatFeatureFlagBits2KHR", "VkFormatFeatureFlags2KHR"],
-        enumerants: super::bitmask_tables::FORMAT_FEATURE_FLAGS2,
-    },
-    TypeInfo {
-        c_name: "VkFormatFeatureFlags4KHR",
-        c_enums_name: Some("VkFormatFeatureFlagBits4KHR"),
-        rust_name: "FormatFeatureFlags4KHR",
-        kind: Kind::Bitmask64,
-        providers: &["VK_KHR_extended_flags"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::FORMAT_FEATURE_FLAGS4_KHR,
-    },
-    TypeInfo {
-        c_name: "VkFragmentShadingRateCombinerOpKHR",
-        c_enums_name: Some("VkFragmentShadingRateCombinerOpKHR"),
-        rust_name: "FragmentShadingRateCombinerOpKHR",
-        kind: Kind::Enum,
-        providers: &["VK_KHR_fragment_shading_rate"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::FRAGMENT_SHADING_RATE_COMBINER_OP_KHR,
-    },
-    TypeInfo {
-        c_name: "VkFragmentShadingRateNV",
-        c_enums_name: Some("VkFragmentShadingRateNV"),
-        rust_name: "FragmentShadingRateNV",
-        kind: Kind::Enum,
-        providers: &["VK_NV_fragment_shading_rate_enums"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::FRAGMENT_SHADING_RATE_NV,
-    },
-    TypeInfo {
-        c_name: "VkFragmentShadingRateTypeNV",
-        c_enums_name: Some("VkFragmentShadingRateTypeNV"),
-        rust_name: "FragmentShadingRateTypeNV",
-        kind: Kind::Enum,
-        providers: &["VK_NV_fragment_shading_rate_enums"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::FRAGMENT_SHADING_RATE_TYPE_NV,
-    },
-    TypeInfo {
-        c_name: "VkFrameBoundaryFlagsEXT",
-        c_enums_name: Some("VkFrameBoundaryFlagBitsEXT"),
-        rust_name: "FrameBoundaryFlagsEXT",
-        kind: Kind::Bitmask32,
-        providers: &["VK_EXT_frame_boundary"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::FRAME_BOUNDARY_FLAGS_EXT,
-    },
-    TypeInfo {
-        c_name: "VkFramebufferCreateFlags",
-        c_enums_name: Some("VkFramebufferCreateFlagBits"),
-        rust_name: "FramebufferCreateFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::FRAMEBUFFER_CREATE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkFrontFace",
-        c_enums_name: Some("VkFrontFace"),
-        rust_name: "FrontFace",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::FRONT_FACE,
-    },
-    TypeInfo {
-        c_name: "VkFullScreenExclusiveEXT",
-        c_enums_name: Some("VkFullScreenExclusiveEXT"),
-        rust_name: "FullScreenExclusiveEXT",
-        kind: Kind::Enum,
-        providers: &["VK_EXT_full_screen_exclusive"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::FULL_SCREEN_EXCLUSIVE_EXT,
-    },
-    TypeInfo {
-        c_name: "VkGeometryFlagsKHR",
-        c_enums_name: Some("VkGeometryFlagBitsKHR"),
-        rust_name: "GeometryFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_acceleration_structure"],
-        c_aliases: &["VkGeometryFlagBitsNV", "VkGeometryFlagsNV"],
-        enumerants: super::bitmask_tables::GEOMETRY_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkGeometryInstanceFlagsKHR",
-        c_enums_name: Some("VkGeometryInstanceFlagBitsKHR"),
-        rust_name: "GeometryInstanceFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_acceleration_structure"],
-        c_aliases: &["VkGeometryInstanceFlagBitsNV", "VkGeometryInstanceFlagsNV"],
-        enumerants: super::bitmask_tables::GEOMETRY_INSTANCE_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkGeometryTypeKHR",
-        c_enums_name: Some("VkGeometryTypeKHR"),
-        rust_name: "GeometryTypeKHR",
-        kind: Kind::Enum,
-        providers: &["VK_KHR_acceleration_structure"],
-        c_aliases: &["VkGeometryTypeNV"],
-        enumerants: super::enum_tables::GEOMETRY_TYPE_KHR,
-    },
-    TypeInfo {
-        c_name: "VkGpaDeviceClockModeAMD",
-        c_enums_name: Some("VkGpaDeviceClockModeAMD"),
-        rust_name: "GpaDeviceClockModeAMD",
-        kind: Kind::Enum,
-        providers: &["VK_AMD_gpa_interface"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::GPA_DEVICE_CLOCK_MODE_AMD,
-    },
-    TypeInfo {
-        c_name: "VkGpaPerfBlockAMD",
-        c_enums_name: Some("VkGpaPerfBlockAMD"),
-        rust_name: "GpaPerfBlockAMD",
-        kind: Kind::Enum,
-        providers: &["VK_AMD_gpa_interface"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::GPA_PERF_BLOCK_AMD,
-    },
-    TypeInfo {
-        c_name: "VkGpaPerfBlockPropertiesFlagsAMD",
-        c_enums_name: None,
-        rust_name: "GpaPerfBlockPropertiesFlagsAMD",
-        kind: Kind::Bitmask32,
-        providers: &["VK_AMD_gpa_interface"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::GPA_PERF_BLOCK_PROPERTIES_FLAGS_AMD,
-    },
-    TypeInfo {
-        c_name: "VkGpaSampleTypeAMD",
-        c_enums_name: Some("VkGpaSampleTypeAMD"),
-        rust_name: "GpaSampleTypeAMD",
-        kind: Kind::Enum,
-        providers: &["VK_AMD_gpa_interface"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::GPA_SAMPLE_TYPE_AMD,
-    },
-    TypeInfo {
-        c_name: "VkGpaSqShaderStageFlagsAMD",
-        c_enums_name: Some("VkGpaSqShaderStageFlagBitsAMD"),
-        rust_name: "GpaSqShaderStageFlagsAMD",
-        kind: Kind::Bitmask32,
-        providers: &["VK_AMD_gpa_interface"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::GPA_SQ_SHADER_STAGE_FLAGS_AMD,
-    },
-    TypeInfo {
-        c_name: "VkGraphicsPipelineLibraryFlagsEXT",
-        c_enums_name: Some("VkGraphicsPipelineLibraryFlagBitsEXT"),
-        rust_name: "GraphicsPipelineLibraryFlagsEXT",
-        kind: Kind::Bitmask32,
-        providers: &["VK_EXT_graphics_pipeline_library"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::GRAPHICS_PIPELINE_LIBRARY_FLAGS_EXT,
-    },
-    TypeInfo {
-        c_name: "VkHeadlessSurfaceCreateFlagsEXT",
-        c_enums_name: None,
-        rust_name: "HeadlessSurfaceCreateFlagsEXT",
-        kind: Kind::Bitmask32,
-        providers: &["VK_EXT_headless_surface"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::HEADLESS_SURFACE_CREATE_FLAGS_EXT,
-    },
-    TypeInfo {
-        c_name: "VkHostImageCopyFlags",
-        c_enums_name: Some("VkHostImageCopyFlagBits"),
-        rust_name: "HostImageCopyFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_4"],
-        c_aliases: &["VkHostImageCopyFlagBitsEXT", "VkHostImageCopyFlagsEXT"],
-        enumerants: super::bitmask_tables::HOST_IMAGE_COPY_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkIOSSurfaceCreateFlagsMVK",
-        c_enums_name: None,
-        rust_name: "IOSSurfaceCreateFlagsMVK",
-        kind: Kind::Bitmask32,
-        providers: &["VK_MVK_ios_surface"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::IOS_SURFACE_CREATE_FLAGS_MVK,
-    },
-    TypeInfo {
-        c_name: "VkImageAspectFlags",
-        c_enums_name: Some("VkImageAspectFlagBits"),
-        rust_name: "ImageAspectFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::IMAGE_ASPECT_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkImageCompressionFixedRateFlagsEXT",
-        c_enums_name: Some("VkImageCompressionFixedRateFlagBitsEXT"),
-        rust_name: "ImageCompressionFixedRateFlagsEXT",
-        kind: Kind::Bitmask32,
-        providers: &["VK_EXT_image_compression_control"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::IMAGE_COMPRESSION_FIXED_RATE_FLAGS_EXT,
-    },
-    TypeInfo {
-        c_name: "VkImageCompressionFlagsEXT",
-        c_enums_name: Some("VkImageCompressionFlagBitsEXT"),
-        rust_name: "ImageCompressionFlagsEXT",
-        kind: Kind::Bitmask32,
-        providers: &["VK_EXT_image_compression_control"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::IMAGE_COMPRESSION_FLAGS_EXT,
-    },
-    TypeInfo {
-        c_name: "VkImageConstraintsInfoFlagsFUCHSIA",
-        c_enums_name: Some("VkImageConstraintsInfoFlagBitsFUCHSIA"),
-        rust_name: "ImageConstraintsInfoFlagsFUCHSIA",
-        kind: Kind::Bitmask32,
-        providers: &["VK_FUCHSIA_buffer_collection"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::IMAGE_CONSTRAINTS_INFO_FLAGS_FUCHSIA,
-    },
-    TypeInfo {
-        c_name: "VkImageCreateFlags",
-        c_enums_name: Some("VkImageCreateFlagBits"),
-        rust_name: "ImageCreateFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::IMAGE_CREATE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkImageCreateFlags2KHR",
-        c_enums_name: Some("VkImageCreateFlagBits2KHR"),
-        rust_name: "ImageCreateFlags2KHR",
-        kind: Kind::Bitmask64,
-        providers: &["VK_KHR_extended_flags"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::IMAGE_CREATE_FLAGS2_KHR,
-    },
-    TypeInfo {
-        c_name: "VkImageFormatConstraintsFlagsFUCHSIA",
-        c_enums_name: None,
-        rust_name: "ImageFormatConstraintsFlagsFUCHSIA",
-        kind: Kind::Bitmask32,
-        providers: &["VK_FUCHSIA_buffer_collection"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::IMAGE_FORMAT_CONSTRAINTS_FLAGS_FUCHSIA,
-    },
-    TypeInfo {
-        c_name: "VkImageLayout",
-        c_enums_name: Some("VkImageLayout"),
-        rust_name: "ImageLayout",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::IMAGE_LAYOUT,
-    },
-    TypeInfo {
-        c_name: "VkImagePipeSurfaceCreateFlagsFUCHSIA",
-        c_enums_name: None,
-        rust_name: "ImagePipeSurfaceCreateFlagsFUCHSIA",
-        kind: Kind::Bitmask32,
-        providers: &["VK_FUCHSIA_imagepipe_surface"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::IMAGE_PIPE_SURFACE_CREATE_FLAGS_FUCHSIA,
-    },
-    TypeInfo {
-        c_name: "VkImageTiling",
-        c_enums_name: Some("VkImageTiling"),
-        rust_name: "ImageTiling",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::IMAGE_TILING,
-    },
-    TypeInfo {
-        c_name: "VkImageTilingControlEXT",
-        c_enums_name: Some("VkImageTilingControlEXT"),
-        rust_name: "ImageTilingControlEXT",
-        kind: Kind::Enum,
-        providers: &["VK_EXT_image_tiling_control"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::IMAGE_TILING_CONTROL_EXT,
-    },
-    TypeInfo {
-        c_name: "VkImageType",
-        c_enums_name: Some("VkImageType"),
-        rust_name: "ImageType",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::IMAGE_TYPE,
-    },
-    TypeInfo {
-        c_name: "VkImageUsageFlags",
-        c_enums_name: Some("VkImageUsageFlagBits"),
-        rust_name: "ImageUsageFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::IMAGE_USAGE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkImageUsageFlags2KHR",
-        c_enums_name: Some("VkImageUsageFlagBits2KHR"),
-        rust_name: "ImageUsageFlags2KHR",
-        kind: Kind::Bitmask64,
-        providers: &["VK_KHR_extended_flags"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::IMAGE_USAGE_FLAGS2_KHR,
-    },
-    TypeInfo {
-        c_name: "VkImageViewCreateFlags",
-        c_enums_name: Some("VkImageViewCreateFlagBits"),
-        rust_name: "ImageViewCreateFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::IMAGE_VIEW_CREATE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkImageViewType",
-        c_enums_name: Some("VkImageViewType"),
-        rust_name: "ImageViewType",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::IMAGE_VIEW_TYPE,
-    },
-    TypeInfo {
-        c_name: "VkIndexType",
-        c_enums_name: Some("VkIndexType"),
-        rust_name: "IndexType",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::INDEX_TYPE,
-    },
-    TypeInfo {
-        c_name: "VkIndirectCommandsInputModeFlagsEXT",
-        c_enums_name: Some("VkIndirectCommandsInputModeFlagBitsEXT"),
-        rust_name: "IndirectCommandsInputModeFlagsEXT",
-        kind: Kind::Bitmask32,
-        providers: &["VK_EXT_device_generated_commands"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::INDIRECT_COMMANDS_INPUT_MODE_FLAGS_EXT,
-    },
-    TypeInfo {
-        c_name: "VkIndirectCommandsLayoutUsageFlagsEXT",
-        c_enums_name: Some("VkIndirectCommandsLayoutUsageFlagBitsEXT"),
-        rust_name: "IndirectCommandsLayoutUsageFlagsEXT",
-        kind: Kind::Bitmask32,
-        providers: &["VK_EXT_device_generated_commands"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::INDIRECT_COMMANDS_LAYOUT_USAGE_FLAGS_EXT,
-    },
-    TypeInfo {
-        c_name: "VkIndirectCommandsLayoutUsageFlagsNV",
-        c_enums_name: Some("VkIndirectCommandsLayoutUsageFlagBitsNV"),
-        rust_name: "IndirectCommandsLayoutUsageFlagsNV",
-        kind: Kind::Bitmask32,
-        providers: &["VK_NV_device_generated_commands"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::INDIRECT_COMMANDS_LAYOUT_USAGE_FLAGS_NV,
-    },
-    TypeInfo {
-        c_name: "VkIndirectCommandsTokenTypeEXT",
-        c_enums_name: Some("VkIndirectCommandsTokenTypeEXT"),
-        rust_name: "IndirectCommandsTokenTypeEXT",
-        kind: Kind::Enum,
-        providers: &["VK_EXT_device_generated_commands"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::INDIRECT_COMMANDS_TOKEN_TYPE_EXT,
-    },
-    TypeInfo {
-        c_name: "VkIndirectCommandsTokenTypeNV",
-        c_enums_name: Some("VkIndirectCommandsTokenTypeNV"),
-        rust_name: "IndirectCommandsTokenTypeNV",
-        kind: Kind::Enum,
-        providers: &["VK_NV_device_generated_commands"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::INDIRECT_COMMANDS_TOKEN_TYPE_NV,
-    },
-    TypeInfo {
-        c_name: "VkIndirectExecutionSetInfoTypeEXT",
-        c_enums_name: Some("VkIndirectExecutionSetInfoTypeEXT"),
-        rust_name: "IndirectExecutionSetInfoTypeEXT",
-        kind: Kind::Enum,
-        providers: &["VK_EXT_device_generated_commands"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::INDIRECT_EXECUTION_SET_INFO_TYPE_EXT,
-    },
-    TypeInfo {
-        c_name: "VkIndirectStateFlagsNV",
-        c_enums_name: Some("VkIndirectStateFlagBitsNV"),
-        rust_name: "IndirectStateFlagsNV",
-        kind: Kind::Bitmask32,
-        providers: &["VK_NV_device_generated_commands"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::INDIRECT_STATE_FLAGS_NV,
-    },
-    TypeInfo {
-        c_name: "VkInstanceCreateFlags",
-        c_enums_name: Some("VkInstanceCreateFlagBits"),
-        rust_name: "InstanceCreateFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::INSTANCE_CREATE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkInternalAllocationType",
-        c_enums_name: Some("VkInternalAllocationType"),
-        rust_name: "InternalAllocationType",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::INTERNAL_ALLOCATION_TYPE,
-    },
-    TypeInfo {
-        c_name: "VkLatencyMarkerNV",
-        c_enums_name: Some("VkLatencyMarkerNV"),
-        rust_name: "LatencyMarkerNV",
-        kind: Kind::Enum,
-        providers: &["VK_NV_low_latency2"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::LATENCY_MARKER_NV,
-    },
-    TypeInfo {
-        c_name: "VkLayerSettingTypeEXT",
-        c_enums_name: Some("VkLayerSettingTypeEXT"),
-        rust_name: "LayerSettingTypeEXT",
-        kind: Kind::Enum,
-        providers: &["VK_EXT_layer_settings"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::LAYER_SETTING_TYPE_EXT,
-    },
-    TypeInfo {
-        c_name: "VkLayeredDriverUnderlyingApiMSFT",
-        c_enums_name: Some("VkLayeredDriverUnderlyingApiMSFT"),
-        rust_name: "LayeredDriverUnderlyingApiMSFT",
-        kind: Kind::Enum,
-        providers: &["VK_MSFT_layered_driver"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::LAYERED_DRIVER_UNDERLYING_API_MSFT,
-    },
-    TypeInfo {
-        c_name: "VkLineRasterizationMode",
-        c_enums_name: Some("VkLineRasterizationMode"),
-        rust_name: "LineRasterizationMode",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_4"],
-        c_aliases: &["VkLineRasterizationModeEXT", "VkLineRasterizationModeKHR"],
-        enumerants: super::enum_tables::LINE_RASTERIZATION_MODE,
-    },
-    TypeInfo {
-        c_name: "VkLogicOp",
-        c_enums_name: Some("VkLogicOp"),
-        rust_name: "LogicOp",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::LOGIC_OP,
-    },
-    TypeInfo {
-        c_name: "VkMacOSSurfaceCreateFlagsMVK",
-        c_enums_name: None,
-        rust_name: "MacOSSurfaceCreateFlagsMVK",
-        kind: Kind::Bitmask32,
-        providers: &["VK_MVK_macos_surface"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::MAC_OS_SURFACE_CREATE_FLAGS_MVK,
-    },
-    TypeInfo {
-        c_name: "VkMemoryAllocateFlags",
-        c_enums_name: Some("VkMemoryAllocateFlagBits"),
-        rust_name: "MemoryAllocateFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_1"],
-        c_aliases: &["VkMemoryAllocateFlagBitsKHR", "VkMemoryAllocateFlagsKHR"],
-        enumerants: super::bitmask_tables::MEMORY_ALLOCATE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkMemoryDecompressionMethodFlagsEXT",
-        c_enums_name: Some("VkMemoryDecompressionMethodFlagBitsEXT"),
-        rust_name: "MemoryDecompressionMethodFlagsEXT",
-        kind: Kind::Bitmask64,
-        providers: &["VK_EXT_memory_decompression"],
-        c_aliases: &[
-            "VkMemoryDecompressionMethodFlagBitsNV",
-            "VkMemoryDecompressionMethodFlagsNV",
-        ],
-        enumerants: super::bitmask_tables::MEMORY_DECOMPRESSION_METHOD_FLAGS_EXT,
-    },
-    TypeInfo {
-        c_name: "VkMemoryHeapFlags",
-        c_enums_name: Some("VkMemoryHeapFlagBits"),
-        rust_name: "MemoryHeapFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::MEMORY_HEAP_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkMemoryMapFlags",
-        c_enums_name: Some("VkMemoryMapFlagBits"),
-        rust_name: "MemoryMapFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::MEMORY_MAP_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkMemoryOverallocationBehaviorAMD",
-        c_enums_name: Some("VkMemoryOverallocationBehaviorAMD"),
-        rust_name: "MemoryOverallocationBehaviorAMD",
-        kind: Kind::Enum,
-        providers: &["VK_AMD_memory_overallocation_behavior"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::MEMORY_OVERALLOCATION_BEHAVIOR_AMD,
-    },
-    TypeInfo {
-        c_name: "VkMemoryPropertyFlags",
-        c_enums_name: Some("VkMemoryPropertyFlagBits"),
-        rust_name: "MemoryPropertyFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::MEMORY_PROPERTY_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkMemoryUnmapFlags",
-        c_enums_name: Some("VkMemoryUnmapFlagBits"),
-        rust_name: "MemoryUnmapFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_4"],
-        c_aliases: &["VkMemoryUnmapFlagBitsKHR", "VkMemoryUnmapFlagsKHR"],
-        enumerants: super::bitmask_tables::MEMORY_UNMAP_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkMetalSurfaceCreateFlagsEXT",
-        c_enums_name: None,
-        rust_name: "MetalSurfaceCreateFlagsEXT",
-        kind: Kind::Bitmask32,
-        providers: &["VK_EXT_metal_surface"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::METAL_SURFACE_CREATE_FLAGS_EXT,
-    },
-    TypeInfo {
-        c_name: "VkMicromapCreateFlagsEXT",
-        c_enums_name: Some("VkMicromapCreateFlagBitsEXT"),
-        rust_name: "MicromapCreateFlagsEXT",
-        kind: Kind::Bitmask32,
-        providers: &["VK_EXT_opacity_micromap"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::MICROMAP_CREATE_FLAGS_EXT,
-    },
-    TypeInfo {
-        c_name: "VkMicromapTypeEXT",
-        c_enums_name: Some("VkMicromapTypeEXT"),
-        rust_name: "MicromapTypeEXT",
-        kind: Kind::Enum,
-        providers: &["VK_EXT_opacity_micromap"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::MICROMAP_TYPE_EXT,
-    },
-    TypeInfo {
-        c_name: "VkNeuralAcceleratorStatisticsModeARM",
-        c_enums_name: Some("VkNeuralAcceleratorStatisticsModeARM"),
-        rust_name: "NeuralAcceleratorStatisticsModeARM",
-        kind: Kind::Enum,
-        providers: &["VK_ARM_data_graph_neural_accelerator_statistics"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::NEURAL_ACCELERATOR_STATISTICS_MODE_ARM,
-    },
-    TypeInfo {
-        c_name: "VkObjectType",
-        c_enums_name: Some("VkObjectType"),
-        rust_name: "ObjectType",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::OBJECT_TYPE,
-    },
-    TypeInfo {
-        c_name: "VkOpacityMicromapFormatKHR",
-        c_enums_name: Some("VkOpacityMicromapFormatKHR"),
-        rust_name: "OpacityMicromapFormatKHR",
-        kind: Kind::Enum,
-        providers: &["VK_KHR_opacity_micromap"],
-        c_aliases: &["VkOpacityMicromapFormatEXT"],
-        enumerants: super::enum_tables::OPACITY_MICROMAP_FORMAT_KHR,
-    },
-    TypeInfo {
-        c_name: "VkOpacityMicromapSpecialIndexKHR",
-        c_enums_name: Some("VkOpacityMicromapSpecialIndexKHR"),
-        rust_name: "OpacityMicromapSpecialIndexKHR",
-        kind: Kind::Enum,
-        providers: &["VK_KHR_opacity_micromap"],
-        c_aliases: &["VkOpacityMicromapSpecialIndexEXT"],
-        enumerants: super::enum_tables::OPACITY_MICROMAP_SPECIAL_INDEX_KHR,
-    },
-    TypeInfo {
-        c_name: "VkOpticalFlowExecuteFlagsNV",
-        c_enums_name: Some("VkOpticalFlowExecuteFlagBitsNV"),
-        rust_name: "OpticalFlowExecuteFlagsNV",
-        kind: Kind::Bitmask32,
-        providers: &["VK_NV_optical_flow"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::OPTICAL_FLOW_EXECUTE_FLAGS_NV,
-    },
-    TypeInfo {
-        c_name: "VkOpticalFlowGridSizeFlagsNV",
-        c_enums_name: Some("VkOpticalFlowGridSizeFlagBitsNV"),
-        rust_name: "OpticalFlowGridSizeFlagsNV",
-        kind: Kind::Bitmask32,
-        providers: &["VK_NV_optical_flow"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::OPTICAL_FLOW_GRID_SIZE_FLAGS_NV,
-    },
-    TypeInfo {
-        c_name: "VkOpticalFlowPerformanceLevelNV",
-        c_enums_name: Some("VkOpticalFlowPerformanceLevelNV"),
-        rust_name: "OpticalFlowPerformanceLevelNV",
-        kind: Kind::Enum,
-        providers: &["VK_NV_optical_flow"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::OPTICAL_FLOW_PERFORMANCE_LEVEL_NV,
-    },
-    TypeInfo {
-        c_name: "VkOpticalFlowSessionBindingPointNV",
-        c_enums_name: Some("VkOpticalFlowSessionBindingPointNV"),
-        rust_name: "OpticalFlowSessionBindingPointNV",
-        kind: Kind::Enum,
-        providers: &["VK_NV_optical_flow"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::OPTICAL_FLOW_SESSION_BINDING_POINT_NV,
-    },
-    TypeInfo {
-        c_name: "VkOpticalFlowSessionCreateFlagsNV",
-        c_enums_name: Some("VkOpticalFlowSessionCreateFlagBitsNV"),
-        rust_name: "OpticalFlowSessionCreateFlagsNV",
-        kind: Kind::Bitmask32,
-        providers: &["VK_NV_optical_flow"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::OPTICAL_FLOW_SESSION_CREATE_FLAGS_NV,
-    },
-    TypeInfo {
-        c_name: "VkOpticalFlowUsageFlagsNV",
-        c_enums_name: Some("VkOpticalFlowUsageFlagBitsNV"),
-        rust_name: "OpticalFlowUsageFlagsNV",
-        kind: Kind::Bitmask32,
-        providers: &["VK_NV_optical_flow"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::OPTICAL_FLOW_USAGE_FLAGS_NV,
-    },
-    TypeInfo {
-        c_name: "VkOutOfBandQueueTypeNV",
-        c_enums_name: Some("VkOutOfBandQueueTypeNV"),
-        rust_name: "OutOfBandQueueTypeNV",
-        kind: Kind::Enum,
-        providers: &["VK_NV_low_latency2"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::OUT_OF_BAND_QUEUE_TYPE_NV,
-    },
-    TypeInfo {
-        c_name: "VkPartitionedAccelerationStructureInstanceFlagsNV",
-        c_enums_name: Some("VkPartitionedAccelerationStructureInstanceFlagBitsNV"),
-        rust_name: "PartitionedAccelerationStructureInstanceFlagsNV",
-        kind: Kind::Bitmask32,
-        providers: &["VK_NV_partitioned_acceleration_structure"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::PARTITIONED_ACCELERATION_STRUCTURE_INSTANCE_FLAGS_NV,
-    },
-    TypeInfo {
-        c_name: "VkPartitionedAccelerationStructureOpTypeNV",
-        c_enums_name: Some("VkPartitionedAccelerationStructureOpTypeNV"),
-        rust_name: "PartitionedAccelerationStructureOpTypeNV",
-        kind: Kind::Enum,
-        providers: &["VK_NV_partitioned_acceleration_structure"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::PARTITIONED_ACCELERATION_STRUCTURE_OP_TYPE_NV,
-    },
-    TypeInfo {
-        c_name: "VkPastPresentationTimingFlagsEXT",
-        c_enums_name: Some("VkPastPresentationTimingFlagBitsEXT"),
-        rust_name: "PastPresentationTimingFlagsEXT",
-        kind: Kind::Bitmask32,
-        providers: &["VK_EXT_present_timing"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::PAST_PRESENTATION_TIMING_FLAGS_EXT,
-    },
-    TypeInfo {
-        c_name: "VkPeerMemoryFeatureFlags",
-        c_enums_name: Some("VkPeerMemoryFeatureFlagBits"),
-        rust_name: "PeerMemoryFeatureFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_1"],
-        c_aliases: &["VkPeerMemoryFeatureFlagBitsKHR", "VkPeerMemoryFeatureFlagsKHR"],
-        enumerants: super::bitmask_tables::PEER_MEMORY_FEATURE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkPerfHintTypeQCOM",
-        c_enums_name: Some("VkPerfHintTypeQCOM"),
-        rust_name: "PerfHintTypeQCOM",
-        kind: Kind::Enum,
-        providers: &["VK_QCOM_queue_perf_hint"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::PERF_HINT_TYPE_QCOM,
-    },
-    TypeInfo {
-        c_name: "VkPerformanceConfigurationTypeINTEL",
-        c_enums_name: Some("VkPerformanceConfigurationTypeINTEL"),
-        rust_name: "PerformanceConfigurationTypeINTEL",
-        kind: Kind::Enum,
-        providers: &["VK_INTEL_performance_query"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::PERFORMANCE_CONFIGURATION_TYPE_INTEL,
-    },
-    TypeInfo {
-        c_name: "VkPerformanceCounterDescriptionFlagsARM",
-        c_enums_name: None,
-        rust_name: "PerformanceCounterDescriptionFlagsARM",
-        kind: Kind::Bitmask32,
-        providers: &["VK_ARM_performance_counters_by_region"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::PERFORMANCE_COUNTER_DESCRIPTION_FLAGS_ARM,
-    },
-    TypeInfo {
-        c_name: "VkPerformanceCounterDescriptionFlagsKHR",
-        c_enums_name: Some("VkPerformanceCounterDescriptionFlagBitsKHR"),
-        rust_name: "PerformanceCounterDescriptionFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_performance_query"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::PERFORMANCE_COUNTER_DESCRIPTION_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkPerformanceCounterScopeKHR",
-        c_enums_name: Some("VkPerformanceCounterScopeKHR"),
-        rust_name: "PerformanceCounterScopeKHR",
-        kind: Kind::Enum,
-        providers: &["VK_KHR_performance_query"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::PERFORMANCE_COUNTER_SCOPE_KHR,
-    },
-    TypeInfo {
-        c_name: "VkPerformanceCounterStorageKHR",
-        c_enums_name: Some("VkPerformanceCounterStorageKHR"),
-        rust_name: "PerformanceCounterStorageKHR",
-        kind: Kind::Enum,
-        providers: &["VK_KHR_performance_query"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::PERFORMANCE_COUNTER_STORAGE_KHR,
-    },
-    TypeInfo {
-        c_name: "VkPerformanceCounterUnitKHR",
-        c_enums_name: Some("VkPerformanceCounterUnitKHR"),
-        rust_name: "PerformanceCounterUnitKHR",
-        kind: Kind::Enum,
-        providers: &["VK_KHR_performance_query"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::PERFORMANCE_COUNTER_UNIT_KHR,
-    },
-    TypeInfo {
-        c_name: "VkPerformanceOverrideTypeINTEL",
-        c_enums_name: Some("VkPerformanceOverrideTypeINTEL"),
-        rust_name: "PerformanceOverrideTypeINTEL",
-        kind: Kind::Enum,
-        providers: &["VK_INTEL_performance_query"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::PERFORMANCE_OVERRIDE_TYPE_INTEL,
-    },
-    TypeInfo {
-        c_name: "VkPerformanceParameterTypeINTEL",
-        c_enums_name: Some("VkPerformanceParameterTypeINTEL"),
-        rust_name: "PerformanceParameterTypeINTEL",
-        kind: Kind::Enum,
-        providers: &["VK_INTEL_performance_query"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::PERFORMANCE_PARAMETER_TYPE_INTEL,
-    },
-    TypeInfo {
-        c_name: "VkPerformanceValueTypeINTEL",
-        c_enums_name: Some("VkPerformanceValueTypeINTEL"),
-        rust_name: "PerformanceValueTypeINTEL",
-        kind: Kind::Enum,
-        providers: &["VK_INTEL_performance_query"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::PERFORMANCE_VALUE_TYPE_INTEL,
-    },
-    TypeInfo {
-        c_name: "VkPhysicalDeviceDataGraphOperationTypeARM",
-        c_enums_name: Some("VkPhysicalDeviceDataGraphOperationTypeARM"),
-        rust_name: "PhysicalDeviceDataGraphOperationTypeARM",
-        kind: Kind::Enum,
-        providers: &["VK_ARM_data_graph"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::PHYSICAL_DEVICE_DATA_GRAPH_OPERATION_TYPE_ARM,
-    },
-    TypeInfo {
-        c_name: "VkPhysicalDeviceDataGraphProcessingEngineTypeARM",
-        c_enums_name: Some("VkPhysicalDeviceDataGraphProcessingEngineTypeARM"),
-        rust_name: "PhysicalDeviceDataGraphProcessingEngineTypeARM",
-        kind: Kind::Enum,
-        providers: &["VK_ARM_data_graph"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::PHYSICAL_DEVICE_DATA_GRAPH_PROCESSING_ENGINE_TYPE_ARM,
-    },
-    TypeInfo {
-        c_name: "VkPhysicalDeviceGpaPropertiesFlagsAMD",
-        c_enums_name: None,
-        rust_name: "PhysicalDeviceGpaPropertiesFlagsAMD",
-        kind: Kind::Bitmask32,
-        providers: &["VK_AMD_gpa_interface"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::PHYSICAL_DEVICE_GPA_PROPERTIES_FLAGS_AMD,
-    },
-    TypeInfo {
-        c_name: "VkPhysicalDeviceLayeredApiKHR",
-        c_enums_name: Some("VkPhysicalDeviceLayeredApiKHR"),
-        rust_name: "PhysicalDeviceLayeredApiKHR",
-        kind: Kind::Enum,
-        providers: &["VK_KHR_maintenance7"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::PHYSICAL_DEVICE_LAYERED_API_KHR,
-    },
-    TypeInfo {
-        c_name: "VkPhysicalDeviceSchedulingControlsFlagsARM",
-        c_enums_name: Some("VkPhysicalDeviceSchedulingControlsFlagBitsARM"),
-        rust_name: "PhysicalDeviceSchedulingControlsFlagsARM",
-        kind: Kind::Bitmask64,
-        providers: &["VK_ARM_scheduling_controls"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::PHYSICAL_DEVICE_SCHEDULING_CONTROLS_FLAGS_ARM,
-    },
-    TypeInfo {
-        c_name: "VkPhysicalDeviceType",
-        c_enums_name: Some("VkPhysicalDeviceType"),
-        rust_name: "PhysicalDeviceType",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::PHYSICAL_DEVICE_TYPE,
-    },
-    TypeInfo {
-        c_name: "VkPipelineBindPoint",
-        c_enums_name: Some("VkPipelineBindPoint"),
-        rust_name: "PipelineBindPoint",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::PIPELINE_BIND_POINT,
-    },
-    TypeInfo {
-        c_name: "VkPipelineCacheCreateFlags",
-        c_enums_name: Some("VkPipelineCacheCreateFlagBits"),
-        rust_name: "PipelineCacheCreateFlags",
-        kind: Kind::Bitmask32,
-        providers: &[
-            "VK_EXT_pipeline_creation_cache_control",
-            "VK_KHR_maintenance8",
-            "VK_VERSION_1_0",
-        ],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::PIPELINE_CACHE_CREATE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkPipelineCacheHeaderVersion",
-        c_enums_name: Some("VkPipelineCacheHeaderVersion"),
-        rust_name: "PipelineCacheHeaderVersion",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::PIPELINE_CACHE_HEADER_VERSION,
-    },
-    TypeInfo {
-        c_name: "VkPipelineColorBlendStateCreateFlags",
-        c_enums_name: Some("VkPipelineColorBlendStateCreateFlagBits"),
-        rust_name: "PipelineColorBlendStateCreateFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_EXT_rasterization_order_attachment_access", "VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::PIPELINE_COLOR_BLEND_STATE_CREATE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkPipelineCompilerControlFlagsAMD",
-        c_enums_name: Some("VkPipelineCompilerControlFlagBitsAMD"),
-        rust_name: "PipelineCompilerControlFlagsAMD",
-        kind: Kind::Bitmask32,
-        providers: &["VK_AMD_pipeline_compiler_control"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::PIPELINE_COMPILER_CONTROL_FLAGS_AMD,
-    },
-    TypeInfo {
-        c_name: "VkPipelineCoverageModulationStateCreateFlagsNV",
-        c_enums_name: None,
-        rust_name: "PipelineCoverageModulationStateCreateFlagsNV",
-        kind: Kind::Bitmask32,
-        providers: &["VK_NV_framebuffer_mixed_samples"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::PIPELINE_COVERAGE_MODULATION_STATE_CREATE_FLAGS_NV,
-    },
-    TypeInfo {
-        c_name: "VkPipelineCoverageReductionStateCreateFlagsNV",
-        c_enums_name: None,
-        rust_name: "PipelineCoverageReductionStateCreateFlagsNV",
-        kind: Kind::Bitmask32,
-        providers: &["VK_NV_coverage_reduction_mode"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::PIPELINE_COVERAGE_REDUCTION_STATE_CREATE_FLAGS_NV,
-    },
-    TypeInfo {
-        c_name: "VkPipelineCoverageToColorStateCreateFlagsNV",
-        c_enums_name: None,
-        rust_name: "PipelineCoverageToColorStateCreateFlagsNV",
-        kind: Kind::Bitmask32,
-        providers: &["VK_NV_fragment_coverage_to_color"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::PIPELINE_COVERAGE_TO_COLOR_STATE_CREATE_FLAGS_NV,
-    },
-    TypeInfo {
-        c_name: "VkPipelineCreateFlags",
-        c_enums_name: Some("VkPipelineCreateFlagBits"),
-        rust_name: "PipelineCreateFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::PIPELINE_CREATE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkPipelineCreateFlags2",
-        c_enums_name: Some("VkPipelineCreateFlagBits2"),
-        rust_name: "PipelineCreateFlags2",
-        kind: Kind::Bitmask64,
-        providers: &["VK_VERSION_1_4"],
-        c_aliases: &["VkPipelineCreateFlagBits2KHR", "VkPipelineCreateFlags2KHR"],
-        enumerants: super::bitmask_tables::PIPELINE_CREATE_FLAGS2,
-    },
-    TypeInfo {
-        c_name: "VkPipelineCreationFeedbackFlags",
-        c_enums_name: Some("VkPipelineCreationFeedbackFlagBits"),
-        rust_name: "PipelineCreationFeedbackFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_3"],
-        c_aliases: &[
-            "VkPipelineCreationFeedbackFlagBitsEXT",
-            "VkPipelineCreationFeedbackFlagsEXT",
-        ],
-        enumerants: super::bitmask_tables::PIPELINE_CREATION_FEEDBACK_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkPipelineDepthStencilStateCreateFlags",
-        c_enums_name: Some("VkPipelineDepthStencilStateCreateFlagBits"),
-        rust_name: "PipelineDepthStencilStateCreateFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_EXT_rasterization_order_attachment_access", "VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::PIPELINE_DEPTH_STENCIL_STATE_CREATE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkPipelineDiscardRectangleStateCreateFlagsEXT",
-        c_enums_name: None,
-        rust_name: "PipelineDiscardRectangleStateCreateFlagsEXT",
-        kind: Kind::Bitmask32,
-        providers: &["VK_EXT_discard_rectangles"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::PIPELINE_DISCARD_RECTANGLE_STATE_CREATE_FLAGS_EXT,
-    },
-    TypeInfo {
-        c_name: "VkPipelineDynamicStateCreateFlags",
-        c_enums_name: None,
-        rust_name: "PipelineDynamicStateCreateFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::PIPELINE_DYNAMIC_STATE_CREATE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkPipelineExecutableStatisticFormatKHR",
-        c_enums_name: Some("VkPipelineExecutableStatisticFormatKHR"),
-        rust_name: "PipelineExecutableStatisticFormatKHR",
-        kind: Kind::Enum,
-        providers: &["VK_KHR_pipeline_executable_properties"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::PIPELINE_EXECUTABLE_STATISTIC_FORMAT_KHR,
-    },
-    TypeInfo {
-        c_name: "VkPipelineInputAssemblyStateCreateFlags",
-        c_enums_name: None,
-        rust_name: "PipelineInputAssemblyStateCreateFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::PIPELINE_INPUT_ASSEMBLY_STATE_CREATE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkPipelineLayoutCreateFlags",
-        c_enums_name: Some("VkPipelineLayoutCreateFlagBits"),
-        rust_name: "PipelineLayoutCreateFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_EXT_graphics_pipeline_library", "VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::PIPELINE_LAYOUT_CREATE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkPipelineMultisampleStateCreateFlags",
-        c_enums_name: None,
-        rust_name: "PipelineMultisampleStateCreateFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::PIPELINE_MULTISAMPLE_STATE_CREATE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkPipelineRasterizationConservativeStateCreateFlagsEXT",
-        c_enums_name: None,
-        rust_name: "PipelineRasterizationConservativeStateCreateFlagsEXT",
-        kind: Kind::Bitmask32,
-        providers: &["VK_EXT_conservative_rasterization"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::PIPELINE_RASTERIZATION_CONSERVATIVE_STATE_CREATE_FLAGS_EXT,
-    },
-    TypeInfo {
-        c_name: "VkPipelineRasterizationDepthClipStateCreateFlagsEXT",
-        c_enums_name: None,
-        rust_name: "PipelineRasterizationDepthClipStateCreateFlagsEXT",
-        kind: Kind::Bitmask32,
-        providers: &["VK_EXT_depth_clip_enable"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::PIPELINE_RASTERIZATION_DEPTH_CLIP_STATE_CREATE_FLAGS_EXT,
-    },
-    TypeInfo {
-        c_name: "VkPipelineRasterizationStateCreateFlags",
-        c_enums_name: None,
-        rust_name: "PipelineRasterizationStateCreateFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::PIPELINE_RASTERIZATION_STATE_CREATE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkPipelineRasterizationStateStreamCreateFlagsEXT",
-        c_enums_name: None,
-        rust_name: "PipelineRasterizationStateStreamCreateFlagsEXT",
-        kind: Kind::Bitmask32,
-        providers: &["VK_EXT_transform_feedback"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::PIPELINE_RASTERIZATION_STATE_STREAM_CREATE_FLAGS_EXT,
-    },
-    TypeInfo {
-        c_name: "VkPipelineRobustnessBufferBehavior",
-        c_enums_name: Some("VkPipelineRobustnessBufferBehavior"),
-        rust_name: "PipelineRobustnessBufferBehavior",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_4"],
-        c_aliases: &["VkPipelineRobustnessBufferBehaviorEXT"],
-        enumerants: super::enum_tables::PIPELINE_ROBUSTNESS_BUFFER_BEHAVIOR,
-    },
-    TypeInfo {
-        c_name: "VkPipelineRobustnessImageBehavior",
-        c_enums_name: Some("VkPipelineRobustnessImageBehavior"),
-        rust_name: "PipelineRobustnessImageBehavior",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_4"],
-        c_aliases: &["VkPipelineRobustnessImageBehaviorEXT"],
-        enumerants: super::enum_tables::PIPELINE_ROBUSTNESS_IMAGE_BEHAVIOR,
-    },
-    TypeInfo {
-        c_name: "VkPipelineShaderStageCreateFlags",
-        c_enums_name: Some("VkPipelineShaderStageCreateFlagBits"),
-        rust_name: "PipelineShaderStageCreateFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::PIPELINE_SHADER_STAGE_CREATE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkPipelineStageFlags",
-        c_enums_name: Some("VkPipelineStageFlagBits"),
-        rust_name: "PipelineStageFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::PIPELINE_STAGE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkPipelineStageFlags2",
-        c_enums_name: Some("VkPipelineStageFlagBits2"),
-        rust_name: "PipelineStageFlags2",
-        kind: Kind::Bitmask64,
-        providers: &["VK_VERSION_1_3"],
-        c_aliases: &["VkPipelineStageFlagBits2KHR", "VkPipelineStageFlags2KHR"],
-        enumerants: super::bitmask_tables::PIPELINE_STAGE_FLAGS2,
-    },
-    TypeInfo {
-        c_name: "VkPipelineTessellationStateCreateFlags",
-        c_enums_name: None,
-        rust_name: "PipelineTessellationStateCreateFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::PIPELINE_TESSELLATION_STATE_CREATE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkPipelineVertexInputStateCreateFlags",
-        c_enums_name: None,
-        rust_name: "PipelineVertexInputStateCreateFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::PIPELINE_VERTEX_INPUT_STATE_CREATE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkPipelineViewportStateCreateFlags",
-        c_enums_name: None,
-        rust_name: "PipelineViewportStateCreateFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::PIPELINE_VIEWPORT_STATE_CREATE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkPipelineViewportSwizzleStateCreateFlagsNV",
-        c_enums_name: None,
-        rust_name: "PipelineViewportSwizzleStateCreateFlagsNV",
-        kind: Kind::Bitmask32,
-        providers: &["VK_NV_viewport_swizzle"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::PIPELINE_VIEWPORT_SWIZZLE_STATE_CREATE_FLAGS_NV,
-    },
-    TypeInfo {
-        c_name: "VkPointClippingBehavior",
-        c_enums_name: Some("VkPointClippingBehavior"),
-        rust_name: "PointClippingBehavior",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_1"],
-        c_aliases: &["VkPointClippingBehaviorKHR"],
-        enumerants: super::enum_tables::POINT_CLIPPING_BEHAVIOR,
-    },
-    TypeInfo {
-        c_name: "VkPolygonMode",
-        c_enums_name: Some("VkPolygonMode"),
-        rust_name: "PolygonMode",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::POLYGON_MODE,
-    },
-    TypeInfo {
-        c_name: "VkPresentGravityFlagsKHR",
-        c_enums_name: Some("VkPresentGravityFlagBitsKHR"),
-        rust_name: "PresentGravityFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_surface_maintenance1"],
-        c_aliases: &["VkPresentGravityFlagBitsEXT", "VkPresentGravityFlagsEXT"],
-        enumerants: super::bitmask_tables::PRESENT_GRAVITY_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkPresentModeKHR",
-        c_enums_name: Some("VkPresentModeKHR"),
-        rust_name: "PresentModeKHR",
-        kind: Kind::Enum,
-        providers: &["VK_KHR_surface"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::PRESENT_MODE_KHR,
-    },
-    TypeInfo {
-        c_name: "VkPresentScalingFlagsKHR",
-        c_enums_name: Some("VkPresentScalingFlagBitsKHR"),
-        rust_name: "PresentScalingFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_surface_maintenance1"],
-        c_aliases: &["VkPresentScalingFlagBitsEXT", "VkPresentScalingFlagsEXT"],
-        enumerants: super::bitmask_tables::PRESENT_SCALING_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkPresentStageFlagsEXT",
-        c_enums_name: Some("VkPresentStageFlagBitsEXT"),
-        rust_name: "PresentStageFlagsEXT",
-        kind: Kind::Bitmask32,
-        providers: &["VK_EXT_present_timing"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::PRESENT_STAGE_FLAGS_EXT,
-    },
-    TypeInfo {
-        c_name: "VkPresentTimingInfoFlagsEXT",
-        c_enums_name: Some("VkPresentTimingInfoFlagBitsEXT"),
-        rust_name: "PresentTimingInfoFlagsEXT",
-        kind: Kind::Bitmask32,
-        providers: &["VK_EXT_present_timing"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::PRESENT_TIMING_INFO_FLAGS_EXT,
-    },
-    TypeInfo {
-        c_name: "VkPrimitiveTopology",
-        c_enums_name: Some("VkPrimitiveTopology"),
-        rust_name: "PrimitiveTopology",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::PRIMITIVE_TOPOLOGY,
-    },
-    TypeInfo {
-        c_name: "VkPrivateDataSlotCreateFlags",
-        c_enums_name: None,
-        rust_name: "PrivateDataSlotCreateFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_3"],
-        c_aliases: &["VkPrivateDataSlotCreateFlagsEXT"],
-        enumerants: super::bitmask_tables::PRIVATE_DATA_SLOT_CREATE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkProvokingVertexModeEXT",
-        c_enums_name: Some("VkProvokingVertexModeEXT"),
-        rust_name: "ProvokingVertexModeEXT",
-        kind: Kind::Enum,
-        providers: &["VK_EXT_provoking_vertex"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::PROVOKING_VERTEX_MODE_EXT,
-    },
-    TypeInfo {
-        c_name: "VkQueryControlFlags",
-        c_enums_name: Some("VkQueryControlFlagBits"),
-        rust_name: "QueryControlFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::QUERY_CONTROL_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkQueryPipelineStatisticFlags",
-        c_enums_name: Some("VkQueryPipelineStatisticFlagBits"),
-        rust_name: "QueryPipelineStatisticFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::QUERY_PIPELINE_STATISTIC_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkQueryPoolCreateFlags",
-        c_enums_name: Some("VkQueryPoolCreateFlagBits"),
-        rust_name: "QueryPoolCreateFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::QUERY_POOL_CREATE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkQueryPoolSamplingModeINTEL",
-        c_enums_name: Some("VkQueryPoolSamplingModeINTEL"),
-        rust_name: "QueryPoolSamplingModeINTEL",
-        kind: Kind::Enum,
-        providers: &["VK_INTEL_performance_query"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::QUERY_POOL_SAMPLING_MODE_INTEL,
-    },
-    TypeInfo {
-        c_name: "VkQueryResultFlags",
-        c_enums_name: Some("VkQueryResultFlagBits"),
-        rust_name: "QueryResultFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::QUERY_RESULT_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkQueryResultStatusKHR",
-        c_enums_name: Some("VkQueryResultStatusKHR"),
-        rust_name: "QueryResultStatusKHR",
-        kind: Kind::Enum,
-        providers: &["VK_KHR_video_queue"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::QUERY_RESULT_STATUS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkQueryType",
-        c_enums_name: Some("VkQueryType"),
-        rust_name: "QueryType",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::QUERY_TYPE,
-    },
-    TypeInfo {
-        c_name: "VkQueueFlags",
-        c_enums_name: Some("VkQueueFlagBits"),
-        rust_name: "QueueFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::QUEUE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkQueueGlobalPriority",
-        c_enums_name: Some("VkQueueGlobalPriority"),
-        rust_name: "QueueGlobalPriority",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_4"],
-        c_aliases: &["VkQueueGlobalPriorityEXT", "VkQueueGlobalPriorityKHR"],
-        enumerants: super::enum_tables::QUEUE_GLOBAL_PRIORITY,
-    },
-    TypeInfo {
-        c_name: "VkRasterizationOrderAMD",
-        c_enums_name: Some("VkRasterizationOrderAMD"),
-        rust_name: "RasterizationOrderAMD",
-        kind: Kind::Enum,
-        providers: &["VK_AMD_rasterization_order"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::RASTERIZATION_ORDER_AMD,
-    },
-    TypeInfo {
-        c_name: "VkRayTracingInvocationReorderModeEXT",
-        c_enums_name: Some("VkRayTracingInvocationReorderModeEXT"),
-        rust_name: "RayTracingInvocationReorderModeEXT",
-        kind: Kind::Enum,
-        providers: &["VK_EXT_ray_tracing_invocation_reorder"],
-        c_aliases: &["VkRayTracingInvocationReorderModeNV"],
-        enumerants: super::enum_tables::RAY_TRACING_INVOCATION_REORDER_MODE_EXT,
-    },
-    TypeInfo {
-        c_name: "VkRayTracingLssIndexingModeNV",
-        c_enums_name: Some("VkRayTracingLssIndexingModeNV"),
-        rust_name: "RayTracingLssIndexingModeNV",
-        kind: Kind::Enum,
-        providers: &["VK_NV_ray_tracing_linear_swept_spheres"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::RAY_TRACING_LSS_INDEXING_MODE_NV,
-    },
-    TypeInfo {
-        c_name: "VkRayTracingLssPrimitiveEndCapsModeNV",
-        c_enums_name: Some("VkRayTracingLssPrimitiveEndCapsModeNV"),
-        rust_name: "RayTracingLssPrimitiveEndCapsModeNV",
-        kind: Kind::Enum,
-        providers: &["VK_NV_ray_tracing_linear_swept_spheres"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::RAY_TRACING_LSS_PRIMITIVE_END_CAPS_MODE_NV,
-    },
-    TypeInfo {
-        c_name: "VkRayTracingShaderGroupTypeKHR",
-        c_enums_name: Some("VkRayTracingShaderGroupTypeKHR"),
-        rust_name: "RayTracingShaderGroupTypeKHR",
-        kind: Kind::Enum,
-        providers: &["VK_KHR_ray_tracing_pipeline"],
-        c_aliases: &["VkRayTracingShaderGroupTypeNV"],
-        enumerants: super::enum_tables::RAY_TRACING_SHADER_GROUP_TYPE_KHR,
-    },
-    TypeInfo {
-        c_name: "VkRenderPassCreateFlags",
-        c_enums_name: Some("VkRenderPassCreateFlagBits"),
-        rust_name: "RenderPassCreateFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::RENDER_PASS_CREATE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkRenderingAttachmentFlagsKHR",
-        c_enums_name: Some("VkRenderingAttachmentFlagBitsKHR"),
-        rust_name: "RenderingAttachmentFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_maintenance10"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::RENDERING_ATTACHMENT_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkRenderingFlags",
-        c_enums_name: Some("VkRenderingFlagBits"),
-        rust_name: "RenderingFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_3"],
-        c_aliases: &["VkRenderingFlagBitsKHR", "VkRenderingFlagsKHR"],
-        enumerants: super::bitmask_tables::RENDERING_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkResolveImageFlagsKHR",
-        c_enums_name: Some("VkResolveImageFlagBitsKHR"),
-        rust_name: "ResolveImageFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_maintenance10"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::RESOLVE_IMAGE_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkResolveModeFlags",
-        c_enums_name: Some("VkResolveModeFlagBits"),
-        rust_name: "ResolveModeFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_2"],
-        c_aliases: &["VkResolveModeFlagBitsKHR", "VkResolveModeFlagsKHR"],
-        enumerants: super::bitmask_tables::RESOLVE_MODE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkResult",
-        c_enums_name: Some("VkResult"),
-        rust_name: "Result",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::RESULT,
-    },
-    TypeInfo {
-        c_name: "VkSampleCountFlags",
-        c_enums_name: Some("VkSampleCountFlagBits"),
-        rust_name: "SampleCountFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::SAMPLE_COUNT_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkSamplerAddressMode",
-        c_enums_name: Some("VkSamplerAddressMode"),
-        rust_name: "SamplerAddressMode",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::SAMPLER_ADDRESS_MODE,
-    },
-    TypeInfo {
-        c_name: "VkSamplerCreateFlags",
-        c_enums_name: Some("VkSamplerCreateFlagBits"),
-        rust_name: "SamplerCreateFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::SAMPLER_CREATE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkSamplerMipmapMode",
-        c_enums_name: Some("VkSamplerMipmapMode"),
-        rust_name: "SamplerMipmapMode",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::SAMPLER_MIPMAP_MODE,
-    },
-    TypeInfo {
-        c_name: "VkSamplerReductionMode",
-        c_enums_name: Some("VkSamplerReductionMode"),
-        rust_name: "SamplerReductionMode",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_2"],
-        c_aliases: &["VkSamplerReductionModeEXT"],
-        enumerants: super::enum_tables::SAMPLER_REDUCTION_MODE,
-    },
-    TypeInfo {
-        c_name: "VkSamplerYcbcrModelConversion",
-        c_enums_name: Some("VkSamplerYcbcrModelConversion"),
-        rust_name: "SamplerYcbcrModelConversion",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_1"],
-        c_aliases: &["VkSamplerYcbcrModelConversionKHR"],
-        enumerants: super::enum_tables::SAMPLER_YCBCR_MODEL_CONVERSION,
-    },
-    TypeInfo {
-        c_name: "VkSamplerYcbcrRange",
-        c_enums_name: Some("VkSamplerYcbcrRange"),
-        rust_name: "SamplerYcbcrRange",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_1"],
-        c_aliases: &["VkSamplerYcbcrRangeKHR"],
-        enumerants: super::enum_tables::SAMPLER_YCBCR_RANGE,
-    },
-    TypeInfo {
-        c_name: "VkScopeKHR",
-        c_enums_name: Some("VkScopeKHR"),
-        rust_name: "ScopeKHR",
-        kind: Kind::Enum,
-        providers: &["VK_KHR_cooperative_matrix"],
-        c_aliases: &["VkScopeNV"],
-        enumerants: super::enum_tables::SCOPE_KHR,
-    },
-    TypeInfo {
-        c_name: "VkScreenSurfaceCreateFlagsQNX",
-        c_enums_name: None,
-        rust_name: "ScreenSurfaceCreateFlagsQNX",
-        kind: Kind::Bitmask32,
-        providers: &["VK_QNX_screen_surface"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::SCREEN_SURFACE_CREATE_FLAGS_QNX,
-    },
-    TypeInfo {
-        c_name: "VkSemaphoreCreateFlags",
-        c_enums_name: None,
-        rust_name: "SemaphoreCreateFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::SEMAPHORE_CREATE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkSemaphoreImportFlags",
-        c_enums_name: Some("VkSemaphoreImportFlagBits"),
-        rust_name: "SemaphoreImportFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_1"],
-        c_aliases: &["VkSemaphoreImportFlagBitsKHR", "VkSemaphoreImportFlagsKHR"],
-        enumerants: super::bitmask_tables::SEMAPHORE_IMPORT_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkSemaphoreType",
-        c_enums_name: Some("VkSemaphoreType"),
-        rust_name: "SemaphoreType",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_2"],
-        c_aliases: &["VkSemaphoreTypeKHR"],
-        enumerants: super::enum_tables::SEMAPHORE_TYPE,
-    },
-    TypeInfo {
-        c_name: "VkSemaphoreWaitFlags",
-        c_enums_name: Some("VkSemaphoreWaitFlagBits"),
-        rust_name: "SemaphoreWaitFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_2"],
-        c_aliases: &["VkSemaphoreWaitFlagBitsKHR", "VkSemaphoreWaitFlagsKHR"],
-        enumerants: super::bitmask_tables::SEMAPHORE_WAIT_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkShaderCodeTypeEXT",
-        c_enums_name: Some("VkShaderCodeTypeEXT"),
-        rust_name: "ShaderCodeTypeEXT",
-        kind: Kind::Enum,
-        providers: &["VK_EXT_shader_object"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::SHADER_CODE_TYPE_EXT,
-    },
-    TypeInfo {
-        c_name: "VkShaderCorePropertiesFlagsAMD",
-        c_enums_name: Some("VkShaderCorePropertiesFlagBitsAMD"),
-        rust_name: "ShaderCorePropertiesFlagsAMD",
-        kind: Kind::Bitmask32,
-        providers: &["VK_AMD_shader_core_properties2"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::SHADER_CORE_PROPERTIES_FLAGS_AMD,
-    },
-    TypeInfo {
-        c_name: "VkShaderCreateFlagsEXT",
-        c_enums_name: Some("VkShaderCreateFlagBitsEXT"),
-        rust_name: "ShaderCreateFlagsEXT",
-        kind: Kind::Bitmask32,
-        providers: &["VK_EXT_shader_object"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::SHADER_CREATE_FLAGS_EXT,
-    },
-    TypeInfo {
-        c_name: "VkShaderFloatControlsIndependence",
-        c_enums_name: Some("VkShaderFloatControlsIndependence"),
-        rust_name: "ShaderFloatControlsIndependence",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_2"],
-        c_aliases: &["VkShaderFloatControlsIndependenceKHR"],
-        enumerants: super::enum_tables::SHADER_FLOAT_CONTROLS_INDEPENDENCE,
-    },
-    TypeInfo {
-        c_name: "VkShaderGroupShaderKHR",
-        c_enums_name: Some("VkShaderGroupShaderKHR"),
-        rust_name: "ShaderGroupShaderKHR",
-        kind: Kind::Enum,
-        providers: &["VK_KHR_ray_tracing_pipeline"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::SHADER_GROUP_SHADER_KHR,
-    },
-    TypeInfo {
-        c_name: "VkShaderInfoTypeAMD",
-        c_enums_name: Some("VkShaderInfoTypeAMD"),
-        rust_name: "ShaderInfoTypeAMD",
-        kind: Kind::Enum,
-        providers: &["VK_AMD_shader_info"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::SHADER_INFO_TYPE_AMD,
-    },
-    TypeInfo {
-        c_name: "VkShaderInstrumentationValuesFlagsARM",
-        c_enums_name: None,
-        rust_name: "ShaderInstrumentationValuesFlagsARM",
-        kind: Kind::Bitmask32,
-        providers: &["VK_ARM_shader_instrumentation"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::SHADER_INSTRUMENTATION_VALUES_FLAGS_ARM,
-    },
-    TypeInfo {
-        c_name: "VkShaderModuleCreateFlags",
-        c_enums_name: None,
-        rust_name: "ShaderModuleCreateFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::SHADER_MODULE_CREATE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkShaderStageFlags",
-        c_enums_name: Some("VkShaderStageFlagBits"),
-        rust_name: "ShaderStageFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::SHADER_STAGE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkShadingRatePaletteEntryNV",
-        c_enums_name: Some("VkShadingRatePaletteEntryNV"),
-        rust_name: "ShadingRatePaletteEntryNV",
-        kind: Kind::Enum,
-        providers: &["VK_NV_shading_rate_image"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::SHADING_RATE_PALETTE_ENTRY_NV,
-    },
-    TypeInfo {
-        c_name: "VkSharingMode",
-        c_enums_name: Some("VkSharingMode"),
-        rust_name: "SharingMode",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::SHARING_MODE,
-    },
-    TypeInfo {
-        c_name: "VkSparseImageFormatFlags",
-        c_enums_name: Some("VkSparseImageFormatFlagBits"),
-        rust_name: "SparseImageFormatFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::SPARSE_IMAGE_FORMAT_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkSparseMemoryBindFlags",
-        c_enums_name: Some("VkSparseMemoryBindFlagBits"),
-        rust_name: "SparseMemoryBindFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::SPARSE_MEMORY_BIND_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkSpirvResourceTypeFlagsEXT",
-        c_enums_name: Some("VkSpirvResourceTypeFlagBitsEXT"),
-        rust_name: "SpirvResourceTypeFlagsEXT",
-        kind: Kind::Bitmask32,
-        providers: &["VK_EXT_descriptor_heap"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::SPIRV_RESOURCE_TYPE_FLAGS_EXT,
-    },
-    TypeInfo {
-        c_name: "VkStencilFaceFlags",
-        c_enums_name: Some("VkStencilFaceFlagBits"),
-        rust_name: "StencilFaceFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::STENCIL_FACE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkStencilOp",
-        c_enums_name: Some("VkStencilOp"),
-        rust_name: "StencilOp",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::STENCIL_OP,
-    },
-    TypeInfo {
-        c_name: "VkStreamDescriptorSurfaceCreateFlagsGGP",
-        c_enums_name: None,
-        rust_name: "StreamDescriptorSurfaceCreateFlagsGGP",
-        kind: Kind::Bitmask32,
-        providers: &["VK_GGP_stream_descriptor_surface"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::STREAM_DESCRIPTOR_SURFACE_CREATE_FLAGS_GGP,
-    },
-    TypeInfo {
-        c_name: "VkStructureType",
-        c_enums_name: Some("VkStructureType"),
-        rust_name: "StructureType",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::STRUCTURE_TYPE,
-    },
-    TypeInfo {
-        c_name: "VkSubgroupFeatureFlags",
-        c_enums_name: Some("VkSubgroupFeatureFlagBits"),
-        rust_name: "SubgroupFeatureFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_1"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::SUBGROUP_FEATURE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkSubmitFlags",
-        c_enums_name: Some("VkSubmitFlagBits"),
-        rust_name: "SubmitFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_3"],
-        c_aliases: &["VkSubmitFlagBitsKHR", "VkSubmitFlagsKHR"],
-        enumerants: super::bitmask_tables::SUBMIT_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkSubpassContents",
-        c_enums_name: Some("VkSubpassContents"),
-        rust_name: "SubpassContents",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::SUBPASS_CONTENTS,
-    },
-    TypeInfo {
-        c_name: "VkSubpassDescriptionFlags",
-        c_enums_name: Some("VkSubpassDescriptionFlagBits"),
-        rust_name: "SubpassDescriptionFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::SUBPASS_DESCRIPTION_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkSubpassMergeStatusEXT",
-        c_enums_name: Some("VkSubpassMergeStatusEXT"),
-        rust_name: "SubpassMergeStatusEXT",
-        kind: Kind::Enum,
-        providers: &["VK_EXT_subpass_merge_feedback"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::SUBPASS_MERGE_STATUS_EXT,
-    },
-    TypeInfo {
-        c_name: "VkSurfaceCounterFlagsEXT",
-        c_enums_name: Some("VkSurfaceCounterFlagBitsEXT"),
-        rust_name: "SurfaceCounterFlagsEXT",
-        kind: Kind::Bitmask32,
-        providers: &["VK_EXT_display_surface_counter"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::SURFACE_COUNTER_FLAGS_EXT,
-    },
-    TypeInfo {
-        c_name: "VkSurfaceCreateFlagsOHOS",
-        c_enums_name: None,
-        rust_name: "SurfaceCreateFlagsOHOS",
-        kind: Kind::Bitmask32,
-        providers: &["VK_OHOS_surface"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::SURFACE_CREATE_FLAGS_OHOS,
-    },
-    TypeInfo {
-        c_name: "VkSurfaceTransformFlagsKHR",
-        c_enums_name: Some("VkSurfaceTransformFlagBitsKHR"),
-        rust_name: "SurfaceTransformFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_display", "VK_KHR_surface"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::SURFACE_TRANSFORM_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkSwapchainCreateFlagsKHR",
-        c_enums_name: Some("VkSwapchainCreateFlagBitsKHR"),
-        rust_name: "SwapchainCreateFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_swapchain"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::SWAPCHAIN_CREATE_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkSystemAllocationScope",
-        c_enums_name: Some("VkSystemAllocationScope"),
-        rust_name: "SystemAllocationScope",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::SYSTEM_ALLOCATION_SCOPE,
-    },
-    TypeInfo {
-        c_name: "VkTensorCreateFlagsARM",
-        c_enums_name: Some("VkTensorCreateFlagBitsARM"),
-        rust_name: "TensorCreateFlagsARM",
-        kind: Kind::Bitmask64,
-        providers: &["VK_ARM_tensors"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::TENSOR_CREATE_FLAGS_ARM,
-    },
-    TypeInfo {
-        c_name: "VkTensorTilingARM",
-        c_enums_name: Some("VkTensorTilingARM"),
-        rust_name: "TensorTilingARM",
-        kind: Kind::Enum,
-        providers: &["VK_ARM_tensors"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::TENSOR_TILING_ARM,
-    },
-    TypeInfo {
-        c_name: "VkTensorUsageFlagsARM",
-        c_enums_name: Some("VkTensorUsageFlagBitsARM"),
-        rust_name: "TensorUsageFlagsARM",
-        kind: Kind::Bitmask64,
-        providers: &["VK_ARM_tensors"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::TENSOR_USAGE_FLAGS_ARM,
-    },
-    TypeInfo {
-        c_name: "VkTensorViewCreateFlagsARM",
-        c_enums_name: Some("VkTensorViewCreateFlagBitsARM"),
-        rust_name: "TensorViewCreateFlagsARM",
-        kind: Kind::Bitmask64,
-        providers: &["VK_ARM_tensors", "VK_EXT_descriptor_heap"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::TENSOR_VIEW_CREATE_FLAGS_ARM,
-    },
-    TypeInfo {
-        c_name: "VkTessellationDomainOrigin",
-        c_enums_name: Some("VkTessellationDomainOrigin"),
-        rust_name: "TessellationDomainOrigin",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_1"],
-        c_aliases: &["VkTessellationDomainOriginKHR"],
-        enumerants: super::enum_tables::TESSELLATION_DOMAIN_ORIGIN,
-    },
-    TypeInfo {
-        c_name: "VkThrottleHintTypeSEC",
-        c_enums_name: Some("VkThrottleHintTypeSEC"),
-        rust_name: "ThrottleHintTypeSEC",
-        kind: Kind::Enum,
-        providers: &["VK_SEC_throttle_hint"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::THROTTLE_HINT_TYPE_SEC,
-    },
-    TypeInfo {
-        c_name: "VkTileShadingRenderPassFlagsQCOM",
-        c_enums_name: Some("VkTileShadingRenderPassFlagBitsQCOM"),
-        rust_name: "TileShadingRenderPassFlagsQCOM",
-        kind: Kind::Bitmask32,
-        providers: &["VK_QCOM_tile_shading"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::TILE_SHADING_RENDER_PASS_FLAGS_QCOM,
-    },
-    TypeInfo {
-        c_name: "VkTimeDomainKHR",
-        c_enums_name: Some("VkTimeDomainKHR"),
-        rust_name: "TimeDomainKHR",
-        kind: Kind::Enum,
-        providers: &["VK_KHR_calibrated_timestamps"],
-        c_aliases: &["VkTimeDomainEXT"],
-        enumerants: super::enum_tables::TIME_DOMAIN_KHR,
-    },
-    TypeInfo {
-        c_name: "VkToolPurposeFlags",
-        c_enums_name: Some("VkToolPurposeFlagBits"),
-        rust_name: "ToolPurposeFlags",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VERSION_1_3"],
-        c_aliases: &["VkToolPurposeFlagBitsEXT", "VkToolPurposeFlagsEXT"],
-        enumerants: super::bitmask_tables::TOOL_PURPOSE_FLAGS,
-    },
-    TypeInfo {
-        c_name: "VkUbmSurfaceCreateFlagsSEC",
-        c_enums_name: None,
-        rust_name: "UbmSurfaceCreateFlagsSEC",
-        kind: Kind::Bitmask32,
-        providers: &["VK_SEC_ubm_surface"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::UBM_SURFACE_CREATE_FLAGS_SEC,
-    },
-    TypeInfo {
-        c_name: "VkValidationCacheCreateFlagsEXT",
-        c_enums_name: None,
-        rust_name: "ValidationCacheCreateFlagsEXT",
-        kind: Kind::Bitmask32,
-        providers: &["VK_EXT_validation_cache"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VALIDATION_CACHE_CREATE_FLAGS_EXT,
-    },
-    TypeInfo {
-        c_name: "VkValidationCacheHeaderVersionEXT",
-        c_enums_name: Some("VkValidationCacheHeaderVersionEXT"),
-        rust_name: "ValidationCacheHeaderVersionEXT",
-        kind: Kind::Enum,
-        providers: &["VK_EXT_validation_cache"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::VALIDATION_CACHE_HEADER_VERSION_EXT,
-    },
-    TypeInfo {
-        c_name: "VkValidationCheckEXT",
-        c_enums_name: Some("VkValidationCheckEXT"),
-        rust_name: "ValidationCheckEXT",
-        kind: Kind::Enum,
-        providers: &["VK_EXT_validation_flags"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::VALIDATION_CHECK_EXT,
-    },
-    TypeInfo {
-        c_name: "VkValidationFeatureDisableEXT",
-        c_enums_name: Some("VkValidationFeatureDisableEXT"),
-        rust_name: "ValidationFeatureDisableEXT",
-        kind: Kind::Enum,
-        providers: &["VK_EXT_validation_features"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::VALIDATION_FEATURE_DISABLE_EXT,
-    },
-    TypeInfo {
-        c_name: "VkValidationFeatureEnableEXT",
-        c_enums_name: Some("VkValidationFeatureEnableEXT"),
-        rust_name: "ValidationFeatureEnableEXT",
-        kind: Kind::Enum,
-        providers: &["VK_EXT_validation_features"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::VALIDATION_FEATURE_ENABLE_EXT,
-    },
-    TypeInfo {
-        c_name: "VkVendorId",
-        c_enums_name: Some("VkVendorId"),
-        rust_name: "VendorId",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::VENDOR_ID,
-    },
-    TypeInfo {
-        c_name: "VkVertexInputRate",
-        c_enums_name: Some("VkVertexInputRate"),
-        rust_name: "VertexInputRate",
-        kind: Kind::Enum,
-        providers: &["VK_VERSION_1_0"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::VERTEX_INPUT_RATE,
-    },
-    TypeInfo {
-        c_name: "VkViSurfaceCreateFlagsNN",
-        c_enums_name: None,
-        rust_name: "ViSurfaceCreateFlagsNN",
-        kind: Kind::Bitmask32,
-        providers: &["VK_NN_vi_surface"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VI_SURFACE_CREATE_FLAGS_NN,
-    },
-    TypeInfo {
-        c_name: "VkVideoBeginCodingFlagsKHR",
-        c_enums_name: None,
-        rust_name: "VideoBeginCodingFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_video_queue"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VIDEO_BEGIN_CODING_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkVideoCapabilityFlagsKHR",
-        c_enums_name: Some("VkVideoCapabilityFlagBitsKHR"),
-        rust_name: "VideoCapabilityFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_video_queue"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VIDEO_CAPABILITY_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkVideoChromaSubsamplingFlagsKHR",
-        c_enums_name: Some("VkVideoChromaSubsamplingFlagBitsKHR"),
-        rust_name: "VideoChromaSubsamplingFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_video_queue"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VIDEO_CHROMA_SUBSAMPLING_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkVideoCodecOperationFlagsKHR",
-        c_enums_name: Some("VkVideoCodecOperationFlagBitsKHR"),
-        rust_name: "VideoCodecOperationFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_video_queue"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VIDEO_CODEC_OPERATION_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkVideoCodingControlFlagsKHR",
-        c_enums_name: Some("VkVideoCodingControlFlagBitsKHR"),
-        rust_name: "VideoCodingControlFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_video_queue"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VIDEO_CODING_CONTROL_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkVideoComponentBitDepthFlagsKHR",
-        c_enums_name: Some("VkVideoComponentBitDepthFlagBitsKHR"),
-        rust_name: "VideoComponentBitDepthFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_video_queue"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VIDEO_COMPONENT_BIT_DEPTH_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkVideoDecodeCapabilityFlagsKHR",
-        c_enums_name: Some("VkVideoDecodeCapabilityFlagBitsKHR"),
-        rust_name: "VideoDecodeCapabilityFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_video_decode_queue"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VIDEO_DECODE_CAPABILITY_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkVideoDecodeFlagsKHR",
-        c_enums_name: None,
-        rust_name: "VideoDecodeFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_video_decode_queue"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VIDEO_DECODE_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkVideoDecodeH264PictureLayoutFlagsKHR",
-        c_enums_name: Some("VkVideoDecodeH264PictureLayoutFlagBitsKHR"),
-        rust_name: "VideoDecodeH264PictureLayoutFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_video_decode_h264"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VIDEO_DECODE_H264_PICTURE_LAYOUT_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkVideoDecodeUsageFlagsKHR",
-        c_enums_name: Some("VkVideoDecodeUsageFlagBitsKHR"),
-        rust_name: "VideoDecodeUsageFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_video_decode_queue"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VIDEO_DECODE_USAGE_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkVideoEncodeAV1CapabilityFlagsKHR",
-        c_enums_name: Some("VkVideoEncodeAV1CapabilityFlagBitsKHR"),
-        rust_name: "VideoEncodeAV1CapabilityFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_video_encode_av1"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VIDEO_ENCODE_AV1_CAPABILITY_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkVideoEncodeAV1PredictionModeKHR",
-        c_enums_name: Some("VkVideoEncodeAV1PredictionModeKHR"),
-        rust_name: "VideoEncodeAV1PredictionModeKHR",
-        kind: Kind::Enum,
-        providers: &["VK_KHR_video_encode_av1"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::VIDEO_ENCODE_AV1_PREDICTION_MODE_KHR,
-    },
-    TypeInfo {
-        c_name: "VkVideoEncodeAV1RateControlFlagsKHR",
-        c_enums_name: Some("VkVideoEncodeAV1RateControlFlagBitsKHR"),
-        rust_name: "VideoEncodeAV1RateControlFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_video_encode_av1"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VIDEO_ENCODE_AV1_RATE_CONTROL_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkVideoEncodeAV1RateControlGroupKHR",
-        c_enums_name: Some("VkVideoEncodeAV1RateControlGroupKHR"),
-        rust_name: "VideoEncodeAV1RateControlGroupKHR",
-        kind: Kind::Enum,
-        providers: &["VK_KHR_video_encode_av1"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::VIDEO_ENCODE_AV1_RATE_CONTROL_GROUP_KHR,
-    },
-    TypeInfo {
-        c_name: "VkVideoEncodeAV1StdFlagsKHR",
-        c_enums_name: Some("VkVideoEncodeAV1StdFlagBitsKHR"),
-        rust_name: "VideoEncodeAV1StdFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_video_encode_av1"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VIDEO_ENCODE_AV1_STD_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkVideoEncodeAV1SuperblockSizeFlagsKHR",
-        c_enums_name: Some("VkVideoEncodeAV1SuperblockSizeFlagBitsKHR"),
-        rust_name: "VideoEncodeAV1SuperblockSizeFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_video_encode_av1"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VIDEO_ENCODE_AV1_SUPERBLOCK_SIZE_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkVideoEncodeCapabilityFlagsKHR",
-        c_enums_name: Some("VkVideoEncodeCapabilityFlagBitsKHR"),
-        rust_name: "VideoEncodeCapabilityFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_video_encode_queue"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VIDEO_ENCODE_CAPABILITY_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkVideoEncodeContentFlagsKHR",
-        c_enums_name: Some("VkVideoEncodeContentFlagBitsKHR"),
-        rust_name: "VideoEncodeContentFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_video_encode_queue"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VIDEO_ENCODE_CONTENT_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkVideoEncodeFeedbackFlagsKHR",
-        c_enums_name: Some("VkVideoEncodeFeedbackFlagBitsKHR"),
-        rust_name: "VideoEncodeFeedbackFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_video_encode_queue"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VIDEO_ENCODE_FEEDBACK_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkVideoEncodeFlagsKHR",
-        c_enums_name: Some("VkVideoEncodeFlagBitsKHR"),
-        rust_name: "VideoEncodeFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &[
-            "VK_KHR_video_encode_quantization_map",
-            "VK_KHR_video_encode_queue",
-        ],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VIDEO_ENCODE_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkVideoEncodeH264CapabilityFlagsKHR",
-        c_enums_name: Some("VkVideoEncodeH264CapabilityFlagBitsKHR"),
-        rust_name: "VideoEncodeH264CapabilityFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_video_encode_h264"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VIDEO_ENCODE_H264_CAPABILITY_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkVideoEncodeH264RateControlFlagsKHR",
-        c_enums_name: Some("VkVideoEncodeH264RateControlFlagBitsKHR"),
-        rust_name: "VideoEncodeH264RateControlFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_video_encode_h264"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VIDEO_ENCODE_H264_RATE_CONTROL_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkVideoEncodeH264StdFlagsKHR",
-        c_enums_name: Some("VkVideoEncodeH264StdFlagBitsKHR"),
-        rust_name: "VideoEncodeH264StdFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_video_encode_h264"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VIDEO_ENCODE_H264_STD_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkVideoEncodeH265CapabilityFlagsKHR",
-        c_enums_name: Some("VkVideoEncodeH265CapabilityFlagBitsKHR"),
-        rust_name: "VideoEncodeH265CapabilityFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_video_encode_h265"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VIDEO_ENCODE_H265_CAPABILITY_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkVideoEncodeH265CtbSizeFlagsKHR",
-        c_enums_name: Some("VkVideoEncodeH265CtbSizeFlagBitsKHR"),
-        rust_name: "VideoEncodeH265CtbSizeFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_video_encode_h265"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VIDEO_ENCODE_H265_CTB_SIZE_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkVideoEncodeH265RateControlFlagsKHR",
-        c_enums_name: Some("VkVideoEncodeH265RateControlFlagBitsKHR"),
-        rust_name: "VideoEncodeH265RateControlFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_video_encode_h265"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VIDEO_ENCODE_H265_RATE_CONTROL_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkVideoEncodeH265StdFlagsKHR",
-        c_enums_name: Some("VkVideoEncodeH265StdFlagBitsKHR"),
-        rust_name: "VideoEncodeH265StdFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_video_encode_h265"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VIDEO_ENCODE_H265_STD_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkVideoEncodeH265TransformBlockSizeFlagsKHR",
-        c_enums_name: Some("VkVideoEncodeH265TransformBlockSizeFlagBitsKHR"),
-        rust_name: "VideoEncodeH265TransformBlockSizeFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_video_encode_h265"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VIDEO_ENCODE_H265_TRANSFORM_BLOCK_SIZE_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkVideoEncodeIntraRefreshModeFlagsKHR",
-        c_enums_name: Some("VkVideoEncodeIntraRefreshModeFlagBitsKHR"),
-        rust_name: "VideoEncodeIntraRefreshModeFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_video_encode_intra_refresh"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VIDEO_ENCODE_INTRA_REFRESH_MODE_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkVideoEncodePerPartitionFeedbackFlagsKHR",
-        c_enums_name: Some("VkVideoEncodePerPartitionFeedbackFlagBitsKHR"),
-        rust_name: "VideoEncodePerPartitionFeedbackFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_video_encode_feedback2"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VIDEO_ENCODE_PER_PARTITION_FEEDBACK_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkVideoEncodeRateControlFlagsKHR",
-        c_enums_name: None,
-        rust_name: "VideoEncodeRateControlFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_video_encode_queue"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VIDEO_ENCODE_RATE_CONTROL_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkVideoEncodeRateControlModeFlagsKHR",
-        c_enums_name: Some("VkVideoEncodeRateControlModeFlagBitsKHR"),
-        rust_name: "VideoEncodeRateControlModeFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_video_encode_queue"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VIDEO_ENCODE_RATE_CONTROL_MODE_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkVideoEncodeRgbChromaOffsetFlagsVALVE",
-        c_enums_name: Some("VkVideoEncodeRgbChromaOffsetFlagBitsVALVE"),
-        rust_name: "VideoEncodeRgbChromaOffsetFlagsVALVE",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VALVE_video_encode_rgb_conversion"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VIDEO_ENCODE_RGB_CHROMA_OFFSET_FLAGS_VALVE,
-    },
-    TypeInfo {
-        c_name: "VkVideoEncodeRgbModelConversionFlagsVALVE",
-        c_enums_name: Some("VkVideoEncodeRgbModelConversionFlagBitsVALVE"),
-        rust_name: "VideoEncodeRgbModelConversionFlagsVALVE",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VALVE_video_encode_rgb_conversion"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VIDEO_ENCODE_RGB_MODEL_CONVERSION_FLAGS_VALVE,
-    },
-    TypeInfo {
-        c_name: "VkVideoEncodeRgbRangeCompressionFlagsVALVE",
-        c_enums_name: Some("VkVideoEncodeRgbRangeCompressionFlagBitsVALVE"),
-        rust_name: "VideoEncodeRgbRangeCompressionFlagsVALVE",
-        kind: Kind::Bitmask32,
-        providers: &["VK_VALVE_video_encode_rgb_conversion"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VIDEO_ENCODE_RGB_RANGE_COMPRESSION_FLAGS_VALVE,
-    },
-    TypeInfo {
-        c_name: "VkVideoEncodeTuningModeKHR",
-        c_enums_name: Some("VkVideoEncodeTuningModeKHR"),
-        rust_name: "VideoEncodeTuningModeKHR",
-        kind: Kind::Enum,
-        providers: &["VK_KHR_video_encode_queue"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::VIDEO_ENCODE_TUNING_MODE_KHR,
-    },
-    TypeInfo {
-        c_name: "VkVideoEncodeUsageFlagsKHR",
-        c_enums_name: Some("VkVideoEncodeUsageFlagBitsKHR"),
-        rust_name: "VideoEncodeUsageFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_video_encode_queue"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VIDEO_ENCODE_USAGE_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkVideoEndCodingFlagsKHR",
-        c_enums_name: None,
-        rust_name: "VideoEndCodingFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_video_queue"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VIDEO_END_CODING_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkVideoSessionCreateFlagsKHR",
-        c_enums_name: Some("VkVideoSessionCreateFlagBitsKHR"),
-        rust_name: "VideoSessionCreateFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_video_queue"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VIDEO_SESSION_CREATE_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkVideoSessionParametersCreateFlagsKHR",
-        c_enums_name: Some("VkVideoSessionParametersCreateFlagBitsKHR"),
-        rust_name: "VideoSessionParametersCreateFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_video_encode_quantization_map", "VK_KHR_video_queue"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::VIDEO_SESSION_PARAMETERS_CREATE_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkViewportCoordinateSwizzleNV",
-        c_enums_name: Some("VkViewportCoordinateSwizzleNV"),
-        rust_name: "ViewportCoordinateSwizzleNV",
-        kind: Kind::Enum,
-        providers: &["VK_NV_viewport_swizzle"],
-        c_aliases: &[],
-        enumerants: super::enum_tables::VIEWPORT_COORDINATE_SWIZZLE_NV,
-    },
-    TypeInfo {
-        c_name: "VkWaylandSurfaceCreateFlagsKHR",
-        c_enums_name: None,
-        rust_name: "WaylandSurfaceCreateFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_wayland_surface"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::WAYLAND_SURFACE_CREATE_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkWin32SurfaceCreateFlagsKHR",
-        c_enums_name: None,
-        rust_name: "Win32SurfaceCreateFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_win32_surface"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::WIN32_SURFACE_CREATE_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkXcbSurfaceCreateFlagsKHR",
-        c_enums_name: None,
-        rust_name: "XcbSurfaceCreateFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_xcb_surface"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::XCB_SURFACE_CREATE_FLAGS_KHR,
-    },
-    TypeInfo {
-        c_name: "VkXlibSurfaceCreateFlagsKHR",
-        c_enums_name: None,
-        rust_name: "XlibSurfaceCreateFlagsKHR",
-        kind: Kind::Bitmask32,
-        providers: &["VK_KHR_xlib_surface"],
-        c_aliases: &[],
-        enumerants: super::bitmask_tables::XLIB_SURFACE_CREATE_FLAGS_KHR,
-    },
+    type_info!(
+        "VkAccelerationStructureBuildTypeKHR",
+        Some("VkAccelerationStructureBuildTypeKHR"), "AccelerationStructureBuildTypeKHR",
+        Enum, ["VK_KHR_acceleration_structure"], [],
+        super::enum_tables::ACCELERATION_STRUCTURE_BUILD_TYPE_KHR
+    ),
+    type_info!(
+        "VkAccelerationStructureCompatibilityKHR",
+        Some("VkAccelerationStructureCompatibilityKHR"),
+        "AccelerationStructureCompatibilityKHR", Enum, ["VK_KHR_acceleration_structure"],
+        [], super::enum_tables::ACCELERATION_STRUCTURE_COMPATIBILITY_KHR
+    ),
+    type_info!(
+        "VkAccelerationStructureCreateFlagsKHR",
+        Some("VkAccelerationStructureCreateFlagBitsKHR"),
+        "AccelerationStructureCreateFlagsKHR", Bitmask32,
+        ["VK_KHR_acceleration_structure"], [],
+        super::bitmask_tables::ACCELERATION_STRUCTURE_CREATE_FLAGS_KHR
+    ),
+    type_info!(
+        "VkAccelerationStructureMemoryRequirementsTypeNV",
+        Some("VkAccelerationStructureMemoryRequirementsTypeNV"),
+        "AccelerationStructureMemoryRequirementsTypeNV", Enum, ["VK_NV_ray_tracing"], [],
+        super::enum_tables::ACCELERATION_STRUCTURE_MEMORY_REQUIREMENTS_TYPE_NV
+    ),
+    type_info!(
+        "VkAccelerationStructureMotionInfoFlagsNV", None,
+        "AccelerationStructureMotionInfoFlagsNV", Bitmask32,
+        ["VK_NV_ray_tracing_motion_blur"], [],
+        super::bitmask_tables::ACCELERATION_STRUCTURE_MOTION_INFO_FLAGS_NV
+    ),
+    type_info!(
+        "VkAccelerationStructureMotionInstanceFlagsNV", None,
+        "AccelerationStructureMotionInstanceFlagsNV", Bitmask32,
+        ["VK_NV_ray_tracing_motion_blur"], [],
+        super::bitmask_tables::ACCELERATION_STRUCTURE_MOTION_INSTANCE_FLAGS_NV
+    ),
+    type_info!(
+        "VkAccelerationStructureMotionInstanceTypeNV",
+        Some("VkAccelerationStructureMotionInstanceTypeNV"),
+        "AccelerationStructureMotionInstanceTypeNV", Enum,
+        ["VK_NV_ray_tracing_motion_blur"], [],
+        super::enum_tables::ACCELERATION_STRUCTURE_MOTION_INSTANCE_TYPE_NV
+    ),
+    type_info!(
+        "VkAccelerationStructureSerializedBlockTypeKHR",
+        Some("VkAccelerationStructureSerializedBlockTypeKHR"),
+        "AccelerationStructureSerializedBlockTypeKHR", Enum, ["VK_KHR_opacity_micromap"],
+        [], super::enum_tables::ACCELERATION_STRUCTURE_SERIALIZED_BLOCK_TYPE_KHR
+    ),
+    type_info!(
+        "VkAccelerationStructureTypeKHR", Some("VkAccelerationStructureTypeKHR"),
+        "AccelerationStructureTypeKHR", Enum, ["VK_KHR_acceleration_structure"],
+        ["VkAccelerationStructureTypeNV"],
+        super::enum_tables::ACCELERATION_STRUCTURE_TYPE_KHR
+    ),
+    type_info!(
+        "VkAccessFlags", Some("VkAccessFlagBits"), "AccessFlags", Bitmask32,
+        ["VK_VERSION_1_0"], [], super::bitmask_tables::ACCESS_FLAGS
+    ),
+    type_info!(
+        "VkAccessFlags2", Some("VkAccessFlagBits2"), "AccessFlags2", Bitmask64,
+        ["VK_VERSION_1_3"], ["VkAccessFlagBits2KHR", "VkAccessFlags2KHR"],
+        super::bitmask_tables::ACCESS_FLAGS2
+    ),
+    type_info!(
+        "VkAccessFlags3KHR", Some("VkAccessFlagBits3KHR"), "AccessFlags3KHR", Bitmask64,
+        ["VK_KHR_maintenance8"], [], super::bitmask_tables::ACCESS_FLAGS3_KHR
+    ),
+    type_info!(
+        "VkAcquireProfilingLockFlagsKHR", Some("VkAcquireProfilingLockFlagBitsKHR"),
+        "AcquireProfilingLockFlagsKHR", Bitmask32, ["VK_KHR_performance_query"], [],
+        super::bitmask_tables::ACQUIRE_PROFILING_LOCK_FLAGS_KHR
+    ),
+    type_info!(
+        "VkAddressCommandFlagsKHR", Some("VkAddressCommandFlagBitsKHR"),
+        "AddressCommandFlagsKHR", Bitmask32, ["VK_KHR_device_address_commands"], [],
+        super::bitmask_tables::ADDRESS_COMMAND_FLAGS_KHR
+    ),
+    type_info!(
+        "VkAddressCopyFlagsKHR", Some("VkAddressCopyFlagBitsKHR"), "AddressCopyFlagsKHR",
+        Bitmask32, ["VK_KHR_copy_memory_indirect"], [],
+        super::bitmask_tables::ADDRESS_COPY_FLAGS_KHR
+    ),
+    type_info!(
+        "VkAndroidSurfaceCreateFlagsKHR", None, "AndroidSurfaceCreateFlagsKHR",
+        Bitmask32, ["VK_KHR_android_surface"], [],
+        super::bitmask_tables::ANDROID_SURFACE_CREATE_FLAGS_KHR
+    ),
+    type_info!(
+        "VkAntiLagModeAMD", Some("VkAntiLagModeAMD"), "AntiLagModeAMD", Enum,
+        ["VK_AMD_anti_lag"], [], super::enum_tables::ANTI_LAG_MODE_AMD
+    ),
+    type_info!(
+        "VkAntiLagStageAMD", Some("VkAntiLagStageAMD"), "AntiLagStageAMD", Enum,
+        ["VK_AMD_anti_lag"], [], super::enum_tables::ANTI_LAG_STAGE_AMD
+    ),
+    type_info!(
+        "VkAttachmentDescriptionFlags", Some("VkAttachmentDescriptionFlagBits"),
+        "AttachmentDescriptionFlags", Bitmask32, ["VK_VERSION_1_0"], [],
+        super::bitmask_tables::ATTACHMENT_DESCRIPTION_FLAGS
+    ),
+    type_info!(
+        "VkAttachmentLoadOp", Some("VkAttachmentLoadOp"), "AttachmentLoadOp", Enum,
+        ["VK_VERSION_1_0"], [], super::enum_tables::ATTACHMENT_LOAD_OP
+    ),
+    type_info!(
+        "VkAttachmentStoreOp", Some("VkAttachmentStoreOp"), "AttachmentStoreOp", Enum,
+        ["VK_VERSION_1_0"], [], super::enum_tables::ATTACHMENT_STORE_OP
+    ),
+    type_info!(
+        "VkBlendFactor", Some("VkBlendFactor"), "BlendFactor", Enum, ["VK_VERSION_1_0"],
+        [], super::enum_tables::BLEND_FACTOR
+    ),
+    type_info!(
+        "VkBlendOp", Some("VkBlendOp"), "BlendOp", Enum, ["VK_VERSION_1_0"], [],
+        super::enum_tables::BLEND_OP
+    ),
+    type_info!(
+        "VkBlendOverlapEXT", Some("VkBlendOverlapEXT"), "BlendOverlapEXT", Enum,
+        ["VK_EXT_blend_operation_advanced"], [], super::enum_tables::BLEND_OVERLAP_EXT
+    ),
+    type_info!(
+        "VkBlockMatchWindowCompareModeQCOM", Some("VkBlockMatchWindowCompareModeQCOM"),
+        "BlockMatchWindowCompareModeQCOM", Enum, ["VK_QCOM_image_processing2"], [],
+        super::enum_tables::BLOCK_MATCH_WINDOW_COMPARE_MODE_QCOM
+    ),
+    type_info!(
+        "VkBorderColor", Some("VkBorderColor"), "BorderColor", Enum, ["VK_VERSION_1_0"],
+        [], super::enum_tables::BORDER_COLOR
+    ),
+    type_info!(
+        "VkBufferCreateFlags", Some("VkBufferCreateFlagBits"), "BufferCreateFlags",
+        Bitmask32, ["VK_VERSION_1_0"], [], super::bitmask_tables::BUFFER_CREATE_FLAGS
+    ),
+    type_info!(
+        "VkBufferUsageFlags", Some("VkBufferUsageFlagBits"), "BufferUsageFlags",
+        Bitmask32, ["VK_VERSION_1_0"], [], super::bitmask_tables::BUFFER_USAGE_FLAGS
+    ),
+    type_info!(
+        "VkBufferUsageFlags2", Some("VkBufferUsageFlagBits2"), "BufferUsageFlags2",
+        Bitmask64, ["VK_VERSION_1_4"], ["VkBufferUsageFlagBits2KHR",
+        "VkBufferUsageFlags2KHR"], super::bitmask_tables::BUFFER_USAGE_FLAGS2
+    ),
+    type_info!(
+        "VkBufferViewCreateFlags", None, "BufferViewCreateFlags", Bitmask32,
+        ["VK_VERSION_1_0"], [], super::bitmask_tables::BUFFER_VIEW_CREATE_FLAGS
+    ),
+    type_info!(
+        "VkBuildAccelerationStructureFlagsKHR",
+        Some("VkBuildAccelerationStructureFlagBitsKHR"),
+        "BuildAccelerationStructureFlagsKHR", Bitmask32,
+        ["VK_KHR_acceleration_structure"], ["VkBuildAccelerationStructureFlagBitsNV",
+        "VkBuildAccelerationStructureFlagsNV"],
+        super::bitmask_tables::BUILD_ACCELERATION_STRUCTURE_FLAGS_KHR
+    ),
+    type_info!(
+        "VkBuildAccelerationStructureModeKHR",
+        Some("VkBuildAccelerationStructureModeKHR"), "BuildAccelerationStructureModeKHR",
+        Enum, ["VK_KHR_acceleration_structure"], [],
+        super::enum_tables::BUILD_ACCELERATION_STRUCTURE_MODE_KHR
+    ),
+    type_info!(
+        "VkBuildMicromapFlagsEXT", Some("VkBuildMicromapFlagBitsEXT"),
+        "BuildMicromapFlagsEXT", Bitmask32, ["VK_EXT_opacity_micromap"], [],
+        super::bitmask_tables::BUILD_MICROMAP_FLAGS_EXT
+    ),
+    type_info!(
+        "VkBuildMicromapModeEXT", Some("VkBuildMicromapModeEXT"), "BuildMicromapModeEXT",
+        Enum, ["VK_EXT_opacity_micromap"], [],
+        super::enum_tables::BUILD_MICROMAP_MODE_EXT
+    ),
+    type_info!(
+        "VkChromaLocation", Some("VkChromaLocation"), "ChromaLocation", Enum,
+        ["VK_VERSION_1_1"], ["VkChromaLocationKHR"], super::enum_tables::CHROMA_LOCATION
+    ),
+    type_info!(
+        "VkClusterAccelerationStructureAddressResolutionFlagsNV",
+        Some("VkClusterAccelerationStructureAddressResolutionFlagBitsNV"),
+        "ClusterAccelerationStructureAddressResolutionFlagsNV", Bitmask32,
+        ["VK_NV_cluster_acceleration_structure"], [],
+        super::bitmask_tables::CLUSTER_ACCELERATION_STRUCTURE_ADDRESS_RESOLUTION_FLAGS_NV
+    ),
+    type_info!(
+        "VkClusterAccelerationStructureClusterFlagsNV",
+        Some("VkClusterAccelerationStructureClusterFlagBitsNV"),
+        "ClusterAccelerationStructureClusterFlagsNV", Bitmask32,
+        ["VK_NV_cluster_acceleration_structure"], [],
+        super::bitmask_tables::CLUSTER_ACCELERATION_STRUCTURE_CLUSTER_FLAGS_NV
+    ),
+    type_info!(
+        "VkClusterAccelerationStructureGeometryFlagsNV",
+        Some("VkClusterAccelerationStructureGeometryFlagBitsNV"),
+        "ClusterAccelerationStructureGeometryFlagsNV", Bitmask32,
+        ["VK_NV_cluster_acceleration_structure"], [],
+        super::bitmask_tables::CLUSTER_ACCELERATION_STRUCTURE_GEOMETRY_FLAGS_NV
+    ),
+    type_info!(
+        "VkClusterAccelerationStructureIndexFormatFlagsNV",
+        Some("VkClusterAccelerationStructureIndexFormatFlagBitsNV"),
+        "ClusterAccelerationStructureIndexFormatFlagsNV", Bitmask32,
+        ["VK_NV_cluster_acceleration_structure"], [],
+        super::bitmask_tables::CLUSTER_ACCELERATION_STRUCTURE_INDEX_FORMAT_FLAGS_NV
+    ),
+    type_info!(
+        "VkClusterAccelerationStructureOpModeNV",
+        Some("VkClusterAccelerationStructureOpModeNV"),
+        "ClusterAccelerationStructureOpModeNV", Enum,
+        ["VK_NV_cluster_acceleration_structure"], [],
+        super::enum_tables::CLUSTER_ACCELERATION_STRUCTURE_OP_MODE_NV
+    ),
+    type_info!(
+        "VkClusterAccelerationStructureOpTypeNV",
+        Some("VkClusterAccelerationStructureOpTypeNV"),
+        "ClusterAccelerationStructureOpTypeNV", Enum,
+        ["VK_NV_cluster_acceleration_structure"], [],
+        super::enum_tables::CLUSTER_ACCELERATION_STRUCTURE_OP_TYPE_NV
+    ),
+    type_info!(
+        "VkClusterAccelerationStructureTypeNV",
+        Some("VkClusterAccelerationStructureTypeNV"),
+        "ClusterAccelerationStructureTypeNV", Enum,
+        ["VK_NV_cluster_acceleration_structure"], [],
+        super::enum_tables::CLUSTER_ACCELERATION_STRUCTURE_TYPE_NV
+    ),
+    type_info!(
+        "VkCoarseSampleOrderTypeNV", Some("VkCoarseSampleOrderTypeNV"),
+        "CoarseSampleOrderTypeNV", Enum, ["VK_NV_shading_rate_image"], [],
+        super::enum_tables::COARSE_SAMPLE_ORDER_TYPE_NV
+    ),
+    type_info!(
+        "VkColorComponentFlags", Some("VkColorComponentFlagBits"), "ColorComponentFlags",
+        Bitmask32, ["VK_VERSION_1_0"], [], super::bitmask_tables::COLOR_COMPONENT_FLAGS
+    ),
+    type_info!(
+        "VkColorSpaceKHR", Some("VkColorSpaceKHR"), "ColorSpaceKHR", Enum,
+        ["VK_KHR_surface"], [], super::enum_tables::COLOR_SPACE_KHR
+    ),
+    type_info!(
+        "VkCommandBufferLevel", Some("VkCommandBufferLevel"), "CommandBufferLevel", Enum,
+        ["VK_VERSION_1_0"], [], super::enum_tables::COMMAND_BUFFER_LEVEL
+    ),
+    type_info!(
+        "VkCommandBufferResetFlags", Some("VkCommandBufferResetFlagBits"),
+        "CommandBufferResetFlags", Bitmask32, ["VK_VERSION_1_0"], [],
+        super::bitmask_tables::COMMAND_BUFFER_RESET_FLAGS
+    ),
+    type_info!(
+        "VkCommandBufferUsageFlags", Some("VkCommandBufferUsageFlagBits"),
+        "CommandBufferUsageFlags", Bitmask32, ["VK_VERSION_1_0"], [],
+        super::bitmask_tables::COMMAND_BUFFER_USAGE_FLAGS
+    ),
+    type_info!(
+        "VkCommandPoolCreateFlags", Some("VkCommandPoolCreateFlagBits"),
+        "CommandPoolCreateFlags", Bitmask32, ["VK_VERSION_1_0"], [],
+        super::bitmask_tables::COMMAND_POOL_CREATE_FLAGS
+    ),
+    type_info!(
+        "VkCommandPoolResetFlags", Some("VkCommandPoolResetFlagBits"),
+        "CommandPoolResetFlags", Bitmask32, ["VK_VERSION_1_0"], [],
+        super::bitmask_tables::COMMAND_POOL_RESET_FLAGS
+    ),
+    type_info!(
+        "VkCommandPoolTrimFlags", None, "CommandPoolTrimFlags", Bitmask32,
+        ["VK_VERSION_1_1"], ["VkCommandPoolTrimFlagsKHR"],
+        super::bitmask_tables::COMMAND_POOL_TRIM_FLAGS
+    ),
+    type_info!(
+        "VkCompareOp", Some("VkCompareOp"), "CompareOp", Enum, ["VK_VERSION_1_0"], [],
+        super::enum_tables::COMPARE_OP
+    ),
+    type_info!(
+        "VkComponentSwizzle", Some("VkComponentSwizzle"), "ComponentSwizzle", Enum,
+        ["VK_VERSION_1_0"], [], super::enum_tables::COMPONENT_SWIZZLE
+    ),
+    type_info!(
+        "VkComponentTypeKHR", Some("VkComponentTypeKHR"), "ComponentTypeKHR", Enum,
+        ["VK_KHR_cooperative_matrix", "VK_NV_cooperative_vector"], ["VkComponentTypeNV"],
+        super::enum_tables::COMPONENT_TYPE_KHR
+    ),
+    type_info!(
+        "VkCompositeAlphaFlagsKHR", Some("VkCompositeAlphaFlagBitsKHR"),
+        "CompositeAlphaFlagsKHR", Bitmask32, ["VK_KHR_surface"], [],
+        super::bitmask_tables::COMPOSITE_ALPHA_FLAGS_KHR
+    ),
+    type_info!(
+        "VkCompressedTriangleFormatAMDX", Some("VkCompressedTriangleFormatAMDX"),
+        "CompressedTriangleFormatAMDX", Enum, ["VK_AMDX_dense_geometry_format"], [],
+        super::enum_tables::COMPRESSED_TRIANGLE_FORMAT_AMDX
+    ),
+    type_info!(
+        "VkConditionalRenderingFlagsEXT", Some("VkConditionalRenderingFlagBitsEXT"),
+        "ConditionalRenderingFlagsEXT", Bitmask32, ["VK_EXT_conditional_rendering"], [],
+        super::bitmask_tables::CONDITIONAL_RENDERING_FLAGS_EXT
+    ),
+    type_info!(
+        "VkConservativeRasterizationModeEXT", Some("VkConservativeRasterizationModeEXT"),
+        "ConservativeRasterizationModeEXT", Enum, ["VK_EXT_conservative_rasterization"],
+        [], super::enum_tables::CONSERVATIVE_RASTERIZATION_MODE_EXT
+    ),
+    type_info!(
+        "VkCooperativeMatrixFlagsEXT", Some("VkCooperativeMatrixFlagBitsEXT"),
+        "CooperativeMatrixFlagsEXT", Bitmask32,
+        ["VK_EXT_cooperative_matrix_maintenance1"], [],
+        super::bitmask_tables::COOPERATIVE_MATRIX_FLAGS_EXT
+    ),
+    type_info!(
+        "VkCooperativeVectorMatrixLayoutNV", Some("VkCooperativeVectorMatrixLayoutNV"),
+        "CooperativeVectorMatrixLayoutNV", Enum, ["VK_NV_cooperative_vector"], [],
+        super::enum_tables::COOPERATIVE_VECTOR_MATRIX_LAYOUT_NV
+    ),
+    type_info!(
+        "VkCopyAccelerationStructureModeKHR", Some("VkCopyAccelerationStructureModeKHR"),
+        "CopyAccelerationStructureModeKHR", Enum, ["VK_KHR_acceleration_structure"],
+        ["VkCopyAccelerationStructureModeNV"],
+        super::enum_tables::COPY_ACCELERATION_STRUCTURE_MODE_KHR
+    ),
+    type_info!(
+        "VkCopyMicromapModeEXT", Some("VkCopyMicromapModeEXT"), "CopyMicromapModeEXT",
+        Enum, ["VK_EXT_opacity_micromap"], [], super::enum_tables::COPY_MICROMAP_MODE_EXT
+    ),
+    type_info!(
+        "VkCoverageModulationModeNV", Some("VkCoverageModulationModeNV"),
+        "CoverageModulationModeNV", Enum, ["VK_NV_framebuffer_mixed_samples"], [],
+        super::enum_tables::COVERAGE_MODULATION_MODE_NV
+    ),
+    type_info!(
+        "VkCoverageReductionModeNV", Some("VkCoverageReductionModeNV"),
+        "CoverageReductionModeNV", Enum, ["VK_NV_coverage_reduction_mode"], [],
+        super::enum_tables::COVERAGE_REDUCTION_MODE_NV
+    ),
+    type_info!(
+        "VkCubicFilterWeightsQCOM", Some("VkCubicFilterWeightsQCOM"),
+        "CubicFilterWeightsQCOM", Enum, ["VK_QCOM_filter_cubic_weights"], [],
+        super::enum_tables::CUBIC_FILTER_WEIGHTS_QCOM
+    ),
+    type_info!(
+        "VkCullModeFlags", Some("VkCullModeFlagBits"), "CullModeFlags", Bitmask32,
+        ["VK_VERSION_1_0"], [], super::bitmask_tables::CULL_MODE_FLAGS
+    ),
+    type_info!(
+        "VkDataGraphModelCacheTypeQCOM", Some("VkDataGraphModelCacheTypeQCOM"),
+        "DataGraphModelCacheTypeQCOM", Enum, ["VK_QCOM_data_graph_model"], [],
+        super::enum_tables::DATA_GRAPH_MODEL_CACHE_TYPE_QCOM
+    ),
+    type_info!(
+        "VkDataGraphOpticalFlowCreateFlagsARM",
+        Some("VkDataGraphOpticalFlowCreateFlagBitsARM"),
+        "DataGraphOpticalFlowCreateFlagsARM", Bitmask32,
+        ["VK_ARM_data_graph_optical_flow"], [],
+        super::bitmask_tables::DATA_GRAPH_OPTICAL_FLOW_CREATE_FLAGS_ARM
+    ),
+    type_info!(
+        "VkDataGraphOpticalFlowExecuteFlagsARM",
+        Some("VkDataGraphOpticalFlowExecuteFlagBitsARM"),
+        "DataGraphOpticalFlowExecuteFlagsARM", Bitmask32,
+        ["VK_ARM_data_graph_optical_flow"], [],
+        super::bitmask_tables::DATA_GRAPH_OPTICAL_FLOW_EXECUTE_FLAGS_ARM
+    ),
+    type_info!(
+        "VkDataGraphOpticalFlowGridSizeFlagsARM",
+        Some("VkDataGraphOpticalFlowGridSizeFlagBitsARM"),
+        "DataGraphOpticalFlowGridSizeFlagsARM", Bitmask32,
+        ["VK_ARM_data_graph_optical_flow"], [],
+        super::bitmask_tables::DATA_GRAPH_OPTICAL_FLOW_GRID_SIZE_FLAGS_ARM
+    ),
+    type_info!(
+        "VkDataGraphOpticalFlowImageUsageFlagsARM",
+        Some("VkDataGraphOpticalFlowImageUsageFlagBitsARM"),
+        "DataGraphOpticalFlowImageUsageFlagsARM", Bitmask32,
+        ["VK_ARM_data_graph_optical_flow"], [],
+        super::bitmask_tables::DATA_GRAPH_OPTICAL_FLOW_IMAGE_USAGE_FLAGS_ARM
+    ),
+    type_info!(
+        "VkDataGraphOpticalFlowPerformanceLevelARM",
+        Some("VkDataGraphOpticalFlowPerformanceLevelARM"),
+        "DataGraphOpticalFlowPerformanceLevelARM", Enum,
+        ["VK_ARM_data_graph_optical_flow"], [],
+        super::enum_tables::DATA_GRAPH_OPTICAL_FLOW_PERFORMANCE_LEVEL_ARM
+    ),
+    type_info!(
+        "VkDataGraphPipelineDispatchFlagsARM",
+        Some("VkDataGraphPipelineDispatchFlagBitsARM"),
+        "DataGraphPipelineDispatchFlagsARM", Bitmask64, ["VK_ARM_data_graph"], [],
+        super::bitmask_tables::DATA_GRAPH_PIPELINE_DISPATCH_FLAGS_ARM
+    ),
+    type_info!(
+        "VkDataGraphPipelineNodeConnectionTypeARM",
+        Some("VkDataGraphPipelineNodeConnectionTypeARM"),
+        "DataGraphPipelineNodeConnectionTypeARM", Enum,
+        ["VK_ARM_data_graph_optical_flow"], [],
+        super::enum_tables::DATA_GRAPH_PIPELINE_NODE_CONNECTION_TYPE_ARM
+    ),
+    type_info!(
+        "VkDataGraphPipelineNodeTypeARM", Some("VkDataGraphPipelineNodeTypeARM"),
+        "DataGraphPipelineNodeTypeARM", Enum, ["VK_ARM_data_graph_optical_flow"], [],
+        super::enum_tables::DATA_GRAPH_PIPELINE_NODE_TYPE_ARM
+    ),
+    type_info!(
+        "VkDataGraphPipelinePropertyARM", Some("VkDataGraphPipelinePropertyARM"),
+        "DataGraphPipelinePropertyARM", Enum, ["VK_ARM_data_graph"], [],
+        super::enum_tables::DATA_GRAPH_PIPELINE_PROPERTY_ARM
+    ),
+    type_info!(
+        "VkDataGraphPipelineSessionBindPointARM",
+        Some("VkDataGraphPipelineSessionBindPointARM"),
+        "DataGraphPipelineSessionBindPointARM", Enum, ["VK_ARM_data_graph"], [],
+        super::enum_tables::DATA_GRAPH_PIPELINE_SESSION_BIND_POINT_ARM
+    ),
+    type_info!(
+        "VkDataGraphPipelineSessionBindPointTypeARM",
+        Some("VkDataGraphPipelineSessionBindPointTypeARM"),
+        "DataGraphPipelineSessionBindPointTypeARM", Enum, ["VK_ARM_data_graph"], [],
+        super::enum_tables::DATA_GRAPH_PIPELINE_SESSION_BIND_POINT_TYPE_ARM
+    ),
+    type_info!(
+        "VkDataGraphPipelineSessionCreateFlagsARM",
+        Some("VkDataGraphPipelineSessionCreateFlagBitsARM"),
+        "DataGraphPipelineSessionCreateFlagsARM", Bitmask64, ["VK_ARM_data_graph"], [],
+        super::bitmask_tables::DATA_GRAPH_PIPELINE_SESSION_CREATE_FLAGS_ARM
+    ),
+    type_info!(
+        "VkDataGraphTOSALevelARM", Some("VkDataGraphTOSALevelARM"),
+        "DataGraphTOSALevelARM", Enum, ["VK_ARM_data_graph_instruction_set_tosa"], [],
+        super::enum_tables::DATA_GRAPH_TOSA_LEVEL_ARM
+    ),
+    type_info!(
+        "VkDataGraphTOSAQualityFlagsARM", Some("VkDataGraphTOSAQualityFlagBitsARM"),
+        "DataGraphTOSAQualityFlagsARM", Bitmask32,
+        ["VK_ARM_data_graph_instruction_set_tosa"], [],
+        super::bitmask_tables::DATA_GRAPH_TOSA_QUALITY_FLAGS_ARM
+    ),
+    type_info!(
+        "VkDebugReportFlagsEXT", Some("VkDebugReportFlagBitsEXT"), "DebugReportFlagsEXT",
+        Bitmask32, ["VK_EXT_debug_report"], [],
+        super::bitmask_tables::DEBUG_REPORT_FLAGS_EXT
+    ),
+    type_info!(
+        "VkDebugReportObjectTypeEXT", Some("VkDebugReportObjectTypeEXT"),
+        "DebugReportObjectTypeEXT", Enum, ["VK_EXT_debug_marker", "VK_EXT_debug_report"],
+        [], super::enum_tables::DEBUG_REPORT_OBJECT_TYPE_EXT
+    ),
+    type_info!(
+        "VkDebugUtilsMessageSeverityFlagsEXT",
+        Some("VkDebugUtilsMessageSeverityFlagBitsEXT"),
+        "DebugUtilsMessageSeverityFlagsEXT", Bitmask32, ["VK_EXT_debug_utils"], [],
+        super::bitmask_tables::DEBUG_UTILS_MESSAGE_SEVERITY_FLAGS_EXT
+    ),
+    type_info!(
+        "VkDebugUtilsMessageTypeFlagsEXT", Some("VkDebugUtilsMessageTypeFlagBitsEXT"),
+        "DebugUtilsMessageTypeFlagsEXT", Bitmask32, ["VK_EXT_debug_utils"], [],
+        super::bitmask_tables::DEBUG_UTILS_MESSAGE_TYPE_FLAGS_EXT
+    ),
+    type_info!(
+        "VkDebugUtilsMessengerCallbackDataFlagsEXT", None,
+        "DebugUtilsMessengerCallbackDataFlagsEXT", Bitmask32, ["VK_EXT_debug_utils"], [],
+        super::bitmask_tables::DEBUG_UTILS_MESSENGER_CALLBACK_DATA_FLAGS_EXT
+    ),
+    type_info!(
+        "VkDebugUtilsMessengerCreateFlagsEXT", None, "DebugUtilsMessengerCreateFlagsEXT",
+        Bitmask32, ["VK_EXT_debug_utils"], [],
+        super::bitmask_tables::DEBUG_UTILS_MESSENGER_CREATE_FLAGS_EXT
+    ),
+    type_info!(
+        "VkDefaultVertexAttributeValueKHR", Some("VkDefaultVertexAttributeValueKHR"),
+        "DefaultVertexAttributeValueKHR", Enum, ["VK_KHR_maintenance9"], [],
+        super::enum_tables::DEFAULT_VERTEX_ATTRIBUTE_VALUE_KHR
+    ),
+    type_info!(
+        "VkDependencyFlags", Some("VkDependencyFlagBits"), "DependencyFlags", Bitmask32,
+        ["VK_VERSION_1_0"], [], super::bitmask_tables::DEPENDENCY_FLAGS
+    ),
+    type_info!(
+        "VkDepthBiasRepresentationEXT", Some("VkDepthBiasRepresentationEXT"),
+        "DepthBiasRepresentationEXT", Enum, ["VK_EXT_depth_bias_control"], [],
+        super::enum_tables::DEPTH_BIAS_REPRESENTATION_EXT
+    ),
+    type_info!(
+        "VkDepthClampModeEXT", Some("VkDepthClampModeEXT"), "DepthClampModeEXT", Enum,
+        ["VK_EXT_depth_clamp_control"], [], super::enum_tables::DEPTH_CLAMP_MODE_EXT
+    ),
+    type_info!(
+        "VkDescriptorBindingFlags", Some("VkDescriptorBindingFlagBits"),
+        "DescriptorBindingFlags", Bitmask32, ["VK_VERSION_1_2"],
+        ["VkDescriptorBindingFlagBitsEXT", "VkDescriptorBindingFlagsEXT"],
+        super::bitmask_tables::DESCRIPTOR_BINDING_FLAGS
+    ),
+    type_info!(
+        "VkDescriptorMappingSourceEXT", Some("VkDescriptorMappingSourceEXT"),
+        "DescriptorMappingSourceEXT", Enum, ["VK_EXT_descriptor_heap"], [],
+        super::enum_tables::DESCRIPTOR_MAPPING_SOURCE_EXT
+    ),
+    type_info!(
+        "VkDescriptorPoolCreateFlags", Some("VkDescriptorPoolCreateFlagBits"),
+        "DescriptorPoolCreateFlags", Bitmask32, ["VK_VERSION_1_0"], [],
+        super::bitmask_tables::DESCRIPTOR_POOL_CREATE_FLAGS
+    ),
+    type_info!(
+        "VkDescriptorPoolResetFlags", None, "DescriptorPoolResetFlags", Bitmask32,
+        ["VK_VERSION_1_0"], [], super::bitmask_tables::DESCRIPTOR_POOL_RESET_FLAGS
+    ),
+    type_info!(
+        "VkDescriptorSetLayoutCreateFlags", Some("VkDescriptorSetLayoutCreateFlagBits"),
+        "DescriptorSetLayoutCreateFlags", Bitmask32, ["VK_VERSION_1_0"], [],
+        super::bitmask_tables::DESCRIPTOR_SET_LAYOUT_CREATE_FLAGS
+    ),
+    type_info!(
+        "VkDescriptorType", Some("VkDescriptorType"), "DescriptorType", Enum,
+        ["VK_VERSION_1_0"], [], super::enum_tables::DESCRIPTOR_TYPE
+    ),
+    type_info!(
+        "VkDescriptorUpdateTemplateCreateFlags", None,
+        "DescriptorUpdateTemplateCreateFlags", Bitmask32, ["VK_VERSION_1_1"],
+        ["VkDescriptorUpdateTemplateCreateFlagsKHR"],
+        super::bitmask_tables::DESCRIPTOR_UPDATE_TEMPLATE_CREATE_FLAGS
+    ),
+    type_info!(
+        "VkDescriptorUpdateTemplateType", Some("VkDescriptorUpdateTemplateType"),
+        "DescriptorUpdateTemplateType", Enum, ["VK_VERSION_1_1"],
+        ["VkDescriptorUpdateTemplateTypeKHR"],
+        super::enum_tables::DESCRIPTOR_UPDATE_TEMPLATE_TYPE
+    ),
+    type_info!(
+        "VkDeviceAddressBindingFlagsEXT", Some("VkDeviceAddressBindingFlagBitsEXT"),
+        "DeviceAddressBindingFlagsEXT", Bitmask32,
+        ["VK_EXT_device_address_binding_report"], [],
+        super::bitmask_tables::DEVICE_ADDRESS_BINDING_FLAGS_EXT
+    ),
+    type_info!(
+        "VkDeviceAddressBindingTypeEXT", Some("VkDeviceAddressBindingTypeEXT"),
+        "DeviceAddressBindingTypeEXT", Enum, ["VK_EXT_device_address_binding_report"],
+        [], super::enum_tables::DEVICE_ADDRESS_BINDING_TYPE_EXT
+    ),
+    type_info!(
+        "VkDeviceCreateFlags", None, "DeviceCreateFlags", Bitmask32, ["VK_VERSION_1_0"],
+        [], super::bitmask_tables::DEVICE_CREATE_FLAGS
+    ),
+    type_info!(
+        "VkDeviceDiagnosticsConfigFlagsNV", Some("VkDeviceDiagnosticsConfigFlagBitsNV"),
+        "DeviceDiagnosticsConfigFlagsNV", Bitmask32, ["VK_NV_device_diagnostics_config"],
+        [], super::bitmask_tables::DEVICE_DIAGNOSTICS_CONFIG_FLAGS_NV
+    ),
+    type_info!(
+        "VkDeviceEventTypeEXT", Some("VkDeviceEventTypeEXT"), "DeviceEventTypeEXT", Enum,
+        ["VK_EXT_display_control"], [], super::enum_tables::DEVICE_EVENT_TYPE_EXT
+    ),
+    type_info!(
+        "VkDeviceFaultAddressTypeKHR", Some("VkDeviceFaultAddressTypeKHR"),
+        "DeviceFaultAddressTypeKHR", Enum, ["VK_KHR_device_fault"],
+        ["VkDeviceFaultAddressTypeEXT"],
+        super::enum_tables::DEVICE_FAULT_ADDRESS_TYPE_KHR
+    ),
+    type_info!(
+        "VkDeviceFaultFlagsKHR", Some("VkDeviceFaultFlagBitsKHR"), "DeviceFaultFlagsKHR",
+        Bitmask32, ["VK_KHR_device_fault"], [],
+        super::bitmask_tables::DEVICE_FAULT_FLAGS_KHR
+    ),
+    type_info!(
+        "VkDeviceFaultVendorBinaryHeaderVersionKHR",
+        Some("VkDeviceFaultVendorBinaryHeaderVersionKHR"),
+        "DeviceFaultVendorBinaryHeaderVersionKHR", Enum, ["VK_KHR_device_fault"],
+        ["VkDeviceFaultVendorBinaryHeaderVersionEXT"],
+        super::enum_tables::DEVICE_FAULT_VENDOR_BINARY_HEADER_VERSION_KHR
+    ),
+    type_info!(
+        "VkDeviceGroupPresentModeFlagsKHR", Some("VkDeviceGroupPresentModeFlagBitsKHR"),
+        "DeviceGroupPresentModeFlagsKHR", Bitmask32, ["VK_KHR_device_group",
+        "VK_KHR_swapchain"], [],
+        super::bitmask_tables::DEVICE_GROUP_PRESENT_MODE_FLAGS_KHR
+    ),
+    type_info!(
+        "VkDeviceMemoryReportEventTypeEXT", Some("VkDeviceMemoryReportEventTypeEXT"),
+        "DeviceMemoryReportEventTypeEXT", Enum, ["VK_EXT_device_memory_report"], [],
+        super::enum_tables::DEVICE_MEMORY_REPORT_EVENT_TYPE_EXT
+    ),
+    type_info!(
+        "VkDeviceMemoryReportFlagsEXT", None, "DeviceMemoryReportFlagsEXT", Bitmask32,
+        ["VK_EXT_device_memory_report"], [],
+        super::bitmask_tables::DEVICE_MEMORY_REPORT_FLAGS_EXT
+    ),
+    type_info!(
+        "VkDeviceQueueCreateFlags", Some("VkDeviceQueueCreateFlagBits"),
+        "DeviceQueueCreateFlags", Bitmask32, ["VK_VERSION_1_0", "VK_VERSION_1_1"], [],
+        super::bitmask_tables::DEVICE_QUEUE_CREATE_FLAGS
+    ),
+    type_info!(
+        "VkDirectDriverLoadingFlagsLUNARG", None, "DirectDriverLoadingFlagsLUNARG",
+        Bitmask32, ["VK_LUNARG_direct_driver_loading"], [],
+        super::bitmask_tables::DIRECT_DRIVER_LOADING_FLAGS_LUNARG
+    ),
+    type_info!(
+        "VkDirectDriverLoadingModeLUNARG", Some("VkDirectDriverLoadingModeLUNARG"),
+        "DirectDriverLoadingModeLUNARG", Enum, ["VK_LUNARG_direct_driver_loading"], [],
+        super::enum_tables::DIRECT_DRIVER_LOADING_MODE_LUNARG
+    ),
+    type_info!(
+        "VkDirectFBSurfaceCreateFlagsEXT", None, "DirectFBSurfaceCreateFlagsEXT",
+        Bitmask32, ["VK_EXT_directfb_surface"], [],
+        super::bitmask_tables::DIRECT_FB_SURFACE_CREATE_FLAGS_EXT
+    ),
+    type_info!(
+        "VkDiscardRectangleModeEXT", Some("VkDiscardRectangleModeEXT"),
+        "DiscardRectangleModeEXT", Enum, ["VK_EXT_discard_rectangles"], [],
+        super::enum_tables::DISCARD_RECTANGLE_MODE_EXT
+    ),
+    type_info!(
+        "VkDisplacementMicromapFormatNV", Some("VkDisplacementMicromapFormatNV"),
+        "DisplacementMicromapFormatNV", Enum, ["VK_NV_displacement_micromap"], [],
+        super::enum_tables::DISPLACEMENT_MICROMAP_FORMAT_NV
+    ),
+    type_info!(
+        "VkDisplayEventTypeEXT", Some("VkDisplayEventTypeEXT"), "DisplayEventTypeEXT",
+        Enum, ["VK_EXT_display_control"], [], super::enum_tables::DISPLAY_EVENT_TYPE_EXT
+    ),
+    type_info!(
+        "VkDisplayModeCreateFlagsKHR", None, "DisplayModeCreateFlagsKHR", Bitmask32,
+        ["VK_KHR_display"], [], super::bitmask_tables::DISPLAY_MODE_CREATE_FLAGS_KHR
+    ),
+    type_info!(
+        "VkDisplayPlaneAlphaFlagsKHR", Some("VkDisplayPlaneAlphaFlagBitsKHR"),
+        "DisplayPlaneAlphaFlagsKHR", Bitmask32, ["VK_KHR_display"], [],
+        super::bitmask_tables::DISPLAY_PLANE_ALPHA_FLAGS_KHR
+    ),
+    type_info!(
+        "VkDisplayPowerStateEXT", Some("VkDisplayPowerStateEXT"), "DisplayPowerStateEXT",
+        Enum, ["VK_EXT_display_control"], [], super::enum_tables::DISPLAY_POWER_STATE_EXT
+    ),
+    type_info!(
+        "VkDisplaySurfaceCreateFlagsKHR", None, "DisplaySurfaceCreateFlagsKHR",
+        Bitmask32, ["VK_KHR_display"], [],
+        super::bitmask_tables::DISPLAY_SURFACE_CREATE_FLAGS_KHR
+    ),
+    type_info!(
+        "VkDisplaySurfaceStereoTypeNV", Some("VkDisplaySurfaceStereoTypeNV"),
+        "DisplaySurfaceStereoTypeNV", Enum, ["VK_NV_display_stereo"], [],
+        super::enum_tables::DISPLAY_SURFACE_STEREO_TYPE_NV
+    ),
+    type_info!(
+        "VkDriverId", Some("VkDriverId"), "DriverId", Enum, ["VK_VERSION_1_2"],
+        ["VkDriverIdKHR"], super::enum_tables::DRIVER_ID
+    ),
+    type_info!(
+        "VkDynamicState", Some("VkDynamicState"), "DynamicState", Enum,
+        ["VK_VERSION_1_0"], [], super::enum_tables::DYNAMIC_STATE
+    ),
+    type_info!(
+        "VkEventCreateFlags", Some("VkEventCreateFlagBits"), "EventCreateFlags",
+        Bitmask32, ["VK_VERSION_1_0"], [], super::bitmask_tables::EVENT_CREATE_FLAGS
+    ),
+    type_info!(
+        "VkExportMetalObjectTypeFlagsEXT", Some("VkExportMetalObjectTypeFlagBitsEXT"),
+        "ExportMetalObjectTypeFlagsEXT", Bitmask32, ["VK_EXT_metal_objects"], [],
+        super::bitmask_tables::EXPORT_METAL_OBJECT_TYPE_FLAGS_EXT
+    ),
+    type_info!(
+        "VkExternalFenceFeatureFlags", Some("VkExternalFenceFeatureFlagBits"),
+        "ExternalFenceFeatureFlags", Bitmask32, ["VK_VERSION_1_1"],
+        ["VkExternalFenceFeatureFlagBitsKHR", "VkExternalFenceFeatureFlagsKHR"],
+        super::bitmask_tables::EXTERNAL_FENCE_FEATURE_FLAGS
+    ),
+    type_info!(
+        "VkExternalFenceHandleTypeFlags", Some("VkExternalFenceHandleTypeFlagBits"),
+        "ExternalFenceHandleTypeFlags", Bitmask32, ["VK_VERSION_1_1"],
+        ["VkExternalFenceHandleTypeFlagBitsKHR", "VkExternalFenceHandleTypeFlagsKHR"],
+        super::bitmask_tables::EXTERNAL_FENCE_HANDLE_TYPE_FLAGS
+    ),
+    type_info!(
+        "VkExternalMemoryFeatureFlags", Some("VkExternalMemoryFeatureFlagBits"),
+        "ExternalMemoryFeatureFlags", Bitmask32, ["VK_VERSION_1_1"],
+        ["VkExternalMemoryFeatureFlagBitsKHR", "VkExternalMemoryFeatureFlagsKHR"],
+        super::bitmask_tables::EXTERNAL_MEMORY_FEATURE_FLAGS
+    ),
+    type_info!(
+        "VkExternalMemoryFeatureFlagsNV", Some("VkExternalMemoryFeatureFlagBitsNV"),
+        "ExternalMemoryFeatureFlagsNV", Bitmask32,
+        ["VK_NV_external_memory_capabilities"], [],
+        super::bitmask_tables::EXTERNAL_MEMORY_FEATURE_FLAGS_NV
+    ),
+    type_info!(
+        "VkExternalMemoryHandleTypeFlags", Some("VkExternalMemoryHandleTypeFlagBits"),
+        "ExternalMemoryHandleTypeFlags", Bitmask32, ["VK_VERSION_1_1"],
+        ["VkExternalMemoryHandleTypeFlagBitsKHR", "VkExternalMemoryHandleTypeFlagsKHR"],
+        super::bitmask_tables::EXTERNAL_MEMORY_HANDLE_TYPE_FLAGS
+    ),
+    type_info!(
+        "VkExternalMemoryHandleTypeFlagsNV",
+        Some("VkExternalMemoryHandleTypeFlagBitsNV"), "ExternalMemoryHandleTypeFlagsNV",
+        Bitmask32, ["VK_NV_external_memory_capabilities"], [],
+        super::bitmask_tables::EXTERNAL_MEMORY_HANDLE_TYPE_FLAGS_NV
+    ),
+    type_info!(
+        "VkExternalSemaphoreFeatureFlags", Some("VkExternalSemaphoreFeatureFlagBits"),
+        "ExternalSemaphoreFeatureFlags", Bitmask32, ["VK_VERSION_1_1"],
+        ["VkExternalSemaphoreFeatureFlagBitsKHR", "VkExternalSemaphoreFeatureFlagsKHR"],
+        super::bitmask_tables::EXTERNAL_SEMAPHORE_FEATURE_FLAGS
+    ),
+    type_info!(
+        "VkExternalSemaphoreHandleTypeFlags",
+        Some("VkExternalSemaphoreHandleTypeFlagBits"),
+        "ExternalSemaphoreHandleTypeFlags", Bitmask32, ["VK_VERSION_1_1"],
+        ["VkExternalSemaphoreHandleTypeFlagBitsKHR",
+        "VkExternalSemaphoreHandleTypeFlagsKHR"],
+        super::bitmask_tables::EXTERNAL_SEMAPHORE_HANDLE_TYPE_FLAGS
+    ),
+    type_info!(
+        "VkFenceCreateFlags", Some("VkFenceCreateFlagBits"), "FenceCreateFlags",
+        Bitmask32, ["VK_VERSION_1_0"], [], super::bitmask_tables::FENCE_CREATE_FLAGS
+    ),
+    type_info!(
+        "VkFenceImportFlags", Some("VkFenceImportFlagBits"), "FenceImportFlags",
+        Bitmask32, ["VK_VERSION_1_1"], ["VkFenceImportFlagBitsKHR",
+        "VkFenceImportFlagsKHR"], super::bitmask_tables::FENCE_IMPORT_FLAGS
+    ),
+    type_info!(
+        "VkFilter", Some("VkFilter"), "Filter", Enum, ["VK_VERSION_1_0"], [],
+        super::enum_tables::FILTER
+    ),
+    type_info!(
+        "VkFormat", Some("VkFormat"), "Format", Enum, ["VK_VERSION_1_0"], [],
+        super::enum_tables::FORMAT
+    ),
+    type_info!(
+        "VkFormatFeatureFlags", Some("VkFormatFeatureFlagBits"), "FormatFeatureFlags",
+        Bitmask32, ["VK_VERSION_1_0"], [], super::bitmask_tables::FORMAT_FEATURE_FLAGS
+    ),
+    type_info!(
+        "VkFormatFeatureFlags2", Some("VkFormatFeatureFlagBits2"), "FormatFeatureFlags2",
+        Bitmask64, ["VK_VERSION_1_3"], ["VkFormatFeatureFlagBits2KHR",
+        "VkFormatFeatureFlags2KHR"], super::bitmask_tables::FORMAT_FEATURE_FLAGS2
+    ),
+    type_info!(
+        "VkFormatFeatureFlags4KHR", Some("VkFormatFeatureFlagBits4KHR"),
+        "FormatFeatureFlags4KHR", Bitmask64, ["VK_KHR_extended_flags"], [],
+        super::bitmask_tables::FORMAT_FEATURE_FLAGS4_KHR
+    ),
+    type_info!(
+        "VkFragmentShadingRateCombinerOpKHR", Some("VkFragmentShadingRateCombinerOpKHR"),
+        "FragmentShadingRateCombinerOpKHR", Enum, ["VK_KHR_fragment_shading_rate"], [],
+        super::enum_tables::FRAGMENT_SHADING_RATE_COMBINER_OP_KHR
+    ),
+    type_info!(
+        "VkFragmentShadingRateNV", Some("VkFragmentShadingRateNV"),
+        "FragmentShadingRateNV", Enum, ["VK_NV_fragment_shading_rate_enums"], [],
+        super::enum_tables::FRAGMENT_SHADING_RATE_NV
+    ),
+    type_info!(
+        "VkFragmentShadingRateTypeNV", Some("VkFragmentShadingRateTypeNV"),
+        "FragmentShadingRateTypeNV", Enum, ["VK_NV_fragment_shading_rate_enums"], [],
+        super::enum_tables::FRAGMENT_SHADING_RATE_TYPE_NV
+    ),
+    type_info!(
+        "VkFrameBoundaryFlagsEXT", Some("VkFrameBoundaryFlagBitsEXT"),
+        "FrameBoundaryFlagsEXT", Bitmask32, ["VK_EXT_frame_boundary"], [],
+        super::bitmask_tables::FRAME_BOUNDARY_FLAGS_EXT
+    ),
+    type_info!(
+        "VkFramebufferCreateFlags", Some("VkFramebufferCreateFlagBits"),
+        "FramebufferCreateFlags", Bitmask32, ["VK_VERSION_1_0"], [],
+        super::bitmask_tables::FRAMEBUFFER_CREATE_FLAGS
+    ),
+    type_info!(
+        "VkFrontFace", Some("VkFrontFace"), "FrontFace", Enum, ["VK_VERSION_1_0"], [],
+        super::enum_tables::FRONT_FACE
+    ),
+    type_info!(
+        "VkFullScreenExclusiveEXT", Some("VkFullScreenExclusiveEXT"),
+        "FullScreenExclusiveEXT", Enum, ["VK_EXT_full_screen_exclusive"], [],
+        super::enum_tables::FULL_SCREEN_EXCLUSIVE_EXT
+    ),
+    type_info!(
+        "VkGeometryFlagsKHR", Some("VkGeometryFlagBitsKHR"), "GeometryFlagsKHR",
+        Bitmask32, ["VK_KHR_acceleration_structure"], ["VkGeometryFlagBitsNV",
+        "VkGeometryFlagsNV"], super::bitmask_tables::GEOMETRY_FLAGS_KHR
+    ),
+    type_info!(
+        "VkGeometryInstanceFlagsKHR", Some("VkGeometryInstanceFlagBitsKHR"),
+        "GeometryInstanceFlagsKHR", Bitmask32, ["VK_KHR_acceleration_structure"],
+        ["VkGeometryInstanceFlagBitsNV", "VkGeometryInstanceFlagsNV"],
+        super::bitmask_tables::GEOMETRY_INSTANCE_FLAGS_KHR
+    ),
+    type_info!(
+        "VkGeometryTypeKHR", Some("VkGeometryTypeKHR"), "GeometryTypeKHR", Enum,
+        ["VK_KHR_acceleration_structure"], ["VkGeometryTypeNV"],
+        super::enum_tables::GEOMETRY_TYPE_KHR
+    ),
+    type_info!(
+        "VkGpaDeviceClockModeAMD", Some("VkGpaDeviceClockModeAMD"),
+        "GpaDeviceClockModeAMD", Enum, ["VK_AMD_gpa_interface"], [],
+        super::enum_tables::GPA_DEVICE_CLOCK_MODE_AMD
+    ),
+    type_info!(
+        "VkGpaPerfBlockAMD", Some("VkGpaPerfBlockAMD"), "GpaPerfBlockAMD", Enum,
+        ["VK_AMD_gpa_interface"], [], super::enum_tables::GPA_PERF_BLOCK_AMD
+    ),
+    type_info!(
+        "VkGpaPerfBlockPropertiesFlagsAMD", None, "GpaPerfBlockPropertiesFlagsAMD",
+        Bitmask32, ["VK_AMD_gpa_interface"], [],
+        super::bitmask_tables::GPA_PERF_BLOCK_PROPERTIES_FLAGS_AMD
+    ),
+    type_info!(
+        "VkGpaSampleTypeAMD", Some("VkGpaSampleTypeAMD"), "GpaSampleTypeAMD", Enum,
+        ["VK_AMD_gpa_interface"], [], super::enum_tables::GPA_SAMPLE_TYPE_AMD
+    ),
+    type_info!(
+        "VkGpaSqShaderStageFlagsAMD", Some("VkGpaSqShaderStageFlagBitsAMD"),
+        "GpaSqShaderStageFlagsAMD", Bitmask32, ["VK_AMD_gpa_interface"], [],
+        super::bitmask_tables::GPA_SQ_SHADER_STAGE_FLAGS_AMD
+    ),
+    type_info!(
+        "VkGraphicsPipelineLibraryFlagsEXT",
+        Some("VkGraphicsPipelineLibraryFlagBitsEXT"), "GraphicsPipelineLibraryFlagsEXT",
+        Bitmask32, ["VK_EXT_graphics_pipeline_library"], [],
+        super::bitmask_tables::GRAPHICS_PIPELINE_LIBRARY_FLAGS_EXT
+    ),
+    type_info!(
+        "VkHeadlessSurfaceCreateFlagsEXT", None, "HeadlessSurfaceCreateFlagsEXT",
+        Bitmask32, ["VK_EXT_headless_surface"], [],
+        super::bitmask_tables::HEADLESS_SURFACE_CREATE_FLAGS_EXT
+    ),
+    type_info!(
+        "VkHostImageCopyFlags", Some("VkHostImageCopyFlagBits"), "HostImageCopyFlags",
+        Bitmask32, ["VK_VERSION_1_4"], ["VkHostImageCopyFlagBitsEXT",
+        "VkHostImageCopyFlagsEXT"], super::bitmask_tables::HOST_IMAGE_COPY_FLAGS
+    ),
+    type_info!(
+        "VkIOSSurfaceCreateFlagsMVK", None, "IOSSurfaceCreateFlagsMVK", Bitmask32,
+        ["VK_MVK_ios_surface"], [], super::bitmask_tables::IOS_SURFACE_CREATE_FLAGS_MVK
+    ),
+    type_info!(
+        "VkImageAspectFlags", Some("VkImageAspectFlagBits"), "ImageAspectFlags",
+        Bitmask32, ["VK_VERSION_1_0"], [], super::bitmask_tables::IMAGE_ASPECT_FLAGS
+    ),
+    type_info!(
+        "VkImageCompressionFixedRateFlagsEXT",
+        Some("VkImageCompressionFixedRateFlagBitsEXT"),
+        "ImageCompressionFixedRateFlagsEXT", Bitmask32,
+        ["VK_EXT_image_compression_control"], [],
+        super::bitmask_tables::IMAGE_COMPRESSION_FIXED_RATE_FLAGS_EXT
+    ),
+    type_info!(
+        "VkImageCompressionFlagsEXT", Some("VkImageCompressionFlagBitsEXT"),
+        "ImageCompressionFlagsEXT", Bitmask32, ["VK_EXT_image_compression_control"], [],
+        super::bitmask_tables::IMAGE_COMPRESSION_FLAGS_EXT
+    ),
+    type_info!(
+        "VkImageConstraintsInfoFlagsFUCHSIA",
+        Some("VkImageConstraintsInfoFlagBitsFUCHSIA"),
+        "ImageConstraintsInfoFlagsFUCHSIA", Bitmask32, ["VK_FUCHSIA_buffer_collection"],
+        [], super::bitmask_tables::IMAGE_CONSTRAINTS_INFO_FLAGS_FUCHSIA
+    ),
+    type_info!(
+        "VkImageCreateFlags", Some("VkImageCreateFlagBits"), "ImageCreateFlags",
+        Bitmask32, ["VK_VERSION_1_0"], [], super::bitmask_tables::IMAGE_CREATE_FLAGS
+    ),
+    type_info!(
+        "VkImageCreateFlags2KHR", Some("VkImageCreateFlagBits2KHR"),
+        "ImageCreateFlags2KHR", Bitmask64, ["VK_KHR_extended_flags"], [],
+        super::bitmask_tables::IMAGE_CREATE_FLAGS2_KHR
+    ),
+    type_info!(
+        "VkImageFormatConstraintsFlagsFUCHSIA", None,
+        "ImageFormatConstraintsFlagsFUCHSIA", Bitmask32,
+        ["VK_FUCHSIA_buffer_collection"], [],
+        super::bitmask_tables::IMAGE_FORMAT_CONSTRAINTS_FLAGS_FUCHSIA
+    ),
+    type_info!(
+        "VkImageLayout", Some("VkImageLayout"), "ImageLayout", Enum, ["VK_VERSION_1_0"],
+        [], super::enum_tables::IMAGE_LAYOUT
+    ),
+    type_info!(
+        "VkImagePipeSurfaceCreateFlagsFUCHSIA", None,
+        "ImagePipeSurfaceCreateFlagsFUCHSIA", Bitmask32,
+        ["VK_FUCHSIA_imagepipe_surface"], [],
+        super::bitmask_tables::IMAGE_PIPE_SURFACE_CREATE_FLAGS_FUCHSIA
+    ),
+    type_info!(
+        "VkImageTiling", Some("VkImageTiling"), "ImageTiling", Enum, ["VK_VERSION_1_0"],
+        [], super::enum_tables::IMAGE_TILING
+    ),
+    type_info!(
+        "VkImageTilingControlEXT", Some("VkImageTilingControlEXT"),
+        "ImageTilingControlEXT", Enum, ["VK_EXT_image_tiling_control"], [],
+        super::enum_tables::IMAGE_TILING_CONTROL_EXT
+    ),
+    type_info!(
+        "VkImageType", Some("VkImageType"), "ImageType", Enum, ["VK_VERSION_1_0"], [],
+        super::enum_tables::IMAGE_TYPE
+    ),
+    type_info!(
+        "VkImageUsageFlags", Some("VkImageUsageFlagBits"), "ImageUsageFlags", Bitmask32,
+        ["VK_VERSION_1_0"], [], super::bitmask_tables::IMAGE_USAGE_FLAGS
+    ),
+    type_info!(
+        "VkImageUsageFlags2KHR", Some("VkImageUsageFlagBits2KHR"), "ImageUsageFlags2KHR",
+        Bitmask64, ["VK_KHR_extended_flags"], [],
+        super::bitmask_tables::IMAGE_USAGE_FLAGS2_KHR
+    ),
+    type_info!(
+        "VkImageViewCreateFlags", Some("VkImageViewCreateFlagBits"),
+        "ImageViewCreateFlags", Bitmask32, ["VK_VERSION_1_0"], [],
+        super::bitmask_tables::IMAGE_VIEW_CREATE_FLAGS
+    ),
+    type_info!(
+        "VkImageViewType", Some("VkImageViewType"), "ImageViewType", Enum,
+        ["VK_VERSION_1_0"], [], super::enum_tables::IMAGE_VIEW_TYPE
+    ),
+    type_info!(
+        "VkIndexType", Some("VkIndexType"), "IndexType", Enum, ["VK_VERSION_1_0"], [],
+        super::enum_tables::INDEX_TYPE
+    ),
+    type_info!(
+        "VkIndirectCommandsInputModeFlagsEXT",
+        Some("VkIndirectCommandsInputModeFlagBitsEXT"),
+        "IndirectCommandsInputModeFlagsEXT", Bitmask32,
+        ["VK_EXT_device_generated_commands"], [],
+        super::bitmask_tables::INDIRECT_COMMANDS_INPUT_MODE_FLAGS_EXT
+    ),
+    type_info!(
+        "VkIndirectCommandsLayoutUsageFlagsEXT",
+        Some("VkIndirectCommandsLayoutUsageFlagBitsEXT"),
+        "IndirectCommandsLayoutUsageFlagsEXT", Bitmask32,
+        ["VK_EXT_device_generated_commands"], [],
+        super::bitmask_tables::INDIRECT_COMMANDS_LAYOUT_USAGE_FLAGS_EXT
+    ),
+    type_info!(
+        "VkIndirectCommandsLayoutUsageFlagsNV",
+        Some("VkIndirectCommandsLayoutUsageFlagBitsNV"),
+        "IndirectCommandsLayoutUsageFlagsNV", Bitmask32,
+        ["VK_NV_device_generated_commands"], [],
+        super::bitmask_tables::INDIRECT_COMMANDS_LAYOUT_USAGE_FLAGS_NV
+    ),
+    type_info!(
+        "VkIndirectCommandsTokenTypeEXT", Some("VkIndirectCommandsTokenTypeEXT"),
+        "IndirectCommandsTokenTypeEXT", Enum, ["VK_EXT_device_generated_commands"], [],
+        super::enum_tables::INDIRECT_COMMANDS_TOKEN_TYPE_EXT
+    ),
+    type_info!(
+        "VkIndirectCommandsTokenTypeNV", Some("VkIndirectCommandsTokenTypeNV"),
+        "IndirectCommandsTokenTypeNV", Enum, ["VK_NV_device_generated_commands"], [],
+        super::enum_tables::INDIRECT_COMMANDS_TOKEN_TYPE_NV
+    ),
+    type_info!(
+        "VkIndirectExecutionSetInfoTypeEXT", Some("VkIndirectExecutionSetInfoTypeEXT"),
+        "IndirectExecutionSetInfoTypeEXT", Enum, ["VK_EXT_device_generated_commands"],
+        [], super::enum_tables::INDIRECT_EXECUTION_SET_INFO_TYPE_EXT
+    ),
+    type_info!(
+        "VkIndirectStateFlagsNV", Some("VkIndirectStateFlagBitsNV"),
+        "IndirectStateFlagsNV", Bitmask32, ["VK_NV_device_generated_commands"], [],
+        super::bitmask_tables::INDIRECT_STATE_FLAGS_NV
+    ),
+    type_info!(
+        "VkInstanceCreateFlags", Some("VkInstanceCreateFlagBits"), "InstanceCreateFlags",
+        Bitmask32, ["VK_VERSION_1_0"], [], super::bitmask_tables::INSTANCE_CREATE_FLAGS
+    ),
+    type_info!(
+        "VkInternalAllocationType", Some("VkInternalAllocationType"),
+        "InternalAllocationType", Enum, ["VK_VERSION_1_0"], [],
+        super::enum_tables::INTERNAL_ALLOCATION_TYPE
+    ),
+    type_info!(
+        "VkLatencyMarkerNV", Some("VkLatencyMarkerNV"), "LatencyMarkerNV", Enum,
+        ["VK_NV_low_latency2"], [], super::enum_tables::LATENCY_MARKER_NV
+    ),
+    type_info!(
+        "VkLayerSettingTypeEXT", Some("VkLayerSettingTypeEXT"), "LayerSettingTypeEXT",
+        Enum, ["VK_EXT_layer_settings"], [], super::enum_tables::LAYER_SETTING_TYPE_EXT
+    ),
+    type_info!(
+        "VkLayeredDriverUnderlyingApiMSFT", Some("VkLayeredDriverUnderlyingApiMSFT"),
+        "LayeredDriverUnderlyingApiMSFT", Enum, ["VK_MSFT_layered_driver"], [],
+        super::enum_tables::LAYERED_DRIVER_UNDERLYING_API_MSFT
+    ),
+    type_info!(
+        "VkLineRasterizationMode", Some("VkLineRasterizationMode"),
+        "LineRasterizationMode", Enum, ["VK_VERSION_1_4"], ["VkLineRasterizationModeEXT",
+        "VkLineRasterizationModeKHR"], super::enum_tables::LINE_RASTERIZATION_MODE
+    ),
+    type_info!(
+        "VkLogicOp", Some("VkLogicOp"), "LogicOp", Enum, ["VK_VERSION_1_0"], [],
+        super::enum_tables::LOGIC_OP
+    ),
+    type_info!(
+        "VkMacOSSurfaceCreateFlagsMVK", None, "MacOSSurfaceCreateFlagsMVK", Bitmask32,
+        ["VK_MVK_macos_surface"], [],
+        super::bitmask_tables::MAC_OS_SURFACE_CREATE_FLAGS_MVK
+    ),
+    type_info!(
+        "VkMemoryAllocateFlags", Some("VkMemoryAllocateFlagBits"), "MemoryAllocateFlags",
+        Bitmask32, ["VK_VERSION_1_1"], ["VkMemoryAllocateFlagBitsKHR",
+        "VkMemoryAllocateFlagsKHR"], super::bitmask_tables::MEMORY_ALLOCATE_FLAGS
+    ),
+    type_info!(
+        "VkMemoryDecompressionMethodFlagsEXT",
+        Some("VkMemoryDecompressionMethodFlagBitsEXT"),
+        "MemoryDecompressionMethodFlagsEXT", Bitmask64, ["VK_EXT_memory_decompression"],
+        ["VkMemoryDecompressionMethodFlagBitsNV", "VkMemoryDecompressionMethodFlagsNV"],
+        super::bitmask_tables::MEMORY_DECOMPRESSION_METHOD_FLAGS_EXT
+    ),
+    type_info!(
+        "VkMemoryHeapFlags", Some("VkMemoryHeapFlagBits"), "MemoryHeapFlags", Bitmask32,
+        ["VK_VERSION_1_0"], [], super::bitmask_tables::MEMORY_HEAP_FLAGS
+    ),
+    type_info!(
+        "VkMemoryMapFlags", Some("VkMemoryMapFlagBits"), "MemoryMapFlags", Bitmask32,
+        ["VK_VERSION_1_0"], [], super::bitmask_tables::MEMORY_MAP_FLAGS
+    ),
+    type_info!(
+        "VkMemoryOverallocationBehaviorAMD", Some("VkMemoryOverallocationBehaviorAMD"),
+        "MemoryOverallocationBehaviorAMD", Enum,
+        ["VK_AMD_memory_overallocation_behavior"], [],
+        super::enum_tables::MEMORY_OVERALLOCATION_BEHAVIOR_AMD
+    ),
+    type_info!(
+        "VkMemoryPropertyFlags", Some("VkMemoryPropertyFlagBits"), "MemoryPropertyFlags",
+        Bitmask32, ["VK_VERSION_1_0"], [], super::bitmask_tables::MEMORY_PROPERTY_FLAGS
+    ),
+    type_info!(
+        "VkMemoryUnmapFlags", Some("VkMemoryUnmapFlagBits"), "MemoryUnmapFlags",
+        Bitmask32, ["VK_VERSION_1_4"], ["VkMemoryUnmapFlagBitsKHR",
+        "VkMemoryUnmapFlagsKHR"], super::bitmask_tables::MEMORY_UNMAP_FLAGS
+    ),
+    type_info!(
+        "VkMetalSurfaceCreateFlagsEXT", None, "MetalSurfaceCreateFlagsEXT", Bitmask32,
+        ["VK_EXT_metal_surface"], [],
+        super::bitmask_tables::METAL_SURFACE_CREATE_FLAGS_EXT
+    ),
+    type_info!(
+        "VkMicromapCreateFlagsEXT", Some("VkMicromapCreateFlagBitsEXT"),
+        "MicromapCreateFlagsEXT", Bitmask32, ["VK_EXT_opacity_micromap"], [],
+        super::bitmask_tables::MICROMAP_CREATE_FLAGS_EXT
+    ),
+    type_info!(
+        "VkMicromapTypeEXT", Some("VkMicromapTypeEXT"), "MicromapTypeEXT", Enum,
+        ["VK_EXT_opacity_micromap"], [], super::enum_tables::MICROMAP_TYPE_EXT
+    ),
+    type_info!(
+        "VkNeuralAcceleratorStatisticsModeARM",
+        Some("VkNeuralAcceleratorStatisticsModeARM"),
+        "NeuralAcceleratorStatisticsModeARM", Enum,
+        ["VK_ARM_data_graph_neural_accelerator_statistics"], [],
+        super::enum_tables::NEURAL_ACCELERATOR_STATISTICS_MODE_ARM
+    ),
+    type_info!(
+        "VkObjectType", Some("VkObjectType"), "ObjectType", Enum, ["VK_VERSION_1_0"], [],
+        super::enum_tables::OBJECT_TYPE
+    ),
+    type_info!(
+        "VkOpacityMicromapFormatKHR", Some("VkOpacityMicromapFormatKHR"),
+        "OpacityMicromapFormatKHR", Enum, ["VK_KHR_opacity_micromap"],
+        ["VkOpacityMicromapFormatEXT"], super::enum_tables::OPACITY_MICROMAP_FORMAT_KHR
+    ),
+    type_info!(
+        "VkOpacityMicromapSpecialIndexKHR", Some("VkOpacityMicromapSpecialIndexKHR"),
+        "OpacityMicromapSpecialIndexKHR", Enum, ["VK_KHR_opacity_micromap"],
+        ["VkOpacityMicromapSpecialIndexEXT"],
+        super::enum_tables::OPACITY_MICROMAP_SPECIAL_INDEX_KHR
+    ),
+    type_info!(
+        "VkOpticalFlowExecuteFlagsNV", Some("VkOpticalFlowExecuteFlagBitsNV"),
+        "OpticalFlowExecuteFlagsNV", Bitmask32, ["VK_NV_optical_flow"], [],
+        super::bitmask_tables::OPTICAL_FLOW_EXECUTE_FLAGS_NV
+    ),
+    type_info!(
+        "VkOpticalFlowGridSizeFlagsNV", Some("VkOpticalFlowGridSizeFlagBitsNV"),
+        "OpticalFlowGridSizeFlagsNV", Bitmask32, ["VK_NV_optical_flow"], [],
+        super::bitmask_tables::OPTICAL_FLOW_GRID_SIZE_FLAGS_NV
+    ),
+    type_info!(
+        "VkOpticalFlowPerformanceLevelNV", Some("VkOpticalFlowPerformanceLevelNV"),
+        "OpticalFlowPerformanceLevelNV", Enum, ["VK_NV_optical_flow"], [],
+        super::enum_tables::OPTICAL_FLOW_PERFORMANCE_LEVEL_NV
+    ),
+    type_info!(
+        "VkOpticalFlowSessionBindingPointNV", Some("VkOpticalFlowSessionBindingPointNV"),
+        "OpticalFlowSessionBindingPointNV", Enum, ["VK_NV_optical_flow"], [],
+        super::enum_tables::OPTICAL_FLOW_SESSION_BINDING_POINT_NV
+    ),
+    type_info!(
+        "VkOpticalFlowSessionCreateFlagsNV",
+        Some("VkOpticalFlowSessionCreateFlagBitsNV"), "OpticalFlowSessionCreateFlagsNV",
+        Bitmask32, ["VK_NV_optical_flow"], [],
+        super::bitmask_tables::OPTICAL_FLOW_SESSION_CREATE_FLAGS_NV
+    ),
+    type_info!(
+        "VkOpticalFlowUsageFlagsNV", Some("VkOpticalFlowUsageFlagBitsNV"),
+        "OpticalFlowUsageFlagsNV", Bitmask32, ["VK_NV_optical_flow"], [],
+        super::bitmask_tables::OPTICAL_FLOW_USAGE_FLAGS_NV
+    ),
+    type_info!(
+        "VkOutOfBandQueueTypeNV", Some("VkOutOfBandQueueTypeNV"), "OutOfBandQueueTypeNV",
+        Enum, ["VK_NV_low_latency2"], [], super::enum_tables::OUT_OF_BAND_QUEUE_TYPE_NV
+    ),
+    type_info!(
+        "VkPartitionedAccelerationStructureInstanceFlagsNV",
+        Some("VkPartitionedAccelerationStructureInstanceFlagBitsNV"),
+        "PartitionedAccelerationStructureInstanceFlagsNV", Bitmask32,
+        ["VK_NV_partitioned_acceleration_structure"], [],
+        super::bitmask_tables::PARTITIONED_ACCELERATION_STRUCTURE_INSTANCE_FLAGS_NV
+    ),
+    type_info!(
+        "VkPartitionedAccelerationStructureOpTypeNV",
+        Some("VkPartitionedAccelerationStructureOpTypeNV"),
+        "PartitionedAccelerationStructureOpTypeNV", Enum,
+        ["VK_NV_partitioned_acceleration_structure"], [],
+        super::enum_tables::PARTITIONED_ACCELERATION_STRUCTURE_OP_TYPE_NV
+    ),
+    type_info!(
+        "VkPastPresentationTimingFlagsEXT", Some("VkPastPresentationTimingFlagBitsEXT"),
+        "PastPresentationTimingFlagsEXT", Bitmask32, ["VK_EXT_present_timing"], [],
+        super::bitmask_tables::PAST_PRESENTATION_TIMING_FLAGS_EXT
+    ),
+    type_info!(
+        "VkPeerMemoryFeatureFlags", Some("VkPeerMemoryFeatureFlagBits"),
+        "PeerMemoryFeatureFlags", Bitmask32, ["VK_VERSION_1_1"],
+        ["VkPeerMemoryFeatureFlagBitsKHR", "VkPeerMemoryFeatureFlagsKHR"],
+        super::bitmask_tables::PEER_MEMORY_FEATURE_FLAGS
+    ),
+    type_info!(
+        "VkPerfHintTypeQCOM", Some("VkPerfHintTypeQCOM"), "PerfHintTypeQCOM", Enum,
+        ["VK_QCOM_queue_perf_hint"], [], super::enum_tables::PERF_HINT_TYPE_QCOM
+    ),
+    type_info!(
+        "VkPerformanceConfigurationTypeINTEL",
+        Some("VkPerformanceConfigurationTypeINTEL"), "PerformanceConfigurationTypeINTEL",
+        Enum, ["VK_INTEL_performance_query"], [],
+        super::enum_tables::PERFORMANCE_CONFIGURATION_TYPE_INTEL
+    ),
+    type_info!(
+        "VkPerformanceCounterDescriptionFlagsARM", None,
+        "PerformanceCounterDescriptionFlagsARM", Bitmask32,
+        ["VK_ARM_performance_counters_by_region"], [],
+        super::bitmask_tables::PERFORMANCE_COUNTER_DESCRIPTION_FLAGS_ARM
+    ),
+    type_info!(
+        "VkPerformanceCounterDescriptionFlagsKHR",
+        Some("VkPerformanceCounterDescriptionFlagBitsKHR"),
+        "PerformanceCounterDescriptionFlagsKHR", Bitmask32, ["VK_KHR_performance_query"],
+        [], super::bitmask_tables::PERFORMANCE_COUNTER_DESCRIPTION_FLAGS_KHR
+    ),
+    type_info!(
+        "VkPerformanceCounterScopeKHR", Some("VkPerformanceCounterScopeKHR"),
+        "PerformanceCounterScopeKHR", Enum, ["VK_KHR_performance_query"], [],
+        super::enum_tables::PERFORMANCE_COUNTER_SCOPE_KHR
+    ),
+    type_info!(
+        "VkPerformanceCounterStorageKHR", Some("VkPerformanceCounterStorageKHR"),
+        "PerformanceCounterStorageKHR", Enum, ["VK_KHR_performance_query"], [],
+        super::enum_tables::PERFORMANCE_COUNTER_STORAGE_KHR
+    ),
+    type_info!(
+        "VkPerformanceCounterUnitKHR", Some("VkPerformanceCounterUnitKHR"),
+        "PerformanceCounterUnitKHR", Enum, ["VK_KHR_performance_query"], [],
+        super::enum_tables::PERFORMANCE_COUNTER_UNIT_KHR
+    ),
+    type_info!(
+        "VkPerformanceOverrideTypeINTEL", Some("VkPerformanceOverrideTypeINTEL"),
+        "PerformanceOverrideTypeINTEL", Enum, ["VK_INTEL_performance_query"], [],
+        super::enum_tables::PERFORMANCE_OVERRIDE_TYPE_INTEL
+    ),
+    type_info!(
+        "VkPerformanceParameterTypeINTEL", Some("VkPerformanceParameterTypeINTEL"),
+        "PerformanceParameterTypeINTEL", Enum, ["VK_INTEL_performance_query"], [],
+        super::enum_tables::PERFORMANCE_PARAMETER_TYPE_INTEL
+    ),
+    type_info!(
+        "VkPerformanceValueTypeINTEL", Some("VkPerformanceValueTypeINTEL"),
+        "PerformanceValueTypeINTEL", Enum, ["VK_INTEL_performance_query"], [],
+        super::enum_tables::PERFORMANCE_VALUE_TYPE_INTEL
+    ),
+    type_info!(
+        "VkPhysicalDeviceDataGraphOperationTypeARM",
+        Some("VkPhysicalDeviceDataGraphOperationTypeARM"),
+        "PhysicalDeviceDataGraphOperationTypeARM", Enum, ["VK_ARM_data_graph"], [],
+        super::enum_tables::PHYSICAL_DEVICE_DATA_GRAPH_OPERATION_TYPE_ARM
+    ),
+    type_info!(
+        "VkPhysicalDeviceDataGraphProcessingEngineTypeARM",
+        Some("VkPhysicalDeviceDataGraphProcessingEngineTypeARM"),
+        "PhysicalDeviceDataGraphProcessingEngineTypeARM", Enum, ["VK_ARM_data_graph"],
+        [], super::enum_tables::PHYSICAL_DEVICE_DATA_GRAPH_PROCESSING_ENGINE_TYPE_ARM
+    ),
+    type_info!(
+        "VkPhysicalDeviceGpaPropertiesFlagsAMD", None,
+        "PhysicalDeviceGpaPropertiesFlagsAMD", Bitmask32, ["VK_AMD_gpa_interface"], [],
+        super::bitmask_tables::PHYSICAL_DEVICE_GPA_PROPERTIES_FLAGS_AMD
+    ),
+    type_info!(
+        "VkPhysicalDeviceLayeredApiKHR", Some("VkPhysicalDeviceLayeredApiKHR"),
+        "PhysicalDeviceLayeredApiKHR", Enum, ["VK_KHR_maintenance7"], [],
+        super::enum_tables::PHYSICAL_DEVICE_LAYERED_API_KHR
+    ),
+    type_info!(
+        "VkPhysicalDeviceSchedulingControlsFlagsARM",
+        Some("VkPhysicalDeviceSchedulingControlsFlagBitsARM"),
+        "PhysicalDeviceSchedulingControlsFlagsARM", Bitmask64,
+        ["VK_ARM_scheduling_controls"], [],
+        super::bitmask_tables::PHYSICAL_DEVICE_SCHEDULING_CONTROLS_FLAGS_ARM
+    ),
+    type_info!(
+        "VkPhysicalDeviceType", Some("VkPhysicalDeviceType"), "PhysicalDeviceType", Enum,
+        ["VK_VERSION_1_0"], [], super::enum_tables::PHYSICAL_DEVICE_TYPE
+    ),
+    type_info!(
+        "VkPipelineBindPoint", Some("VkPipelineBindPoint"), "PipelineBindPoint", Enum,
+        ["VK_VERSION_1_0"], [], super::enum_tables::PIPELINE_BIND_POINT
+    ),
+    type_info!(
+        "VkPipelineCacheCreateFlags", Some("VkPipelineCacheCreateFlagBits"),
+        "PipelineCacheCreateFlags", Bitmask32, ["VK_EXT_pipeline_creation_cache_control",
+        "VK_KHR_maintenance8", "VK_VERSION_1_0"], [],
+        super::bitmask_tables::PIPELINE_CACHE_CREATE_FLAGS
+    ),
+    type_info!(
+        "VkPipelineCacheHeaderVersion", Some("VkPipelineCacheHeaderVersion"),
+        "PipelineCacheHeaderVersion", Enum, ["VK_VERSION_1_0"], [],
+        super::enum_tables::PIPELINE_CACHE_HEADER_VERSION
+    ),
+    type_info!(
+        "VkPipelineColorBlendStateCreateFlags",
+        Some("VkPipelineColorBlendStateCreateFlagBits"),
+        "PipelineColorBlendStateCreateFlags", Bitmask32,
+        ["VK_EXT_rasterization_order_attachment_access", "VK_VERSION_1_0"], [],
+        super::bitmask_tables::PIPELINE_COLOR_BLEND_STATE_CREATE_FLAGS
+    ),
+    type_info!(
+        "VkPipelineCompilerControlFlagsAMD",
+        Some("VkPipelineCompilerControlFlagBitsAMD"), "PipelineCompilerControlFlagsAMD",
+        Bitmask32, ["VK_AMD_pipeline_compiler_control"], [],
+        super::bitmask_tables::PIPELINE_COMPILER_CONTROL_FLAGS_AMD
+    ),
+    type_info!(
+        "VkPipelineCoverageModulationStateCreateFlagsNV", None,
+        "PipelineCoverageModulationStateCreateFlagsNV", Bitmask32,
+        ["VK_NV_framebuffer_mixed_samples"], [],
+        super::bitmask_tables::PIPELINE_COVERAGE_MODULATION_STATE_CREATE_FLAGS_NV
+    ),
+    type_info!(
+        "VkPipelineCoverageReductionStateCreateFlagsNV", None,
+        "PipelineCoverageReductionStateCreateFlagsNV", Bitmask32,
+        ["VK_NV_coverage_reduction_mode"], [],
+        super::bitmask_tables::PIPELINE_COVERAGE_REDUCTION_STATE_CREATE_FLAGS_NV
+    ),
+    type_info!(
+        "VkPipelineCoverageToColorStateCreateFlagsNV", None,
+        "PipelineCoverageToColorStateCreateFlagsNV", Bitmask32,
+        ["VK_NV_fragment_coverage_to_color"], [],
+        super::bitmask_tables::PIPELINE_COVERAGE_TO_COLOR_STATE_CREATE_FLAGS_NV
+    ),
+    type_info!(
+        "VkPipelineCreateFlags", Some("VkPipelineCreateFlagBits"), "PipelineCreateFlags",
+        Bitmask32, ["VK_VERSION_1_0"], [], super::bitmask_tables::PIPELINE_CREATE_FLAGS
+    ),
+    type_info!(
+        "VkPipelineCreateFlags2", Some("VkPipelineCreateFlagBits2"),
+        "PipelineCreateFlags2", Bitmask64, ["VK_VERSION_1_4"],
+        ["VkPipelineCreateFlagBits2KHR", "VkPipelineCreateFlags2KHR"],
+        super::bitmask_tables::PIPELINE_CREATE_FLAGS2
+    ),
+    type_info!(
+        "VkPipelineCreationFeedbackFlags", Some("VkPipelineCreationFeedbackFlagBits"),
+        "PipelineCreationFeedbackFlags", Bitmask32, ["VK_VERSION_1_3"],
+        ["VkPipelineCreationFeedbackFlagBitsEXT", "VkPipelineCreationFeedbackFlagsEXT"],
+        super::bitmask_tables::PIPELINE_CREATION_FEEDBACK_FLAGS
+    ),
+    type_info!(
+        "VkPipelineDepthStencilStateCreateFlags",
+        Some("VkPipelineDepthStencilStateCreateFlagBits"),
+        "PipelineDepthStencilStateCreateFlags", Bitmask32,
+        ["VK_EXT_rasterization_order_attachment_access", "VK_VERSION_1_0"], [],
+        super::bitmask_tables::PIPELINE_DEPTH_STENCIL_STATE_CREATE_FLAGS
+    ),
+    type_info!(
+        "VkPipelineDiscardRectangleStateCreateFlagsEXT", None,
+        "PipelineDiscardRectangleStateCreateFlagsEXT", Bitmask32,
+        ["VK_EXT_discard_rectangles"], [],
+        super::bitmask_tables::PIPELINE_DISCARD_RECTANGLE_STATE_CREATE_FLAGS_EXT
+    ),
+    type_info!(
+        "VkPipelineDynamicStateCreateFlags", None, "PipelineDynamicStateCreateFlags",
+        Bitmask32, ["VK_VERSION_1_0"], [],
+        super::bitmask_tables::PIPELINE_DYNAMIC_STATE_CREATE_FLAGS
+    ),
+    type_info!(
+        "VkPipelineExecutableStatisticFormatKHR",
+        Some("VkPipelineExecutableStatisticFormatKHR"),
+        "PipelineExecutableStatisticFormatKHR", Enum,
+        ["VK_KHR_pipeline_executable_properties"], [],
+        super::enum_tables::PIPELINE_EXECUTABLE_STATISTIC_FORMAT_KHR
+    ),
+    type_info!(
+        "VkPipelineInputAssemblyStateCreateFlags", None,
+        "PipelineInputAssemblyStateCreateFlags", Bitmask32, ["VK_VERSION_1_0"], [],
+        super::bitmask_tables::PIPELINE_INPUT_ASSEMBLY_STATE_CREATE_FLAGS
+    ),
+    type_info!(
+        "VkPipelineLayoutCreateFlags", Some("VkPipelineLayoutCreateFlagBits"),
+        "PipelineLayoutCreateFlags", Bitmask32, ["VK_EXT_graphics_pipeline_library",
+        "VK_VERSION_1_0"], [], super::bitmask_tables::PIPELINE_LAYOUT_CREATE_FLAGS
+    ),
+    type_info!(
+        "VkPipelineMultisampleStateCreateFlags", None,
+        "PipelineMultisampleStateCreateFlags", Bitmask32, ["VK_VERSION_1_0"], [],
+        super::bitmask_tables::PIPELINE_MULTISAMPLE_STATE_CREATE_FLAGS
+    ),
+    type_info!(
+        "VkPipelineRasterizationConservativeStateCreateFlagsEXT", None,
+        "PipelineRasterizationConservativeStateCreateFlagsEXT", Bitmask32,
+        ["VK_EXT_conservative_rasterization"], [],
+        super::bitmask_tables::PIPELINE_RASTERIZATION_CONSERVATIVE_STATE_CREATE_FLAGS_EXT
+    ),
+    type_info!(
+        "VkPipelineRasterizationDepthClipStateCreateFlagsEXT", None,
+        "PipelineRasterizationDepthClipStateCreateFlagsEXT", Bitmask32,
+        ["VK_EXT_depth_clip_enable"], [],
+        super::bitmask_tables::PIPELINE_RASTERIZATION_DEPTH_CLIP_STATE_CREATE_FLAGS_EXT
+    ),
+    type_info!(
+        "VkPipelineRasterizationStateCreateFlags", None,
+        "PipelineRasterizationStateCreateFlags", Bitmask32, ["VK_VERSION_1_0"], [],
+        super::bitmask_tables::PIPELINE_RASTERIZATION_STATE_CREATE_FLAGS
+    ),
+    type_info!(
+        "VkPipelineRasterizationStateStreamCreateFlagsEXT", None,
+        "PipelineRasterizationStateStreamCreateFlagsEXT", Bitmask32,
+        ["VK_EXT_transform_feedback"], [],
+        super::bitmask_tables::PIPELINE_RASTERIZATION_STATE_STREAM_CREATE_FLAGS_EXT
+    ),
+    type_info!(
+        "VkPipelineRobustnessBufferBehavior", Some("VkPipelineRobustnessBufferBehavior"),
+        "PipelineRobustnessBufferBehavior", Enum, ["VK_VERSION_1_4"],
+        ["VkPipelineRobustnessBufferBehaviorEXT"],
+        super::enum_tables::PIPELINE_ROBUSTNESS_BUFFER_BEHAVIOR
+    ),
+    type_info!(
+        "VkPipelineRobustnessImageBehavior", Some("VkPipelineRobustnessImageBehavior"),
+        "PipelineRobustnessImageBehavior", Enum, ["VK_VERSION_1_4"],
+        ["VkPipelineRobustnessImageBehaviorEXT"],
+        super::enum_tables::PIPELINE_ROBUSTNESS_IMAGE_BEHAVIOR
+    ),
+    type_info!(
+        "VkPipelineShaderStageCreateFlags", Some("VkPipelineShaderStageCreateFlagBits"),
+        "PipelineShaderStageCreateFlags", Bitmask32, ["VK_VERSION_1_0"], [],
+        super::bitmask_tables::PIPELINE_SHADER_STAGE_CREATE_FLAGS
+    ),
+    type_info!(
+        "VkPipelineStageFlags", Some("VkPipelineStageFlagBits"), "PipelineStageFlags",
+        Bitmask32, ["VK_VERSION_1_0"], [], super::bitmask_tables::PIPELINE_STAGE_FLAGS
+    ),
+    type_info!(
+        "VkPipelineStageFlags2", Some("VkPipelineStageFlagBits2"), "PipelineStageFlags2",
+        Bitmask64, ["VK_VERSION_1_3"], ["VkPipelineStageFlagBits2KHR",
+        "VkPipelineStageFlags2KHR"], super::bitmask_tables::PIPELINE_STAGE_FLAGS2
+    ),
+    type_info!(
+        "VkPipelineTessellationStateCreateFlags", None,
+        "PipelineTessellationStateCreateFlags", Bitmask32, ["VK_VERSION_1_0"], [],
+        super::bitmask_tables::PIPELINE_TESSELLATION_STATE_CREATE_FLAGS
+    ),
+    type_info!(
+        "VkPipelineVertexInputStateCreateFlags", None,
+        "PipelineVertexInputStateCreateFlags", Bitmask32, ["VK_VERSION_1_0"], [],
+        super::bitmask_tables::PIPELINE_VERTEX_INPUT_STATE_CREATE_FLAGS
+    ),
+    type_info!(
+        "VkPipelineViewportStateCreateFlags", None, "PipelineViewportStateCreateFlags",
+        Bitmask32, ["VK_VERSION_1_0"], [],
+        super::bitmask_tables::PIPELINE_VIEWPORT_STATE_CREATE_FLAGS
+    ),
+    type_info!(
+        "VkPipelineViewportSwizzleStateCreateFlagsNV", None,
+        "PipelineViewportSwizzleStateCreateFlagsNV", Bitmask32,
+        ["VK_NV_viewport_swizzle"], [],
+        super::bitmask_tables::PIPELINE_VIEWPORT_SWIZZLE_STATE_CREATE_FLAGS_NV
+    ),
+    type_info!(
+        "VkPointClippingBehavior", Some("VkPointClippingBehavior"),
+        "PointClippingBehavior", Enum, ["VK_VERSION_1_1"],
+        ["VkPointClippingBehaviorKHR"], super::enum_tables::POINT_CLIPPING_BEHAVIOR
+    ),
+    type_info!(
+        "VkPolygonMode", Some("VkPolygonMode"), "PolygonMode", Enum, ["VK_VERSION_1_0"],
+        [], super::enum_tables::POLYGON_MODE
+    ),
+    type_info!(
+        "VkPresentGravityFlagsKHR", Some("VkPresentGravityFlagBitsKHR"),
+        "PresentGravityFlagsKHR", Bitmask32, ["VK_KHR_surface_maintenance1"],
+        ["VkPresentGravityFlagBitsEXT", "VkPresentGravityFlagsEXT"],
+        super::bitmask_tables::PRESENT_GRAVITY_FLAGS_KHR
+    ),
+    type_info!(
+        "VkPresentModeKHR", Some("VkPresentModeKHR"), "PresentModeKHR", Enum,
+        ["VK_KHR_surface"], [], super::enum_tables::PRESENT_MODE_KHR
+    ),
+    type_info!(
+        "VkPresentScalingFlagsKHR", Some("VkPresentScalingFlagBitsKHR"),
+        "PresentScalingFlagsKHR", Bitmask32, ["VK_KHR_surface_maintenance1"],
+        ["VkPresentScalingFlagBitsEXT", "VkPresentScalingFlagsEXT"],
+        super::bitmask_tables::PRESENT_SCALING_FLAGS_KHR
+    ),
+    type_info!(
+        "VkPresentStageFlagsEXT", Some("VkPresentStageFlagBitsEXT"),
+        "PresentStageFlagsEXT", Bitmask32, ["VK_EXT_present_timing"], [],
+        super::bitmask_tables::PRESENT_STAGE_FLAGS_EXT
+    ),
+    type_info!(
+        "VkPresentTimingInfoFlagsEXT", Some("VkPresentTimingInfoFlagBitsEXT"),
+        "PresentTimingInfoFlagsEXT", Bitmask32, ["VK_EXT_present_timing"], [],
+        super::bitmask_tables::PRESENT_TIMING_INFO_FLAGS_EXT
+    ),
+    type_info!(
+        "VkPrimitiveTopology", Some("VkPrimitiveTopology"), "PrimitiveTopology", Enum,
+        ["VK_VERSION_1_0"], [], super::enum_tables::PRIMITIVE_TOPOLOGY
+    ),
+    type_info!(
+        "VkPrivateDataSlotCreateFlags", None, "PrivateDataSlotCreateFlags", Bitmask32,
+        ["VK_VERSION_1_3"], ["VkPrivateDataSlotCreateFlagsEXT"],
+        super::bitmask_tables::PRIVATE_DATA_SLOT_CREATE_FLAGS
+    ),
+    type_info!(
+        "VkProvokingVertexModeEXT", Some("VkProvokingVertexModeEXT"),
+        "ProvokingVertexModeEXT", Enum, ["VK_EXT_provoking_vertex"], [],
+        super::enum_tables::PROVOKING_VERTEX_MODE_EXT
+    ),
+    type_info!(
+        "VkQueryControlFlags", Some("VkQueryControlFlagBits"), "QueryControlFlags",
+        Bitmask32, ["VK_VERSION_1_0"], [], super::bitmask_tables::QUERY_CONTROL_FLAGS
+    ),
+    type_info!(
+        "VkQueryPipelineStatisticFlags", Some("VkQueryPipelineStatisticFlagBits"),
+        "QueryPipelineStatisticFlags", Bitmask32, ["VK_VERSION_1_0"], [],
+        super::bitmask_tables::QUERY_PIPELINE_STATISTIC_FLAGS
+    ),
+    type_info!(
+        "VkQueryPoolCreateFlags", Some("VkQueryPoolCreateFlagBits"),
+        "QueryPoolCreateFlags", Bitmask32, ["VK_VERSION_1_0"], [],
+        super::bitmask_tables::QUERY_POOL_CREATE_FLAGS
+    ),
+    type_info!(
+        "VkQueryPoolSamplingModeINTEL", Some("VkQueryPoolSamplingModeINTEL"),
+        "QueryPoolSamplingModeINTEL", Enum, ["VK_INTEL_performance_query"], [],
+        super::enum_tables::QUERY_POOL_SAMPLING_MODE_INTEL
+    ),
+    type_info!(
+        "VkQueryResultFlags", Some("VkQueryResultFlagBits"), "QueryResultFlags",
+        Bitmask32, ["VK_VERSION_1_0"], [], super::bitmask_tables::QUERY_RESULT_FLAGS
+    ),
+    type_info!(
+        "VkQueryResultStatusKHR", Some("VkQueryResultStatusKHR"), "QueryResultStatusKHR",
+        Enum, ["VK_KHR_video_queue"], [], super::enum_tables::QUERY_RESULT_STATUS_KHR
+    ),
+    type_info!(
+        "VkQueryType", Some("VkQueryType"), "QueryType", Enum, ["VK_VERSION_1_0"], [],
+        super::enum_tables::QUERY_TYPE
+    ),
+    type_info!(
+        "VkQueueFlags", Some("VkQueueFlagBits"), "QueueFlags", Bitmask32,
+        ["VK_VERSION_1_0"], [], super::bitmask_tables::QUEUE_FLAGS
+    ),
+    type_info!(
+        "VkQueueGlobalPriority", Some("VkQueueGlobalPriority"), "QueueGlobalPriority",
+        Enum, ["VK_VERSION_1_4"], ["VkQueueGlobalPriorityEXT",
+        "VkQueueGlobalPriorityKHR"], super::enum_tables::QUEUE_GLOBAL_PRIORITY
+    ),
+    type_info!(
+        "VkRasterizationOrderAMD", Some("VkRasterizationOrderAMD"),
+        "RasterizationOrderAMD", Enum, ["VK_AMD_rasterization_order"], [],
+        super::enum_tables::RASTERIZATION_ORDER_AMD
+    ),
+    type_info!(
+        "VkRayTracingInvocationReorderModeEXT",
+        Some("VkRayTracingInvocationReorderModeEXT"),
+        "RayTracingInvocationReorderModeEXT", Enum,
+        ["VK_EXT_ray_tracing_invocation_reorder"],
+        ["VkRayTracingInvocationReorderModeNV"],
+        super::enum_tables::RAY_TRACING_INVOCATION_REORDER_MODE_EXT
+    ),
+    type_info!(
+        "VkRayTracingLssIndexingModeNV", Some("VkRayTracingLssIndexingModeNV"),
+        "RayTracingLssIndexingModeNV", Enum, ["VK_NV_ray_tracing_linear_swept_spheres"],
+        [], super::enum_tables::RAY_TRACING_LSS_INDEXING_MODE_NV
+    ),
+    type_info!(
+        "VkRayTracingLssPrimitiveEndCapsModeNV",
+        Some("VkRayTracingLssPrimitiveEndCapsModeNV"),
+        "RayTracingLssPrimitiveEndCapsModeNV", Enum,
+        ["VK_NV_ray_tracing_linear_swept_spheres"], [],
+        super::enum_tables::RAY_TRACING_LSS_PRIMITIVE_END_CAPS_MODE_NV
+    ),
+    type_info!(
+        "VkRayTracingShaderGroupTypeKHR", Some("VkRayTracingShaderGroupTypeKHR"),
+        "RayTracingShaderGroupTypeKHR", Enum, ["VK_KHR_ray_tracing_pipeline"],
+        ["VkRayTracingShaderGroupTypeNV"],
+        super::enum_tables::RAY_TRACING_SHADER_GROUP_TYPE_KHR
+    ),
+    type_info!(
+        "VkRenderPassCreateFlags", Some("VkRenderPassCreateFlagBits"),
+        "RenderPassCreateFlags", Bitmask32, ["VK_VERSION_1_0"], [],
+        super::bitmask_tables::RENDER_PASS_CREATE_FLAGS
+    ),
+    type_info!(
+        "VkRenderingAttachmentFlagsKHR", Some("VkRenderingAttachmentFlagBitsKHR"),
+        "RenderingAttachmentFlagsKHR", Bitmask32, ["VK_KHR_maintenance10"], [],
+        super::bitmask_tables::RENDERING_ATTACHMENT_FLAGS_KHR
+    ),
+    type_info!(
+        "VkRenderingFlags", Some("VkRenderingFlagBits"), "RenderingFlags", Bitmask32,
+        ["VK_VERSION_1_3"], ["VkRenderingFlagBitsKHR", "VkRenderingFlagsKHR"],
+        super::bitmask_tables::RENDERING_FLAGS
+    ),
+    type_info!(
+        "VkResolveImageFlagsKHR", Some("VkResolveImageFlagBitsKHR"),
+        "ResolveImageFlagsKHR", Bitmask32, ["VK_KHR_maintenance10"], [],
+        super::bitmask_tables::RESOLVE_IMAGE_FLAGS_KHR
+    ),
+    type_info!(
+        "VkResolveModeFlags", Some("VkResolveModeFlagBits"), "ResolveModeFlags",
+        Bitmask32, ["VK_VERSION_1_2"], ["VkResolveModeFlagBitsKHR",
+        "VkResolveModeFlagsKHR"], super::bitmask_tables::RESOLVE_MODE_FLAGS
+    ),
+    type_info!(
+        "VkResult", Some("VkResult"), "Result", Enum, ["VK_VERSION_1_0"], [],
+        super::enum_tables::RESULT
+    ),
+    type_info!(
+        "VkSampleCountFlags", Some("VkSampleCountFlagBits"), "SampleCountFlags",
+        Bitmask32, ["VK_VERSION_1_0"], [], super::bitmask_tables::SAMPLE_COUNT_FLAGS
+    ),
+    type_info!(
+        "VkSamplerAddressMode", Some("VkSamplerAddressMode"), "SamplerAddressMode", Enum,
+        ["VK_VERSION_1_0"], [], super::enum_tables::SAMPLER_ADDRESS_MODE
+    ),
+    type_info!(
+        "VkSamplerCreateFlags", Some("VkSamplerCreateFlagBits"), "SamplerCreateFlags",
+        Bitmask32, ["VK_VERSION_1_0"], [], super::bitmask_tables::SAMPLER_CREATE_FLAGS
+    ),
+    type_info!(
+        "VkSamplerMipmapMode", Some("VkSamplerMipmapMode"), "SamplerMipmapMode", Enum,
+        ["VK_VERSION_1_0"], [], super::enum_tables::SAMPLER_MIPMAP_MODE
+    ),
+    type_info!(
+        "VkSamplerReductionMode", Some("VkSamplerReductionMode"), "SamplerReductionMode",
+        Enum, ["VK_VERSION_1_2"], ["VkSamplerReductionModeEXT"],
+        super::enum_tables::SAMPLER_REDUCTION_MODE
+    ),
+    type_info!(
+        "VkSamplerYcbcrModelConversion", Some("VkSamplerYcbcrModelConversion"),
+        "SamplerYcbcrModelConversion", Enum, ["VK_VERSION_1_1"],
+        ["VkSamplerYcbcrModelConversionKHR"],
+        super::enum_tables::SAMPLER_YCBCR_MODEL_CONVERSION
+    ),
+    type_info!(
+        "VkSamplerYcbcrRange", Some("VkSamplerYcbcrRange"), "SamplerYcbcrRange", Enum,
+        ["VK_VERSION_1_1"], ["VkSamplerYcbcrRangeKHR"],
+        super::enum_tables::SAMPLER_YCBCR_RANGE
+    ),
+    type_info!(
+        "VkScopeKHR", Some("VkScopeKHR"), "ScopeKHR", Enum,
+        ["VK_KHR_cooperative_matrix"], ["VkScopeNV"], super::enum_tables::SCOPE_KHR
+    ),
+    type_info!(
+        "VkScreenSurfaceCreateFlagsQNX", None, "ScreenSurfaceCreateFlagsQNX", Bitmask32,
+        ["VK_QNX_screen_surface"], [],
+        super::bitmask_tables::SCREEN_SURFACE_CREATE_FLAGS_QNX
+    ),
+    type_info!(
+        "VkSemaphoreCreateFlags", None, "SemaphoreCreateFlags", Bitmask32,
+        ["VK_VERSION_1_0"], [], super::bitmask_tables::SEMAPHORE_CREATE_FLAGS
+    ),
+    type_info!(
+        "VkSemaphoreImportFlags", Some("VkSemaphoreImportFlagBits"),
+        "SemaphoreImportFlags", Bitmask32, ["VK_VERSION_1_1"],
+        ["VkSemaphoreImportFlagBitsKHR", "VkSemaphoreImportFlagsKHR"],
+        super::bitmask_tables::SEMAPHORE_IMPORT_FLAGS
+    ),
+    type_info!(
+        "VkSemaphoreType", Some("VkSemaphoreType"), "SemaphoreType", Enum,
+        ["VK_VERSION_1_2"], ["VkSemaphoreTypeKHR"], super::enum_tables::SEMAPHORE_TYPE
+    ),
+    type_info!(
+        "VkSemaphoreWaitFlags", Some("VkSemaphoreWaitFlagBits"), "SemaphoreWaitFlags",
+        Bitmask32, ["VK_VERSION_1_2"], ["VkSemaphoreWaitFlagBitsKHR",
+        "VkSemaphoreWaitFlagsKHR"], super::bitmask_tables::SEMAPHORE_WAIT_FLAGS
+    ),
+    type_info!(
+        "VkShaderCodeTypeEXT", Some("VkShaderCodeTypeEXT"), "ShaderCodeTypeEXT", Enum,
+        ["VK_EXT_shader_object"], [], super::enum_tables::SHADER_CODE_TYPE_EXT
+    ),
+    type_info!(
+        "VkShaderCorePropertiesFlagsAMD", Some("VkShaderCorePropertiesFlagBitsAMD"),
+        "ShaderCorePropertiesFlagsAMD", Bitmask32, ["VK_AMD_shader_core_properties2"],
+        [], super::bitmask_tables::SHADER_CORE_PROPERTIES_FLAGS_AMD
+    ),
+    type_info!(
+        "VkShaderCreateFlagsEXT", Some("VkShaderCreateFlagBitsEXT"),
+        "ShaderCreateFlagsEXT", Bitmask32, ["VK_EXT_shader_object"], [],
+        super::bitmask_tables::SHADER_CREATE_FLAGS_EXT
+    ),
+    type_info!(
+        "VkShaderFloatControlsIndependence", Some("VkShaderFloatControlsIndependence"),
+        "ShaderFloatControlsIndependence", Enum, ["VK_VERSION_1_2"],
+        ["VkShaderFloatControlsIndependenceKHR"],
+        super::enum_tables::SHADER_FLOAT_CONTROLS_INDEPENDENCE
+    ),
+    type_info!(
+        "VkShaderGroupShaderKHR", Some("VkShaderGroupShaderKHR"), "ShaderGroupShaderKHR",
+        Enum, ["VK_KHR_ray_tracing_pipeline"], [],
+        super::enum_tables::SHADER_GROUP_SHADER_KHR
+    ),
+    type_info!(
+        "VkShaderInfoTypeAMD", Some("VkShaderInfoTypeAMD"), "ShaderInfoTypeAMD", Enum,
+        ["VK_AMD_shader_info"], [], super::enum_tables::SHADER_INFO_TYPE_AMD
+    ),
+    type_info!(
+        "VkShaderInstrumentationValuesFlagsARM", None,
+        "ShaderInstrumentationValuesFlagsARM", Bitmask32,
+        ["VK_ARM_shader_instrumentation"], [],
+        super::bitmask_tables::SHADER_INSTRUMENTATION_VALUES_FLAGS_ARM
+    ),
+    type_info!(
+        "VkShaderModuleCreateFlags", None, "ShaderModuleCreateFlags", Bitmask32,
+        ["VK_VERSION_1_0"], [], super::bitmask_tables::SHADER_MODULE_CREATE_FLAGS
+    ),
+    type_info!(
+        "VkShaderStageFlags", Some("VkShaderStageFlagBits"), "ShaderStageFlags",
+        Bitmask32, ["VK_VERSION_1_0"], [], super::bitmask_tables::SHADER_STAGE_FLAGS
+    ),
+    type_info!(
+        "VkShadingRatePaletteEntryNV", Some("VkShadingRatePaletteEntryNV"),
+        "ShadingRatePaletteEntryNV", Enum, ["VK_NV_shading_rate_image"], [],
+        super::enum_tables::SHADING_RATE_PALETTE_ENTRY_NV
+    ),
+    type_info!(
+        "VkSharingMode", Some("VkSharingMode"), "SharingMode", Enum, ["VK_VERSION_1_0"],
+        [], super::enum_tables::SHARING_MODE
+    ),
+    type_info!(
+        "VkSparseImageFormatFlags", Some("VkSparseImageFormatFlagBits"),
+        "SparseImageFormatFlags", Bitmask32, ["VK_VERSION_1_0"], [],
+        super::bitmask_tables::SPARSE_IMAGE_FORMAT_FLAGS
+    ),
+    type_info!(
+        "VkSparseMemoryBindFlags", Some("VkSparseMemoryBindFlagBits"),
+        "SparseMemoryBindFlags", Bitmask32, ["VK_VERSION_1_0"], [],
+        super::bitmask_tables::SPARSE_MEMORY_BIND_FLAGS
+    ),
+    type_info!(
+        "VkSpirvResourceTypeFlagsEXT", Some("VkSpirvResourceTypeFlagBitsEXT"),
+        "SpirvResourceTypeFlagsEXT", Bitmask32, ["VK_EXT_descriptor_heap"], [],
+        super::bitmask_tables::SPIRV_RESOURCE_TYPE_FLAGS_EXT
+    ),
+    type_info!(
+        "VkStencilFaceFlags", Some("VkStencilFaceFlagBits"), "StencilFaceFlags",
+        Bitmask32, ["VK_VERSION_1_0"], [], super::bitmask_tables::STENCIL_FACE_FLAGS
+    ),
+    type_info!(
+        "VkStencilOp", Some("VkStencilOp"), "StencilOp", Enum, ["VK_VERSION_1_0"], [],
+        super::enum_tables::STENCIL_OP
+    ),
+    type_info!(
+        "VkStreamDescriptorSurfaceCreateFlagsGGP", None,
+        "StreamDescriptorSurfaceCreateFlagsGGP", Bitmask32,
+        ["VK_GGP_stream_descriptor_surface"], [],
+        super::bitmask_tables::STREAM_DESCRIPTOR_SURFACE_CREATE_FLAGS_GGP
+    ),
+    type_info!(
+        "VkStructureType", Some("VkStructureType"), "StructureType", Enum,
+        ["VK_VERSION_1_0"], [], super::enum_tables::STRUCTURE_TYPE
+    ),
+    type_info!(
+        "VkSubgroupFeatureFlags", Some("VkSubgroupFeatureFlagBits"),
+        "SubgroupFeatureFlags", Bitmask32, ["VK_VERSION_1_1"], [],
+        super::bitmask_tables::SUBGROUP_FEATURE_FLAGS
+    ),
+    type_info!(
+        "VkSubmitFlags", Some("VkSubmitFlagBits"), "SubmitFlags", Bitmask32,
+        ["VK_VERSION_1_3"], ["VkSubmitFlagBitsKHR", "VkSubmitFlagsKHR"],
+        super::bitmask_tables::SUBMIT_FLAGS
+    ),
+    type_info!(
+        "VkSubpassContents", Some("VkSubpassContents"), "SubpassContents", Enum,
+        ["VK_VERSION_1_0"], [], super::enum_tables::SUBPASS_CONTENTS
+    ),
+    type_info!(
+        "VkSubpassDescriptionFlags", Some("VkSubpassDescriptionFlagBits"),
+        "SubpassDescriptionFlags", Bitmask32, ["VK_VERSION_1_0"], [],
+        super::bitmask_tables::SUBPASS_DESCRIPTION_FLAGS
+    ),
+    type_info!(
+        "VkSubpassMergeStatusEXT", Some("VkSubpassMergeStatusEXT"),
+        "SubpassMergeStatusEXT", Enum, ["VK_EXT_subpass_merge_feedback"], [],
+        super::enum_tables::SUBPASS_MERGE_STATUS_EXT
+    ),
+    type_info!(
+        "VkSurfaceCounterFlagsEXT", Some("VkSurfaceCounterFlagBitsEXT"),
+        "SurfaceCounterFlagsEXT", Bitmask32, ["VK_EXT_display_surface_counter"], [],
+        super::bitmask_tables::SURFACE_COUNTER_FLAGS_EXT
+    ),
+    type_info!(
+        "VkSurfaceCreateFlagsOHOS", None, "SurfaceCreateFlagsOHOS", Bitmask32,
+        ["VK_OHOS_surface"], [], super::bitmask_tables::SURFACE_CREATE_FLAGS_OHOS
+    ),
+    type_info!(
+        "VkSurfaceTransformFlagsKHR", Some("VkSurfaceTransformFlagBitsKHR"),
+        "SurfaceTransformFlagsKHR", Bitmask32, ["VK_KHR_display", "VK_KHR_surface"], [],
+        super::bitmask_tables::SURFACE_TRANSFORM_FLAGS_KHR
+    ),
+    type_info!(
+        "VkSwapchainCreateFlagsKHR", Some("VkSwapchainCreateFlagBitsKHR"),
+        "SwapchainCreateFlagsKHR", Bitmask32, ["VK_KHR_swapchain"], [],
+        super::bitmask_tables::SWAPCHAIN_CREATE_FLAGS_KHR
+    ),
+    type_info!(
+        "VkSystemAllocationScope", Some("VkSystemAllocationScope"),
+        "SystemAllocationScope", Enum, ["VK_VERSION_1_0"], [],
+        super::enum_tables::SYSTEM_ALLOCATION_SCOPE
+    ),
+    type_info!(
+        "VkTensorCreateFlagsARM", Some("VkTensorCreateFlagBitsARM"),
+        "TensorCreateFlagsARM", Bitmask64, ["VK_ARM_tensors"], [],
+        super::bitmask_tables::TENSOR_CREATE_FLAGS_ARM
+    ),
+    type_info!(
+        "VkTensorTilingARM", Some("VkTensorTilingARM"), "TensorTilingARM", Enum,
+        ["VK_ARM_tensors"], [], super::enum_tables::TENSOR_TILING_ARM
+    ),
+    type_info!(
+        "VkTensorUsageFlagsARM", Some("VkTensorUsageFlagBitsARM"), "TensorUsageFlagsARM",
+        Bitmask64, ["VK_ARM_tensors"], [], super::bitmask_tables::TENSOR_USAGE_FLAGS_ARM
+    ),
+    type_info!(
+        "VkTensorViewCreateFlagsARM", Some("VkTensorViewCreateFlagBitsARM"),
+        "TensorViewCreateFlagsARM", Bitmask64, ["VK_ARM_tensors",
+        "VK_EXT_descriptor_heap"], [],
+        super::bitmask_tables::TENSOR_VIEW_CREATE_FLAGS_ARM
+    ),
+    type_info!(
+        "VkTessellationDomainOrigin", Some("VkTessellationDomainOrigin"),
+        "TessellationDomainOrigin", Enum, ["VK_VERSION_1_1"],
+        ["VkTessellationDomainOriginKHR"], super::enum_tables::TESSELLATION_DOMAIN_ORIGIN
+    ),
+    type_info!(
+        "VkThrottleHintTypeSEC", Some("VkThrottleHintTypeSEC"), "ThrottleHintTypeSEC",
+        Enum, ["VK_SEC_throttle_hint"], [], super::enum_tables::THROTTLE_HINT_TYPE_SEC
+    ),
+    type_info!(
+        "VkTileShadingRenderPassFlagsQCOM", Some("VkTileShadingRenderPassFlagBitsQCOM"),
+        "TileShadingRenderPassFlagsQCOM", Bitmask32, ["VK_QCOM_tile_shading"], [],
+        super::bitmask_tables::TILE_SHADING_RENDER_PASS_FLAGS_QCOM
+    ),
+    type_info!(
+        "VkTimeDomainKHR", Some("VkTimeDomainKHR"), "TimeDomainKHR", Enum,
+        ["VK_KHR_calibrated_timestamps"], ["VkTimeDomainEXT"],
+        super::enum_tables::TIME_DOMAIN_KHR
+    ),
+    type_info!(
+        "VkToolPurposeFlags", Some("VkToolPurposeFlagBits"), "ToolPurposeFlags",
+        Bitmask32, ["VK_VERSION_1_3"], ["VkToolPurposeFlagBitsEXT",
+        "VkToolPurposeFlagsEXT"], super::bitmask_tables::TOOL_PURPOSE_FLAGS
+    ),
+    type_info!(
+        "VkUbmSurfaceCreateFlagsSEC", None, "UbmSurfaceCreateFlagsSEC", Bitmask32,
+        ["VK_SEC_ubm_surface"], [], super::bitmask_tables::UBM_SURFACE_CREATE_FLAGS_SEC
+    ),
+    type_info!(
+        "VkValidationCacheCreateFlagsEXT", None, "ValidationCacheCreateFlagsEXT",
+        Bitmask32, ["VK_EXT_validation_cache"], [],
+        super::bitmask_tables::VALIDATION_CACHE_CREATE_FLAGS_EXT
+    ),
+    type_info!(
+        "VkValidationCacheHeaderVersionEXT", Some("VkValidationCacheHeaderVersionEXT"),
+        "ValidationCacheHeaderVersionEXT", Enum, ["VK_EXT_validation_cache"], [],
+        super::enum_tables::VALIDATION_CACHE_HEADER_VERSION_EXT
+    ),
+    type_info!(
+        "VkValidationCheckEXT", Some("VkValidationCheckEXT"), "ValidationCheckEXT", Enum,
+        ["VK_EXT_validation_flags"], [], super::enum_tables::VALIDATION_CHECK_EXT
+    ),
+    type_info!(
+        "VkValidationFeatureDisableEXT", Some("VkValidationFeatureDisableEXT"),
+        "ValidationFeatureDisableEXT", Enum, ["VK_EXT_validation_features"], [],
+        super::enum_tables::VALIDATION_FEATURE_DISABLE_EXT
+    ),
+    type_info!(
+        "VkValidationFeatureEnableEXT", Some("VkValidationFeatureEnableEXT"),
+        "ValidationFeatureEnableEXT", Enum, ["VK_EXT_validation_features"], [],
+        super::enum_tables::VALIDATION_FEATURE_ENABLE_EXT
+    ),
+    type_info!(
+        "VkVendorId", Some("VkVendorId"), "VendorId", Enum, ["VK_VERSION_1_0"], [],
+        super::enum_tables::VENDOR_ID
+    ),
+    type_info!(
+        "VkVertexInputRate", Some("VkVertexInputRate"), "VertexInputRate", Enum,
+        ["VK_VERSION_1_0"], [], super::enum_tables::VERTEX_INPUT_RATE
+    ),
+    type_info!(
+        "VkViSurfaceCreateFlagsNN", None, "ViSurfaceCreateFlagsNN", Bitmask32,
+        ["VK_NN_vi_surface"], [], super::bitmask_tables::VI_SURFACE_CREATE_FLAGS_NN
+    ),
+    type_info!(
+        "VkVideoBeginCodingFlagsKHR", None, "VideoBeginCodingFlagsKHR", Bitmask32,
+        ["VK_KHR_video_queue"], [], super::bitmask_tables::VIDEO_BEGIN_CODING_FLAGS_KHR
+    ),
+    type_info!(
+        "VkVideoCapabilityFlagsKHR", Some("VkVideoCapabilityFlagBitsKHR"),
+        "VideoCapabilityFlagsKHR", Bitmask32, ["VK_KHR_video_queue"], [],
+        super::bitmask_tables::VIDEO_CAPABILITY_FLAGS_KHR
+    ),
+    type_info!(
+        "VkVideoChromaSubsamplingFlagsKHR", Some("VkVideoChromaSubsamplingFlagBitsKHR"),
+        "VideoChromaSubsamplingFlagsKHR", Bitmask32, ["VK_KHR_video_queue"], [],
+        super::bitmask_tables::VIDEO_CHROMA_SUBSAMPLING_FLAGS_KHR
+    ),
+    type_info!(
+        "VkVideoCodecOperationFlagsKHR", Some("VkVideoCodecOperationFlagBitsKHR"),
+        "VideoCodecOperationFlagsKHR", Bitmask32, ["VK_KHR_video_queue"], [],
+        super::bitmask_tables::VIDEO_CODEC_OPERATION_FLAGS_KHR
+    ),
+    type_info!(
+        "VkVideoCodingControlFlagsKHR", Some("VkVideoCodingControlFlagBitsKHR"),
+        "VideoCodingControlFlagsKHR", Bitmask32, ["VK_KHR_video_queue"], [],
+        super::bitmask_tables::VIDEO_CODING_CONTROL_FLAGS_KHR
+    ),
+    type_info!(
+        "VkVideoComponentBitDepthFlagsKHR", Some("VkVideoComponentBitDepthFlagBitsKHR"),
+        "VideoComponentBitDepthFlagsKHR", Bitmask32, ["VK_KHR_video_queue"], [],
+        super::bitmask_tables::VIDEO_COMPONENT_BIT_DEPTH_FLAGS_KHR
+    ),
+    type_info!(
+        "VkVideoDecodeCapabilityFlagsKHR", Some("VkVideoDecodeCapabilityFlagBitsKHR"),
+        "VideoDecodeCapabilityFlagsKHR", Bitmask32, ["VK_KHR_video_decode_queue"], [],
+        super::bitmask_tables::VIDEO_DECODE_CAPABILITY_FLAGS_KHR
+    ),
+    type_info!(
+        "VkVideoDecodeFlagsKHR", None, "VideoDecodeFlagsKHR", Bitmask32,
+        ["VK_KHR_video_decode_queue"], [], super::bitmask_tables::VIDEO_DECODE_FLAGS_KHR
+    ),
+    type_info!(
+        "VkVideoDecodeH264PictureLayoutFlagsKHR",
+        Some("VkVideoDecodeH264PictureLayoutFlagBitsKHR"),
+        "VideoDecodeH264PictureLayoutFlagsKHR", Bitmask32, ["VK_KHR_video_decode_h264"],
+        [], super::bitmask_tables::VIDEO_DECODE_H264_PICTURE_LAYOUT_FLAGS_KHR
+    ),
+    type_info!(
+        "VkVideoDecodeUsageFlagsKHR", Some("VkVideoDecodeUsageFlagBitsKHR"),
+        "VideoDecodeUsageFlagsKHR", Bitmask32, ["VK_KHR_video_decode_queue"], [],
+        super::bitmask_tables::VIDEO_DECODE_USAGE_FLAGS_KHR
+    ),
+    type_info!(
+        "VkVideoEncodeAV1CapabilityFlagsKHR",
+        Some("VkVideoEncodeAV1CapabilityFlagBitsKHR"),
+        "VideoEncodeAV1CapabilityFlagsKHR", Bitmask32, ["VK_KHR_video_encode_av1"], [],
+        super::bitmask_tables::VIDEO_ENCODE_AV1_CAPABILITY_FLAGS_KHR
+    ),
+    type_info!(
+        "VkVideoEncodeAV1PredictionModeKHR", Some("VkVideoEncodeAV1PredictionModeKHR"),
+        "VideoEncodeAV1PredictionModeKHR", Enum, ["VK_KHR_video_encode_av1"], [],
+        super::enum_tables::VIDEO_ENCODE_AV1_PREDICTION_MODE_KHR
+    ),
+    type_info!(
+        "VkVideoEncodeAV1RateControlFlagsKHR",
+        Some("VkVideoEncodeAV1RateControlFlagBitsKHR"),
+        "VideoEncodeAV1RateControlFlagsKHR", Bitmask32, ["VK_KHR_video_encode_av1"], [],
+        super::bitmask_tables::VIDEO_ENCODE_AV1_RATE_CONTROL_FLAGS_KHR
+    ),
+    type_info!(
+        "VkVideoEncodeAV1RateControlGroupKHR",
+        Some("VkVideoEncodeAV1RateControlGroupKHR"), "VideoEncodeAV1RateControlGroupKHR",
+        Enum, ["VK_KHR_video_encode_av1"], [],
+        super::enum_tables::VIDEO_ENCODE_AV1_RATE_CONTROL_GROUP_KHR
+    ),
+    type_info!(
+        "VkVideoEncodeAV1StdFlagsKHR", Some("VkVideoEncodeAV1StdFlagBitsKHR"),
+        "VideoEncodeAV1StdFlagsKHR", Bitmask32, ["VK_KHR_video_encode_av1"], [],
+        super::bitmask_tables::VIDEO_ENCODE_AV1_STD_FLAGS_KHR
+    ),
+    type_info!(
+        "VkVideoEncodeAV1SuperblockSizeFlagsKHR",
+        Some("VkVideoEncodeAV1SuperblockSizeFlagBitsKHR"),
+        "VideoEncodeAV1SuperblockSizeFlagsKHR", Bitmask32, ["VK_KHR_video_encode_av1"],
+        [], super::bitmask_tables::VIDEO_ENCODE_AV1_SUPERBLOCK_SIZE_FLAGS_KHR
+    ),
+    type_info!(
+        "VkVideoEncodeCapabilityFlagsKHR", Some("VkVideoEncodeCapabilityFlagBitsKHR"),
+        "VideoEncodeCapabilityFlagsKHR", Bitmask32, ["VK_KHR_video_encode_queue"], [],
+        super::bitmask_tables::VIDEO_ENCODE_CAPABILITY_FLAGS_KHR
+    ),
+    type_info!(
+        "VkVideoEncodeContentFlagsKHR", Some("VkVideoEncodeContentFlagBitsKHR"),
+        "VideoEncodeContentFlagsKHR", Bitmask32, ["VK_KHR_video_encode_queue"], [],
+        super::bitmask_tables::VIDEO_ENCODE_CONTENT_FLAGS_KHR
+    ),
+    type_info!(
+        "VkVideoEncodeFeedbackFlagsKHR", Some("VkVideoEncodeFeedbackFlagBitsKHR"),
+        "VideoEncodeFeedbackFlagsKHR", Bitmask32, ["VK_KHR_video_encode_queue"], [],
+        super::bitmask_tables::VIDEO_ENCODE_FEEDBACK_FLAGS_KHR
+    ),
+    type_info!(
+        "VkVideoEncodeFlagsKHR", Some("VkVideoEncodeFlagBitsKHR"), "VideoEncodeFlagsKHR",
+        Bitmask32, ["VK_KHR_video_encode_quantization_map", "VK_KHR_video_encode_queue"],
+        [], super::bitmask_tables::VIDEO_ENCODE_FLAGS_KHR
+    ),
+    type_info!(
+        "VkVideoEncodeH264CapabilityFlagsKHR",
+        Some("VkVideoEncodeH264CapabilityFlagBitsKHR"),
+        "VideoEncodeH264CapabilityFlagsKHR", Bitmask32, ["VK_KHR_video_encode_h264"], [],
+        super::bitmask_tables::VIDEO_ENCODE_H264_CAPABILITY_FLAGS_KHR
+    ),
+    type_info!(
+        "VkVideoEncodeH264RateControlFlagsKHR",
+        Some("VkVideoEncodeH264RateControlFlagBitsKHR"),
+        "VideoEncodeH264RateControlFlagsKHR", Bitmask32, ["VK_KHR_video_encode_h264"],
+        [], super::bitmask_tables::VIDEO_ENCODE_H264_RATE_CONTROL_FLAGS_KHR
+    ),
+    type_info!(
+        "VkVideoEncodeH264StdFlagsKHR", Some("VkVideoEncodeH264StdFlagBitsKHR"),
+        "VideoEncodeH264StdFlagsKHR", Bitmask32, ["VK_KHR_video_encode_h264"], [],
+        super::bitmask_tables::VIDEO_ENCODE_H264_STD_FLAGS_KHR
+    ),
+    type_info!(
+        "VkVideoEncodeH265CapabilityFlagsKHR",
+        Some("VkVideoEncodeH265CapabilityFlagBitsKHR"),
+        "VideoEncodeH265CapabilityFlagsKHR", Bitmask32, ["VK_KHR_video_encode_h265"], [],
+        super::bitmask_tables::VIDEO_ENCODE_H265_CAPABILITY_FLAGS_KHR
+    ),
+    type_info!(
+        "VkVideoEncodeH265CtbSizeFlagsKHR", Some("VkVideoEncodeH265CtbSizeFlagBitsKHR"),
+        "VideoEncodeH265CtbSizeFlagsKHR", Bitmask32, ["VK_KHR_video_encode_h265"], [],
+        super::bitmask_tables::VIDEO_ENCODE_H265_CTB_SIZE_FLAGS_KHR
+    ),
+    type_info!(
+        "VkVideoEncodeH265RateControlFlagsKHR",
+        Some("VkVideoEncodeH265RateControlFlagBitsKHR"),
+        "VideoEncodeH265RateControlFlagsKHR", Bitmask32, ["VK_KHR_video_encode_h265"],
+        [], super::bitmask_tables::VIDEO_ENCODE_H265_RATE_CONTROL_FLAGS_KHR
+    ),
+    type_info!(
+        "VkVideoEncodeH265StdFlagsKHR", Some("VkVideoEncodeH265StdFlagBitsKHR"),
+        "VideoEncodeH265StdFlagsKHR", Bitmask32, ["VK_KHR_video_encode_h265"], [],
+        super::bitmask_tables::VIDEO_ENCODE_H265_STD_FLAGS_KHR
+    ),
+    type_info!(
+        "VkVideoEncodeH265TransformBlockSizeFlagsKHR",
+        Some("VkVideoEncodeH265TransformBlockSizeFlagBitsKHR"),
+        "VideoEncodeH265TransformBlockSizeFlagsKHR", Bitmask32,
+        ["VK_KHR_video_encode_h265"], [],
+        super::bitmask_tables::VIDEO_ENCODE_H265_TRANSFORM_BLOCK_SIZE_FLAGS_KHR
+    ),
+    type_info!(
+        "VkVideoEncodeIntraRefreshModeFlagsKHR",
+        Some("VkVideoEncodeIntraRefreshModeFlagBitsKHR"),
+        "VideoEncodeIntraRefreshModeFlagsKHR", Bitmask32,
+        ["VK_KHR_video_encode_intra_refresh"], [],
+        super::bitmask_tables::VIDEO_ENCODE_INTRA_REFRESH_MODE_FLAGS_KHR
+    ),
+    type_info!(
+        "VkVideoEncodePerPartitionFeedbackFlagsKHR",
+        Some("VkVideoEncodePerPartitionFeedbackFlagBitsKHR"),
+        "VideoEncodePerPartitionFeedbackFlagsKHR", Bitmask32,
+        ["VK_KHR_video_encode_feedback2"], [],
+        super::bitmask_tables::VIDEO_ENCODE_PER_PARTITION_FEEDBACK_FLAGS_KHR
+    ),
+    type_info!(
+        "VkVideoEncodeRateControlFlagsKHR", None, "VideoEncodeRateControlFlagsKHR",
+        Bitmask32, ["VK_KHR_video_encode_queue"], [],
+        super::bitmask_tables::VIDEO_ENCODE_RATE_CONTROL_FLAGS_KHR
+    ),
+    type_info!(
+        "VkVideoEncodeRateControlModeFlagsKHR",
+        Some("VkVideoEncodeRateControlModeFlagBitsKHR"),
+        "VideoEncodeRateControlModeFlagsKHR", Bitmask32, ["VK_KHR_video_encode_queue"],
+        [], super::bitmask_tables::VIDEO_ENCODE_RATE_CONTROL_MODE_FLAGS_KHR
+    ),
+    type_info!(
+        "VkVideoEncodeRgbChromaOffsetFlagsVALVE",
+        Some("VkVideoEncodeRgbChromaOffsetFlagBitsVALVE"),
+        "VideoEncodeRgbChromaOffsetFlagsVALVE", Bitmask32,
+        ["VK_VALVE_video_encode_rgb_conversion"], [],
+        super::bitmask_tables::VIDEO_ENCODE_RGB_CHROMA_OFFSET_FLAGS_VALVE
+    ),
+    type_info!(
+        "VkVideoEncodeRgbModelConversionFlagsVALVE",
+        Some("VkVideoEncodeRgbModelConversionFlagBitsVALVE"),
+        "VideoEncodeRgbModelConversionFlagsVALVE", Bitmask32,
+        ["VK_VALVE_video_encode_rgb_conversion"], [],
+        super::bitmask_tables::VIDEO_ENCODE_RGB_MODEL_CONVERSION_FLAGS_VALVE
+    ),
+    type_info!(
+        "VkVideoEncodeRgbRangeCompressionFlagsVALVE",
+        Some("VkVideoEncodeRgbRangeCompressionFlagBitsVALVE"),
+        "VideoEncodeRgbRangeCompressionFlagsVALVE", Bitmask32,
+        ["VK_VALVE_video_encode_rgb_conversion"], [],
+        super::bitmask_tables::VIDEO_ENCODE_RGB_RANGE_COMPRESSION_FLAGS_VALVE
+    ),
+    type_info!(
+        "VkVideoEncodeTuningModeKHR", Some("VkVideoEncodeTuningModeKHR"),
+        "VideoEncodeTuningModeKHR", Enum, ["VK_KHR_video_encode_queue"], [],
+        super::enum_tables::VIDEO_ENCODE_TUNING_MODE_KHR
+    ),
+    type_info!(
+        "VkVideoEncodeUsageFlagsKHR", Some("VkVideoEncodeUsageFlagBitsKHR"),
+        "VideoEncodeUsageFlagsKHR", Bitmask32, ["VK_KHR_video_encode_queue"], [],
+        super::bitmask_tables::VIDEO_ENCODE_USAGE_FLAGS_KHR
+    ),
+    type_info!(
+        "VkVideoEndCodingFlagsKHR", None, "VideoEndCodingFlagsKHR", Bitmask32,
+        ["VK_KHR_video_queue"], [], super::bitmask_tables::VIDEO_END_CODING_FLAGS_KHR
+    ),
+    type_info!(
+        "VkVideoSessionCreateFlagsKHR", Some("VkVideoSessionCreateFlagBitsKHR"),
+        "VideoSessionCreateFlagsKHR", Bitmask32, ["VK_KHR_video_queue"], [],
+        super::bitmask_tables::VIDEO_SESSION_CREATE_FLAGS_KHR
+    ),
+    type_info!(
+        "VkVideoSessionParametersCreateFlagsKHR",
+        Some("VkVideoSessionParametersCreateFlagBitsKHR"),
+        "VideoSessionParametersCreateFlagsKHR", Bitmask32,
+        ["VK_KHR_video_encode_quantization_map", "VK_KHR_video_queue"], [],
+        super::bitmask_tables::VIDEO_SESSION_PARAMETERS_CREATE_FLAGS_KHR
+    ),
+    type_info!(
+        "VkViewportCoordinateSwizzleNV", Some("VkViewportCoordinateSwizzleNV"),
+        "ViewportCoordinateSwizzleNV", Enum, ["VK_NV_viewport_swizzle"], [],
+        super::enum_tables::VIEWPORT_COORDINATE_SWIZZLE_NV
+    ),
+    type_info!(
+        "VkWaylandSurfaceCreateFlagsKHR", None, "WaylandSurfaceCreateFlagsKHR",
+        Bitmask32, ["VK_KHR_wayland_surface"], [],
+        super::bitmask_tables::WAYLAND_SURFACE_CREATE_FLAGS_KHR
+    ),
+    type_info!(
+        "VkWin32SurfaceCreateFlagsKHR", None, "Win32SurfaceCreateFlagsKHR", Bitmask32,
+        ["VK_KHR_win32_surface"], [],
+        super::bitmask_tables::WIN32_SURFACE_CREATE_FLAGS_KHR
+    ),
+    type_info!(
+        "VkXcbSurfaceCreateFlagsKHR", None, "XcbSurfaceCreateFlagsKHR", Bitmask32,
+        ["VK_KHR_xcb_surface"], [], super::bitmask_tables::XCB_SURFACE_CREATE_FLAGS_KHR
+    ),
+    type_info!(
+        "VkXlibSurfaceCreateFlagsKHR", None, "XlibSurfaceCreateFlagsKHR", Bitmask32,
+        ["VK_KHR_xlib_surface"], [], super::bitmask_tables::XLIB_SURFACE_CREATE_FLAGS_KHR
+    ),
 ];
 /// Every extension of the API, sorted by name.
 pub static EXTENSIONS: &[ExtensionInfo] = &[
-    ExtensionInfo {
-        name: "VK_AMDX_dense_geometry_format",
-        number: Some(479u32),
-        kind: Some("device"),
-        platform: Some("provisional"),
-        provisional: true,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_AMDX_shader_enqueue",
-        number: Some(135u32),
-        kind: Some("device"),
-        platform: Some("provisional"),
-        provisional: true,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_AMD_anti_lag",
-        number: Some(477u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_AMD_buffer_marker",
-        number: Some(180u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_AMD_device_coherent_memory",
-        number: Some(230u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_AMD_display_native_hdr",
-        number: Some(214u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_AMD_draw_indirect_count",
-        number: Some(34u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_KHR_draw_indirect_count"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_AMD_gcn_shader",
-        number: Some(26u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_AMD_gpa_interface",
-        number: Some(134u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_AMD_gpu_shader_half_float",
-        number: Some(37u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: Some("VK_KHR_shader_float16_int8"),
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_AMD_gpu_shader_int16",
-        number: Some(133u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: Some("VK_KHR_shader_float16_int8"),
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_AMD_memory_overallocation_behavior",
-        number: Some(190u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_AMD_mixed_attachment_samples",
-        number: Some(137u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_AMD_negative_viewport_height",
-        number: Some(36u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: Some("VK_KHR_maintenance1"),
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_AMD_pipeline_compiler_control",
-        number: Some(184u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_AMD_rasterization_order",
-        number: Some(19u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_AMD_shader_ballot",
-        number: Some(38u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_AMD_shader_core_properties",
-        number: Some(186u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_AMD_shader_core_properties2",
-        number: Some(228u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_AMD_shader_early_and_late_fragment_tests",
-        number: Some(322u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_AMD_shader_explicit_vertex_parameter",
-        number: Some(22u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_AMD_shader_fragment_mask",
-        number: Some(138u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_AMD_shader_image_load_store_lod",
-        number: Some(47u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_AMD_shader_info",
-        number: Some(43u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_AMD_shader_trinary_minmax",
-        number: Some(21u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_AMD_texture_gather_bias_lod",
-        number: Some(42u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_ANDROID_external_format_resolve",
-        number: Some(469u32),
-        kind: Some("device"),
-        platform: Some("android"),
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_ANDROID_external_memory_android_hardware_buffer",
-        number: Some(130u32),
-        kind: Some("device"),
-        platform: Some("android"),
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(5u32),
-    },
-    ExtensionInfo {
-        name: "VK_ARM_data_graph",
-        number: Some(508u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_ARM_data_graph_instruction_set_tosa",
-        number: Some(509u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_ARM_data_graph_neural_accelerator_statistics",
-        number: Some(677u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_ARM_data_graph_optical_flow",
-        number: Some(632u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_ARM_format_pack",
-        number: Some(610u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_ARM_performance_counters_by_region",
-        number: Some(606u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_ARM_pipeline_opacity_micromap",
-        number: Some(597u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_ARM_rasterization_order_attachment_access",
-        number: Some(343u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_EXT_rasterization_order_attachment_access"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_ARM_render_pass_striped",
-        number: Some(425u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_ARM_scheduling_controls",
-        number: Some(418u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_ARM_shader_core_builtins",
-        number: Some(498u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_ARM_shader_core_properties",
-        number: Some(416u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_ARM_shader_instrumentation",
-        number: Some(608u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_ARM_tensor_controls",
-        number: Some(566u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_ARM_tensors",
-        number: Some(461u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_4444_formats",
-        number: Some(341u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_3"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_acquire_drm_display",
-        number: Some(286u32),
-        kind: Some("instance"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_acquire_xlib_display",
-        number: Some(90u32),
-        kind: Some("instance"),
-        platform: Some("xlib_xrandr"),
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_astc_decode_mode",
-        number: Some(68u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_attachment_feedback_loop_dynamic_state",
-        number: Some(525u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_attachment_feedback_loop_layout",
-        number: Some(340u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_blend_operation_advanced",
-        number: Some(149u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_border_color_swizzle",
-        number: Some(412u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_buffer_device_address",
-        number: Some(245u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: Some("VK_KHR_buffer_device_address"),
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_calibrated_timestamps",
-        number: Some(185u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_KHR_calibrated_timestamps"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_color_write_enable",
-        number: Some(382u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_conditional_rendering",
-        number: Some(82u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_conservative_rasterization",
-        number: Some(102u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_cooperative_matrix_maintenance1",
-        number: Some(660u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_custom_border_color",
-        number: Some(288u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(12u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_custom_resolve",
-        number: Some(629u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_debug_marker",
-        number: Some(23u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_EXT_debug_utils"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(4u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_debug_report",
-        number: Some(12u32),
-        kind: Some("instance"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: Some("VK_EXT_debug_utils"),
-        obsoleted_by: None,
-        spec_version: Some(10u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_debug_utils",
-        number: Some(129u32),
-        kind: Some("instance"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_depth_bias_control",
-        number: Some(284u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_depth_clamp_control",
-        number: Some(583u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_depth_clamp_zero_one",
-        number: Some(422u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_KHR_depth_clamp_zero_one"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_depth_clip_control",
-        number: Some(356u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_depth_clip_enable",
-        number: Some(103u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_depth_range_unrestricted",
-        number: Some(14u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_descriptor_buffer",
-        number: Some(317u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: Some("VK_EXT_descriptor_heap"),
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_descriptor_heap",
-        number: Some(136u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_descriptor_indexing",
-        number: Some(162u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_2"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_device_address_binding_report",
-        number: Some(355u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_device_fault",
-        number: Some(342u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_KHR_device_fault"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_device_generated_commands",
-        number: Some(573u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_device_memory_report",
-        number: Some(285u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_direct_mode_display",
-        number: Some(89u32),
-        kind: Some("instance"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_directfb_surface",
-        number: Some(347u32),
-        kind: Some("instance"),
-        platform: Some("directfb"),
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_discard_rectangles",
-        number: Some(100u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_display_control",
-        number: Some(92u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_display_surface_counter",
-        number: Some(91u32),
-        kind: Some("instance"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_dynamic_rendering_unused_attachments",
-        number: Some(500u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_extended_dynamic_state",
-        number: Some(268u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_3"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_extended_dynamic_state2",
-        number: Some(378u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_3"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_extended_dynamic_state3",
-        number: Some(456u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_external_memory_acquire_unmodified",
-        number: Some(454u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_external_memory_dma_buf",
-        number: Some(126u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_external_memory_host",
-        number: Some(179u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_external_memory_metal",
-        number: Some(603u32),
-        kind: Some("device"),
-        platform: Some("metal"),
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_filter_cubic",
-        number: Some(171u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(3u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_fragment_density_map",
-        number: Some(219u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(3u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_fragment_density_map2",
-        number: Some(333u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_fragment_density_map_offset",
-        number: Some(620u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_fragment_shader_interlock",
-        number: Some(252u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_frame_boundary",
-        number: Some(376u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_full_screen_exclusive",
-        number: Some(256u32),
-        kind: Some("device"),
-        platform: Some("win32"),
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(4u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_global_priority",
-        number: Some(175u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_KHR_global_priority"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_global_priority_query",
-        number: Some(389u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_KHR_global_priority"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_graphics_pipeline_library",
-        number: Some(321u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_hdr_metadata",
-        number: Some(106u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(3u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_headless_surface",
-        number: Some(257u32),
-        kind: Some("instance"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_host_image_copy",
-        number: Some(271u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_4"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_host_query_reset",
-        number: Some(262u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_2"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_image_2d_view_of_3d",
-        number: Some(394u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_image_compression_control",
-        number: Some(339u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_image_compression_control_swapchain",
-        number: Some(438u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_image_drm_format_modifier",
-        number: Some(159u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_image_robustness",
-        number: Some(336u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_3"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_image_sliced_view_of_3d",
-        number: Some(419u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_image_tiling_control",
-        number: Some(688u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_image_view_min_lod",
-        number: Some(392u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_index_type_uint8",
-        number: Some(266u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_KHR_index_type_uint8"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_inline_uniform_block",
-        number: Some(139u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_3"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_layer_settings",
-        number: Some(497u32),
-        kind: Some("instance"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_legacy_dithering",
-        number: Some(466u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_legacy_vertex_attributes",
-        number: Some(496u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_line_rasterization",
-        number: Some(260u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_KHR_line_rasterization"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_load_store_op_none",
-        number: Some(401u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_KHR_load_store_op_none"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_map_memory_placed",
-        number: Some(273u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_memory_budget",
-        number: Some(238u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_memory_decompression",
-        number: Some(551u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_memory_priority",
-        number: Some(239u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_mesh_shader",
-        number: Some(329u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_metal_objects",
-        number: Some(312u32),
-        kind: Some("device"),
-        platform: Some("metal"),
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_metal_surface",
-        number: Some(218u32),
-        kind: Some("instance"),
-        platform: Some("metal"),
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_multi_draw",
-        number: Some(393u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_multisampled_render_to_single_sampled",
-        number: Some(377u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_multisampled_render_to_swapchain",
-        number: Some(617u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_mutable_descriptor_type",
-        number: Some(495u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_nested_command_buffer",
-        number: Some(452u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_non_seamless_cube_map",
-        number: Some(423u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_opacity_micromap",
-        number: Some(397u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_KHR_opacity_micromap"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_pageable_device_local_memory",
-        number: Some(413u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_pci_bus_info",
-        number: Some(213u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_physical_device_drm",
-        number: Some(354u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_pipeline_creation_cache_control",
-        number: Some(298u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_3"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(3u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_pipeline_creation_feedback",
-        number: Some(193u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_3"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_pipeline_library_group_handles",
-        number: Some(499u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_pipeline_properties",
-        number: Some(373u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_pipeline_protected_access",
-        number: Some(467u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_4"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_pipeline_robustness",
-        number: Some(69u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_4"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_post_depth_coverage",
-        number: Some(156u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_present_mode_fifo_latest_ready",
-        number: Some(362u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_KHR_present_mode_fifo_latest_ready"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_present_timing",
-        number: Some(209u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(3u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_primitive_restart_index",
-        number: Some(679u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_primitive_topology_list_restart",
-        number: Some(357u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_primitives_generated_query",
-        number: Some(383u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_private_data",
-        number: Some(296u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_3"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_provoking_vertex",
-        number: Some(255u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_queue_family_foreign",
-        number: Some(127u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_rasterization_order_attachment_access",
-        number: Some(464u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_ray_tracing_invocation_reorder",
-        number: Some(582u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_rgba10x6_formats",
-        number: Some(345u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_robustness2",
-        number: Some(287u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_KHR_robustness2"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_sample_locations",
-        number: Some(144u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_sampler_filter_minmax",
-        number: Some(131u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_2"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_scalar_block_layout",
-        number: Some(222u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_2"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_separate_stencil_usage",
-        number: Some(247u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_2"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_shader_64bit_indexing",
-        number: Some(628u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_shader_atomic_float",
-        number: Some(261u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_shader_atomic_float2",
-        number: Some(274u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_shader_demote_to_helper_invocation",
-        number: Some(277u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_3"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_shader_float8",
-        number: Some(568u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_shader_image_atomic_int64",
-        number: Some(235u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_shader_long_vector",
-        number: Some(636u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_shader_module_identifier",
-        number: Some(463u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_shader_object",
-        number: Some(483u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_shader_ocp_microscaling_types",
-        number: Some(673u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_shader_replicated_composites",
-        number: Some(565u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_shader_split_barrier",
-        number: Some(306u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_shader_stencil_export",
-        number: Some(141u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_shader_subgroup_ballot",
-        number: Some(65u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: Some("VK_VERSION_1_2"),
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_shader_subgroup_partitioned",
-        number: Some(663u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_shader_subgroup_vote",
-        number: Some(66u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: Some("VK_VERSION_1_1"),
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_shader_tile_image",
-        number: Some(396u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_shader_uniform_buffer_unsized_array",
-        number: Some(643u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_shader_viewport_index_layer",
-        number: Some(163u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_2"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_subgroup_size_control",
-        number: Some(226u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_3"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_subpass_merge_feedback",
-        number: Some(459u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_surface_maintenance1",
-        number: Some(275u32),
-        kind: Some("instance"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_KHR_surface_maintenance1"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_swapchain_colorspace",
-        number: Some(105u32),
-        kind: Some("instance"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(5u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_swapchain_maintenance1",
-        number: Some(276u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_KHR_swapchain_maintenance1"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_texel_buffer_alignment",
-        number: Some(282u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_3"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_texture_compression_astc_3d",
-        number: Some(289u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_texture_compression_astc_hdr",
-        number: Some(67u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_3"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_tooling_info",
-        number: Some(246u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_3"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_transform_feedback",
-        number: Some(29u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_validation_cache",
-        number: Some(161u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_validation_features",
-        number: Some(248u32),
-        kind: Some("instance"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: Some("VK_EXT_layer_settings"),
-        obsoleted_by: None,
-        spec_version: Some(6u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_validation_flags",
-        number: Some(62u32),
-        kind: Some("instance"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: Some("VK_EXT_layer_settings"),
-        obsoleted_by: None,
-        spec_version: Some(3u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_vertex_attribute_divisor",
-        number: Some(191u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_KHR_vertex_attribute_divisor"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(3u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_vertex_attribute_robustness",
-        number: Some(609u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_KHR_maintenance9"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_vertex_input_dynamic_state",
-        number: Some(353u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_ycbcr_2plane_444_formats",
-        number: Some(331u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_3"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_ycbcr_image_arrays",
-        number: Some(253u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_EXT_zero_initialize_device_memory",
-        number: Some(621u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_FUCHSIA_buffer_collection",
-        number: Some(367u32),
-        kind: Some("device"),
-        platform: Some("fuchsia"),
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_FUCHSIA_external_memory",
-        number: Some(365u32),
-        kind: Some("device"),
-        platform: Some("fuchsia"),
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_FUCHSIA_external_semaphore",
-        number: Some(366u32),
-        kind: Some("device"),
-        platform: Some("fuchsia"),
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_FUCHSIA_imagepipe_surface",
-        number: Some(215u32),
-        kind: Some("instance"),
-        platform: Some("fuchsia"),
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_GGP_frame_token",
-        number: Some(192u32),
-        kind: Some("device"),
-        platform: Some("ggp"),
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_GGP_stream_descriptor_surface",
-        number: Some(50u32),
-        kind: Some("instance"),
-        platform: Some("ggp"),
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_GOOGLE_decorate_string",
-        number: Some(225u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_GOOGLE_display_timing",
-        number: Some(93u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_GOOGLE_hlsl_functionality1",
-        number: Some(224u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_GOOGLE_surfaceless_query",
-        number: Some(434u32),
-        kind: Some("instance"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_GOOGLE_user_type",
-        number: Some(290u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_HUAWEI_cluster_culling_shader",
-        number: Some(405u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(3u32),
-    },
-    ExtensionInfo {
-        name: "VK_HUAWEI_hdr_vivid",
-        number: Some(591u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_HUAWEI_invocation_mask",
-        number: Some(371u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_HUAWEI_subpass_shading",
-        number: Some(370u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(3u32),
-    },
-    ExtensionInfo {
-        name: "VK_IMG_filter_cubic",
-        number: Some(16u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_IMG_filter_linear_2d",
-        number: Some(601u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_IMG_format_pvrtc",
-        number: Some(55u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: Some(""),
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_IMG_relaxed_line_rasterization",
-        number: Some(111u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_INTEL_performance_query",
-        number: Some(211u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_INTEL_shader_integer_functions2",
-        number: Some(210u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_16bit_storage",
-        number: Some(84u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_1"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_8bit_storage",
-        number: Some(178u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_2"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_acceleration_structure",
-        number: Some(151u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(13u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_android_surface",
-        number: Some(9u32),
-        kind: Some("instance"),
-        platform: Some("android"),
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(6u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_bind_memory2",
-        number: Some(158u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_1"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_buffer_device_address",
-        number: Some(258u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_2"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_calibrated_timestamps",
-        number: Some(544u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_compute_shader_derivatives",
-        number: Some(512u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_cooperative_matrix",
-        number: Some(507u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_copy_commands2",
-        number: Some(338u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_3"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_copy_memory_indirect",
-        number: Some(550u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_create_renderpass2",
-        number: Some(110u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_2"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_dedicated_allocation",
-        number: Some(128u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_1"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(3u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_deferred_host_operations",
-        number: Some(269u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(4u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_depth_clamp_zero_one",
-        number: Some(605u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_depth_stencil_resolve",
-        number: Some(200u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_2"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_descriptor_update_template",
-        number: Some(86u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_1"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_device_address_commands",
-        number: Some(319u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_device_fault",
-        number: Some(574u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_device_group",
-        number: Some(61u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_1"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(4u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_device_group_creation",
-        number: Some(71u32),
-        kind: Some("instance"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_1"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_display",
-        number: Some(3u32),
-        kind: Some("instance"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(23u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_display_swapchain",
-        number: Some(4u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(10u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_draw_indirect_count",
-        number: Some(170u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_2"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_driver_properties",
-        number: Some(197u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_2"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_dynamic_rendering",
-        number: Some(45u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_3"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_dynamic_rendering_local_read",
-        number: Some(233u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_4"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_extended_flags",
-        number: Some(669u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_external_fence",
-        number: Some(114u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_1"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_external_fence_capabilities",
-        number: Some(113u32),
-        kind: Some("instance"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_1"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_external_fence_fd",
-        number: Some(116u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_external_fence_win32",
-        number: Some(115u32),
-        kind: Some("device"),
-        platform: Some("win32"),
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_external_memory",
-        number: Some(73u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_1"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_external_memory_capabilities",
-        number: Some(72u32),
-        kind: Some("instance"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_1"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_external_memory_fd",
-        number: Some(75u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_external_memory_win32",
-        number: Some(74u32),
-        kind: Some("device"),
-        platform: Some("win32"),
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_external_semaphore",
-        number: Some(78u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_1"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_external_semaphore_capabilities",
-        number: Some(77u32),
-        kind: Some("instance"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_1"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_external_semaphore_fd",
-        number: Some(80u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_external_semaphore_win32",
-        number: Some(79u32),
-        kind: Some("device"),
-        platform: Some("win32"),
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_format_feature_flags2",
-        number: Some(361u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_3"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_fragment_shader_barycentric",
-        number: Some(323u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_fragment_shading_rate",
-        number: Some(227u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_get_display_properties2",
-        number: Some(122u32),
-        kind: Some("instance"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_get_memory_requirements2",
-        number: Some(147u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_1"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_get_physical_device_properties2",
-        number: Some(60u32),
-        kind: Some("instance"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_1"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_get_surface_capabilities2",
-        number: Some(120u32),
-        kind: Some("instance"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_global_priority",
-        number: Some(189u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_4"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_image_format_list",
-        number: Some(148u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_2"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_imageless_framebuffer",
-        number: Some(109u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_2"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_incremental_present",
-        number: Some(85u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_index_type_uint8",
-        number: Some(534u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_4"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_internally_synchronized_queues",
-        number: Some(505u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_line_rasterization",
-        number: Some(535u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_4"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_load_store_op_none",
-        number: Some(527u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_4"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_maintenance1",
-        number: Some(70u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_1"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_maintenance10",
-        number: Some(631u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_maintenance11",
-        number: Some(658u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_maintenance2",
-        number: Some(118u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_1"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_maintenance3",
-        number: Some(169u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_1"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_maintenance4",
-        number: Some(414u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_3"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_maintenance5",
-        number: Some(471u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_4"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_maintenance6",
-        number: Some(546u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_4"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_maintenance7",
-        number: Some(563u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_maintenance8",
-        number: Some(575u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_maintenance9",
-        number: Some(585u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_map_memory2",
-        number: Some(272u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_4"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_multiview",
-        number: Some(54u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_1"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_opacity_micromap",
-        number: Some(624u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_performance_query",
-        number: Some(117u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_pipeline_binary",
-        number: Some(484u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_pipeline_executable_properties",
-        number: Some(270u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_pipeline_library",
-        number: Some(291u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_portability_enumeration",
-        number: Some(395u32),
-        kind: Some("instance"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_portability_subset",
-        number: Some(164u32),
-        kind: Some("device"),
-        platform: Some("provisional"),
-        provisional: true,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_present_id",
-        number: Some(295u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_present_id2",
-        number: Some(480u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_present_mode_fifo_latest_ready",
-        number: Some(622u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_present_wait",
-        number: Some(249u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_present_wait2",
-        number: Some(481u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_push_descriptor",
-        number: Some(81u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_4"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_ray_query",
-        number: Some(349u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_ray_tracing_maintenance1",
-        number: Some(387u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_ray_tracing_pipeline",
-        number: Some(348u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_ray_tracing_position_fetch",
-        number: Some(482u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_relaxed_block_layout",
-        number: Some(145u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_1"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_robustness2",
-        number: Some(613u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_sampler_mirror_clamp_to_edge",
-        number: Some(15u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_2"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(3u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_sampler_ycbcr_conversion",
-        number: Some(157u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_1"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(14u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_separate_depth_stencil_layouts",
-        number: Some(242u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_2"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_shader_abort",
-        number: Some(234u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_shader_atomic_int64",
-        number: Some(181u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_2"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_shader_bfloat16",
-        number: Some(142u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_shader_clock",
-        number: Some(182u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_shader_constant_data",
-        number: Some(232u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_shader_draw_parameters",
-        number: Some(64u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_1"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_shader_expect_assume",
-        number: Some(545u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_4"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_shader_float16_int8",
-        number: Some(83u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_2"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_shader_float_controls",
-        number: Some(198u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_2"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(4u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_shader_float_controls2",
-        number: Some(529u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_4"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_shader_fma",
-        number: Some(580u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_shader_integer_dot_product",
-        number: Some(281u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_3"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_shader_maximal_reconvergence",
-        number: Some(435u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_shader_non_semantic_info",
-        number: Some(294u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_3"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_shader_quad_control",
-        number: Some(236u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_shader_relaxed_extended_instruction",
-        number: Some(559u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_shader_subgroup_extended_types",
-        number: Some(176u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_2"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_shader_subgroup_rotate",
-        number: Some(417u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_4"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_shader_subgroup_uniform_control_flow",
-        number: Some(324u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_shader_terminate_invocation",
-        number: Some(216u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_3"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_shader_untyped_pointers",
-        number: Some(388u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_shared_presentable_image",
-        number: Some(112u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_spirv_1_4",
-        number: Some(237u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_2"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_storage_buffer_storage_class",
-        number: Some(132u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_1"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_surface",
-        number: Some(1u32),
-        kind: Some("instance"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(25u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_surface_maintenance1",
-        number: Some(487u32),
-        kind: Some("instance"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_surface_protected_capabilities",
-        number: Some(240u32),
-        kind: Some("instance"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_swapchain",
-        number: Some(2u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(70u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_swapchain_maintenance1",
-        number: Some(488u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_swapchain_mutable_format",
-        number: Some(201u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_synchronization2",
-        number: Some(315u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_3"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_timeline_semaphore",
-        number: Some(208u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_2"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_unified_image_layouts",
-        number: Some(528u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_uniform_buffer_standard_layout",
-        number: Some(254u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_2"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_variable_pointers",
-        number: Some(121u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_1"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_vertex_attribute_divisor",
-        number: Some(526u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_4"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_video_decode_av1",
-        number: Some(513u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_video_decode_h264",
-        number: Some(41u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(9u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_video_decode_h265",
-        number: Some(188u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(8u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_video_decode_queue",
-        number: Some(25u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(8u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_video_decode_vp9",
-        number: Some(515u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_video_encode_av1",
-        number: Some(514u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_video_encode_feedback2",
-        number: Some(599u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_video_encode_h264",
-        number: Some(39u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(14u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_video_encode_h265",
-        number: Some(40u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(14u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_video_encode_intra_refresh",
-        number: Some(553u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_video_encode_quantization_map",
-        number: Some(554u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_video_encode_queue",
-        number: Some(300u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(12u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_video_maintenance1",
-        number: Some(516u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_video_maintenance2",
-        number: Some(587u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_video_queue",
-        number: Some(24u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(8u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_vulkan_memory_model",
-        number: Some(212u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_2"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(3u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_wayland_surface",
-        number: Some(7u32),
-        kind: Some("instance"),
-        platform: Some("wayland"),
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(6u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_win32_keyed_mutex",
-        number: Some(76u32),
-        kind: Some("device"),
-        platform: Some("win32"),
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_win32_surface",
-        number: Some(10u32),
-        kind: Some("instance"),
-        platform: Some("win32"),
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(6u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_workgroup_memory_explicit_layout",
-        number: Some(337u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_xcb_surface",
-        number: Some(6u32),
-        kind: Some("instance"),
-        platform: Some("xcb"),
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(6u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_xlib_surface",
-        number: Some(5u32),
-        kind: Some("instance"),
-        platform: Some("xlib"),
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(6u32),
-    },
-    ExtensionInfo {
-        name: "VK_KHR_zero_initialize_workgroup_memory",
-        number: Some(326u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_VERSION_1_3"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_LUNARG_direct_driver_loading",
-        number: Some(460u32),
-        kind: Some("instance"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_MESA_image_alignment_control",
-        number: Some(576u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_MSFT_layered_driver",
-        number: Some(531u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_MVK_ios_surface",
-        number: Some(123u32),
-        kind: Some("instance"),
-        platform: Some("ios"),
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: Some("VK_EXT_metal_surface"),
-        obsoleted_by: None,
-        spec_version: Some(3u32),
-    },
-    ExtensionInfo {
-        name: "VK_MVK_macos_surface",
-        number: Some(124u32),
-        kind: Some("instance"),
-        platform: Some("macos"),
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: Some("VK_EXT_metal_surface"),
-        obsoleted_by: None,
-        spec_version: Some(3u32),
-    },
-    ExtensionInfo {
-        name: "VK_NN_vi_surface",
-        number: Some(63u32),
-        kind: Some("instance"),
-        platform: Some("vi"),
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NVX_binary_import",
-        number: Some(30u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_NVX_image_view_handle",
-        number: Some(31u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(4u32),
-    },
-    ExtensionInfo {
-        name: "VK_NVX_multiview_per_view_attributes",
-        number: Some(98u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_acquire_winrt_display",
-        number: Some(346u32),
-        kind: Some("device"),
-        platform: Some("win32"),
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_clip_space_w_scaling",
-        number: Some(88u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_cluster_acceleration_structure",
-        number: Some(570u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(4u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_command_buffer_inheritance",
-        number: Some(560u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_compute_occupancy_priority",
-        number: Some(646u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_compute_shader_derivatives",
-        number: Some(202u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_KHR_compute_shader_derivatives"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_cooperative_matrix",
-        number: Some(250u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_cooperative_matrix2",
-        number: Some(594u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_cooperative_matrix_decode_vector",
-        number: Some(690u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_cooperative_vector",
-        number: Some(492u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(4u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_copy_memory_indirect",
-        number: Some(427u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_KHR_copy_memory_indirect"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_corner_sampled_image",
-        number: Some(51u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_coverage_reduction_mode",
-        number: Some(251u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_cuda_kernel_launch",
-        number: Some(308u32),
-        kind: Some("device"),
-        platform: Some("provisional"),
-        provisional: true,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_dedicated_allocation",
-        number: Some(27u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: Some("VK_KHR_dedicated_allocation"),
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_dedicated_allocation_image_aliasing",
-        number: Some(241u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_descriptor_pool_overallocation",
-        number: Some(547u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_device_diagnostic_checkpoints",
-        number: Some(207u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_device_diagnostics_config",
-        number: Some(301u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_device_generated_commands",
-        number: Some(278u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(3u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_device_generated_commands_compute",
-        number: Some(429u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_displacement_micromap",
-        number: Some(398u32),
-        kind: Some("device"),
-        platform: Some("provisional"),
-        provisional: true,
-        promoted_to: None,
-        deprecated_by: Some("VK_NV_cluster_acceleration_structure"),
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_display_stereo",
-        number: Some(552u32),
-        kind: Some("instance"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_extended_sparse_address_space",
-        number: Some(493u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_external_compute_queue",
-        number: Some(557u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_external_memory",
-        number: Some(57u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: Some("VK_KHR_external_memory"),
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_external_memory_capabilities",
-        number: Some(56u32),
-        kind: Some("instance"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: Some("VK_KHR_external_memory_capabilities"),
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_external_memory_rdma",
-        number: Some(372u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_external_memory_win32",
-        number: Some(58u32),
-        kind: Some("device"),
-        platform: Some("win32"),
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: Some("VK_KHR_external_memory_win32"),
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_fill_rectangle",
-        number: Some(154u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_fragment_coverage_to_color",
-        number: Some(150u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_fragment_shader_barycentric",
-        number: Some(204u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_KHR_fragment_shader_barycentric"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_fragment_shading_rate_enums",
-        number: Some(327u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_framebuffer_mixed_samples",
-        number: Some(153u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_geometry_shader_passthrough",
-        number: Some(96u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_glsl_shader",
-        number: Some(13u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: Some(""),
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_inherited_viewport_scissor",
-        number: Some(279u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_linear_color_attachment",
-        number: Some(431u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_low_latency",
-        number: Some(311u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: Some("VK_NV_low_latency2"),
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_low_latency2",
-        number: Some(506u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_memory_decompression",
-        number: Some(428u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_EXT_memory_decompression"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_mesh_shader",
-        number: Some(203u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_optical_flow",
-        number: Some(465u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_partitioned_acceleration_structure",
-        number: Some(571u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_per_stage_descriptor_set",
-        number: Some(517u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: Some("VK_EXT_descriptor_heap"),
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_present_barrier",
-        number: Some(293u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_present_metering",
-        number: Some(614u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_push_constant_bank",
-        number: Some(581u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_raw_access_chains",
-        number: Some(556u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_ray_tracing",
-        number: Some(166u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: Some("VK_KHR_ray_tracing_pipeline"),
-        obsoleted_by: None,
-        spec_version: Some(3u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_ray_tracing_invocation_reorder",
-        number: Some(491u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_EXT_ray_tracing_invocation_reorder"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_ray_tracing_linear_swept_spheres",
-        number: Some(430u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_ray_tracing_motion_blur",
-        number: Some(328u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_ray_tracing_validation",
-        number: Some(569u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_representative_fragment_test",
-        number: Some(167u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_sample_mask_override_coverage",
-        number: Some(95u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_scissor_exclusive",
-        number: Some(206u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_shader_atomic_float16_vector",
-        number: Some(564u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_shader_image_footprint",
-        number: Some(205u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_shader_sm_builtins",
-        number: Some(155u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_shader_subgroup_partitioned",
-        number: Some(199u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_EXT_shader_subgroup_partitioned"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_shading_rate_image",
-        number: Some(165u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(3u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_viewport_array2",
-        number: Some(97u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_viewport_swizzle",
-        number: Some(99u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_NV_win32_keyed_mutex",
-        number: Some(59u32),
-        kind: Some("device"),
-        platform: Some("win32"),
-        provisional: false,
-        promoted_to: Some("VK_KHR_win32_keyed_mutex"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_OHOS_external_memory",
-        number: Some(453u32),
-        kind: Some("device"),
-        platform: Some("ohos"),
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_OHOS_surface",
-        number: Some(588u32),
-        kind: Some("instance"),
-        platform: Some("ohos"),
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_QCOM_cooperative_matrix_conversion",
-        number: Some(173u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_QCOM_data_graph_model",
-        number: Some(630u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_QCOM_elapsed_timer_query",
-        number: Some(174u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_QCOM_filter_cubic_clamp",
-        number: Some(522u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_QCOM_filter_cubic_weights",
-        number: Some(520u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_QCOM_fragment_density_map_offset",
-        number: Some(426u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_EXT_fragment_density_map_offset"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(3u32),
-    },
-    ExtensionInfo {
-        name: "VK_QCOM_image_processing",
-        number: Some(441u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_QCOM_image_processing2",
-        number: Some(519u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_QCOM_image_processing3",
-        number: Some(304u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_QCOM_multiview_per_view_render_areas",
-        number: Some(511u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_QCOM_multiview_per_view_viewports",
-        number: Some(489u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_QCOM_queue_perf_hint",
-        number: Some(303u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_QCOM_render_pass_shader_resolve",
-        number: Some(172u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_EXT_custom_resolve"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(4u32),
-    },
-    ExtensionInfo {
-        name: "VK_QCOM_render_pass_store_ops",
-        number: Some(302u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_QCOM_render_pass_transform",
-        number: Some(283u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(5u32),
-    },
-    ExtensionInfo {
-        name: "VK_QCOM_rotated_copy_commands",
-        number: Some(334u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_QCOM_shader_multiple_wait_queues",
-        number: Some(305u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_QCOM_tile_memory_heap",
-        number: Some(548u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_QCOM_tile_properties",
-        number: Some(485u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_QCOM_tile_shading",
-        number: Some(310u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(2u32),
-    },
-    ExtensionInfo {
-        name: "VK_QCOM_ycbcr_degamma",
-        number: Some(521u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_QNX_external_memory_screen_buffer",
-        number: Some(530u32),
-        kind: Some("device"),
-        platform: Some("screen"),
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_QNX_screen_surface",
-        number: Some(379u32),
-        kind: Some("instance"),
-        platform: Some("screen"),
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_SEC_amigo_profiling",
-        number: Some(486u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_SEC_pipeline_cache_incremental_mode",
-        number: Some(638u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_SEC_throttle_hint",
-        number: Some(675u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_SEC_ubm_surface",
-        number: Some(665u32),
-        kind: Some("instance"),
-        platform: Some("ubm"),
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_VALVE_descriptor_set_host_mapping",
-        number: Some(421u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_VALVE_fragment_density_map_layered",
-        number: Some(612u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_VALVE_mutable_descriptor_type",
-        number: Some(352u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: Some("VK_EXT_mutable_descriptor_type"),
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_VALVE_shader_mixed_float_dot_product",
-        number: Some(674u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
-    ExtensionInfo {
-        name: "VK_VALVE_video_encode_rgb_conversion",
-        number: Some(391u32),
-        kind: Some("device"),
-        platform: None,
-        provisional: false,
-        promoted_to: None,
-        deprecated_by: None,
-        obsoleted_by: None,
-        spec_version: Some(1u32),
-    },
+    extension_info!(
+        "VK_AMDX_dense_geometry_format", Some(479), Some("device"), Some("provisional"),
+        true, None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_AMDX_shader_enqueue", Some(135), Some("device"), Some("provisional"), true,
+        None, None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_AMD_anti_lag", Some(477), Some("device"), None, false, None, None, None,
+        Some(1)
+    ),
+    extension_info!(
+        "VK_AMD_buffer_marker", Some(180), Some("device"), None, false, None, None, None,
+        Some(1)
+    ),
+    extension_info!(
+        "VK_AMD_device_coherent_memory", Some(230), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_AMD_display_native_hdr", Some(214), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_AMD_draw_indirect_count", Some(34), Some("device"), None, false,
+        Some("VK_KHR_draw_indirect_count"), None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_AMD_gcn_shader", Some(26), Some("device"), None, false, None, None, None,
+        Some(1)
+    ),
+    extension_info!(
+        "VK_AMD_gpa_interface", Some(134), Some("device"), None, false, None, None, None,
+        Some(1)
+    ),
+    extension_info!(
+        "VK_AMD_gpu_shader_half_float", Some(37), Some("device"), None, false, None,
+        Some("VK_KHR_shader_float16_int8"), None, Some(2)
+    ),
+    extension_info!(
+        "VK_AMD_gpu_shader_int16", Some(133), Some("device"), None, false, None,
+        Some("VK_KHR_shader_float16_int8"), None, Some(2)
+    ),
+    extension_info!(
+        "VK_AMD_memory_overallocation_behavior", Some(190), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_AMD_mixed_attachment_samples", Some(137), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_AMD_negative_viewport_height", Some(36), Some("device"), None, false, None,
+        None, Some("VK_KHR_maintenance1"), Some(1)
+    ),
+    extension_info!(
+        "VK_AMD_pipeline_compiler_control", Some(184), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_AMD_rasterization_order", Some(19), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_AMD_shader_ballot", Some(38), Some("device"), None, false, None, None, None,
+        Some(1)
+    ),
+    extension_info!(
+        "VK_AMD_shader_core_properties", Some(186), Some("device"), None, false, None,
+        None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_AMD_shader_core_properties2", Some(228), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_AMD_shader_early_and_late_fragment_tests", Some(322), Some("device"), None,
+        false, None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_AMD_shader_explicit_vertex_parameter", Some(22), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_AMD_shader_fragment_mask", Some(138), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_AMD_shader_image_load_store_lod", Some(47), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_AMD_shader_info", Some(43), Some("device"), None, false, None, None, None,
+        Some(1)
+    ),
+    extension_info!(
+        "VK_AMD_shader_trinary_minmax", Some(21), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_AMD_texture_gather_bias_lod", Some(42), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_ANDROID_external_format_resolve", Some(469), Some("device"), Some("android"),
+        false, None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_ANDROID_external_memory_android_hardware_buffer", Some(130), Some("device"),
+        Some("android"), false, None, None, None, Some(5)
+    ),
+    extension_info!(
+        "VK_ARM_data_graph", Some(508), Some("device"), None, false, None, None, None,
+        Some(1)
+    ),
+    extension_info!(
+        "VK_ARM_data_graph_instruction_set_tosa", Some(509), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_ARM_data_graph_neural_accelerator_statistics", Some(677), Some("device"),
+        None, false, None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_ARM_data_graph_optical_flow", Some(632), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_ARM_format_pack", Some(610), Some("device"), None, false, None, None, None,
+        Some(1)
+    ),
+    extension_info!(
+        "VK_ARM_performance_counters_by_region", Some(606), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_ARM_pipeline_opacity_micromap", Some(597), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_ARM_rasterization_order_attachment_access", Some(343), Some("device"), None,
+        false, Some("VK_EXT_rasterization_order_attachment_access"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_ARM_render_pass_striped", Some(425), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_ARM_scheduling_controls", Some(418), Some("device"), None, false, None, None,
+        None, Some(2)
+    ),
+    extension_info!(
+        "VK_ARM_shader_core_builtins", Some(498), Some("device"), None, false, None,
+        None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_ARM_shader_core_properties", Some(416), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_ARM_shader_instrumentation", Some(608), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_ARM_tensor_controls", Some(566), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_ARM_tensors", Some(461), Some("device"), None, false, None, None, None,
+        Some(2)
+    ),
+    extension_info!(
+        "VK_EXT_4444_formats", Some(341), Some("device"), None, false,
+        Some("VK_VERSION_1_3"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_acquire_drm_display", Some(286), Some("instance"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_acquire_xlib_display", Some(90), Some("instance"), Some("xlib_xrandr"),
+        false, None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_astc_decode_mode", Some(68), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_attachment_feedback_loop_dynamic_state", Some(525), Some("device"), None,
+        false, None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_attachment_feedback_loop_layout", Some(340), Some("device"), None, false,
+        None, None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_EXT_blend_operation_advanced", Some(149), Some("device"), None, false, None,
+        None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_EXT_border_color_swizzle", Some(412), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_buffer_device_address", Some(245), Some("device"), None, false, None,
+        Some("VK_KHR_buffer_device_address"), None, Some(2)
+    ),
+    extension_info!(
+        "VK_EXT_calibrated_timestamps", Some(185), Some("device"), None, false,
+        Some("VK_KHR_calibrated_timestamps"), None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_EXT_color_write_enable", Some(382), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_conditional_rendering", Some(82), Some("device"), None, false, None,
+        None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_EXT_conservative_rasterization", Some(102), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_cooperative_matrix_maintenance1", Some(660), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_custom_border_color", Some(288), Some("device"), None, false, None, None,
+        None, Some(12)
+    ),
+    extension_info!(
+        "VK_EXT_custom_resolve", Some(629), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_debug_marker", Some(23), Some("device"), None, false,
+        Some("VK_EXT_debug_utils"), None, None, Some(4)
+    ),
+    extension_info!(
+        "VK_EXT_debug_report", Some(12), Some("instance"), None, false, None,
+        Some("VK_EXT_debug_utils"), None, Some(10)
+    ),
+    extension_info!(
+        "VK_EXT_debug_utils", Some(129), Some("instance"), None, false, None, None, None,
+        Some(2)
+    ),
+    extension_info!(
+        "VK_EXT_depth_bias_control", Some(284), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_depth_clamp_control", Some(583), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_depth_clamp_zero_one", Some(422), Some("device"), None, false,
+        Some("VK_KHR_depth_clamp_zero_one"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_depth_clip_control", Some(356), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_depth_clip_enable", Some(103), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_depth_range_unrestricted", Some(14), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_descriptor_buffer", Some(317), Some("device"), None, false, None,
+        Some("VK_EXT_descriptor_heap"), None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_descriptor_heap", Some(136), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_descriptor_indexing", Some(162), Some("device"), None, false,
+        Some("VK_VERSION_1_2"), None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_EXT_device_address_binding_report", Some(355), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_device_fault", Some(342), Some("device"), None, false,
+        Some("VK_KHR_device_fault"), None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_EXT_device_generated_commands", Some(573), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_device_memory_report", Some(285), Some("device"), None, false, None,
+        None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_EXT_direct_mode_display", Some(89), Some("instance"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_directfb_surface", Some(347), Some("instance"), Some("directfb"), false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_discard_rectangles", Some(100), Some("device"), None, false, None, None,
+        None, Some(2)
+    ),
+    extension_info!(
+        "VK_EXT_display_control", Some(92), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_display_surface_counter", Some(91), Some("instance"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_dynamic_rendering_unused_attachments", Some(500), Some("device"), None,
+        false, None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_extended_dynamic_state", Some(268), Some("device"), None, false,
+        Some("VK_VERSION_1_3"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_extended_dynamic_state2", Some(378), Some("device"), None, false,
+        Some("VK_VERSION_1_3"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_extended_dynamic_state3", Some(456), Some("device"), None, false, None,
+        None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_EXT_external_memory_acquire_unmodified", Some(454), Some("device"), None,
+        false, None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_external_memory_dma_buf", Some(126), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_external_memory_host", Some(179), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_external_memory_metal", Some(603), Some("device"), Some("metal"), false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_filter_cubic", Some(171), Some("device"), None, false, None, None, None,
+        Some(3)
+    ),
+    extension_info!(
+        "VK_EXT_fragment_density_map", Some(219), Some("device"), None, false, None,
+        None, None, Some(3)
+    ),
+    extension_info!(
+        "VK_EXT_fragment_density_map2", Some(333), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_fragment_density_map_offset", Some(620), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_fragment_shader_interlock", Some(252), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_frame_boundary", Some(376), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_full_screen_exclusive", Some(256), Some("device"), Some("win32"), false,
+        None, None, None, Some(4)
+    ),
+    extension_info!(
+        "VK_EXT_global_priority", Some(175), Some("device"), None, false,
+        Some("VK_KHR_global_priority"), None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_EXT_global_priority_query", Some(389), Some("device"), None, false,
+        Some("VK_KHR_global_priority"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_graphics_pipeline_library", Some(321), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_hdr_metadata", Some(106), Some("device"), None, false, None, None, None,
+        Some(3)
+    ),
+    extension_info!(
+        "VK_EXT_headless_surface", Some(257), Some("instance"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_host_image_copy", Some(271), Some("device"), None, false,
+        Some("VK_VERSION_1_4"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_host_query_reset", Some(262), Some("device"), None, false,
+        Some("VK_VERSION_1_2"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_image_2d_view_of_3d", Some(394), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_image_compression_control", Some(339), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_image_compression_control_swapchain", Some(438), Some("device"), None,
+        false, None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_image_drm_format_modifier", Some(159), Some("device"), None, false, None,
+        None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_EXT_image_robustness", Some(336), Some("device"), None, false,
+        Some("VK_VERSION_1_3"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_image_sliced_view_of_3d", Some(419), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_image_tiling_control", Some(688), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_image_view_min_lod", Some(392), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_index_type_uint8", Some(266), Some("device"), None, false,
+        Some("VK_KHR_index_type_uint8"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_inline_uniform_block", Some(139), Some("device"), None, false,
+        Some("VK_VERSION_1_3"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_layer_settings", Some(497), Some("instance"), None, false, None, None,
+        None, Some(2)
+    ),
+    extension_info!(
+        "VK_EXT_legacy_dithering", Some(466), Some("device"), None, false, None, None,
+        None, Some(2)
+    ),
+    extension_info!(
+        "VK_EXT_legacy_vertex_attributes", Some(496), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_line_rasterization", Some(260), Some("device"), None, false,
+        Some("VK_KHR_line_rasterization"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_load_store_op_none", Some(401), Some("device"), None, false,
+        Some("VK_KHR_load_store_op_none"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_map_memory_placed", Some(273), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_memory_budget", Some(238), Some("device"), None, false, None, None, None,
+        Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_memory_decompression", Some(551), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_memory_priority", Some(239), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_mesh_shader", Some(329), Some("device"), None, false, None, None, None,
+        Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_metal_objects", Some(312), Some("device"), Some("metal"), false, None,
+        None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_EXT_metal_surface", Some(218), Some("instance"), Some("metal"), false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_multi_draw", Some(393), Some("device"), None, false, None, None, None,
+        Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_multisampled_render_to_single_sampled", Some(377), Some("device"), None,
+        false, None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_multisampled_render_to_swapchain", Some(617), Some("device"), None,
+        false, None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_mutable_descriptor_type", Some(495), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_nested_command_buffer", Some(452), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_non_seamless_cube_map", Some(423), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_opacity_micromap", Some(397), Some("device"), None, false,
+        Some("VK_KHR_opacity_micromap"), None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_EXT_pageable_device_local_memory", Some(413), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_pci_bus_info", Some(213), Some("device"), None, false, None, None, None,
+        Some(2)
+    ),
+    extension_info!(
+        "VK_EXT_physical_device_drm", Some(354), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_pipeline_creation_cache_control", Some(298), Some("device"), None, false,
+        Some("VK_VERSION_1_3"), None, None, Some(3)
+    ),
+    extension_info!(
+        "VK_EXT_pipeline_creation_feedback", Some(193), Some("device"), None, false,
+        Some("VK_VERSION_1_3"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_pipeline_library_group_handles", Some(499), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_pipeline_properties", Some(373), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_pipeline_protected_access", Some(467), Some("device"), None, false,
+        Some("VK_VERSION_1_4"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_pipeline_robustness", Some(69), Some("device"), None, false,
+        Some("VK_VERSION_1_4"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_post_depth_coverage", Some(156), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_present_mode_fifo_latest_ready", Some(362), Some("device"), None, false,
+        Some("VK_KHR_present_mode_fifo_latest_ready"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_present_timing", Some(209), Some("device"), None, false, None, None,
+        None, Some(3)
+    ),
+    extension_info!(
+        "VK_EXT_primitive_restart_index", Some(679), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_primitive_topology_list_restart", Some(357), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_primitives_generated_query", Some(383), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_private_data", Some(296), Some("device"), None, false,
+        Some("VK_VERSION_1_3"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_provoking_vertex", Some(255), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_queue_family_foreign", Some(127), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_rasterization_order_attachment_access", Some(464), Some("device"), None,
+        false, None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_ray_tracing_invocation_reorder", Some(582), Some("device"), None, false,
+        None, None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_EXT_rgba10x6_formats", Some(345), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_robustness2", Some(287), Some("device"), None, false,
+        Some("VK_KHR_robustness2"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_sample_locations", Some(144), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_sampler_filter_minmax", Some(131), Some("device"), None, false,
+        Some("VK_VERSION_1_2"), None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_EXT_scalar_block_layout", Some(222), Some("device"), None, false,
+        Some("VK_VERSION_1_2"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_separate_stencil_usage", Some(247), Some("device"), None, false,
+        Some("VK_VERSION_1_2"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_shader_64bit_indexing", Some(628), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_shader_atomic_float", Some(261), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_shader_atomic_float2", Some(274), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_shader_demote_to_helper_invocation", Some(277), Some("device"), None,
+        false, Some("VK_VERSION_1_3"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_shader_float8", Some(568), Some("device"), None, false, None, None, None,
+        Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_shader_image_atomic_int64", Some(235), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_shader_long_vector", Some(636), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_shader_module_identifier", Some(463), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_shader_object", Some(483), Some("device"), None, false, None, None, None,
+        Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_shader_ocp_microscaling_types", Some(673), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_shader_replicated_composites", Some(565), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_shader_split_barrier", Some(306), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_shader_stencil_export", Some(141), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_shader_subgroup_ballot", Some(65), Some("device"), None, false, None,
+        Some("VK_VERSION_1_2"), None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_shader_subgroup_partitioned", Some(663), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_shader_subgroup_vote", Some(66), Some("device"), None, false, None,
+        Some("VK_VERSION_1_1"), None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_shader_tile_image", Some(396), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_shader_uniform_buffer_unsized_array", Some(643), Some("device"), None,
+        false, None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_shader_viewport_index_layer", Some(163), Some("device"), None, false,
+        Some("VK_VERSION_1_2"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_subgroup_size_control", Some(226), Some("device"), None, false,
+        Some("VK_VERSION_1_3"), None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_EXT_subpass_merge_feedback", Some(459), Some("device"), None, false, None,
+        None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_EXT_surface_maintenance1", Some(275), Some("instance"), None, false,
+        Some("VK_KHR_surface_maintenance1"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_swapchain_colorspace", Some(105), Some("instance"), None, false, None,
+        None, None, Some(5)
+    ),
+    extension_info!(
+        "VK_EXT_swapchain_maintenance1", Some(276), Some("device"), None, false,
+        Some("VK_KHR_swapchain_maintenance1"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_texel_buffer_alignment", Some(282), Some("device"), None, false,
+        Some("VK_VERSION_1_3"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_texture_compression_astc_3d", Some(289), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_texture_compression_astc_hdr", Some(67), Some("device"), None, false,
+        Some("VK_VERSION_1_3"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_tooling_info", Some(246), Some("device"), None, false,
+        Some("VK_VERSION_1_3"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_transform_feedback", Some(29), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_validation_cache", Some(161), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_validation_features", Some(248), Some("instance"), None, false, None,
+        Some("VK_EXT_layer_settings"), None, Some(6)
+    ),
+    extension_info!(
+        "VK_EXT_validation_flags", Some(62), Some("instance"), None, false, None,
+        Some("VK_EXT_layer_settings"), None, Some(3)
+    ),
+    extension_info!(
+        "VK_EXT_vertex_attribute_divisor", Some(191), Some("device"), None, false,
+        Some("VK_KHR_vertex_attribute_divisor"), None, None, Some(3)
+    ),
+    extension_info!(
+        "VK_EXT_vertex_attribute_robustness", Some(609), Some("device"), None, false,
+        Some("VK_KHR_maintenance9"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_vertex_input_dynamic_state", Some(353), Some("device"), None, false,
+        None, None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_EXT_ycbcr_2plane_444_formats", Some(331), Some("device"), None, false,
+        Some("VK_VERSION_1_3"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_ycbcr_image_arrays", Some(253), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_EXT_zero_initialize_device_memory", Some(621), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_FUCHSIA_buffer_collection", Some(367), Some("device"), Some("fuchsia"),
+        false, None, None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_FUCHSIA_external_memory", Some(365), Some("device"), Some("fuchsia"), false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_FUCHSIA_external_semaphore", Some(366), Some("device"), Some("fuchsia"),
+        false, None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_FUCHSIA_imagepipe_surface", Some(215), Some("instance"), Some("fuchsia"),
+        false, None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_GGP_frame_token", Some(192), Some("device"), Some("ggp"), false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_GGP_stream_descriptor_surface", Some(50), Some("instance"), Some("ggp"),
+        false, None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_GOOGLE_decorate_string", Some(225), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_GOOGLE_display_timing", Some(93), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_GOOGLE_hlsl_functionality1", Some(224), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_GOOGLE_surfaceless_query", Some(434), Some("instance"), None, false, None,
+        None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_GOOGLE_user_type", Some(290), Some("device"), None, false, None, None, None,
+        Some(1)
+    ),
+    extension_info!(
+        "VK_HUAWEI_cluster_culling_shader", Some(405), Some("device"), None, false, None,
+        None, None, Some(3)
+    ),
+    extension_info!(
+        "VK_HUAWEI_hdr_vivid", Some(591), Some("device"), None, false, None, None, None,
+        Some(1)
+    ),
+    extension_info!(
+        "VK_HUAWEI_invocation_mask", Some(371), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_HUAWEI_subpass_shading", Some(370), Some("device"), None, false, None, None,
+        None, Some(3)
+    ),
+    extension_info!(
+        "VK_IMG_filter_cubic", Some(16), Some("device"), None, false, None, None, None,
+        Some(1)
+    ),
+    extension_info!(
+        "VK_IMG_filter_linear_2d", Some(601), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_IMG_format_pvrtc", Some(55), Some("device"), None, false, None, Some(""),
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_IMG_relaxed_line_rasterization", Some(111), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_INTEL_performance_query", Some(211), Some("device"), None, false, None, None,
+        None, Some(2)
+    ),
+    extension_info!(
+        "VK_INTEL_shader_integer_functions2", Some(210), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_16bit_storage", Some(84), Some("device"), None, false,
+        Some("VK_VERSION_1_1"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_8bit_storage", Some(178), Some("device"), None, false,
+        Some("VK_VERSION_1_2"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_acceleration_structure", Some(151), Some("device"), None, false, None,
+        None, None, Some(13)
+    ),
+    extension_info!(
+        "VK_KHR_android_surface", Some(9), Some("instance"), Some("android"), false,
+        None, None, None, Some(6)
+    ),
+    extension_info!(
+        "VK_KHR_bind_memory2", Some(158), Some("device"), None, false,
+        Some("VK_VERSION_1_1"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_buffer_device_address", Some(258), Some("device"), None, false,
+        Some("VK_VERSION_1_2"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_calibrated_timestamps", Some(544), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_compute_shader_derivatives", Some(512), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_cooperative_matrix", Some(507), Some("device"), None, false, None, None,
+        None, Some(2)
+    ),
+    extension_info!(
+        "VK_KHR_copy_commands2", Some(338), Some("device"), None, false,
+        Some("VK_VERSION_1_3"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_copy_memory_indirect", Some(550), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_create_renderpass2", Some(110), Some("device"), None, false,
+        Some("VK_VERSION_1_2"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_dedicated_allocation", Some(128), Some("device"), None, false,
+        Some("VK_VERSION_1_1"), None, None, Some(3)
+    ),
+    extension_info!(
+        "VK_KHR_deferred_host_operations", Some(269), Some("device"), None, false, None,
+        None, None, Some(4)
+    ),
+    extension_info!(
+        "VK_KHR_depth_clamp_zero_one", Some(605), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_depth_stencil_resolve", Some(200), Some("device"), None, false,
+        Some("VK_VERSION_1_2"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_descriptor_update_template", Some(86), Some("device"), None, false,
+        Some("VK_VERSION_1_1"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_device_address_commands", Some(319), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_device_fault", Some(574), Some("device"), None, false, None, None, None,
+        Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_device_group", Some(61), Some("device"), None, false,
+        Some("VK_VERSION_1_1"), None, None, Some(4)
+    ),
+    extension_info!(
+        "VK_KHR_device_group_creation", Some(71), Some("instance"), None, false,
+        Some("VK_VERSION_1_1"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_display", Some(3), Some("instance"), None, false, None, None, None,
+        Some(23)
+    ),
+    extension_info!(
+        "VK_KHR_display_swapchain", Some(4), Some("device"), None, false, None, None,
+        None, Some(10)
+    ),
+    extension_info!(
+        "VK_KHR_draw_indirect_count", Some(170), Some("device"), None, false,
+        Some("VK_VERSION_1_2"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_driver_properties", Some(197), Some("device"), None, false,
+        Some("VK_VERSION_1_2"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_dynamic_rendering", Some(45), Some("device"), None, false,
+        Some("VK_VERSION_1_3"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_dynamic_rendering_local_read", Some(233), Some("device"), None, false,
+        Some("VK_VERSION_1_4"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_extended_flags", Some(669), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_external_fence", Some(114), Some("device"), None, false,
+        Some("VK_VERSION_1_1"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_external_fence_capabilities", Some(113), Some("instance"), None, false,
+        Some("VK_VERSION_1_1"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_external_fence_fd", Some(116), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_external_fence_win32", Some(115), Some("device"), Some("win32"), false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_external_memory", Some(73), Some("device"), None, false,
+        Some("VK_VERSION_1_1"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_external_memory_capabilities", Some(72), Some("instance"), None, false,
+        Some("VK_VERSION_1_1"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_external_memory_fd", Some(75), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_external_memory_win32", Some(74), Some("device"), Some("win32"), false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_external_semaphore", Some(78), Some("device"), None, false,
+        Some("VK_VERSION_1_1"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_external_semaphore_capabilities", Some(77), Some("instance"), None,
+        false, Some("VK_VERSION_1_1"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_external_semaphore_fd", Some(80), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_external_semaphore_win32", Some(79), Some("device"), Some("win32"),
+        false, None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_format_feature_flags2", Some(361), Some("device"), None, false,
+        Some("VK_VERSION_1_3"), None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_KHR_fragment_shader_barycentric", Some(323), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_fragment_shading_rate", Some(227), Some("device"), None, false, None,
+        None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_KHR_get_display_properties2", Some(122), Some("instance"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_get_memory_requirements2", Some(147), Some("device"), None, false,
+        Some("VK_VERSION_1_1"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_get_physical_device_properties2", Some(60), Some("instance"), None,
+        false, Some("VK_VERSION_1_1"), None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_KHR_get_surface_capabilities2", Some(120), Some("instance"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_global_priority", Some(189), Some("device"), None, false,
+        Some("VK_VERSION_1_4"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_image_format_list", Some(148), Some("device"), None, false,
+        Some("VK_VERSION_1_2"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_imageless_framebuffer", Some(109), Some("device"), None, false,
+        Some("VK_VERSION_1_2"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_incremental_present", Some(85), Some("device"), None, false, None, None,
+        None, Some(2)
+    ),
+    extension_info!(
+        "VK_KHR_index_type_uint8", Some(534), Some("device"), None, false,
+        Some("VK_VERSION_1_4"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_internally_synchronized_queues", Some(505), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_line_rasterization", Some(535), Some("device"), None, false,
+        Some("VK_VERSION_1_4"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_load_store_op_none", Some(527), Some("device"), None, false,
+        Some("VK_VERSION_1_4"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_maintenance1", Some(70), Some("device"), None, false,
+        Some("VK_VERSION_1_1"), None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_KHR_maintenance10", Some(631), Some("device"), None, false, None, None, None,
+        Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_maintenance11", Some(658), Some("device"), None, false, None, None, None,
+        Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_maintenance2", Some(118), Some("device"), None, false,
+        Some("VK_VERSION_1_1"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_maintenance3", Some(169), Some("device"), None, false,
+        Some("VK_VERSION_1_1"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_maintenance4", Some(414), Some("device"), None, false,
+        Some("VK_VERSION_1_3"), None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_KHR_maintenance5", Some(471), Some("device"), None, false,
+        Some("VK_VERSION_1_4"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_maintenance6", Some(546), Some("device"), None, false,
+        Some("VK_VERSION_1_4"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_maintenance7", Some(563), Some("device"), None, false, None, None, None,
+        Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_maintenance8", Some(575), Some("device"), None, false, None, None, None,
+        Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_maintenance9", Some(585), Some("device"), None, false, None, None, None,
+        Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_map_memory2", Some(272), Some("device"), None, false,
+        Some("VK_VERSION_1_4"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_multiview", Some(54), Some("device"), None, false,
+        Some("VK_VERSION_1_1"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_opacity_micromap", Some(624), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_performance_query", Some(117), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_pipeline_binary", Some(484), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_pipeline_executable_properties", Some(270), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_pipeline_library", Some(291), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_portability_enumeration", Some(395), Some("instance"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_portability_subset", Some(164), Some("device"), Some("provisional"),
+        true, None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_present_id", Some(295), Some("device"), None, false, None, None, None,
+        Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_present_id2", Some(480), Some("device"), None, false, None, None, None,
+        Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_present_mode_fifo_latest_ready", Some(622), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_present_wait", Some(249), Some("device"), None, false, None, None, None,
+        Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_present_wait2", Some(481), Some("device"), None, false, None, None, None,
+        Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_push_descriptor", Some(81), Some("device"), None, false,
+        Some("VK_VERSION_1_4"), None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_KHR_ray_query", Some(349), Some("device"), None, false, None, None, None,
+        Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_ray_tracing_maintenance1", Some(387), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_ray_tracing_pipeline", Some(348), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_ray_tracing_position_fetch", Some(482), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_relaxed_block_layout", Some(145), Some("device"), None, false,
+        Some("VK_VERSION_1_1"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_robustness2", Some(613), Some("device"), None, false, None, None, None,
+        Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_sampler_mirror_clamp_to_edge", Some(15), Some("device"), None, false,
+        Some("VK_VERSION_1_2"), None, None, Some(3)
+    ),
+    extension_info!(
+        "VK_KHR_sampler_ycbcr_conversion", Some(157), Some("device"), None, false,
+        Some("VK_VERSION_1_1"), None, None, Some(14)
+    ),
+    extension_info!(
+        "VK_KHR_separate_depth_stencil_layouts", Some(242), Some("device"), None, false,
+        Some("VK_VERSION_1_2"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_shader_abort", Some(234), Some("device"), None, false, None, None, None,
+        Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_shader_atomic_int64", Some(181), Some("device"), None, false,
+        Some("VK_VERSION_1_2"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_shader_bfloat16", Some(142), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_shader_clock", Some(182), Some("device"), None, false, None, None, None,
+        Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_shader_constant_data", Some(232), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_shader_draw_parameters", Some(64), Some("device"), None, false,
+        Some("VK_VERSION_1_1"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_shader_expect_assume", Some(545), Some("device"), None, false,
+        Some("VK_VERSION_1_4"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_shader_float16_int8", Some(83), Some("device"), None, false,
+        Some("VK_VERSION_1_2"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_shader_float_controls", Some(198), Some("device"), None, false,
+        Some("VK_VERSION_1_2"), None, None, Some(4)
+    ),
+    extension_info!(
+        "VK_KHR_shader_float_controls2", Some(529), Some("device"), None, false,
+        Some("VK_VERSION_1_4"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_shader_fma", Some(580), Some("device"), None, false, None, None, None,
+        Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_shader_integer_dot_product", Some(281), Some("device"), None, false,
+        Some("VK_VERSION_1_3"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_shader_maximal_reconvergence", Some(435), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_shader_non_semantic_info", Some(294), Some("device"), None, false,
+        Some("VK_VERSION_1_3"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_shader_quad_control", Some(236), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_shader_relaxed_extended_instruction", Some(559), Some("device"), None,
+        false, None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_shader_subgroup_extended_types", Some(176), Some("device"), None, false,
+        Some("VK_VERSION_1_2"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_shader_subgroup_rotate", Some(417), Some("device"), None, false,
+        Some("VK_VERSION_1_4"), None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_KHR_shader_subgroup_uniform_control_flow", Some(324), Some("device"), None,
+        false, None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_shader_terminate_invocation", Some(216), Some("device"), None, false,
+        Some("VK_VERSION_1_3"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_shader_untyped_pointers", Some(388), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_shared_presentable_image", Some(112), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_spirv_1_4", Some(237), Some("device"), None, false,
+        Some("VK_VERSION_1_2"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_storage_buffer_storage_class", Some(132), Some("device"), None, false,
+        Some("VK_VERSION_1_1"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_surface", Some(1), Some("instance"), None, false, None, None, None,
+        Some(25)
+    ),
+    extension_info!(
+        "VK_KHR_surface_maintenance1", Some(487), Some("instance"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_surface_protected_capabilities", Some(240), Some("instance"), None,
+        false, None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_swapchain", Some(2), Some("device"), None, false, None, None, None,
+        Some(70)
+    ),
+    extension_info!(
+        "VK_KHR_swapchain_maintenance1", Some(488), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_swapchain_mutable_format", Some(201), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_synchronization2", Some(315), Some("device"), None, false,
+        Some("VK_VERSION_1_3"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_timeline_semaphore", Some(208), Some("device"), None, false,
+        Some("VK_VERSION_1_2"), None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_KHR_unified_image_layouts", Some(528), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_uniform_buffer_standard_layout", Some(254), Some("device"), None, false,
+        Some("VK_VERSION_1_2"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_variable_pointers", Some(121), Some("device"), None, false,
+        Some("VK_VERSION_1_1"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_vertex_attribute_divisor", Some(526), Some("device"), None, false,
+        Some("VK_VERSION_1_4"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_video_decode_av1", Some(513), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_video_decode_h264", Some(41), Some("device"), None, false, None, None,
+        None, Some(9)
+    ),
+    extension_info!(
+        "VK_KHR_video_decode_h265", Some(188), Some("device"), None, false, None, None,
+        None, Some(8)
+    ),
+    extension_info!(
+        "VK_KHR_video_decode_queue", Some(25), Some("device"), None, false, None, None,
+        None, Some(8)
+    ),
+    extension_info!(
+        "VK_KHR_video_decode_vp9", Some(515), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_video_encode_av1", Some(514), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_video_encode_feedback2", Some(599), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_video_encode_h264", Some(39), Some("device"), None, false, None, None,
+        None, Some(14)
+    ),
+    extension_info!(
+        "VK_KHR_video_encode_h265", Some(40), Some("device"), None, false, None, None,
+        None, Some(14)
+    ),
+    extension_info!(
+        "VK_KHR_video_encode_intra_refresh", Some(553), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_video_encode_quantization_map", Some(554), Some("device"), None, false,
+        None, None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_KHR_video_encode_queue", Some(300), Some("device"), None, false, None, None,
+        None, Some(12)
+    ),
+    extension_info!(
+        "VK_KHR_video_maintenance1", Some(516), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_video_maintenance2", Some(587), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_video_queue", Some(24), Some("device"), None, false, None, None, None,
+        Some(8)
+    ),
+    extension_info!(
+        "VK_KHR_vulkan_memory_model", Some(212), Some("device"), None, false,
+        Some("VK_VERSION_1_2"), None, None, Some(3)
+    ),
+    extension_info!(
+        "VK_KHR_wayland_surface", Some(7), Some("instance"), Some("wayland"), false,
+        None, None, None, Some(6)
+    ),
+    extension_info!(
+        "VK_KHR_win32_keyed_mutex", Some(76), Some("device"), Some("win32"), false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_win32_surface", Some(10), Some("instance"), Some("win32"), false, None,
+        None, None, Some(6)
+    ),
+    extension_info!(
+        "VK_KHR_workgroup_memory_explicit_layout", Some(337), Some("device"), None,
+        false, None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_KHR_xcb_surface", Some(6), Some("instance"), Some("xcb"), false, None, None,
+        None, Some(6)
+    ),
+    extension_info!(
+        "VK_KHR_xlib_surface", Some(5), Some("instance"), Some("xlib"), false, None,
+        None, None, Some(6)
+    ),
+    extension_info!(
+        "VK_KHR_zero_initialize_workgroup_memory", Some(326), Some("device"), None,
+        false, Some("VK_VERSION_1_3"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_LUNARG_direct_driver_loading", Some(460), Some("instance"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_MESA_image_alignment_control", Some(576), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_MSFT_layered_driver", Some(531), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_MVK_ios_surface", Some(123), Some("instance"), Some("ios"), false, None,
+        Some("VK_EXT_metal_surface"), None, Some(3)
+    ),
+    extension_info!(
+        "VK_MVK_macos_surface", Some(124), Some("instance"), Some("macos"), false, None,
+        Some("VK_EXT_metal_surface"), None, Some(3)
+    ),
+    extension_info!(
+        "VK_NN_vi_surface", Some(63), Some("instance"), Some("vi"), false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_NVX_binary_import", Some(30), Some("device"), None, false, None, None, None,
+        Some(2)
+    ),
+    extension_info!(
+        "VK_NVX_image_view_handle", Some(31), Some("device"), None, false, None, None,
+        None, Some(4)
+    ),
+    extension_info!(
+        "VK_NVX_multiview_per_view_attributes", Some(98), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_acquire_winrt_display", Some(346), Some("device"), Some("win32"), false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_clip_space_w_scaling", Some(88), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_cluster_acceleration_structure", Some(570), Some("device"), None, false,
+        None, None, None, Some(4)
+    ),
+    extension_info!(
+        "VK_NV_command_buffer_inheritance", Some(560), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_compute_occupancy_priority", Some(646), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_compute_shader_derivatives", Some(202), Some("device"), None, false,
+        Some("VK_KHR_compute_shader_derivatives"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_cooperative_matrix", Some(250), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_cooperative_matrix2", Some(594), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_cooperative_matrix_decode_vector", Some(690), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_cooperative_vector", Some(492), Some("device"), None, false, None, None,
+        None, Some(4)
+    ),
+    extension_info!(
+        "VK_NV_copy_memory_indirect", Some(427), Some("device"), None, false,
+        Some("VK_KHR_copy_memory_indirect"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_corner_sampled_image", Some(51), Some("device"), None, false, None, None,
+        None, Some(2)
+    ),
+    extension_info!(
+        "VK_NV_coverage_reduction_mode", Some(251), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_cuda_kernel_launch", Some(308), Some("device"), Some("provisional"), true,
+        None, None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_NV_dedicated_allocation", Some(27), Some("device"), None, false, None,
+        Some("VK_KHR_dedicated_allocation"), None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_dedicated_allocation_image_aliasing", Some(241), Some("device"), None,
+        false, None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_descriptor_pool_overallocation", Some(547), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_device_diagnostic_checkpoints", Some(207), Some("device"), None, false,
+        None, None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_NV_device_diagnostics_config", Some(301), Some("device"), None, false, None,
+        None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_NV_device_generated_commands", Some(278), Some("device"), None, false, None,
+        None, None, Some(3)
+    ),
+    extension_info!(
+        "VK_NV_device_generated_commands_compute", Some(429), Some("device"), None,
+        false, None, None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_NV_displacement_micromap", Some(398), Some("device"), Some("provisional"),
+        true, None, Some("VK_NV_cluster_acceleration_structure"), None, Some(2)
+    ),
+    extension_info!(
+        "VK_NV_display_stereo", Some(552), Some("instance"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_extended_sparse_address_space", Some(493), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_external_compute_queue", Some(557), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_external_memory", Some(57), Some("device"), None, false, None,
+        Some("VK_KHR_external_memory"), None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_external_memory_capabilities", Some(56), Some("instance"), None, false,
+        None, Some("VK_KHR_external_memory_capabilities"), None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_external_memory_rdma", Some(372), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_external_memory_win32", Some(58), Some("device"), Some("win32"), false,
+        None, Some("VK_KHR_external_memory_win32"), None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_fill_rectangle", Some(154), Some("device"), None, false, None, None, None,
+        Some(1)
+    ),
+    extension_info!(
+        "VK_NV_fragment_coverage_to_color", Some(150), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_fragment_shader_barycentric", Some(204), Some("device"), None, false,
+        Some("VK_KHR_fragment_shader_barycentric"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_fragment_shading_rate_enums", Some(327), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_framebuffer_mixed_samples", Some(153), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_geometry_shader_passthrough", Some(96), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_glsl_shader", Some(13), Some("device"), None, false, None, Some(""), None,
+        Some(1)
+    ),
+    extension_info!(
+        "VK_NV_inherited_viewport_scissor", Some(279), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_linear_color_attachment", Some(431), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_low_latency", Some(311), Some("device"), None, false, None,
+        Some("VK_NV_low_latency2"), None, Some(2)
+    ),
+    extension_info!(
+        "VK_NV_low_latency2", Some(506), Some("device"), None, false, None, None, None,
+        Some(2)
+    ),
+    extension_info!(
+        "VK_NV_memory_decompression", Some(428), Some("device"), None, false,
+        Some("VK_EXT_memory_decompression"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_mesh_shader", Some(203), Some("device"), None, false, None, None, None,
+        Some(1)
+    ),
+    extension_info!(
+        "VK_NV_optical_flow", Some(465), Some("device"), None, false, None, None, None,
+        Some(1)
+    ),
+    extension_info!(
+        "VK_NV_partitioned_acceleration_structure", Some(571), Some("device"), None,
+        false, None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_per_stage_descriptor_set", Some(517), Some("device"), None, false, None,
+        Some("VK_EXT_descriptor_heap"), None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_present_barrier", Some(293), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_present_metering", Some(614), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_push_constant_bank", Some(581), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_raw_access_chains", Some(556), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_ray_tracing", Some(166), Some("device"), None, false, None,
+        Some("VK_KHR_ray_tracing_pipeline"), None, Some(3)
+    ),
+    extension_info!(
+        "VK_NV_ray_tracing_invocation_reorder", Some(491), Some("device"), None, false,
+        Some("VK_EXT_ray_tracing_invocation_reorder"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_ray_tracing_linear_swept_spheres", Some(430), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_ray_tracing_motion_blur", Some(328), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_ray_tracing_validation", Some(569), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_representative_fragment_test", Some(167), Some("device"), None, false,
+        None, None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_NV_sample_mask_override_coverage", Some(95), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_scissor_exclusive", Some(206), Some("device"), None, false, None, None,
+        None, Some(2)
+    ),
+    extension_info!(
+        "VK_NV_shader_atomic_float16_vector", Some(564), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_shader_image_footprint", Some(205), Some("device"), None, false, None,
+        None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_NV_shader_sm_builtins", Some(155), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_shader_subgroup_partitioned", Some(199), Some("device"), None, false,
+        Some("VK_EXT_shader_subgroup_partitioned"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_shading_rate_image", Some(165), Some("device"), None, false, None, None,
+        None, Some(3)
+    ),
+    extension_info!(
+        "VK_NV_viewport_array2", Some(97), Some("device"), None, false, None, None, None,
+        Some(1)
+    ),
+    extension_info!(
+        "VK_NV_viewport_swizzle", Some(99), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_NV_win32_keyed_mutex", Some(59), Some("device"), Some("win32"), false,
+        Some("VK_KHR_win32_keyed_mutex"), None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_OHOS_external_memory", Some(453), Some("device"), Some("ohos"), false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_OHOS_surface", Some(588), Some("instance"), Some("ohos"), false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_QCOM_cooperative_matrix_conversion", Some(173), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_QCOM_data_graph_model", Some(630), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_QCOM_elapsed_timer_query", Some(174), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_QCOM_filter_cubic_clamp", Some(522), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_QCOM_filter_cubic_weights", Some(520), Some("device"), None, false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_QCOM_fragment_density_map_offset", Some(426), Some("device"), None, false,
+        Some("VK_EXT_fragment_density_map_offset"), None, None, Some(3)
+    ),
+    extension_info!(
+        "VK_QCOM_image_processing", Some(441), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_QCOM_image_processing2", Some(519), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_QCOM_image_processing3", Some(304), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_QCOM_multiview_per_view_render_areas", Some(511), Some("device"), None,
+        false, None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_QCOM_multiview_per_view_viewports", Some(489), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_QCOM_queue_perf_hint", Some(303), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_QCOM_render_pass_shader_resolve", Some(172), Some("device"), None, false,
+        Some("VK_EXT_custom_resolve"), None, None, Some(4)
+    ),
+    extension_info!(
+        "VK_QCOM_render_pass_store_ops", Some(302), Some("device"), None, false, None,
+        None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_QCOM_render_pass_transform", Some(283), Some("device"), None, false, None,
+        None, None, Some(5)
+    ),
+    extension_info!(
+        "VK_QCOM_rotated_copy_commands", Some(334), Some("device"), None, false, None,
+        None, None, Some(2)
+    ),
+    extension_info!(
+        "VK_QCOM_shader_multiple_wait_queues", Some(305), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_QCOM_tile_memory_heap", Some(548), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_QCOM_tile_properties", Some(485), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_QCOM_tile_shading", Some(310), Some("device"), None, false, None, None, None,
+        Some(2)
+    ),
+    extension_info!(
+        "VK_QCOM_ycbcr_degamma", Some(521), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_QNX_external_memory_screen_buffer", Some(530), Some("device"),
+        Some("screen"), false, None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_QNX_screen_surface", Some(379), Some("instance"), Some("screen"), false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_SEC_amigo_profiling", Some(486), Some("device"), None, false, None, None,
+        None, Some(1)
+    ),
+    extension_info!(
+        "VK_SEC_pipeline_cache_incremental_mode", Some(638), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_SEC_throttle_hint", Some(675), Some("device"), None, false, None, None, None,
+        Some(1)
+    ),
+    extension_info!(
+        "VK_SEC_ubm_surface", Some(665), Some("instance"), Some("ubm"), false, None,
+        None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_VALVE_descriptor_set_host_mapping", Some(421), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_VALVE_fragment_density_map_layered", Some(612), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_VALVE_mutable_descriptor_type", Some(352), Some("device"), None, false,
+        Some("VK_EXT_mutable_descriptor_type"), None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_VALVE_shader_mixed_float_dot_product", Some(674), Some("device"), None,
+        false, None, None, None, Some(1)
+    ),
+    extension_info!(
+        "VK_VALVE_video_encode_rgb_conversion", Some(391), Some("device"), None, false,
+        None, None, None, Some(1)
+    ),
 ];

@@ -19,6 +19,27 @@ macro_rules! enumerant {
         Some($v)
     };
 }
+/// One row of `TYPES`.
+macro_rules! type_info {
+    (
+        $c:literal, $e:expr, $r:literal, $kind:ident, [$($p:literal),*],
+        [$($a:literal),*], $table:path
+    ) => {
+        TypeInfo { c_name : $c, c_enums_name : $e, rust_name : $r, kind : Kind:: $kind,
+        providers : & [$($p),*], c_aliases : & [$($a),*], enumerants : $table, }
+    };
+}
+/// One row of `EXTENSIONS`.
+macro_rules! extension_info {
+    (
+        $name:literal, $number:expr, $kind:expr, $platform:expr, $provisional:literal,
+        $promoted:expr, $deprecated:expr, $obsoleted:expr, $spec:expr
+    ) => {
+        ExtensionInfo { name : $name, number : $number, kind : $kind, platform :
+        $platform, provisional : $provisional, promoted_to : $promoted, deprecated_by :
+        $deprecated, obsoleted_by : $obsoleted, spec_version : $spec, }
+    };
+}
 pub(crate) mod bitmask_tables;
 pub(crate) mod enum_tables;
 mod lists;

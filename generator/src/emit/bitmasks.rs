@@ -1,32 +1,31 @@
 //! Emit, bitmasks: model bitmask types -> `src/bitmasks.rs`: one `...Flags` newtype over
 //! `u32` or `u64` per bitmask, holding the `...FlagBits` values.
 
-use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{table_ident, type_item};
+use super::{file_with_doc, table_ident, type_item};
+use crate::error::Result;
 use crate::model::{EnumType, Model, TypeKind};
 
 /// One bitmask type.
-pub fn item(ty: &EnumType) -> TokenStream {
-    let bits = match ty.kind {
-        TypeKind::Bitmask { bits } => bits,
-        TypeKind::Enum => 32,
-    };
+pub fn item(ty: &EnumType) -> Result<Vec<syn::Item>> {
     let name = format_ident!("{}", ty.rust_name);
     let table = table_ident(&ty.rust_name);
-    let raw = if bits == 64 {
-        quote! { u64 }
-    } else {
-        quote! { u32 }
+    let raw = match ty.kind {
+        TypeKind::Bitmask { bits: 64 } => quote! { u64 },
+        _ => quote! { u32 },
     };
     type_item(ty, raw.clone(), quote! { vk_bitmask!(#name, #raw, #table); })
 }
 
-pub fn emit(model: &Model) -> TokenStream {
-    let items = model.types.iter().filter(|t| matches!(t.kind, TypeKind::Bitmask { .. })).map(item);
-    quote! {
-        //! Bitmask types: one `...Flags` newtype per bitmask, holding its `...FlagBits` values.
-        #(#items)*
+pub fn emit(model: &Model) -> Result<syn::File> {
+    let mut items = Vec::new();
+    for ty in model.types.iter().filter(|t| matches!(t.kind, TypeKind::Bitmask { .. })) {
+        items.extend(item(ty)?);
     }
+    file_with_doc(
+        "src/bitmasks.rs",
+        " Bitmask types: one `...Flags` newtype per bitmask, holding its `...FlagBits` values.",
+        items,
+    )
 }

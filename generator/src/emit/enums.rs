@@ -3,20 +3,26 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{table_ident, type_item};
+use super::{file_with_doc, table_ident, type_item};
+use crate::error::Result;
 use crate::model::{EnumType, Model, TypeKind};
 
 /// One enum type.
-pub fn item(ty: &EnumType) -> TokenStream {
+pub fn item(ty: &EnumType) -> Result<Vec<syn::Item>> {
     let name = format_ident!("{}", ty.rust_name);
     let table = table_ident(&ty.rust_name);
-    type_item(ty, quote! { i32 }, quote! { vk_enum!(#name, #table); })
+    let impls: TokenStream = quote! { vk_enum!(#name, #table); };
+    type_item(ty, quote! { i32 }, impls)
 }
 
-pub fn emit(model: &Model) -> TokenStream {
-    let items = model.types.iter().filter(|t| t.kind == TypeKind::Enum).map(item);
-    quote! {
-        //! Enum types: open newtypes over `i32`, one associated constant per C enumerant.
-        #(#items)*
+pub fn emit(model: &Model) -> Result<syn::File> {
+    let mut items = Vec::new();
+    for ty in model.types.iter().filter(|t| t.kind == TypeKind::Enum) {
+        items.extend(item(ty)?);
     }
+    file_with_doc(
+        "src/enums.rs",
+        " Enum types: open newtypes over `i32`, one associated constant per C enumerant.",
+        items,
+    )
 }

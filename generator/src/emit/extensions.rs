@@ -1,62 +1,88 @@
 //! Emit, extensions: model extensions -> `src/extensions.rs`: one module per extension
-//! (`extensions::khr::surface`) with its `NAME` and `SPEC_VERSION`.
+//! (`extensions::khr::surface`) with its `NAME` and `SPEC_VERSION`, built as syntax.
 
 use std::collections::BTreeMap;
 
-use proc_macro2::{Literal, TokenStream};
-use quote::{format_ident, quote};
-
-use super::doc;
+use super::{file_with_doc, syntax};
 use crate::docs;
-use crate::model::Model;
+use crate::error::Result;
+use crate::model::{Extension, Model};
 use crate::names;
 
-pub fn emit(model: &Model) -> TokenStream {
-    let mut vendors: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
+fn module(doc: &str, name: &str, items: Vec<syn::Item>) -> syn::Item {
+    syn::Item::Mod(syn::ItemMod {
+        attrs: syntax::doc_attrs(doc),
+        vis: syn::Visibility::Public(Default::default()),
+        unsafety: None,
+        mod_token: Default::default(),
+        ident: syntax::ident(name),
+        content: Some((Default::default(), items)),
+        semi: None,
+    })
+}
+
+fn constant(doc: &str, name: &str, ty: syn::Type, value: syn::Expr) -> syn::Item {
+    syn::Item::Const(syn::ItemConst {
+        attrs: syntax::doc_attrs(doc),
+        vis: syn::Visibility::Public(Default::default()),
+        modifiers: Default::default(),
+        const_token: Default::default(),
+        ident: syntax::ident(name),
+        generics: Default::default(),
+        colon_token: Default::default(),
+        ty: Box::new(ty),
+        eq_token: Default::default(),
+        expr: Box::new(value),
+        semi_token: Default::default(),
+    })
+}
+
+fn extension_doc(ext: &Extension) -> String {
+    let mut text = docs::refpage_link(&ext.name);
+    if let Some(n) = ext.number {
+        text.push_str(&format!(" (extension {n})"));
+    }
+    for (what, value) in [
+        ("Promoted to", &ext.promoted_to),
+        ("Deprecated by", &ext.deprecated_by),
+        ("Obsoleted by", &ext.obsoleted_by),
+        ("Depends on", &ext.depends),
+    ] {
+        match value.as_deref() {
+            Some("") => text.push_str(&format!("\n\n{what} nothing (no replacement).")),
+            Some(v) => text.push_str(&format!("\n\n{what} `{v}`.")),
+            None => {}
+        }
+    }
+    if ext.provisional {
+        text.push_str("\n\nProvisional (beta) extension.");
+    }
+    text
+}
+
+pub fn emit(model: &Model) -> Result<syn::File> {
+    let cstr: syn::Type = syn::parse_quote! { &core::ffi::CStr };
+    let u32_type: syn::Type = syn::parse_quote! { u32 };
+    let mut vendors: BTreeMap<String, Vec<syn::Item>> = BTreeMap::new();
     for ext in &model.extensions {
-        let (vendor, module) = names::extension_module(&ext.name);
-        let module = format_ident!("{}", module);
-        let name = Literal::c_string(&std::ffi::CString::new(ext.name.as_str()).expect("no NUL in a name"));
-        let mut text = docs::refpage_link(&ext.name);
-        if let Some(n) = ext.number {
-            text.push_str(&format!(" (extension {n})"));
-        }
-        for (what, value) in [
-            ("Promoted to", &ext.promoted_to),
-            ("Deprecated by", &ext.deprecated_by),
-            ("Obsoleted by", &ext.obsoleted_by),
-            ("Depends on", &ext.depends),
-        ] {
-            if let Some(v) = value {
-                text.push_str(&format!("\n\n{what} `{v}`."));
-            }
-        }
-        if ext.provisional {
-            text.push_str("\n\nProvisional (beta) extension.");
-        }
-        let d = doc(&text);
-        let name_doc = doc(&format!("The name of `{}`.", ext.name));
-        let spec = ext.spec_version.map(|v| {
-            let v = Literal::u32_unsuffixed(v);
-            let sd = doc(&format!("The specification version of `{}` in this registry.", ext.name));
-            quote! { #sd pub const SPEC_VERSION: u32 = #v; }
+        let (vendor, module_name) = names::extension_module(&ext.name);
+        let c_name = std::ffi::CString::new(ext.name.as_str()).expect("no NUL in a name");
+        let name_lit = syn::Expr::Lit(syn::ExprLit {
+            attrs: Vec::new(),
+            lit: syn::Lit::CStr(syn::LitCStr::new(&c_name, proc_macro2::Span::call_site())),
         });
-        vendors.entry(vendor).or_default().push(quote! {
-            #d
-            pub mod #module {
-                #name_doc
-                pub const NAME: &core::ffi::CStr = #name;
-                #spec
-            }
-        });
+        let mut items = vec![constant(&format!("The name of `{}`.", ext.name), "NAME", cstr.clone(), name_lit)];
+        if let Some(v) = ext.spec_version {
+            let doc = format!("The specification version of `{}` in this registry.", ext.name);
+            items.push(constant(&doc, "SPEC_VERSION", u32_type.clone(), syntax::int(v.into())));
+        }
+        vendors.entry(vendor).or_default().push(module(&extension_doc(ext), &module_name, items));
     }
-    let vendor_mods = vendors.into_iter().map(|(vendor, mods)| {
-        let ident = format_ident!("{}", vendor);
-        let d = doc(&format!("Extensions of the `{}` vendor prefix.", vendor.to_ascii_uppercase()));
-        quote! { #d pub mod #ident { #(#mods)* } }
-    });
-    quote! {
-        //! Each extension's name and specification version.
-        #(#vendor_mods)*
-    }
+    let items = vendors
+        .into_iter()
+        .map(|(vendor, mods)| {
+            module(&format!("Extensions of the `{}` vendor prefix.", vendor.to_ascii_uppercase()), &vendor, mods)
+        })
+        .collect();
+    file_with_doc("src/extensions.rs", " Each extension's name and specification version.", items)
 }

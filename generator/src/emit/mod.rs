@@ -9,48 +9,71 @@ mod extensions;
 mod krate;
 mod reflection;
 mod support;
+mod syntax;
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use crate::error::Result;
 use crate::model::{Model, TypeKind};
 
-/// Rust files are formatted by the writer; text files are written as they are.
+/// Rust files are syntax trees the writer prints with prettyplease; text files are written
+/// as they are.
 pub enum Content {
-    Rust(TokenStream),
+    Syntax(syn::File),
     Text(String),
 }
 
 /// Makes one file from the model and the header line.
-pub type Emitter = fn(&Model, &str) -> Content;
+pub type Emitter = fn(&Model, &str) -> Result<Content>;
+
+fn text(s: String) -> Result<Content> {
+    Ok(Content::Text(s))
+}
+
+fn rust(path: &str, tokens: TokenStream) -> Result<Content> {
+    Ok(Content::Syntax(syntax::parse_file(path, tokens)?))
+}
 
 /// Every file of the generated crate, relative to its root, and its emitter, in a fixed
-/// order. Emitters run on several threads: each returns its own tokens.
+/// order. Emitters run on several threads: each builds its own syntax tree.
 pub const FILES: &[(&str, Emitter)] = &[
-    ("Cargo.toml", |m, h| Content::Text(krate::manifest(m, h))),
-    ("README.md", |m, _| Content::Text(krate::readme(m))),
-    ("LICENSE-APACHE", |_, _| Content::Text(include_str!("../../../LICENSE-APACHE").to_owned())),
-    ("LICENSE-MIT", |_, _| Content::Text(include_str!("../../../LICENSE-MIT").to_owned())),
-    ("src/lib.rs", |m, _| Content::Rust(krate::lib_rs(m))),
-    ("src/macros.rs", |_, _| Content::Rust(support::macros())),
-    ("src/enums.rs", |m, _| Content::Rust(enums::emit(m))),
-    ("src/bitmasks.rs", |m, _| Content::Rust(bitmasks::emit(m))),
-    ("src/constants.rs", |m, _| Content::Rust(constants::emit(m))),
-    ("src/extensions.rs", |m, _| Content::Rust(extensions::emit(m))),
-    ("src/reflection/mod.rs", |_, _| Content::Rust(support::reflection())),
-    ("src/reflection/enum_tables.rs", |m, _| Content::Rust(reflection::tables(m, false))),
-    ("src/reflection/bitmask_tables.rs", |m, _| Content::Rust(reflection::tables(m, true))),
-    ("src/reflection/lists.rs", |m, _| Content::Rust(reflection::lists(m))),
-    ("examples/dump.rs", |_, _| Content::Rust(krate::dump_example())),
+    ("Cargo.toml", |m, h| text(krate::manifest(m, h))),
+    ("README.md", |m, _| text(krate::readme(m))),
+    ("LICENSE-APACHE", |_, _| text(include_str!("../../../LICENSE-APACHE").to_owned())),
+    ("LICENSE-MIT", |_, _| text(include_str!("../../../LICENSE-MIT").to_owned())),
+    ("src/lib.rs", |m, _| rust("src/lib.rs", krate::lib_rs(m))),
+    ("src/macros.rs", |_, _| rust("src/macros.rs", support::macros())),
+    ("src/enums.rs", |m, _| Ok(Content::Syntax(enums::emit(m)?))),
+    ("src/bitmasks.rs", |m, _| Ok(Content::Syntax(bitmasks::emit(m)?))),
+    ("src/constants.rs", |m, _| rust("src/constants.rs", constants::emit(m))),
+    ("src/extensions.rs", |m, _| Ok(Content::Syntax(extensions::emit(m)?))),
+    ("src/reflection/mod.rs", |_, _| rust("src/reflection/mod.rs", support::reflection())),
+    ("src/reflection/enum_tables.rs", |m, _| Ok(Content::Syntax(reflection::tables(m, false)?))),
+    ("src/reflection/bitmask_tables.rs", |m, _| Ok(Content::Syntax(reflection::tables(m, true)?))),
+    ("src/reflection/lists.rs", |m, _| Ok(Content::Syntax(reflection::lists(m)?))),
+    ("examples/dump.rs", |_, _| rust("examples/dump.rs", krate::dump_example())),
 ];
 
-/// The tokens of one type as the crate holds it (for golden files and reviews).
-pub fn type_tokens(model: &Model, c_name: &str) -> Option<TokenStream> {
+/// The syntax of one type as the crate holds it (for golden files and reviews).
+pub fn type_items(model: &Model, c_name: &str) -> Option<Result<syn::File>> {
     let ty = model.types.iter().find(|t| t.c_name == c_name || t.enums_name.as_deref() == Some(c_name))?;
-    Some(match ty.kind {
+    let items = match ty.kind {
         TypeKind::Enum => enums::item(ty),
         TypeKind::Bitmask { .. } => bitmasks::item(ty),
-    })
+    };
+    Some(items.and_then(|items| {
+        let mut file = syntax::parse_file(c_name, TokenStream::new())?;
+        file.items = items;
+        Ok(file)
+    }))
+}
+
+/// A file of `items` under a module doc comment.
+fn file_with_doc(path: &str, doc: &str, items: Vec<syn::Item>) -> Result<syn::File> {
+    let mut file = syntax::parse_file(path, quote! { #![doc = #doc] })?;
+    file.items = items;
+    Ok(file)
 }
 
 /// `#[doc = " ..."]`, one attribute per line, so that rustdoc shows `/// ...`.
@@ -66,59 +89,32 @@ fn table_ident(rust_name: &str) -> proc_macro2::Ident {
     format_ident!("{}", rust_name.to_shouty_snake_case())
 }
 
-/// A value literal as the type's Rust representation writes it.
-fn value_tokens(kind: TypeKind, value: i128) -> TokenStream {
+/// A value as the type's Rust representation writes it: decimal for enums, `1 << n` for
+/// single bits, hex for other bitmask values.
+fn value_expr(kind: TypeKind, value: i128) -> syn::Expr {
     match kind {
-        TypeKind::Enum => {
-            let lit = Literal::i64_unsuffixed(value as i64);
-            if value < 0 {
-                let abs = Literal::i64_unsuffixed(-(value as i64));
-                quote! { -#abs }
-            } else {
-                quote! { #lit }
-            }
-        }
+        TypeKind::Enum => syntax::int(value),
         TypeKind::Bitmask { .. } => {
             let v = value as u64;
             if v.is_power_of_two() {
-                let shift = Literal::u32_unsuffixed(v.trailing_zeros());
-                quote! { 1 << #shift }
+                syntax::bit(v.trailing_zeros())
             } else {
-                let hex: TokenStream = format!("{v:#x}").parse().expect("a hex literal");
-                hex
+                syntax::hex(v)
             }
         }
     }
 }
 
-/// The struct, its constants and its aliases: shared by enums and bitmasks.
-fn type_item(ty: &crate::model::EnumType, raw: TokenStream, impls: TokenStream) -> TokenStream {
+/// The struct, its macro impls, its constants and its aliases: shared by enums and
+/// bitmasks. The skeleton is parsed (a few tokens per type); the constants, thousands in
+/// all, are built directly.
+fn type_item(ty: &crate::model::EnumType, raw: TokenStream, impls: TokenStream) -> Result<Vec<syn::Item>> {
     use crate::docs;
     let name = format_ident!("{}", ty.rust_name);
     let mut type_doc = format!("{} (C: `{}`)", docs::refpage_link(ty.refpage()), ty.c_name);
     type_doc.push_str("\n\n");
     type_doc.push_str(&docs::provided_by(&ty.providers));
     let type_doc = doc(&type_doc);
-    let consts = ty.enumerants.iter().map(|e| {
-        let ident = format_ident!("{}", e.rust_name);
-        let value = value_tokens(ty.kind, e.value);
-        let alias_rust = e
-            .alias_of
-            .as_deref()
-            .and_then(|target| ty.enumerants.iter().find(|t| t.c_name == target))
-            .map(|t| t.rust_name.as_str());
-        let d = doc(&docs::enumerant_doc(&e.c_name, &e.providers, alias_rust, e.deprecated.as_ref()));
-        let deprecated = e.deprecated.as_ref().map(|d| {
-            let note = &d.note;
-            quote! { #[deprecated(note = #note)] }
-        });
-        quote! { #d #deprecated pub const #ident: Self = Self(#value); }
-    });
-    let consts = if ty.enumerants.is_empty() {
-        quote! {}
-    } else {
-        quote! { impl #name { #(#consts)* } }
-    };
     // One Rust alias per name; where `...FlagsKHR` and `...FlagBitsKHR` share it, the
     // Flags alias (whose C name is the Rust name) speaks for it.
     let mut ordered: Vec<&crate::model::TypeAlias> = ty.aliases.iter().collect();
@@ -133,13 +129,38 @@ fn type_item(ty: &crate::model::EnumType, raw: TokenStream, impls: TokenStream) 
         });
         quote! { #d #deprecated pub type #alias = #name; }
     });
-    quote! {
+    let skeleton = quote! {
         #type_doc
         #[repr(transparent)]
         #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
         pub struct #name(pub(crate) #raw);
         #impls
-        #consts
+        impl #name {}
         #(#aliases)*
+    };
+    let mut items = syntax::parse_file(&ty.c_name, skeleton)?.items;
+    let consts: Vec<syn::ImplItem> = ty
+        .enumerants
+        .iter()
+        .map(|e| {
+            let alias_rust = e
+                .alias_of
+                .as_deref()
+                .and_then(|target| ty.enumerants.iter().find(|t| t.c_name == target))
+                .map(|t| t.rust_name.as_str());
+            let mut attrs =
+                syntax::doc_attrs(&docs::enumerant_doc(&e.c_name, &e.providers, alias_rust, e.deprecated.as_ref()));
+            if let Some(d) = &e.deprecated {
+                attrs.push(syntax::deprecated_attr(&d.note));
+            }
+            syntax::self_const(attrs, &e.rust_name, syntax::self_call(value_expr(ty.kind, e.value)))
+        })
+        .collect();
+    let impl_index = items.iter().position(|i| matches!(i, syn::Item::Impl(_))).expect("the skeleton has an impl");
+    if consts.is_empty() {
+        items.remove(impl_index);
+    } else if let syn::Item::Impl(block) = &mut items[impl_index] {
+        block.items = consts;
     }
+    Ok(items)
 }

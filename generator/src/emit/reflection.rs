@@ -1,11 +1,13 @@
 //! Emit, reflection: model -> the reflection tables (`src/reflection/*_tables.rs`, one
-//! table per type) and the crate-level lists of types and extensions.
+//! table per type) and the crate-level lists of types and extensions. Rows are macro calls
+//! built directly as syntax: thousands of them, nothing to parse.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::table_ident;
-use crate::model::{Model, TypeKind};
+use super::{syntax, table_ident};
+use crate::error::Result;
+use crate::model::{provider_names, Model, TypeKind};
 
 fn opt(s: Option<&str>) -> TokenStream {
     match s {
@@ -14,95 +16,121 @@ fn opt(s: Option<&str>) -> TokenStream {
     }
 }
 
-/// One table per type of the kind: every enumerant, aliases included.
-pub fn tables(model: &Model, bitmasks: bool) -> TokenStream {
-    let items = model.types.iter().filter(|t| matches!(t.kind, TypeKind::Bitmask { .. }) == bitmasks).map(|ty| {
-        let table = table_ident(&ty.rust_name);
-        let entries = ty.enumerants.iter().map(|e| {
-            let c_name = &e.c_name;
-            let rust_name = &e.rust_name;
-            let raw = proc_macro2::Literal::u64_unsuffixed(match ty.kind {
-                TypeKind::Enum => e.value as i64 as u64,
-                TypeKind::Bitmask { .. } => e.value as u64,
-            });
-            let providers = crate::model::provider_names(&e.providers);
-            // A macro call keeps the token stream small: formatting stays fast.
-            let alias = e.alias_of.as_deref().map(|a| quote! { , alias = #a });
-            let deprecated = e.deprecated.as_ref().map(|d| {
-                let note = &d.note;
-                quote! { , deprecated = #note }
-            });
-            quote! {
-                enumerant!(#c_name, #rust_name, #raw, [#(#providers),*] #alias #deprecated),
-            }
-        });
-        let doc = format!(" Enumerants of `{}`.", ty.rust_name);
-        quote! {
-            #[doc = #doc]
-            pub(crate) static #table: &[EnumerantInfo] = &[#(#entries)*];
-        }
-    });
-    let what = if bitmasks { "bitmask" } else { "enum" };
-    let module_doc = format!(" Reflection tables of the {what} types.");
-    quote! {
-        #![doc = #module_doc]
-        use super::EnumerantInfo;
-        #(#items)*
+fn opt_u32(n: Option<u32>) -> TokenStream {
+    match n.map(Literal::u32_unsuffixed) {
+        Some(n) => quote! { Some(#n) },
+        None => quote! { None },
     }
 }
 
-/// `TYPES` and `EXTENSIONS`.
-pub fn lists(model: &Model) -> TokenStream {
-    let types = model.types.iter().map(|ty| {
-        let c_name = &ty.c_name;
-        let enums_name = opt(ty.enums_name.as_deref());
-        let rust_name = &ty.rust_name;
+/// Puts `rows` into the `&[]` of a `static NAME: &[T] = &[];` item.
+fn fill_static(item: &mut syn::Item, rows: Vec<syn::Expr>) {
+    let syn::Item::Static(s) = item else { panic!("a static item") };
+    let syn::Expr::Reference(r) = s.expr.as_mut() else { panic!("a reference") };
+    let syn::Expr::Array(a) = r.expr.as_mut() else { panic!("an array") };
+    a.elems.extend(rows);
+}
+
+/// One table per type of the kind: every enumerant, aliases included.
+pub fn tables(model: &Model, bitmasks: bool) -> Result<syn::File> {
+    let path = if bitmasks { "src/reflection/bitmask_tables.rs" } else { "src/reflection/enum_tables.rs" };
+    let what = if bitmasks { "bitmask" } else { "enum" };
+    let module_doc = format!(" Reflection tables of the {what} types.");
+    let mut file = syntax::parse_file(path, quote! { #![doc = #module_doc] use super::EnumerantInfo; })?;
+    for ty in model.types.iter().filter(|t| matches!(t.kind, TypeKind::Bitmask { .. }) == bitmasks) {
         let table = table_ident(&ty.rust_name);
-        let (kind, module) = match ty.kind {
-            TypeKind::Enum => (quote! { Kind::Enum }, quote! { enum_tables }),
-            TypeKind::Bitmask { bits: 64 } => (quote! { Kind::Bitmask64 }, quote! { bitmask_tables }),
-            TypeKind::Bitmask { .. } => (quote! { Kind::Bitmask32 }, quote! { bitmask_tables }),
+        let doc = format!(" Enumerants of `{}`.", ty.rust_name);
+        let mut item: syn::Item = syn::parse_quote! {
+            #[doc = #doc]
+            pub(crate) static #table: &[EnumerantInfo] = &[];
         };
-        let providers = crate::model::provider_names(&ty.providers);
-        let aliases = ty.aliases.iter().map(|a| &a.c_name);
-        quote! {
-            TypeInfo {
-                c_name: #c_name, c_enums_name: #enums_name, rust_name: #rust_name, kind: #kind,
-                providers: &[#(#providers),*], c_aliases: &[#(#aliases),*], enumerants: super::#module::#table,
-            },
-        }
-    });
-    let extensions = model.extensions.iter().map(|e| {
-        let name = &e.name;
-        let number = match e.number {
-            Some(n) => quote! { Some(#n) },
-            None => quote! { None },
-        };
-        let kind = opt(e.kind.as_deref());
-        let platform = opt(e.platform.as_deref());
-        let provisional = e.provisional;
-        let promoted = opt(e.promoted_to.as_deref());
-        let deprecated = opt(e.deprecated_by.as_deref());
-        let obsoleted = opt(e.obsoleted_by.as_deref());
-        let spec = match e.spec_version {
-            Some(n) => quote! { Some(#n) },
-            None => quote! { None },
-        };
-        quote! {
-            ExtensionInfo {
-                name: #name, number: #number, kind: #kind, platform: #platform, provisional: #provisional,
-                promoted_to: #promoted, deprecated_by: #deprecated, obsoleted_by: #obsoleted, spec_version: #spec,
-            },
-        }
-    });
-    quote! {
-        //! Crate-level lists: every type, every extension.
-        use super::{ExtensionInfo, Kind, TypeInfo};
-
-        /// Every enum and bitmask type, sorted by C name.
-        pub static TYPES: &[TypeInfo] = &[#(#types)*];
-
-        /// Every extension of the API, sorted by name.
-        pub static EXTENSIONS: &[ExtensionInfo] = &[#(#extensions)*];
+        let rows = ty
+            .enumerants
+            .iter()
+            .map(|e| {
+                let c_name = &e.c_name;
+                let rust_name = &e.rust_name;
+                let raw = Literal::u64_unsuffixed(match ty.kind {
+                    TypeKind::Enum => e.value as i64 as u64,
+                    TypeKind::Bitmask { .. } => e.value as u64,
+                });
+                let providers = provider_names(&e.providers);
+                let alias = e.alias_of.as_deref().map(|a| quote! { , alias = #a });
+                let deprecated = e.deprecated.as_ref().map(|d| {
+                    let note = &d.note;
+                    quote! { , deprecated = #note }
+                });
+                syntax::macro_call(
+                    "enumerant",
+                    quote! { #c_name, #rust_name, #raw, [#(#providers),*] #alias #deprecated },
+                )
+            })
+            .collect();
+        fill_static(&mut item, rows);
+        file.items.push(item);
     }
+    Ok(file)
+}
+
+/// `TYPES` and `EXTENSIONS`.
+pub fn lists(model: &Model) -> Result<syn::File> {
+    let mut file = syntax::parse_file(
+        "src/reflection/lists.rs",
+        quote! {
+            //! Crate-level lists: every type, every extension.
+            use super::{ExtensionInfo, Kind, TypeInfo};
+
+            /// Every enum and bitmask type, sorted by C name.
+            pub static TYPES: &[TypeInfo] = &[];
+
+            /// Every extension of the API, sorted by name.
+            pub static EXTENSIONS: &[ExtensionInfo] = &[];
+        },
+    )?;
+    let types = model
+        .types
+        .iter()
+        .map(|ty| {
+            let c_name = &ty.c_name;
+            let enums_name = opt(ty.enums_name.as_deref());
+            let rust_name = &ty.rust_name;
+            let table = table_ident(&ty.rust_name);
+            let (kind, module) = match ty.kind {
+                TypeKind::Enum => (quote! { Enum }, quote! { enum_tables }),
+                TypeKind::Bitmask { bits: 64 } => (quote! { Bitmask64 }, quote! { bitmask_tables }),
+                TypeKind::Bitmask { .. } => (quote! { Bitmask32 }, quote! { bitmask_tables }),
+            };
+            let providers = provider_names(&ty.providers);
+            let aliases = ty.aliases.iter().map(|a| &a.c_name);
+            syntax::macro_call(
+                "type_info",
+                quote! {
+                    #c_name, #enums_name, #rust_name, #kind,
+                    [#(#providers),*], [#(#aliases),*], super::#module::#table
+                },
+            )
+        })
+        .collect();
+    let extensions = model
+        .extensions
+        .iter()
+        .map(|e| {
+            let name = &e.name;
+            let number = opt_u32(e.number);
+            let kind = opt(e.kind.as_deref());
+            let platform = opt(e.platform.as_deref());
+            let provisional = e.provisional;
+            let promoted = opt(e.promoted_to.as_deref());
+            let deprecated = opt(e.deprecated_by.as_deref());
+            let obsoleted = opt(e.obsoleted_by.as_deref());
+            let spec = opt_u32(e.spec_version);
+            syntax::macro_call(
+                "extension_info",
+                quote! { #name, #number, #kind, #platform, #provisional, #promoted, #deprecated, #obsoleted, #spec },
+            )
+        })
+        .collect();
+    fill_static(&mut file.items[1], types);
+    fill_static(&mut file.items[2], extensions);
+    Ok(file)
 }

@@ -44,7 +44,7 @@ pub struct TypeDef {
     pub type_refs: Vec<String>,
     /// Text of every nested `<enum>` (array lengths of members).
     pub enum_refs: Vec<String>,
-    /// The text content of the element (for `define` types such as `VK_HEADER_VERSION`).
+    /// The text content of a `define` type (such as `VK_HEADER_VERSION`); empty for others.
     pub text: String,
     pub pos: Pos,
 }
@@ -320,9 +320,12 @@ impl Reader<'_, '_> {
             pos: self.pos(node),
             ..Default::default()
         };
+        let keep_text = ty.category.as_deref() == Some("define");
         for d in node.descendants().skip(1) {
             if d.is_text() {
-                ty.text.push_str(d.text().unwrap_or_default());
+                if keep_text {
+                    ty.text.push_str(d.text().unwrap_or_default());
+                }
             } else if d.has_tag_name("type") {
                 ty.type_refs.extend(d.text().map(str::to_owned));
             } else if d.has_tag_name("enum") {

@@ -1,0 +1,121 @@
+//! Emit, syntax: small building blocks -> syn nodes built directly, without parsing. The
+//! items that repeat thousands of times (constants, doc lines, table rows) are built here;
+//! parsing them from tokens was most of a run's time.
+
+use proc_macro2::{Span, TokenStream};
+use syn::punctuated::Punctuated;
+use syn::{
+    AttrStyle, Attribute, BinOp, Expr, ExprBinary, ExprCall, ExprLit, ExprMacro, ExprPath, ExprUnary, ImplItem,
+    ImplItemConst, Lit, LitInt, LitStr, Macro, MacroDelimiter, Meta, MetaNameValue, Path, Type, TypePath, UnOp,
+    Visibility,
+};
+
+use crate::error::{Error, Result};
+
+fn span() -> Span {
+    Span::call_site()
+}
+
+pub fn ident(name: &str) -> syn::Ident {
+    syn::Ident::new(name, span())
+}
+
+fn path(name: &str) -> Path {
+    Path::from(ident(name))
+}
+
+/// Parses a token stream that an emitter built with `quote!` (the parts that do not repeat).
+pub fn parse_file(file: &str, tokens: TokenStream) -> Result<syn::File> {
+    syn::parse2(tokens).map_err(|e| Error::Emit { file: file.to_owned(), message: e.to_string() })
+}
+
+/// `#[doc = " line"]`, one per line (rustdoc shows them as `/// line`).
+pub fn doc_attrs(text: &str) -> Vec<Attribute> {
+    text.lines()
+        .map(|line| {
+            let value = if line.is_empty() { String::new() } else { format!(" {line}") };
+            Attribute {
+                pound_token: Default::default(),
+                style: AttrStyle::Outer,
+                bracket_token: Default::default(),
+                meta: Meta::NameValue(MetaNameValue {
+                    path: path("doc"),
+                    eq_token: Default::default(),
+                    value: Expr::Lit(ExprLit { attrs: Vec::new(), lit: Lit::Str(LitStr::new(&value, span())) }),
+                }),
+            }
+        })
+        .collect()
+}
+
+/// `#[deprecated(note = "...")]` (rare: parsed).
+pub fn deprecated_attr(note: &str) -> Attribute {
+    syn::parse_quote! { #[deprecated(note = #note)] }
+}
+
+/// An integer literal, negative values as `-n`.
+pub fn int(value: i128) -> Expr {
+    let lit = |v: i128| Expr::Lit(ExprLit { attrs: Vec::new(), lit: Lit::Int(LitInt::new(&v.to_string(), span())) });
+    if value < 0 {
+        Expr::Unary(ExprUnary { attrs: Vec::new(), op: UnOp::Neg(Default::default()), expr: Box::new(lit(-value)) })
+    } else {
+        lit(value)
+    }
+}
+
+/// A hex literal: `0x7fffffff`.
+pub fn hex(value: u64) -> Expr {
+    Expr::Lit(ExprLit { attrs: Vec::new(), lit: Lit::Int(LitInt::new(&format!("{value:#x}"), span())) })
+}
+
+/// `1 << bit`.
+pub fn bit(bit: u32) -> Expr {
+    Expr::Binary(ExprBinary {
+        attrs: Vec::new(),
+        left: Box::new(int(1)),
+        op: BinOp::Shl(Default::default()),
+        right: Box::new(int(bit.into())),
+    })
+}
+
+/// `Self(value)`.
+pub fn self_call(value: Expr) -> Expr {
+    let mut args = Punctuated::new();
+    args.push(value);
+    Expr::Call(ExprCall {
+        attrs: Vec::new(),
+        func: Box::new(Expr::Path(ExprPath { attrs: Vec::new(), qself: None, path: path("Self") })),
+        paren_token: Default::default(),
+        args,
+    })
+}
+
+/// `pub const NAME: Self = value;` inside an impl block.
+pub fn self_const(attrs: Vec<Attribute>, name: &str, value: Expr) -> ImplItem {
+    ImplItem::Const(ImplItemConst {
+        attrs,
+        vis: Visibility::Public(Default::default()),
+        modifiers: Default::default(),
+        const_token: Default::default(),
+        ident: ident(name),
+        generics: Default::default(),
+        colon_token: Default::default(),
+        ty: Type::Path(TypePath { attrs: Vec::new(), qself: None, path: path("Self") }),
+        eq_token: Default::default(),
+        expr: value,
+        semi_token: Default::default(),
+    })
+}
+
+/// `name!(tokens)`: the tokens stay as they are, nothing to parse.
+pub fn macro_call(name: &str, tokens: TokenStream) -> Expr {
+    Expr::Macro(ExprMacro {
+        attrs: Vec::new(),
+        mac: Macro {
+            path: path(name),
+            bang_token: Default::default(),
+            delimiter: MacroDelimiter::Paren(Default::default()),
+            tokens,
+        },
+    })
+}
