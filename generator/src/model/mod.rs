@@ -3,10 +3,13 @@
 //! constants and the extensions. All Vulkan rules live here, once (see
 //! `../shared/REGISTRY-NOTES.md` and registry.adoc); emitters only read the result.
 
+pub mod fasthash;
 pub mod select;
 pub mod values;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use fasthash::{FastMap as HashMap, FastSet as HashSet};
 
 use crate::error::{Error, Pos, Result, Warning};
 use crate::names;
@@ -240,7 +243,7 @@ pub fn build(registry: &Registry, api: Api) -> Result<Model> {
 }
 
 fn check_extension_numbers(registry: &Registry, selection: &Selection) -> Result<()> {
-    let mut seen: HashMap<&str, &str> = HashMap::new();
+    let mut seen: HashMap<&str, &str> = HashMap::default();
     for ext in &selection.extensions {
         if let Some(n) = &ext.number {
             if let Some(other) = seen.insert(n, &ext.name) {
@@ -300,7 +303,7 @@ struct Family<'r> {
 
 fn build_types(registry: &Registry, sel: &Selection, api: Api) -> Result<Vec<EnumType>> {
     // Flags type of each FlagBits block, from `requires=` (32-bit) or `bitvalues=` (64-bit).
-    let mut flags_of_bits: HashMap<&str, &str> = HashMap::new();
+    let mut flags_of_bits: HashMap<&str, &str> = HashMap::default();
     for ty in sel.types.values() {
         if ty.category.as_deref() == Some("bitmask") && ty.alias.is_none() {
             if let Some(bits) = ty.bitvalues.as_deref().or(ty.requires.as_deref()) {
@@ -312,19 +315,19 @@ fn build_types(registry: &Registry, sel: &Selection, api: Api) -> Result<Vec<Enu
     // Families, keyed by the C name of the Rust type.
     let mut families: BTreeMap<String, Family> = BTreeMap::new();
     // `<enums>` block name -> family key.
-    let mut family_of_block: HashMap<&str, String> = HashMap::new();
-    for name in &sel.required_types {
-        let Some(ty) = sel.types.get(name.as_str()) else { continue };
+    let mut family_of_block: HashMap<&str, String> = HashMap::default();
+    for &name in &sel.required_types {
+        let Some(ty) = sel.types.get(name) else { continue };
         if ty.alias.is_some() {
             continue;
         }
         match ty.category.as_deref() {
             Some("enum") => {
-                let Some(block) = sel.enums_blocks.get(name.as_str()) else { continue };
+                let Some(block) = sel.enums_blocks.get(name) else { continue };
                 let is_bits = block.kind.as_deref() == Some("bitmask");
                 let (key, kind) = if is_bits {
                     let flags = flags_of_bits
-                        .get(name.as_str())
+                        .get(name)
                         .map(|s| s.to_string())
                         .unwrap_or_else(|| names::flags_name_of_bits(name));
                     let width = match block.bitwidth.as_deref() {
@@ -339,7 +342,7 @@ fn build_types(registry: &Registry, sel: &Selection, api: Api) -> Result<Vec<Enu
                     };
                     (flags, TypeKind::Bitmask { bits: width })
                 } else {
-                    (name.clone(), TypeKind::Enum)
+                    (name.to_owned(), TypeKind::Enum)
                 };
                 let family = families.entry(key.clone()).or_insert_with(|| Family {
                     c_name: key.clone(),
@@ -348,14 +351,14 @@ fn build_types(registry: &Registry, sel: &Selection, api: Api) -> Result<Vec<Enu
                     pos: ty.pos,
                     enumerants: Vec::new(),
                 });
-                family.enums_name = Some(name.clone());
+                family.enums_name = Some(name.to_owned());
                 family.kind = kind;
                 family_of_block.insert(&block.name, key);
             }
             Some("bitmask") => {
                 let bits = if ty.type_refs.iter().any(|t| t == "VkFlags64") { 64 } else { 32 };
-                families.entry(name.clone()).or_insert_with(|| Family {
-                    c_name: name.clone(),
+                families.entry(name.to_owned()).or_insert_with(|| Family {
+                    c_name: name.to_owned(),
                     enums_name: None,
                     kind: TypeKind::Bitmask { bits },
                     pos: ty.pos,
@@ -367,7 +370,7 @@ fn build_types(registry: &Registry, sel: &Selection, api: Api) -> Result<Vec<Enu
     }
 
     // Own values of each block.
-    let mut index: HashMap<String, (String, usize)> = HashMap::new();
+    let mut index: HashMap<String, (String, usize)> = HashMap::default();
     for (key, family) in families.iter_mut() {
         let Some(block_name) = family.enums_name.clone() else { continue };
         let block = sel.enums_blocks[block_name.as_str()];
@@ -427,7 +430,7 @@ fn build_types(registry: &Registry, sel: &Selection, api: Api) -> Result<Vec<Enu
 
     // Providers of each type (and of its own values): interfaces that require the type
     // under its own name.
-    let mut type_providers: HashMap<&str, BTreeSet<Provider>> = HashMap::new();
+    let mut type_providers: HashMap<&str, BTreeSet<Provider>> = HashMap::default();
     for iface in sel.interfaces() {
         for block in iface.blocks().iter().filter(|b| b.kind == BlockKind::Require && sel.block_selected(b)) {
             for t in &block.types {
@@ -441,8 +444,8 @@ fn build_types(registry: &Registry, sel: &Selection, api: Api) -> Result<Vec<Enu
 
     // Type aliases, by the family they end at.
     let mut aliases: BTreeMap<String, Vec<TypeAlias>> = BTreeMap::new();
-    for name in &sel.required_types {
-        let Some(ty) = sel.types.get(name.as_str()) else { continue };
+    for &name in &sel.required_types {
+        let Some(ty) = sel.types.get(name) else { continue };
         let Some(_) = &ty.alias else { continue };
         if !matches!(ty.category.as_deref(), Some("enum") | Some("bitmask")) {
             continue;
@@ -461,7 +464,7 @@ fn build_types(registry: &Registry, sel: &Selection, api: Api) -> Result<Vec<Enu
         let list = aliases.entry(key).or_default();
         list.push(TypeAlias {
             rust_name,
-            c_name: name.clone(),
+            c_name: name.to_owned(),
             deprecated: ty.deprecated.as_ref().map(|d| Deprecation { note: deprecation_note(d, ty.alias.as_deref()) }),
         });
     }
@@ -469,7 +472,7 @@ fn build_types(registry: &Registry, sel: &Selection, api: Api) -> Result<Vec<Enu
     // Every `<enum extends>` of the registry, selected or not: an alias may name a value of
     // an extension the API does not select (vulkansc's VK_EXT_robustness2 aliases the
     // vulkan-only KHR name); its value comes from there.
-    let mut all_defs: HashMap<&str, (&EnumDef, Option<i64>)> = HashMap::new();
+    let mut all_defs: HashMap<&str, (&EnumDef, Option<i64>)> = HashMap::default();
     for ext in &registry.extensions {
         let number = ext.number.as_deref().and_then(values::parse_int).and_then(|n| i64::try_from(n).ok());
         for block in &ext.blocks {
@@ -519,9 +522,9 @@ fn is_identifier(s: &str) -> bool {
 }
 
 fn check_rust_type_names(types: &[EnumType]) -> Result<()> {
-    let mut seen: HashMap<&str, &str> = HashMap::new();
+    let mut seen: HashMap<&str, &str> = HashMap::default();
     for t in types {
-        let mut own = std::collections::HashSet::new();
+        let mut own = HashSet::default();
         let names =
             std::iter::once((&t.rust_name, &t.c_name)).chain(t.aliases.iter().map(|a| (&a.rust_name, &a.c_name)));
         // `...FlagsKHR` and `...FlagBitsKHR` both name one Rust alias of the same type.
@@ -680,8 +683,8 @@ fn build_constants(registry: &Registry, sel: &Selection, api: Api, types: &[Enum
     for ty in sel.types.values() {
         array_lens.extend(ty.enum_refs.iter().map(String::as_str));
     }
-    for name in &sel.required_types {
-        if let Some(ty) = sel.types.get(name.as_str()) {
+    for &name in &sel.required_types {
+        if let Some(ty) = sel.types.get(name) {
             wanted.extend(ty.enum_refs.iter().map(String::as_str));
         }
     }

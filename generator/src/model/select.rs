@@ -3,7 +3,9 @@
 //! closure of required types (members, Flags bits, aliases, command parameters).
 
 use std::cell::OnceCell;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+use super::fasthash::{FastMap as HashMap, FastSet as HashSet};
 
 use super::{Api, Provider};
 use crate::error::{Error, Result};
@@ -58,10 +60,10 @@ pub struct Selection<'r> {
     pub commands: HashMap<&'r str, &'r CommandDef>,
     pub enums_blocks: HashMap<&'r str, &'r EnumsBlock>,
     /// Every type the selected interfaces require, directly or through another item.
-    pub required_types: BTreeSet<String>,
+    pub required_types: BTreeSet<&'r str>,
     /// Internal features (`apitype="internal"`) -> the public version that includes them.
     public_names: HashMap<&'r str, &'r str>,
-    closures: OnceCell<Vec<HashSet<String>>>,
+    closures: OnceCell<Vec<HashSet<&'r str>>>,
 }
 
 impl<'r> Selection<'r> {
@@ -70,15 +72,15 @@ impl<'r> Selection<'r> {
         let features: Vec<&FeatureDef> = registry.features.iter().filter(|f| matches(&f.api)).collect();
         let extensions: Vec<&ExtensionDef> =
             registry.extensions.iter().filter(|e| e.supported.as_deref().is_some_and(|s| api.is_in(s))).collect();
-        let mut types: HashMap<&str, &TypeDef> = HashMap::new();
+        let mut types: HashMap<&str, &TypeDef> = HashMap::default();
         for ty in registry.types.iter().filter(|t| matches(&t.api)) {
             types.entry(&ty.name).or_insert(ty);
         }
-        let mut commands: HashMap<&str, &CommandDef> = HashMap::new();
+        let mut commands: HashMap<&str, &CommandDef> = HashMap::default();
         for c in registry.commands.iter().filter(|c| matches(&c.api)) {
             commands.entry(&c.name).or_insert(c);
         }
-        let mut enums_blocks: HashMap<&str, &EnumsBlock> = HashMap::new();
+        let mut enums_blocks: HashMap<&str, &EnumsBlock> = HashMap::default();
         for block in &registry.enums {
             if let Some(first) = enums_blocks.insert(&block.name, block) {
                 return Err(Error::Registry {
@@ -101,7 +103,7 @@ impl<'r> Selection<'r> {
             public_names,
             closures: OnceCell::new(),
         };
-        let mut required = BTreeSet::new();
+        let mut required = HashSet::default();
         let mut removed = BTreeSet::new();
         for iface in sel.interfaces() {
             for block in iface.blocks().iter().filter(|b| sel.block_selected(b)) {
@@ -113,9 +115,9 @@ impl<'r> Selection<'r> {
             }
         }
         for name in &removed {
-            required.remove(name);
+            required.remove(name.as_str());
         }
-        sel.required_types = required;
+        sel.required_types = required.into_iter().collect();
         Ok(sel)
     }
 
@@ -150,7 +152,7 @@ impl<'r> Selection<'r> {
         self.public_names.get(name).copied().unwrap_or(name)
     }
 
-    fn require_block(&self, block: &Block, required: &mut BTreeSet<String>) {
+    fn require_block(&self, block: &'r Block, required: &mut HashSet<&'r str>) {
         for t in &block.types {
             self.require_type(&t.name, required);
         }
@@ -159,7 +161,7 @@ impl<'r> Selection<'r> {
         }
     }
 
-    fn require_command(&self, name: &str, required: &mut BTreeSet<String>, depth: u32) {
+    fn require_command(&self, name: &str, required: &mut HashSet<&'r str>, depth: u32) {
         let Some(command) = self.commands.get(name) else { return };
         for t in &command.type_refs {
             self.require_type(t, required);
@@ -172,38 +174,41 @@ impl<'r> Selection<'r> {
     }
 
     /// Marks a type and everything it needs: `requires`, `alias`, `bitvalues`, nested types.
-    pub fn require_type(&self, name: &str, required: &mut BTreeSet<String>) {
-        let mut stack = vec![name.to_owned()];
-        while let Some(name) = stack.pop() {
-            if required.contains(&name) {
+    pub fn require_type(&self, name: &str, required: &mut HashSet<&'r str>) {
+        let Some(ty) = self.types.get(name) else { return };
+        let mut stack: Vec<&'r TypeDef> = vec![ty];
+        while let Some(ty) = stack.pop() {
+            if !required.insert(ty.name.as_str()) {
                 continue;
             }
-            let Some(ty) = self.types.get(name.as_str()) else { continue };
-            required.insert(name);
-            for dep in [&ty.requires, &ty.alias, &ty.bitvalues].into_iter().flatten() {
-                stack.push(dep.clone());
+            let deps = [&ty.requires, &ty.alias, &ty.bitvalues].into_iter().flatten().chain(&ty.type_refs);
+            for dep in deps {
+                if let Some(d) = self.types.get(dep.as_str()) {
+                    if !required.contains(d.name.as_str()) {
+                        stack.push(d);
+                    }
+                }
             }
-            stack.extend(ty.type_refs.iter().cloned());
         }
     }
 
     /// Providers of a type that no interface names: the interfaces whose required closure
     /// reaches it (the earliest core version only, when one does).
     pub fn closure_providers(&self, c_name: &str, enums_name: Option<&str>) -> BTreeSet<Provider> {
-        let closures = self.closures.get_or_init(|| {
+        let closures: &Vec<HashSet<&str>> = self.closures.get_or_init(|| {
             self.interfaces()
                 .map(|iface| {
-                    let mut set = BTreeSet::new();
+                    let mut set = HashSet::default();
                     for block in
                         iface.blocks().iter().filter(|b| b.kind == BlockKind::Require && self.block_selected(b))
                     {
                         self.require_block(block, &mut set);
                     }
-                    set.into_iter().collect()
+                    set
                 })
                 .collect()
         });
-        let reaches = |set: &HashSet<String>| set.contains(c_name) || enums_name.is_some_and(|n| set.contains(n));
+        let reaches = |set: &HashSet<&str>| set.contains(c_name) || enums_name.is_some_and(|n| set.contains(n));
         let mut out = BTreeSet::new();
         for (iface, set) in self.interfaces().zip(closures) {
             if reaches(set) {
@@ -229,13 +234,13 @@ fn public_names<'r>(features: &[&'r FeatureDef]) -> HashMap<&'r str, &'r str> {
     let number_key = |f: &FeatureDef| -> Vec<u32> {
         f.number.as_deref().unwrap_or("").split('.').map(|p| p.parse().unwrap_or(u32::MAX)).collect()
     };
-    let mut out: HashMap<&str, &str> = HashMap::new();
+    let mut out: HashMap<&str, &str> = HashMap::default();
     let mut publics: Vec<&FeatureDef> = features.iter().copied().filter(|f| !internal(f)).collect();
     publics.sort_by_key(|f| number_key(f));
     for public in publics {
         // Every internal feature this public one depends on, transitively.
         let mut stack: Vec<&str> = public.depends.as_deref().map(|d| depends_names(d).collect()).unwrap_or_default();
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         while let Some(name) = stack.pop() {
             if !seen.insert(name) {
                 continue;
