@@ -74,3 +74,13 @@ pub struct Warning {
     pub element: String,
     pub message: String,
 }
+
+/// A registry value as a message quotes it: at most 60 characters (a hostile file can hold
+/// a 50 MB attribute).
+pub fn excerpt(text: &str) -> String {
+    const MAX: usize = 60;
+    match text.char_indices().nth(MAX) {
+        None => text.to_owned(),
+        Some((cut, _)) => format!("{}... ({} bytes in all)", &text[..cut], text.len()),
+    }
+}

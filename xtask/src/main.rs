@@ -7,16 +7,21 @@ use std::time::Duration;
 
 use vkxml_codegen::{generate, Api, Options, Phases};
 
+mod parity;
+mod pypi;
+
 const USAGE: &str = "\
 usage:
   cargo xtask generate [--registry PATH] [--out DIR] [--api vulkan|vulkansc] [--check]
-  cargo xtask bench [--registry PATH] [--runs N]";
+  cargo xtask bench [--registry PATH] [--runs N]
+  cargo xtask pypi-parity VERSION...   (vulkan-object releases from PyPI, against Khronos' model)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("generate") => cmd_generate(&args[1..]),
         Some("bench") => cmd_bench(&args[1..]),
+        Some("pypi-parity") => cmd_pypi_parity(&args[1..]),
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -145,4 +150,15 @@ fn cmd_bench(args: &[String]) -> Result<ExitCode, String> {
         println!("  peak RSS {mb:.1} MB");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_pypi_parity(versions: &[String]) -> Result<ExitCode, String> {
+    if versions.is_empty() {
+        return Err(format!("which releases?\n{USAGE}"));
+    }
+    let mut all = true;
+    for v in versions {
+        all &= parity::check(&root(), v)?;
+    }
+    Ok(if all { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

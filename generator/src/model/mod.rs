@@ -181,6 +181,14 @@ pub struct Extension {
 /// Builds the model of `registry` for `api`.
 pub fn build(registry: &Registry, api: Api) -> Result<Model> {
     let selection = Selection::new(registry, api)?;
+    if !selection.features.iter().any(|f| f.apitype.as_deref() != Some("internal")) {
+        return Err(registry_error(
+            registry,
+            registry.pos,
+            "registry",
+            format!("no <feature> (core version) for the `{}` API: not a Vulkan registry for it", api.as_str()),
+        ));
+    }
     let mut warnings = registry.warnings.clone();
     let types = build_types(registry, &selection, api)?;
     let constants = build_constants(registry, &selection, api, &types)?;
@@ -201,7 +209,11 @@ pub fn build(registry: &Registry, api: Api) -> Result<Model> {
                     path: registry.path.clone(),
                     pos: ext.pos,
                     element: "extension".into(),
-                    message: format!("`{}`: number `{n}` is not a non-negative integer", ext.name),
+                    message: format!(
+                        "`{}`: number `{}` is not a non-negative integer",
+                        ext.name,
+                        crate::error::excerpt(n)
+                    ),
                 })?)
             }
             None => None,
@@ -251,7 +263,11 @@ fn check_extension_numbers(registry: &Registry, selection: &Selection) -> Result
                     path: registry.path.clone(),
                     pos: ext.pos,
                     element: "extension".into(),
-                    message: format!("`{}` has number {n}, which `{other}` already has", ext.name),
+                    message: format!(
+                        "`{}` has number {n}, which `{}` already has",
+                        ext.name,
+                        crate::error::excerpt(other)
+                    ),
                 });
             }
         }
@@ -530,7 +546,10 @@ fn check_rust_type_names(types: &[EnumType]) -> Result<()> {
         // `...FlagsKHR` and `...FlagBitsKHR` both name one Rust alias of the same type.
         for (rust, c) in names.filter(|(rust, _)| own.insert(rust.as_str())) {
             if let Some(other) = seen.insert(rust, c) {
-                return Err(Error::Other(format!("Rust type name `{rust}` would name both `{other}` and `{c}`")));
+                return Err(Error::Other(format!(
+                    "Rust type name `{rust}` would name both `{}` and `{c}`",
+                    crate::error::excerpt(other)
+                )));
             }
         }
     }
@@ -752,7 +771,7 @@ fn build_constants(registry: &Registry, sel: &Selection, api: Api, types: &[Enum
                     registry,
                     resolved.pos,
                     "enum",
-                    format!("constant `{}`: value `{text}` names no enumerant", resolved.name),
+                    format!("constant `{}`: value `{}` names no enumerant", resolved.name, crate::error::excerpt(text)),
                 ));
             };
             out.push(Constant {
@@ -770,7 +789,7 @@ fn build_constants(registry: &Registry, sel: &Selection, api: Api, types: &[Enum
                 registry,
                 resolved.pos,
                 "enum",
-                format!("constant `{}`: value `{text}` is not understood", resolved.name),
+                format!("constant `{}`: value `{}` is not understood", resolved.name, crate::error::excerpt(text)),
             )
         })?;
         if matches!(value, ConstValue::Str(_)) {

@@ -45,7 +45,7 @@ impl<'r> Interface<'r> {
             path: registry.path.clone(),
             pos: e.pos,
             element: "extension".into(),
-            message: format!("`{}`: number `{text}` is not an integer", e.name),
+            message: format!("`{}`: number `{}` is not an integer", e.name, crate::error::excerpt(text)),
         })
     }
 }

@@ -54,9 +54,10 @@ pub fn enumerant_value(registry: &Registry, def: &EnumDef, ext_number: Option<i6
         )));
     }
     let value = if let Some(text) = &def.value {
-        parse_int(text).ok_or_else(|| fail(format!("value `{text}` is not an integer")))?
+        parse_int(text).ok_or_else(|| fail(format!("value `{}` is not an integer", crate::error::excerpt(text))))?
     } else if let Some(text) = &def.bitpos {
-        let bit = parse_int(text).ok_or_else(|| fail(format!("bitpos `{text}` is not an integer")))?;
+        let bit = parse_int(text)
+            .ok_or_else(|| fail(format!("bitpos `{}` is not an integer", crate::error::excerpt(text))))?;
         let limit = match width {
             Width::Bits(w) => w as i128,
             Width::Enum => 32,
@@ -66,12 +67,14 @@ pub fn enumerant_value(registry: &Registry, def: &EnumDef, ext_number: Option<i6
         }
         1i128 << bit
     } else if let Some(text) = &def.offset {
-        let offset = parse_int(text).ok_or_else(|| fail(format!("offset `{text}` is not an integer")))?;
+        let offset = parse_int(text)
+            .ok_or_else(|| fail(format!("offset `{}` is not an integer", crate::error::excerpt(text))))?;
         if !(0..EXTENSION_BLOCK as i128).contains(&offset) {
             return Err(fail(format!("offset {offset} is outside 0..{EXTENSION_BLOCK}")));
         }
         let number = match &def.extnumber {
-            Some(n) => parse_int(n).ok_or_else(|| fail(format!("extnumber `{n}` is not an integer")))?,
+            Some(n) => parse_int(n)
+                .ok_or_else(|| fail(format!("extnumber `{}` is not an integer", crate::error::excerpt(n))))?,
             None => ext_number
                 .map(i128::from)
                 .ok_or_else(|| fail("`offset` without `extnumber` outside an extension with a number".into()))?,
@@ -83,7 +86,7 @@ pub fn enumerant_value(registry: &Registry, def: &EnumDef, ext_number: Option<i6
         match def.dir.as_deref() {
             Some("-") => -v,
             None | Some("+") => v,
-            Some(other) => return Err(fail(format!("dir `{other}` is neither `-` nor `+`"))),
+            Some(other) => return Err(fail(format!("dir `{}` is neither `-` nor `+`", crate::error::excerpt(other)))),
         }
     } else {
         return Err(fail("no value: none of `value`, `bitpos`, `offset`, `alias`".into()));

@@ -14,6 +14,8 @@ use crate::error::{Error, Pos, Result, Warning};
 #[derive(Debug, Default)]
 pub struct Registry {
     pub path: PathBuf,
+    /// Where the `<registry>` element starts.
+    pub pos: Pos,
     pub tags: Vec<Tag>,
     pub types: Vec<TypeDef>,
     pub enums: Vec<EnumsBlock>,
@@ -177,7 +179,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Registry> {
     let options = ParsingOptions { allow_dtd: true, nodes_limit: 4_000_000, ..ParsingOptions::default() };
     let doc = Document::parse_with_options(text, options).map_err(|e| {
         let p = e.pos();
-        let pos = if matches!(e, roxmltree::Error::UnclosedRootNode) {
+        let pos = if matches!(e, roxmltree::Error::UnclosedRootNode | roxmltree::Error::UnexpectedEndOfStream) {
             // roxmltree reports the start; the document ends early at its end.
             let line = text.lines().count().max(1) as u32;
             let col = text.lines().last().map_or(0, |l| l.chars().count()) as u32 + 1;
@@ -252,6 +254,7 @@ impl Reader<'_, '_> {
         if root.tag_name().name() != "registry" {
             return Err(self.error(root, "the root element is not <registry>: not a Vulkan registry"));
         }
+        self.registry.pos = self.pos(root);
         for section in elements(root) {
             match section.tag_name().name() {
                 "tags" => self.read_tags(section),
