@@ -7,7 +7,13 @@ use vkxml_codegen::{model, registry, Api, Options};
 use vkxml_codegen_e2e::{root, shared, xtask, TempDir};
 
 fn options(out: &std::path::Path, check: bool) -> Options {
-    Options { registry: root().join("vk.xml"), out: out.to_owned(), api: Api::Vulkan, check }
+    Options {
+        registry: root().join("vk.xml"),
+        out: out.to_owned(),
+        api: Api::Vulkan,
+        check,
+        crate_version: vkxml_codegen::DEFAULT_CRATE_VERSION.to_owned(),
+    }
 }
 
 /// Regenerating from `vk.xml` gives exactly `generated/` (`cargo xtask generate --check`).

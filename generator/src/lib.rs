@@ -2,6 +2,7 @@
 //! function ([`generate`]): read -> parse (`registry`) -> resolve (`model`, with `names`)
 //! -> emit (`emit`, with `docs`) -> format and write (`writer`).
 
+pub mod diff;
 pub mod docs;
 pub mod emit;
 pub mod error;
@@ -24,7 +25,12 @@ pub struct Options {
     pub api: Api,
     /// Compare with `out` and write nothing.
     pub check: bool,
+    /// `major.minor.patch` of the generated crate (the registry release is added).
+    pub crate_version: String,
 }
+
+/// The crate version when none is recorded.
+pub const DEFAULT_CRATE_VERSION: &str = "0.1.0";
 
 /// Wall time of each phase of one run.
 #[derive(Clone, Debug, Default)]
@@ -75,8 +81,8 @@ pub fn generate(options: &Options) -> Result<Report> {
     let model = model::build(&registry, options.api)?;
     phases.resolve = t.elapsed();
 
-    let header = header(&model);
-    let (rendered, times) = writer::render(&model, &header)?;
+    let output = emit::Output { header: header(&model), crate_version: options.crate_version.clone() };
+    let (rendered, times) = writer::render(&model, &output)?;
     phases.emit = times.emit;
     phases.format = times.format;
     phases.emit_and_format_wall = times.wall;
@@ -99,4 +105,21 @@ pub fn generate(options: &Options) -> Result<Report> {
         files: rendered.len(),
         phases,
     })
+}
+
+/// The fuzzed path, shared by the fuzz target and the regression test that replays its
+/// corpus: bytes -> registry -> model for both APIs -> emitted files (not formatted). Errors
+/// are expected; it must not panic.
+pub fn fuzz_registry_model(data: &[u8]) {
+    let path = std::path::Path::new("fuzz.xml");
+    if let Ok(registry) = registry::parse(path, data) {
+        for api in [Api::Vulkan, Api::VulkanSc] {
+            if let Ok(model) = model::build(&registry, api) {
+                let output = emit::Output { header: "fuzz".into(), crate_version: DEFAULT_CRATE_VERSION.into() };
+                for (_, emitter) in emit::FILES {
+                    let _ = emitter(&model, &output);
+                }
+            }
+        }
+    }
 }

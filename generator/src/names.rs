@@ -196,6 +196,18 @@ pub fn extension_module(name: &str) -> (String, String) {
     (vendor, ext)
 }
 
+/// Whether a registry name is a C identifier (`[A-Za-z_][A-Za-z0-9_]*`): every name this
+/// generator turns into a Rust name must be one.
+pub fn is_c_identifier(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// Whether a name can be a Rust identifier as written (not a keyword, not `_`).
+pub fn is_rust_identifier(s: &str) -> bool {
+    is_c_identifier(s) && s != "_" && !is_keyword(s) && !matches!(s, "Self" | "self" | "super" | "crate")
+}
+
 fn is_keyword(s: &str) -> bool {
     const KEYWORDS: &[&str] = &[
         "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn",
@@ -304,6 +316,13 @@ mod tests {
         let aliases = [None, Some("VK_STENCIL_FACE_FRONT_AND_BACK")];
         let n = enumerant_names("VkStencilFaceFlagBits", &c, &aliases, TAGS).unwrap();
         assert_eq!(n, ["STENCIL_FACE_FRONT_AND_BACK", "FRONT_AND_BACK"]);
+    }
+
+    #[test]
+    fn identifiers() {
+        assert!(is_c_identifier("VK_FOO_2") && is_c_identifier("_x"));
+        assert!(!is_c_identifier("VK\\FOO") && !is_c_identifier("2D") && !is_c_identifier(""));
+        assert!(is_rust_identifier("OPAQUE_FD") && !is_rust_identifier("fn") && !is_rust_identifier("Self"));
     }
 
     #[test]

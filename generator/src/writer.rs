@@ -9,7 +9,7 @@ use std::sync::Mutex;
 
 use std::time::{Duration, Instant};
 
-use crate::emit::{Content, FILES};
+use crate::emit::{Content, Output, FILES};
 use crate::error::{Error, Result};
 use crate::model::Model;
 
@@ -31,7 +31,7 @@ pub struct RenderTimes {
 
 /// Emits every file and formats the Rust ones with prettyplease, `header` on top, one file
 /// per task on every core.
-pub fn render(model: &Model, header: &str) -> Result<(Vec<RenderedFile>, RenderTimes)> {
+pub fn render(model: &Model, output: &Output) -> Result<(Vec<RenderedFile>, RenderTimes)> {
     let start = Instant::now();
     // Largest files first, so the cores finish together.
     let mut order: Vec<usize> = (0..FILES.len()).collect();
@@ -48,10 +48,10 @@ pub fn render(model: &Model, header: &str) -> Result<(Vec<RenderedFile>, RenderT
                 let Some(&i) = order.get(k) else { break };
                 let (path, emitter) = FILES[i];
                 let t = Instant::now();
-                let content = emitter(model, header);
+                let content = emitter(model, output);
                 let emit = t.elapsed();
                 let t = Instant::now();
-                let rendered = render_one(path, content, header);
+                let rendered = render_one(path, content, &output.header);
                 *results[i].lock().expect("no panics while locked") = Some((rendered, emit, t.elapsed()));
             });
         }

@@ -123,6 +123,7 @@ pub fn generate(registry: &Path, dir: &Path) {
         out: dir.to_owned(),
         api: vkxml_codegen::Api::Vulkan,
         check: false,
+        crate_version: vkxml_codegen::DEFAULT_CRATE_VERSION.to_owned(),
     };
     vkxml_codegen::generate(&options).unwrap_or_else(|e| panic!("generate {}: {e}", registry.display()));
 }

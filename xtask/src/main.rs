@@ -1,18 +1,24 @@
 //! `cargo xtask`: the maintainers' commands. Input: the command line; output: the
-//! generated crate (`generate`), or figures (`bench`).
+//! generated crate (`generate`, `update-registry`), reports (`diff`) or figures (`bench`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use vkxml_codegen::{generate, Api, Options, Phases};
+use vkxml_codegen::diff::{self, Format};
+use vkxml_codegen::{generate, model, registry, Api, Options, Phases};
 
 mod parity;
 mod pypi;
+mod workspace;
+
+use workspace::Workspace;
 
 const USAGE: &str = "\
 usage:
   cargo xtask generate [--registry PATH] [--out DIR] [--api vulkan|vulkansc] [--check]
+  cargo xtask diff OLD.xml NEW.xml [--format text|markdown|json] [--deny-breaking]
+  cargo xtask update-registry (VERSION | --from PATH) [--format text|markdown|json] [--root DIR]
   cargo xtask bench [--registry PATH] [--runs N]
   cargo xtask pypi-parity VERSION...   (vulkan-object releases from PyPI, against Khronos' model)";
 
@@ -20,6 +26,8 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("generate") => cmd_generate(&args[1..]),
+        Some("diff") => cmd_diff(&args[1..]),
+        Some("update-registry") => cmd_update_registry(&args[1..]),
         Some("bench") => cmd_bench(&args[1..]),
         Some("pypi-parity") => cmd_pypi_parity(&args[1..]),
         _ => Err(USAGE.to_owned()),
@@ -38,56 +46,81 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_path_buf()
 }
 
+#[derive(Default)]
 struct Args {
-    registry: PathBuf,
-    out: PathBuf,
-    api: Api,
+    registry: Option<PathBuf>,
+    out: Option<PathBuf>,
+    api: Option<Api>,
     check: bool,
-    runs: usize,
+    runs: Option<usize>,
+    format: Option<Format>,
+    deny_breaking: bool,
+    from: Option<PathBuf>,
+    root: Option<PathBuf>,
+    positional: Vec<String>,
 }
 
 fn parse_args(args: &[String]) -> Result<Args, String> {
-    let mut parsed = Args {
-        registry: root().join("vk.xml"),
-        out: root().join("generated"),
-        api: Api::Vulkan,
-        check: false,
-        runs: 15,
-    };
+    let mut parsed = Args::default();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value\n{USAGE}"));
         match arg.as_str() {
-            "--registry" => parsed.registry = PathBuf::from(value("--registry")?),
-            "--out" => parsed.out = PathBuf::from(value("--out")?),
+            "--registry" => parsed.registry = Some(PathBuf::from(value("--registry")?)),
+            "--out" => parsed.out = Some(PathBuf::from(value("--out")?)),
+            "--from" => parsed.from = Some(PathBuf::from(value("--from")?)),
+            "--root" => parsed.root = Some(PathBuf::from(value("--root")?)),
             "--api" => {
                 let v = value("--api")?;
-                parsed.api = Api::parse(&v).ok_or_else(|| format!("--api: `{v}` is neither vulkan nor vulkansc"))?;
+                parsed.api =
+                    Some(Api::parse(&v).ok_or_else(|| format!("--api: `{v}` is neither vulkan nor vulkansc"))?);
+            }
+            "--format" => {
+                let v = value("--format")?;
+                parsed.format =
+                    Some(Format::parse(&v).ok_or_else(|| format!("--format: `{v}` is not text, markdown or json"))?);
             }
             "--runs" => {
                 let v = value("--runs")?;
-                parsed.runs = v.parse().map_err(|_| format!("--runs: `{v}` is not a number"))?;
+                parsed.runs = Some(v.parse().map_err(|_| format!("--runs: `{v}` is not a number"))?);
             }
             "--check" => parsed.check = true,
-            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+            "--deny-breaking" => parsed.deny_breaking = true,
+            other if other.starts_with("--") => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+            other => parsed.positional.push(other.to_owned()),
         }
     }
     Ok(parsed)
 }
 
+fn workspace(args: &Args) -> Workspace {
+    Workspace { root: args.root.clone().unwrap_or_else(root) }
+}
+
 fn cmd_generate(args: &[String]) -> Result<ExitCode, String> {
     let args = parse_args(args)?;
-    let options = Options { registry: args.registry, out: args.out.clone(), api: args.api, check: args.check };
+    if !args.positional.is_empty() {
+        return Err(format!("unexpected `{}`\n{USAGE}", args.positional[0]));
+    }
+    let ws = workspace(&args);
+    let out = args.out.clone().unwrap_or_else(|| ws.generated());
+    let options = Options {
+        registry: args.registry.clone().unwrap_or_else(|| ws.vk_xml()),
+        out: out.clone(),
+        api: args.api.unwrap_or(Api::Vulkan),
+        check: args.check,
+        crate_version: ws.crate_version()?,
+    };
     let report = generate(&options).map_err(|e| e.to_string())?;
     for w in &report.warnings {
         eprintln!("warning: {}:{}: <{}>: {}", options.registry.display(), w.pos, w.element, w.message);
     }
     if args.check {
         if report.changed.is_empty() {
-            println!("{} is fresh (vk.xml {})", args.out.display(), report.registry_version);
+            println!("{} is fresh (vk.xml {})", out.display(), report.registry_version);
             return Ok(ExitCode::SUCCESS);
         }
-        eprintln!("{} is stale; regenerate with `cargo xtask generate`. Files that differ:", args.out.display());
+        eprintln!("{} is stale; regenerate with `cargo xtask generate`. Files that differ:", out.display());
         for f in &report.changed {
             eprintln!("  {f}");
         }
@@ -100,9 +133,67 @@ fn cmd_generate(args: &[String]) -> Result<ExitCode, String> {
         report.types,
         report.enumerants,
         report.extensions,
-        args.out.display(),
+        out.display(),
         report.changed.len(),
         report.files
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn load_model(path: &Path) -> Result<model::Model, String> {
+    let reg = registry::read(path).map_err(|e| e.to_string())?;
+    model::build(&reg, Api::Vulkan).map_err(|e| e.to_string())
+}
+
+fn cmd_diff(args: &[String]) -> Result<ExitCode, String> {
+    let args = parse_args(args)?;
+    let [old, new] = &args.positional[..] else {
+        return Err(format!("diff needs OLD.xml and NEW.xml\n{USAGE}"));
+    };
+    let d = diff::diff(&load_model(Path::new(old))?, &load_model(Path::new(new))?);
+    print!("{}", diff::render(&d, args.format.unwrap_or(Format::Text)));
+    if args.deny_breaking && d.breaking() > 0 {
+        eprintln!("{} breaking changes", d.breaking());
+        return Ok(ExitCode::from(2));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Takes a new vk.xml (from PyPI or a file), regenerates, bumps the crate version by the
+/// report's semver step and prints the report. Nothing changes unless all of it works.
+fn cmd_update_registry(args: &[String]) -> Result<ExitCode, String> {
+    let args = parse_args(args)?;
+    let ws = workspace(&args);
+    let new_xml = match (&args.from, &args.positional[..]) {
+        (Some(path), []) => path.clone(),
+        (None, [version]) => pypi::fetch(&root().join("target/pypi"), version)?.vk_xml(),
+        _ => return Err(format!("update-registry needs a VERSION or --from PATH\n{USAGE}")),
+    };
+    let new_bytes = std::fs::read(&new_xml).map_err(|e| format!("{}: {e}", new_xml.display()))?;
+    let new_model = load_model(&new_xml)?;
+    let old_model = load_model(&ws.vk_xml())?;
+    let d = diff::diff(&old_model, &new_model);
+    let old_version = ws.crate_version()?;
+    let new_version =
+        d.step().apply(&old_version).ok_or_else(|| format!("crate version `{old_version}` is not x.y.z"))?;
+    // Generate from the new file where it stands; only then replace vk.xml and the version.
+    let options = Options {
+        registry: new_xml.clone(),
+        out: ws.generated(),
+        api: Api::Vulkan,
+        check: false,
+        crate_version: new_version.clone(),
+    };
+    let report = generate(&options).map_err(|e| e.to_string())?;
+    workspace::replace_file(&ws.vk_xml(), &new_bytes)?;
+    ws.set_crate_version(&new_version)?;
+    print!("{}", diff::render(&d, args.format.unwrap_or(Format::Text)));
+    println!(
+        "vk.xml {} -> {}; vulkan-enums {old_version} -> {new_version}+{}; {} files changed",
+        d.old_version,
+        d.new_version,
+        report.registry_version,
+        report.changed.len()
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -126,18 +217,26 @@ fn peak_rss_mb() -> Option<f64> {
 
 fn cmd_bench(args: &[String]) -> Result<ExitCode, String> {
     let args = parse_args(args)?;
+    let ws = workspace(&args);
+    let registry = args.registry.clone().unwrap_or_else(|| ws.vk_xml());
     let out = std::env::temp_dir().join(format!("vkxml-bench-{}", std::process::id()));
     let mut runs: Vec<(Phases, Duration)> = Vec::new();
-    for _ in 0..args.runs.max(1) {
+    for _ in 0..args.runs.unwrap_or(15).max(1) {
         let _ = std::fs::remove_dir_all(&out);
-        let options = Options { registry: args.registry.clone(), out: out.clone(), api: args.api, check: false };
+        let options = Options {
+            registry: registry.clone(),
+            out: out.clone(),
+            api: args.api.unwrap_or(Api::Vulkan),
+            check: false,
+            crate_version: ws.crate_version()?,
+        };
         let start = std::time::Instant::now();
         let report = generate(&options).map_err(|e| e.to_string())?;
         runs.push((report.phases, start.elapsed()));
     }
     let _ = std::fs::remove_dir_all(&out);
     let pick = |f: fn(&Phases) -> Duration| median(runs.iter().map(|(p, _)| f(p)).collect());
-    println!("generate {} ({} runs, median per phase)", args.registry.display(), runs.len());
+    println!("generate {} ({} runs, median per phase)", registry.display(), runs.len());
     println!("  read     {}", ms(pick(|p| p.read)));
     println!("  parse    {}", ms(pick(|p| p.parse)));
     println!("  resolve  {}", ms(pick(|p| p.resolve)));

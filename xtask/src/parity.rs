@@ -25,7 +25,13 @@ pub fn check(root: &Path, version: &str) -> Result<bool, String> {
     let cache = root.join("target/pypi");
     let release = pypi::fetch(&cache, version)?;
     let out = cache.join(version).join("crate");
-    let options = Options { registry: release.vk_xml(), out: out.clone(), api: Api::Vulkan, check: false };
+    let options = Options {
+        registry: release.vk_xml(),
+        out: out.clone(),
+        api: Api::Vulkan,
+        check: false,
+        crate_version: vkxml_codegen::DEFAULT_CRATE_VERSION.to_owned(),
+    };
     let report = generate(&options).map_err(|e| e.to_string())?;
     for w in &report.warnings {
         println!("  warning: {}:{}: <{}>: {}", release.vk_xml().display(), w.pos, w.element, w.message);

@@ -24,8 +24,17 @@ pub enum Content {
     Text(String),
 }
 
-/// Makes one file from the model and the header line.
-pub type Emitter = fn(&Model, &str) -> Result<Content>;
+/// What a run knows besides the model: the header line of every file and the version of
+/// the crate it writes.
+pub struct Output {
+    pub header: String,
+    /// `major.minor.patch` of the generated crate; the registry release is added as build
+    /// metadata.
+    pub crate_version: String,
+}
+
+/// Makes one file from the model and the run's output facts.
+pub type Emitter = fn(&Model, &Output) -> Result<Content>;
 
 fn text(s: String) -> Result<Content> {
     Ok(Content::Text(s))
@@ -38,8 +47,8 @@ fn rust(path: &str, tokens: TokenStream) -> Result<Content> {
 /// Every file of the generated crate, relative to its root, and its emitter, in a fixed
 /// order. Emitters run on several threads: each builds its own syntax tree.
 pub const FILES: &[(&str, Emitter)] = &[
-    ("Cargo.toml", |m, h| text(krate::manifest(m, h))),
-    ("README.md", |m, _| text(krate::readme(m))),
+    ("Cargo.toml", |m, o| text(krate::manifest(m, o))),
+    ("README.md", |m, o| text(krate::readme(m, o))),
     ("LICENSE-APACHE", |_, _| text(include_str!("../../../LICENSE-APACHE").to_owned())),
     ("LICENSE-MIT", |_, _| text(include_str!("../../../LICENSE-MIT").to_owned())),
     ("src/lib.rs", |m, _| rust("src/lib.rs", krate::lib_rs(m))),

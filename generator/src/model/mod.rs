@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use fasthash::{FastMap as HashMap, FastSet as HashSet};
 
-use crate::error::{Error, Pos, Result, Warning};
+use crate::error::{excerpt, Error, Pos, Result, Warning};
 use crate::names;
 use crate::registry::{BlockKind, EnumDef, Registry};
 use select::Selection;
@@ -192,6 +192,7 @@ pub fn build(registry: &Registry, api: Api) -> Result<Model> {
     let mut warnings = registry.warnings.clone();
     let types = build_types(registry, &selection, api)?;
     let constants = build_constants(registry, &selection, api, &types)?;
+    check_identifiers(registry, &selection, &types, &constants)?;
     let features = selection
         .features
         .iter()
@@ -529,6 +530,39 @@ fn build_types(registry: &Registry, sel: &Selection, api: Api) -> Result<Vec<Enu
     }
     check_rust_type_names(&out)?;
     Ok(out)
+}
+
+/// Every name that becomes a Rust identifier must be one: a hostile registry can name an
+/// enumerant `VK\\X` or a type `Vkfn`.
+fn check_identifiers(registry: &Registry, sel: &Selection, types: &[EnumType], constants: &[Constant]) -> Result<()> {
+    let bad = |pos: Pos, element: &str, what: String| Err(registry_error(registry, pos, element, what));
+    for t in types {
+        if !names::is_c_identifier(&t.c_name) || !names::is_rust_identifier(&t.rust_name) {
+            return bad(t.pos, "type", format!("type name `{}` cannot be a Rust type name", excerpt(&t.c_name)));
+        }
+        for a in &t.aliases {
+            if !names::is_c_identifier(&a.c_name) || !names::is_rust_identifier(&a.rust_name) {
+                return bad(t.pos, "type", format!("alias `{}` cannot be a Rust type name", excerpt(&a.c_name)));
+            }
+        }
+        for e in &t.enumerants {
+            if !names::is_c_identifier(&e.c_name) || !names::is_rust_identifier(&e.rust_name) {
+                return bad(e.pos, "enum", format!("`{}` is not an identifier", excerpt(&e.c_name)));
+            }
+        }
+    }
+    for c in constants {
+        if !names::is_c_identifier(&c.c_name) || !names::is_rust_identifier(&c.rust_name) {
+            return bad(registry.pos, "enum", format!("constant `{}` is not an identifier", excerpt(&c.c_name)));
+        }
+    }
+    for e in &sel.extensions {
+        let (vendor, module) = names::extension_module(&e.name);
+        if !names::is_c_identifier(&e.name) || !names::is_rust_identifier(&vendor) || !names::is_c_identifier(&module) {
+            return bad(e.pos, "extension", format!("extension name `{}` is not an identifier", excerpt(&e.name)));
+        }
+    }
+    Ok(())
 }
 
 /// `VK_OTHER_NAME`: a C identifier, not a number or an expression.
