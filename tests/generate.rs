@@ -13,6 +13,7 @@ fn options(out: &std::path::Path, check: bool) -> Options {
         api: Api::Vulkan,
         check,
         crate_version: vkxml_codegen::DEFAULT_CRATE_VERSION.to_owned(),
+        spec: Some((shared().join("vulkan-docs"), "1.4.360".to_owned())),
     }
 }
 
@@ -85,16 +86,27 @@ fn a_killed_run_leaves_the_previous_crate_whole() {
     assert!(std::fs::read_to_string(out.join("src/lib.rs")).unwrap().contains("@generated"));
 }
 
-/// The showcase types, exactly as emitted; reviewed by eye in `tests/golden/`.
+/// The showcase types with their full docs (the specification's text, the C declaration,
+/// related items) and their constants, exactly as emitted; reviewed by eye in
+/// `tests/golden/`.
 #[test]
 fn external_handle_types_match_the_golden_file() {
     let reg = registry::read(&root().join("vk.xml")).unwrap();
     let model = model::build(&reg, Api::Vulkan).unwrap();
+    let defined = vkxml_codegen::docs::spec::Defined(
+        model.features.iter().map(|f| f.name.clone()).chain(model.extensions.iter().map(|e| e.name.clone())).collect(),
+    );
+    let spec = vkxml_codegen::docs::spec::read(&shared().join("vulkan-docs"), &defined).unwrap();
+    let output = vkxml_codegen::emit::Output {
+        header: String::new(),
+        crate_version: vkxml_codegen::DEFAULT_CRATE_VERSION.into(),
+        docs: Some(vkxml_codegen::docs::build(&model, &spec, "1.4.360")),
+    };
     let mut text = String::new();
     for name in
         ["VkExternalMemoryHandleTypeFlags", "VkExternalSemaphoreHandleTypeFlags", "VkExternalFenceHandleTypeFlags"]
     {
-        let file = vkxml_codegen::emit::type_items(&model, name).expect("type present").unwrap();
+        let file = vkxml_codegen::emit::type_items(&model, name, &output).expect("type present").unwrap();
         text.push_str(&prettyplease::unparse(&file));
         text.push('\n');
     }
@@ -104,6 +116,16 @@ fn external_handle_types_match_the_golden_file() {
     }
     let golden = std::fs::read_to_string(&path).expect("golden file; UPDATE_GOLDEN=1 writes it");
     assert_eq!(text, golden, "the emitted showcase types changed; review and rerun with UPDATE_GOLDEN=1");
+    // What the earlier binding got wrong: each bullet names its own constant, the
+    // compatibility table is whole, no empty link target, the newer bits are there.
+    assert!(text.contains("/// - [`ExternalMemoryHandleTypeFlags::OPAQUE_FD`](crate::ExternalMemoryHandleTypeFlags::OPAQUE_FD) specifies a POSIX"));
+    assert!(text.contains("**External Memory Handle Types Compatibility**"));
+    assert!(text.contains("| [`ExternalMemoryHandleTypeFlags::MTLHEAP_EXT`](crate::ExternalMemoryHandleTypeFlags::MTLHEAP_EXT) | No restriction | Must match |"));
+    assert!(!text.contains("]()"));
+    assert!(!text.contains("SCI_BUF"), "a Vulkan SC bit in Vulkan docs");
+    assert!(text.contains(
+        "The specification has no description of `VK_EXTERNAL_MEMORY_HANDLE_TYPE_OH_NATIVE_BUFFER_BIT_OHOS`."
+    ));
 }
 
 fn bits_of(api: Api, type_name: &str) -> Vec<String> {

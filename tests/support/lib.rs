@@ -124,6 +124,7 @@ pub fn generate(registry: &Path, dir: &Path) {
         api: vkxml_codegen::Api::Vulkan,
         check: false,
         crate_version: vkxml_codegen::DEFAULT_CRATE_VERSION.to_owned(),
+        spec: None,
     };
     vkxml_codegen::generate(&options).unwrap_or_else(|e| panic!("generate {}: {e}", registry.display()));
 }

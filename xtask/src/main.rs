@@ -16,7 +16,7 @@ use workspace::Workspace;
 
 const USAGE: &str = "\
 usage:
-  cargo xtask generate [--registry PATH] [--out DIR] [--api vulkan|vulkansc] [--check]
+  cargo xtask generate [--registry PATH] [--out DIR] [--api vulkan|vulkansc] [--spec DIR | --no-docs] [--check]
   cargo xtask diff OLD.xml NEW.xml [--format text|markdown|json] [--deny-breaking]
   cargo xtask update-registry (VERSION | --from PATH) [--format text|markdown|json] [--root DIR]
   cargo xtask bench [--registry PATH] [--runs N]
@@ -57,6 +57,8 @@ struct Args {
     deny_breaking: bool,
     from: Option<PathBuf>,
     root: Option<PathBuf>,
+    spec: Option<PathBuf>,
+    no_docs: bool,
     positional: Vec<String>,
 }
 
@@ -70,6 +72,8 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             "--out" => parsed.out = Some(PathBuf::from(value("--out")?)),
             "--from" => parsed.from = Some(PathBuf::from(value("--from")?)),
             "--root" => parsed.root = Some(PathBuf::from(value("--root")?)),
+            "--spec" => parsed.spec = Some(PathBuf::from(value("--spec")?)),
+            "--no-docs" => parsed.no_docs = true,
             "--api" => {
                 let v = value("--api")?;
                 parsed.api =
@@ -97,6 +101,21 @@ fn workspace(args: &Args) -> Workspace {
     Workspace { root: args.root.clone().unwrap_or_else(root) }
 }
 
+/// The specification to read: `--spec`, or `../shared/vulkan-docs`; none with `--no-docs`.
+fn spec(args: &Args, ws: &Workspace) -> Result<Option<(PathBuf, String)>, String> {
+    if args.no_docs {
+        return Ok(None);
+    }
+    let dir = args.spec.clone().unwrap_or_else(|| ws.default_spec());
+    if !dir.join("config/attribs.adoc").is_file() {
+        return Err(format!(
+            "{}: not a specification folder (no config/attribs.adoc); give --spec DIR, or --no-docs for docs without the specification's text",
+            dir.display()
+        ));
+    }
+    Ok(Some((dir, ws.spec_release()?)))
+}
+
 fn cmd_generate(args: &[String]) -> Result<ExitCode, String> {
     let args = parse_args(args)?;
     if !args.positional.is_empty() {
@@ -110,8 +129,18 @@ fn cmd_generate(args: &[String]) -> Result<ExitCode, String> {
         api: args.api.unwrap_or(Api::Vulkan),
         check: args.check,
         crate_version: ws.crate_version()?,
+        spec: spec(&args, &ws)?,
     };
+    if options.spec.is_none() {
+        println!("--no-docs: the docs carry no specification text");
+    }
     let report = generate(&options).map_err(|e| e.to_string())?;
+    if let Some(c) = &report.coverage {
+        println!(
+            "docs: {}/{} types with their reference page, {}/{} enumerants (not aliases) with their own description",
+            c.types_with_refpage, c.types, c.enumerants_described, c.enumerants
+        );
+    }
     for w in &report.warnings {
         eprintln!("warning: {}:{}: <{}>: {}", options.registry.display(), w.pos, w.element, w.message);
     }
@@ -183,6 +212,7 @@ fn cmd_update_registry(args: &[String]) -> Result<ExitCode, String> {
         api: Api::Vulkan,
         check: false,
         crate_version: new_version.clone(),
+        spec: spec(&args, &ws)?,
     };
     let report = generate(&options).map_err(|e| e.to_string())?;
     workspace::replace_file(&ws.vk_xml(), &new_bytes)?;
@@ -229,6 +259,7 @@ fn cmd_bench(args: &[String]) -> Result<ExitCode, String> {
             api: args.api.unwrap_or(Api::Vulkan),
             check: false,
             crate_version: ws.crate_version()?,
+            spec: spec(&args, &ws)?,
         };
         let start = std::time::Instant::now();
         let report = generate(&options).map_err(|e| e.to_string())?;
@@ -240,6 +271,7 @@ fn cmd_bench(args: &[String]) -> Result<ExitCode, String> {
     println!("  read     {}", ms(pick(|p| p.read)));
     println!("  parse    {}", ms(pick(|p| p.parse)));
     println!("  resolve  {}", ms(pick(|p| p.resolve)));
+    println!("  docs     {}", ms(pick(|p| p.docs)));
     println!("  emit     {} (summed over threads)", ms(pick(|p| p.emit)));
     println!("  format   {} (summed over threads)", ms(pick(|p| p.format)));
     println!("  emit+format wall {}", ms(pick(|p| p.emit_and_format_wall)));

@@ -31,6 +31,7 @@ pub fn check(root: &Path, version: &str) -> Result<bool, String> {
         api: Api::Vulkan,
         check: false,
         crate_version: vkxml_codegen::DEFAULT_CRATE_VERSION.to_owned(),
+        spec: None,
     };
     let report = generate(&options).map_err(|e| e.to_string())?;
     for w in &report.warnings {

@@ -22,21 +22,37 @@ impl Workspace {
         self.root.join("Cargo.toml")
     }
 
-    /// The generated crate's version recorded in the root manifest.
-    pub fn crate_version(&self) -> Result<String, String> {
+    /// The specification sources beside the project.
+    pub fn default_spec(&self) -> PathBuf {
+        self.root.join("../shared/vulkan-docs")
+    }
+
+    fn metadata(&self, key: &str) -> Result<Option<String>, String> {
         let text = read(&self.manifest())?;
         let mut in_section = false;
+        let prefix = format!("{key} = \"");
         for line in text.lines() {
             let line = line.trim();
             if line.starts_with('[') {
                 in_section = line == SECTION;
             } else if in_section {
-                if let Some(v) = line.strip_prefix("version = \"").and_then(|r| r.strip_suffix('"')) {
-                    return Ok(v.to_owned());
+                if let Some(v) = line.strip_prefix(&prefix).and_then(|r| r.strip_suffix('"')) {
+                    return Ok(Some(v.to_owned()));
                 }
             }
         }
-        Ok(vkxml_codegen::DEFAULT_CRATE_VERSION.to_owned())
+        Ok(None)
+    }
+
+    /// The generated crate's version recorded in the root manifest.
+    pub fn crate_version(&self) -> Result<String, String> {
+        Ok(self.metadata("version")?.unwrap_or_else(|| vkxml_codegen::DEFAULT_CRATE_VERSION.to_owned()))
+    }
+
+    /// The release of the specification the docs use.
+    pub fn spec_release(&self) -> Result<String, String> {
+        self.metadata("spec-release")?
+            .ok_or_else(|| format!("{}: no `spec-release` under {SECTION}", self.manifest().display()))
     }
 
     /// Records a new version (the file is replaced whole, by rename).

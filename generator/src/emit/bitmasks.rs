@@ -3,25 +3,25 @@
 
 use quote::{format_ident, quote};
 
-use super::{file_with_doc, table_ident, type_item};
+use super::{file_with_doc, table_ident, type_item, Output};
 use crate::error::Result;
 use crate::model::{EnumType, Model, TypeKind};
 
 /// One bitmask type.
-pub fn item(ty: &EnumType) -> Result<Vec<syn::Item>> {
+pub fn item(ty: &EnumType, output: &Output) -> Result<Vec<syn::Item>> {
     let name = format_ident!("{}", ty.rust_name);
     let table = table_ident(&ty.rust_name);
     let raw = match ty.kind {
         TypeKind::Bitmask { bits: 64 } => quote! { u64 },
         _ => quote! { u32 },
     };
-    type_item(ty, raw.clone(), quote! { vk_bitmask!(#name, #raw, #table); })
+    type_item(ty, raw.clone(), quote! { vk_bitmask!(#name, #raw, #table); }, output)
 }
 
-pub fn emit(model: &Model) -> Result<syn::File> {
+pub fn emit(model: &Model, output: &Output) -> Result<syn::File> {
     let mut items = Vec::new();
     for ty in model.types.iter().filter(|t| matches!(t.kind, TypeKind::Bitmask { .. })) {
-        items.extend(item(ty)?);
+        items.extend(item(ty, output)?);
     }
     file_with_doc(
         "src/bitmasks.rs",

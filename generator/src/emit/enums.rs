@@ -3,22 +3,22 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{file_with_doc, table_ident, type_item};
+use super::{file_with_doc, table_ident, type_item, Output};
 use crate::error::Result;
 use crate::model::{EnumType, Model, TypeKind};
 
 /// One enum type.
-pub fn item(ty: &EnumType) -> Result<Vec<syn::Item>> {
+pub fn item(ty: &EnumType, output: &Output) -> Result<Vec<syn::Item>> {
     let name = format_ident!("{}", ty.rust_name);
     let table = table_ident(&ty.rust_name);
     let impls: TokenStream = quote! { vk_enum!(#name, #table); };
-    type_item(ty, quote! { i32 }, impls)
+    type_item(ty, quote! { i32 }, impls, output)
 }
 
-pub fn emit(model: &Model) -> Result<syn::File> {
+pub fn emit(model: &Model, output: &Output) -> Result<syn::File> {
     let mut items = Vec::new();
     for ty in model.types.iter().filter(|t| t.kind == TypeKind::Enum) {
-        items.extend(item(ty)?);
+        items.extend(item(ty, output)?);
     }
     file_with_doc(
         "src/enums.rs",

@@ -55,7 +55,16 @@ pub fn readme(model: &Model, output: &Output) -> String {
     )
 }
 
-pub fn lib_rs(model: &Model) -> TokenStream {
+pub fn lib_rs(model: &Model, output: &Output) -> TokenStream {
+    let spec = match &output.docs {
+        Some(d) => format!(
+            "\n\nThe docs of types and constants are the Vulkan specification's own text (release {}), \
+             converted from its reference pages. That text is © The Khronos Group Inc., licensed under \
+             [CC-BY-4.0](https://creativecommons.org/licenses/by/4.0/); the rest of the crate is Apache-2.0 OR MIT.",
+            d.spec_release
+        ),
+        None => String::new(),
+    };
     let text = format!(
         " Every enum and bitmask type of the Vulkan API (`{}`), from `vk.xml` {}.\n\n\
          Enums are open newtypes over `i32` with one associated constant per C enumerant; \
@@ -63,7 +72,7 @@ pub fn lib_rs(model: &Model) -> TokenStream {
          [`reflection`] lists every type, enumerant and extension with its C and Rust names.",
         model.api.as_str(),
         model.registry_version
-    );
+    ) + &spec;
     quote! {
         #![doc = #text]
         #![no_std]

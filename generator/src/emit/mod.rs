@@ -31,6 +31,8 @@ pub struct Output {
     /// `major.minor.patch` of the generated crate; the registry release is added as build
     /// metadata.
     pub crate_version: String,
+    /// Docs from the specification, when a run reads it.
+    pub docs: Option<crate::docs::Docs>,
 }
 
 /// Makes one file from the model and the run's output facts.
@@ -51,10 +53,10 @@ pub const FILES: &[(&str, Emitter)] = &[
     ("README.md", |m, o| text(krate::readme(m, o))),
     ("LICENSE-APACHE", |_, _| text(include_str!("../../../LICENSE-APACHE").to_owned())),
     ("LICENSE-MIT", |_, _| text(include_str!("../../../LICENSE-MIT").to_owned())),
-    ("src/lib.rs", |m, _| rust("src/lib.rs", krate::lib_rs(m))),
+    ("src/lib.rs", |m, o| rust("src/lib.rs", krate::lib_rs(m, o))),
     ("src/macros.rs", |_, _| rust("src/macros.rs", support::macros())),
-    ("src/enums.rs", |m, _| Ok(Content::Syntax(enums::emit(m)?))),
-    ("src/bitmasks.rs", |m, _| Ok(Content::Syntax(bitmasks::emit(m)?))),
+    ("src/enums.rs", |m, o| Ok(Content::Syntax(enums::emit(m, o)?))),
+    ("src/bitmasks.rs", |m, o| Ok(Content::Syntax(bitmasks::emit(m, o)?))),
     ("src/constants.rs", |m, _| rust("src/constants.rs", constants::emit(m))),
     ("src/extensions.rs", |m, _| Ok(Content::Syntax(extensions::emit(m)?))),
     ("src/reflection/mod.rs", |_, _| rust("src/reflection/mod.rs", support::reflection())),
@@ -65,11 +67,11 @@ pub const FILES: &[(&str, Emitter)] = &[
 ];
 
 /// The syntax of one type as the crate holds it (for golden files and reviews).
-pub fn type_items(model: &Model, c_name: &str) -> Option<Result<syn::File>> {
+pub fn type_items(model: &Model, c_name: &str, output: &Output) -> Option<Result<syn::File>> {
     let ty = model.types.iter().find(|t| t.c_name == c_name || t.enums_name.as_deref() == Some(c_name))?;
     let items = match ty.kind {
-        TypeKind::Enum => enums::item(ty),
-        TypeKind::Bitmask { .. } => bitmasks::item(ty),
+        TypeKind::Enum => enums::item(ty, output),
+        TypeKind::Bitmask { .. } => bitmasks::item(ty, output),
     };
     Some(items.and_then(|items| {
         let mut file = syntax::parse_file(c_name, TokenStream::new())?;
@@ -117,12 +119,21 @@ fn value_expr(kind: TypeKind, value: i128) -> syn::Expr {
 /// The struct, its macro impls, its constants and its aliases: shared by enums and
 /// bitmasks. The skeleton is parsed (a few tokens per type); the constants, thousands in
 /// all, are built directly.
-fn type_item(ty: &crate::model::EnumType, raw: TokenStream, impls: TokenStream) -> Result<Vec<syn::Item>> {
+fn type_item(
+    ty: &crate::model::EnumType,
+    raw: TokenStream,
+    impls: TokenStream,
+    output: &Output,
+) -> Result<Vec<syn::Item>> {
     use crate::docs;
     let name = format_ident!("{}", ty.rust_name);
-    let mut type_doc = format!("{} (C: `{}`)", docs::refpage_link(ty.refpage()), ty.c_name);
-    type_doc.push_str("\n\n");
-    type_doc.push_str(&docs::provided_by(&ty.providers));
+    let spec_docs = output.docs.as_ref();
+    let type_doc = match spec_docs.and_then(|d| d.type_doc(&ty.c_name)) {
+        Some(text) => text.to_owned(),
+        None => {
+            format!("{} (C: `{}`)\n\n{}", docs::refpage_link(ty.refpage()), ty.c_name, docs::provided_by(&ty.providers))
+        }
+    };
     let type_doc = doc(&type_doc);
     // One Rust alias per name; where `...FlagsKHR` and `...FlagBitsKHR` share it, the
     // Flags alias (whose C name is the Rust name) speaks for it.
@@ -157,8 +168,11 @@ fn type_item(ty: &crate::model::EnumType, raw: TokenStream, impls: TokenStream) 
                 .as_deref()
                 .and_then(|target| ty.enumerants.iter().find(|t| t.c_name == target))
                 .map(|t| t.rust_name.as_str());
-            let mut attrs =
-                syntax::doc_attrs(&docs::enumerant_doc(&e.c_name, &e.providers, alias_rust, e.deprecated.as_ref()));
+            let text = match spec_docs.and_then(|d| d.enumerant_doc(&e.c_name)) {
+                Some(text) => text.to_owned(),
+                None => docs::enumerant_doc(&e.c_name, &e.providers, alias_rust, e.deprecated.as_ref()),
+            };
+            let mut attrs = syntax::doc_attrs(&text);
             if let Some(d) = &e.deprecated {
                 attrs.push(syntax::deprecated_attr(&d.note));
             }

@@ -111,6 +111,9 @@ pub struct EnumType {
     pub kind: TypeKind,
     pub providers: Vec<Provider>,
     pub aliases: Vec<TypeAlias>,
+    /// Structures and commands of the API that use the type (its Flags or FlagBits name),
+    /// sorted.
+    pub used_by: Vec<String>,
     /// Registry order: the type's own block, then values extensions and versions add.
     pub enumerants: Vec<Enumerant>,
     pub pos: Pos,
@@ -499,6 +502,20 @@ fn build_types(registry: &Registry, sel: &Selection, api: Api) -> Result<Vec<Enu
         }
     }
     let tags: Vec<&str> = registry.tags.iter().map(|t| t.name.as_str()).collect();
+    // Structures and commands that could use a type: their names and the types they name.
+    let mut users: Vec<(&str, &Vec<String>)> = Vec::new();
+    for &name in &sel.required_types {
+        if let Some(t) = sel.types.get(name) {
+            if matches!(t.category.as_deref(), Some("struct") | Some("union")) && t.alias.is_none() {
+                users.push((name, &t.type_refs));
+            }
+        }
+    }
+    for &name in &sel.required_commands {
+        if let Some(c) = sel.commands.get(name) {
+            users.push((name, &c.type_refs));
+        }
+    }
     let mut out = Vec::new();
     for (key, family) in families {
         let mut providers: BTreeSet<Provider> = BTreeSet::new();
@@ -517,7 +534,19 @@ fn build_types(registry: &Registry, sel: &Selection, api: Api) -> Result<Vec<Enu
         let enumerants = resolve_enumerants(registry, &family, &own_providers, &all_defs, &tags)?;
         let mut type_aliases = aliases.remove(&key).unwrap_or_default();
         type_aliases.sort_by(|a, b| a.c_name.cmp(&b.c_name));
+        let own: Vec<&str> = std::iter::once(family.c_name.as_str())
+            .chain(family.enums_name.as_deref())
+            .chain(type_aliases.iter().map(|a| a.c_name.as_str()))
+            .collect();
+        let mut used_by: Vec<String> = users
+            .iter()
+            .filter(|(_, refs)| refs.iter().any(|r| own.contains(&r.as_str())))
+            .map(|(name, _)| name.to_string())
+            .collect();
+        used_by.sort();
+        used_by.dedup();
         out.push(EnumType {
+            used_by,
             rust_name: names::type_name(&family.c_name),
             c_name: family.c_name,
             enums_name: family.enums_name,

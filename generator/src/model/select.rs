@@ -61,6 +61,8 @@ pub struct Selection<'r> {
     pub enums_blocks: HashMap<&'r str, &'r EnumsBlock>,
     /// Every type the selected interfaces require, directly or through another item.
     pub required_types: BTreeSet<&'r str>,
+    /// Every command the selected interfaces require.
+    pub required_commands: BTreeSet<&'r str>,
     /// Internal features (`apitype="internal"`) -> the public version that includes them.
     public_names: HashMap<&'r str, &'r str>,
     closures: OnceCell<Vec<HashSet<&'r str>>>,
@@ -100,6 +102,7 @@ impl<'r> Selection<'r> {
             commands,
             enums_blocks,
             required_types: BTreeSet::new(),
+            required_commands: BTreeSet::new(),
             public_names,
             closures: OnceCell::new(),
         };
@@ -117,6 +120,17 @@ impl<'r> Selection<'r> {
         for name in &removed {
             required.remove(name.as_str());
         }
+        let mut commands = BTreeSet::new();
+        for iface in sel.interfaces() {
+            for block in iface.blocks().iter().filter(|b| b.kind == BlockKind::Require && sel.block_selected(b)) {
+                for c in &block.commands {
+                    if let Some(def) = sel.commands.get(c.name.as_str()) {
+                        commands.insert(def.name.as_str());
+                    }
+                }
+            }
+        }
+        sel.required_commands = commands;
         sel.required_types = required.into_iter().collect();
         Ok(sel)
     }

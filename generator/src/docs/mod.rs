@@ -1,0 +1,312 @@
+//! Stage 4, docs: the model and the specification's reference pages -> rustdoc Markdown
+//! for every type and enumerant: the refpage's own text converted (`markup`), the C
+//! declaration rebuilt from the model, providers, aliases, related items, attribution.
+//! Without a specification, each item still gets its refpage link and providers.
+
+pub mod markup;
+pub mod spec;
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use crate::model::{provider_names, Deprecation, EnumType, Model, Provider, TypeKind};
+use markup::Resolve;
+use spec::Spec;
+
+/// The one place that decides the address of a reference page.
+pub fn refpage_url(name: &str) -> String {
+    format!("https://registry.khronos.org/vulkan/specs/latest/man/html/{name}.html")
+}
+
+/// The address of an anchor in the specification's HTML.
+pub fn spec_url(anchor: &str) -> String {
+    format!("https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#{anchor}")
+}
+
+/// `[`VkFoo`](https://...)`: a link to the refpage of a C name.
+pub fn refpage_link(name: &str) -> String {
+    format!("[`{name}`]({})", refpage_url(name))
+}
+
+/// "Provided by `VK_VERSION_1_1`, `VK_KHR_foo` (with `VK_KHR_bar`)."
+pub fn provided_by(providers: &[Provider]) -> String {
+    if providers.is_empty() {
+        return "Provided by no feature or extension of this API (reached only through other types).".into();
+    }
+    let list: Vec<String> = providers
+        .iter()
+        .map(|p| match &p.depends {
+            Some(d) => format!("`{}` (with `{d}`)", p.name),
+            None => format!("`{}`", p.name),
+        })
+        .collect();
+    format!("Provided by {}.", list.join(", "))
+}
+
+/// The short doc of an enumerant, without specification text.
+pub fn enumerant_doc(
+    c_name: &str,
+    providers: &[Provider],
+    alias_rust: Option<&str>,
+    deprecated: Option<&Deprecation>,
+) -> String {
+    let mut doc = format!("`{c_name}`\n\n{}", provided_by(providers));
+    if let Some(target) = alias_rust {
+        doc.push_str(&format!("\n\nAlias of [`Self::{target}`]."));
+    }
+    if let Some(d) = deprecated {
+        doc.push_str(&format!("\n\nDeprecated: {}.", d.note));
+    }
+    doc
+}
+
+/// The text license line each item carries.
+pub fn attribution(release: &str) -> String {
+    format!(
+        "Text from the Vulkan specification {release}, © The Khronos Group Inc., \
+         [CC-BY-4.0](https://creativecommons.org/licenses/by/4.0/)."
+    )
+}
+
+/// How much of the crate carries the specification's text.
+#[derive(Clone, Debug, Default)]
+pub struct Coverage {
+    pub types: usize,
+    pub types_with_refpage: usize,
+    pub types_without: Vec<String>,
+    /// Enumerants that are not aliases.
+    pub enumerants: usize,
+    pub enumerants_described: usize,
+    pub enumerants_without: Vec<String>,
+}
+
+/// Docs for every item, by C name.
+#[derive(Debug, Default)]
+pub struct Docs {
+    pub spec_release: String,
+    types: HashMap<String, String>,
+    enumerants: HashMap<String, String>,
+    pub coverage: Coverage,
+}
+
+impl Docs {
+    pub fn type_doc(&self, c_name: &str) -> Option<&str> {
+        self.types.get(c_name).map(String::as_str)
+    }
+
+    pub fn enumerant_doc(&self, c_name: &str) -> Option<&str> {
+        self.enumerants.get(c_name).map(String::as_str)
+    }
+}
+
+/// Names of the crate, for links.
+struct Names<'m> {
+    enumerants: HashMap<&'m str, String>,
+    types: HashMap<&'m str, String>,
+    extensions: HashMap<&'m str, String>,
+    spec: &'m Spec,
+}
+
+impl Resolve for Names<'_> {
+    fn enumerant(&self, c_name: &str) -> Option<String> {
+        self.enumerants.get(c_name).cloned()
+    }
+    fn type_path(&self, c_name: &str) -> Option<String> {
+        self.types.get(c_name).cloned()
+    }
+    fn extension(&self, name: &str) -> Option<String> {
+        self.extensions.get(name).cloned()
+    }
+    fn has_refpage(&self, name: &str) -> bool {
+        self.spec.refpages.contains_key(name)
+    }
+    fn anchor(&self, id: &str) -> Option<&str> {
+        self.spec.anchors.get(id).map(String::as_str)
+    }
+    fn attribute(&self, name: &str) -> Option<&str> {
+        self.spec.attributes.get(name).map(String::as_str)
+    }
+}
+
+fn names<'m>(model: &'m Model, spec: &'m Spec) -> Names<'m> {
+    let mut n = Names { enumerants: HashMap::new(), types: HashMap::new(), extensions: HashMap::new(), spec };
+    for t in &model.types {
+        n.types.insert(&t.c_name, t.rust_name.clone());
+        if let Some(e) = &t.enums_name {
+            n.types.insert(e, t.rust_name.clone());
+        }
+        for a in &t.aliases {
+            n.types.insert(&a.c_name, a.rust_name.clone());
+        }
+        for e in &t.enumerants {
+            n.enumerants.insert(&e.c_name, format!("{}::{}", t.rust_name, e.rust_name));
+        }
+    }
+    for e in &model.extensions {
+        let (v, m) = crate::names::extension_module(&e.name);
+        n.extensions.insert(&e.name, format!("extensions::{v}::{m}"));
+    }
+    n
+}
+
+/// The C declaration of a type, as the specification prints it, with a `// Provided by`
+/// comment on each value whose providers differ from the type's.
+pub fn c_declaration(ty: &EnumType) -> String {
+    let type_providers = provider_names(&ty.providers).join(", ");
+    let mut s = String::new();
+    if !type_providers.is_empty() {
+        let _ = writeln!(s, "// Provided by {type_providers}");
+    }
+    let value = |v: i128| match ty.kind {
+        TypeKind::Enum => v.to_string(),
+        TypeKind::Bitmask { bits: 64 } => format!("0x{:016X}ULL", v as u64),
+        TypeKind::Bitmask { .. } => format!("0x{:08X}", v as u64),
+    };
+    let comment = |s: &mut String, e: &crate::model::Enumerant, indent: &str| {
+        let p = provider_names(&e.providers).join(", ");
+        if p != type_providers && !p.is_empty() {
+            let _ = writeln!(s, "{indent}// Provided by {p}");
+        }
+    };
+    match (ty.kind, ty.enums_name.as_deref()) {
+        (TypeKind::Bitmask { bits: 64 }, Some(bits)) => {
+            let _ = writeln!(s, "typedef VkFlags64 {bits};");
+            for e in &ty.enumerants {
+                comment(&mut s, e, "");
+                let v = e.alias_of.clone().unwrap_or_else(|| value(e.value));
+                let _ = writeln!(s, "static const {bits} {} = {v};", e.c_name);
+            }
+        }
+        (_, Some(name)) => {
+            let _ = writeln!(s, "typedef enum {name} {{");
+            for e in &ty.enumerants {
+                comment(&mut s, e, "  ");
+                let v = e.alias_of.clone().unwrap_or_else(|| value(e.value));
+                let _ = writeln!(s, "    {} = {v},", e.c_name);
+            }
+            let _ = writeln!(s, "}} {name};");
+        }
+        _ => {}
+    }
+    if let TypeKind::Bitmask { bits } = ty.kind {
+        let base = if bits == 64 { "VkFlags64" } else { "VkFlags" };
+        let _ = writeln!(s, "typedef {base} {};", ty.c_name);
+    }
+    for a in &ty.aliases {
+        let target =
+            if a.c_name.contains("FlagBits") { ty.enums_name.as_deref().unwrap_or(&ty.c_name) } else { &ty.c_name };
+        let _ = writeln!(s, "typedef {target} {};", a.c_name);
+    }
+    s
+}
+
+/// Builds the docs of every type and enumerant of `model` from `spec`.
+pub fn build(model: &Model, spec: &Spec, spec_release: &str) -> Docs {
+    let names = names(model, spec);
+    let mut docs = Docs { spec_release: spec_release.to_owned(), ..Default::default() };
+    let attribution = attribution(spec_release);
+    for ty in &model.types {
+        docs.coverage.types += 1;
+        let page = spec.refpages.get(ty.refpage()).or_else(|| spec.refpages.get(&ty.c_name));
+        // The C declaration stands in its own section, so the refpage's `include::` of it is
+        // dropped; so are the other generated includes (validity, sync tables).
+        let include = |_: &str| -> Option<String> { None };
+        let mut s = String::new();
+        match page {
+            Some(p) => {
+                docs.coverage.types_with_refpage += 1;
+                let _ = writeln!(s, "{} - {}", refpage_link(&p.name), markup::inline(&p.desc, &names));
+            }
+            None => {
+                docs.coverage.types_without.push(ty.c_name.clone());
+                let _ = writeln!(s, "{} - the specification has no reference page for it", refpage_link(ty.refpage()));
+            }
+        }
+        let _ = write!(s, "\n# C Specification\n\n```c\n{}```\n", c_declaration(ty));
+        let mut description = String::new();
+        if let Some(p) = page {
+            description.push_str(&markup::blocks(&p.lines, &names, &include));
+        }
+        if ty.enums_name.is_some() {
+            // The Flags type's own refpage (a bitmask's second page).
+            if let Some(flags) =
+                spec.refpages.get(&ty.c_name).filter(|f| Some(f.name.as_str()) != page.map(|p| p.name.as_str()))
+            {
+                let text = markup::blocks(&flags.lines, &names, &include);
+                if !text.is_empty() {
+                    description.push_str("\n\n");
+                    description.push_str(&text);
+                }
+            }
+        }
+        if !description.trim().is_empty() {
+            let _ = write!(s, "\n# Description\n\n{}\n", description.trim());
+        }
+        let _ = write!(s, "\n# Related\n\n- {}\n", provided_by(&ty.providers));
+        if let Some(bits) = &ty.enums_name {
+            let _ = writeln!(s, "- Values: {} (the bits of `{}`)", link_or_code(bits, spec), ty.c_name);
+        }
+        for a in &ty.aliases {
+            let _ = writeln!(s, "- Alias: `{}` ([`{}`](crate::{}))", a.c_name, a.rust_name, a.rust_name);
+        }
+        if !ty.used_by.is_empty() {
+            let list: Vec<String> = ty.used_by.iter().map(|n| link_or_code(n, spec)).collect();
+            let _ = writeln!(s, "- Used by: {}", list.join(", "));
+        }
+        let _ = write!(s, "\n{attribution}");
+        docs.types.insert(ty.c_name.clone(), s);
+
+        for e in &ty.enumerants {
+            let mut d = String::new();
+            let items = spec.items.get(e.c_name.as_str());
+            if e.alias_of.is_none() {
+                docs.coverage.enumerants += 1;
+                if items.is_some() {
+                    docs.coverage.enumerants_described += 1;
+                } else {
+                    docs.coverage.enumerants_without.push(e.c_name.clone());
+                }
+            }
+            match items {
+                Some(items) => {
+                    for item in items {
+                        let text = item.join(" ");
+                        let text = text.trim_start_matches('*').trim_start();
+                        d.push_str(&markup::inline(text, &names));
+                        d.push_str("\n\n");
+                    }
+                }
+                None if e.alias_of.is_none() => {
+                    let _ = write!(d, "The specification has no description of `{}`.\n\n", e.c_name);
+                }
+                None => {}
+            }
+            if let Some(target) = &e.alias_of {
+                let path = names.enumerant(target).unwrap_or_default();
+                let _ = write!(d, "Alias of [`{path}`](crate::{path}) (`{target}`).\n\n");
+                if let Some(dep) = &e.deprecated {
+                    let since = ty
+                        .enumerants
+                        .iter()
+                        .find(|t| &t.c_name == target)
+                        .map(|t| provider_names(&t.providers).join(", "))
+                        .unwrap_or_default();
+                    let _ = write!(d, "Deprecated: {}; the name it aliases is provided by `{since}`.\n\n", dep.note);
+                }
+            } else if let Some(dep) = &e.deprecated {
+                let _ = write!(d, "Deprecated: {}.\n\n", dep.note);
+            }
+            let _ = write!(d, "C: `{}`. {}\n\n{attribution}", e.c_name, provided_by(&e.providers));
+            docs.enumerants.insert(e.c_name.clone(), d);
+        }
+    }
+    docs
+}
+
+fn link_or_code(name: &str, spec: &Spec) -> String {
+    if spec.refpages.contains_key(name) {
+        refpage_link(name)
+    } else {
+        format!("`{name}`")
+    }
+}

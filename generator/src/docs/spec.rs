@@ -1,0 +1,301 @@
+//! Docs, spec: the specification's AsciiDoc sources -> a model of what the docs need,
+//! read once: reference pages (name, desc, type, lines), the list items that describe each
+//! enumerant (`* ename:VK_...`), anchors with their titles, and `{attribute}` values.
+//! `ifdef::`/`ifndef::` are evaluated here for the selected API.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// One `[open,refpage='...']` block.
+#[derive(Clone, Debug)]
+pub struct Refpage {
+    pub name: String,
+    pub desc: String,
+    pub kind: String,
+    /// The block's lines, conditionals evaluated, delimiters removed.
+    pub lines: Vec<String>,
+}
+
+/// The parts of the specification the docs use.
+#[derive(Debug, Default)]
+pub struct Spec {
+    pub refpages: HashMap<String, Refpage>,
+    /// Enumerant C name -> the list items that start with it (each item's lines).
+    pub items: HashMap<String, Vec<Vec<String>>>,
+    /// Anchor -> the title of its section or block (empty when it has none).
+    pub anchors: HashMap<String, String>,
+    pub attributes: HashMap<String, String>,
+}
+
+/// Which conditionals hold: every version and extension the API selects.
+pub struct Defined(pub HashSet<String>);
+
+impl Defined {
+    /// `A,B`: any; `A+B`: all.
+    pub fn holds(&self, condition: &str) -> bool {
+        if condition.contains(',') {
+            condition.split(',').any(|c| self.holds(c))
+        } else {
+            condition.split('+').all(|c| self.0.contains(c.trim()))
+        }
+    }
+}
+
+/// Reads `config/attribs.adoc` and every `.adoc` under `chapters/` and `appendices/`.
+pub fn read(dir: &Path, defined: &Defined) -> Result<Spec> {
+    let mut spec = Spec::default();
+    let attribs = dir.join("config/attribs.adoc");
+    let text = std::fs::read_to_string(&attribs).map_err(|e| Error::io(&attribs, e))?;
+    spec.attributes = attributes(&text);
+    let mut files = Vec::new();
+    for sub in ["chapters", "appendices"] {
+        collect(&dir.join(sub), &mut files)?;
+    }
+    if files.is_empty() {
+        return Err(Error::Other(format!("{}: no specification sources (chapters/*.adoc)", dir.display())));
+    }
+    files.sort();
+    for path in files {
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        collect_anchors(&text, &mut spec.anchors);
+        let lines = evaluate(&text, defined);
+        index(&lines, &mut spec);
+    }
+    Ok(spec)
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "adoc") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// `:name: value` lines; `pass:q[...]` and `pass:[...]` wrappers removed.
+pub fn attributes(text: &str) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    for line in text.lines() {
+        let Some(rest) = line.strip_prefix(':') else { continue };
+        let Some((name, value)) = rest.split_once(':') else { continue };
+        let mut value = value.trim();
+        for wrapper in ["pass:q[", "pass:[", "pass:quotes["] {
+            if let Some(inner) = value.strip_prefix(wrapper).and_then(|v| v.strip_suffix(']')) {
+                value = inner;
+            }
+        }
+        out.insert(name.trim().to_owned(), value.trim_end().to_owned());
+    }
+    out
+}
+
+/// `ifdef::`, `ifndef::`, `endif::` (and the one-line `ifdef::X[text]`) evaluated.
+pub fn evaluate<'t>(text: &'t str, defined: &Defined) -> Vec<&'t str> {
+    let mut active: Vec<bool> = Vec::new();
+    let mut out = Vec::new();
+    let is_active = |stack: &[bool]| stack.iter().all(|&a| a);
+    for line in text.lines() {
+        let directive = ["ifdef::", "ifndef::", "ifeval::", "endif::"].iter().find(|d| line.starts_with(**d));
+        match directive {
+            Some(&"endif::") => {
+                active.pop();
+            }
+            Some(d) => {
+                let rest = &line[d.len()..];
+                let (condition, body) = match rest.split_once('[') {
+                    Some((c, b)) => (c, b.strip_suffix(']').unwrap_or(b)),
+                    None => (rest, ""),
+                };
+                let holds = match *d {
+                    "ifdef::" => defined.holds(condition),
+                    "ifndef::" => !defined.holds(condition),
+                    // Attribute comparisons (`ifeval`) are about the spec build, not the API.
+                    _ => false,
+                };
+                if body.is_empty() {
+                    active.push(holds);
+                } else if holds && is_active(&active) {
+                    out.push(body);
+                }
+            }
+            None => {
+                if is_active(&active) {
+                    out.push(line);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `[[id]]` / `[[id,text]]` anchors and the title that follows them.
+fn collect_anchors(text: &str, anchors: &mut HashMap<String, String>) {
+    let lines: Vec<&str> = text.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        let mut rest = *line;
+        while let Some(start) = rest.find("[[") {
+            let Some(end) = rest[start..].find("]]") else { break };
+            let inner = &rest[start + 2..start + end];
+            let (id, label) = inner.split_once(',').unwrap_or((inner, ""));
+            // Valid-usage IDs are tens of thousands of anchors no text links to.
+            if !id.is_empty()
+                && !id.starts_with("VUID-")
+                && id.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+            {
+                let mut title = label.trim().to_owned();
+                if title.is_empty() && line.trim() == format!("[[{inner}]]") {
+                    // The section or block title on the next lines.
+                    for next in lines.iter().skip(i + 1).take(3) {
+                        let t = next.trim();
+                        if let Some(h) = t.strip_prefix('=') {
+                            title = h.trim_start_matches('=').trim().to_owned();
+                            break;
+                        }
+                        if let Some(c) = t.strip_prefix('.').filter(|c| !c.starts_with('.') && !c.is_empty()) {
+                            title = c.to_owned();
+                            break;
+                        }
+                        if !t.starts_with('[') {
+                            break;
+                        }
+                    }
+                }
+                anchors.entry(id.to_owned()).or_insert(title);
+            }
+            rest = &rest[start + end + 2..];
+        }
+    }
+}
+
+fn attr_value<'a>(header: &'a str, key: &str) -> Option<&'a str> {
+    let start = header.find(&format!("{key}='"))? + key.len() + 2;
+    let end = header[start..].find('\'')?;
+    Some(&header[start..start + end])
+}
+
+/// A list item line: `  * ename:VK_...` (any depth).
+fn item_start(line: &str) -> Option<&str> {
+    let t = line.trim_start();
+    let rest = t.trim_start_matches('*');
+    if rest.len() == t.len() || !rest.starts_with(' ') {
+        return None;
+    }
+    Some(rest.trim_start())
+}
+
+fn index(lines: &[&str], spec: &mut Spec) {
+    // Lines outside refpage blocks: some enumerants are described there (formats).
+    let mut outside: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = &lines[i];
+        if !line.starts_with("[open,refpage=") {
+            outside.push(line);
+            i += 1;
+            continue;
+        }
+        let name = attr_value(line, "refpage").unwrap_or_default().to_owned();
+        let desc = attr_value(line, "desc").unwrap_or_default().to_owned();
+        let kind = attr_value(line, "type").unwrap_or_default().to_owned();
+        let mut j = i + 1;
+        if lines.get(j).is_some_and(|l| l.trim() == "--") {
+            j += 1;
+        }
+        let start = j;
+        while j < lines.len() && lines[j].trim() != "--" {
+            j += 1;
+        }
+        index_items(&lines[start..j], spec);
+        spec.refpages.entry(name.clone()).or_insert_with(|| Refpage {
+            name,
+            desc,
+            kind,
+            lines: lines[start..j].iter().map(|l| l.to_string()).collect(),
+        });
+        // A blank line keeps items before and after the block apart.
+        outside.push("");
+        i = j + 1;
+    }
+    index_items(&outside, spec);
+}
+
+fn index_items(lines: &[&str], spec: &mut Spec) {
+    let mut i = 0;
+    while i < lines.len() {
+        let Some(rest) = item_start(lines[i]) else {
+            i += 1;
+            continue;
+        };
+        let Some(name) = rest.strip_prefix("ename:") else {
+            i += 1;
+            continue;
+        };
+        let name: String = name.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        let mut item = vec![lines[i].trim_start().to_owned()];
+        let mut j = i + 1;
+        while j < lines.len() {
+            let l = lines[j];
+            let t = l.trim();
+            if t.is_empty()
+                || item_start(l).is_some()
+                || t == "+"
+                || t == "--"
+                || t.starts_with("[[")
+                || t.starts_with('[') && t.ends_with(']')
+                || t.starts_with("|===")
+                || t == "===="
+            {
+                break;
+            }
+            item.push(t.to_owned());
+            j += 1;
+        }
+        let entry = spec.items.entry(name).or_default();
+        if !entry.contains(&item) {
+            entry.push(item);
+        }
+        i = j;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn defined(names: &[&str]) -> Defined {
+        Defined(names.iter().map(|s| s.to_string()).collect())
+    }
+
+    #[test]
+    fn conditionals_follow_the_selected_api() {
+        let text = "a\nifdef::VK_X[]\nb\nendif::VK_X[]\nifndef::VK_X[]\nc\nendif::VK_X[]\nifdef::VK_Y,VK_X[]\nd\nendif::VK_Y,VK_X[]\nifdef::VK_Y+VK_X[]\ne\nendif::VK_Y+VK_X[]\nifdef::VK_X[inline]";
+        assert_eq!(evaluate(text, &defined(&["VK_X"])), ["a", "b", "d", "inline"]);
+        assert_eq!(evaluate(text, &defined(&[])), ["a", "c"]);
+    }
+
+    #[test]
+    fn items_and_refpages_are_indexed() {
+        let text = "[open,refpage='VkFoo',desc='A foo',type='enums']\n--\nText\n\n  * ename:VK_FOO_A is a.\n    More.\n  * ename:VK_FOO_B is b.\n--\n  * ename:VK_FOO_C is c.\n";
+        let mut spec = Spec::default();
+        index(&evaluate(text, &defined(&[])), &mut spec);
+        assert_eq!(spec.refpages["VkFoo"].desc, "A foo");
+        assert_eq!(spec.items["VK_FOO_A"], [vec!["* ename:VK_FOO_A is a.".to_owned(), "More.".to_owned()]]);
+        assert!(spec.items.contains_key("VK_FOO_B") && spec.items.contains_key("VK_FOO_C"));
+    }
+
+    #[test]
+    fn anchors_take_their_section_title() {
+        let mut a = HashMap::new();
+        collect_anchors("[[memory-external]]\n=== External Memory\n[[x,Shown]]\ntext [[inline]]", &mut a);
+        assert_eq!(a["memory-external"], "External Memory");
+        assert_eq!(a["x"], "Shown");
+        assert!(a.contains_key("inline"));
+    }
+}
