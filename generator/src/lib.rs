@@ -167,3 +167,36 @@ pub fn fuzz_registry_model(data: &[u8]) {
         }
     }
 }
+
+/// The fuzzed markup path: bytes -> AsciiDoc lines -> conditionals -> rustdoc Markdown.
+/// It must not panic or loop.
+pub fn fuzz_markup(data: &[u8]) {
+    struct Names;
+    impl docs::markup::Resolve for Names {
+        fn enumerant(&self, c: &str) -> Option<String> {
+            c.starts_with("VK_A").then(|| format!("A::{c}"))
+        }
+        fn type_path(&self, c: &str) -> Option<String> {
+            c.starts_with("VkA").then(|| c.to_owned())
+        }
+        fn extension(&self, n: &str) -> Option<String> {
+            n.starts_with("VK_KHR").then(|| "extensions::khr::x".to_owned())
+        }
+        fn has_refpage(&self, n: &str) -> bool {
+            n.len() % 2 == 0
+        }
+        fn anchor(&self, id: &str) -> Option<&str> {
+            id.starts_with('a').then_some("Title")
+        }
+        fn attribute(&self, n: &str) -> Option<&str> {
+            (n == "wbro").then_some("")
+        }
+    }
+    let text = String::from_utf8_lossy(data);
+    let defined = docs::spec::Defined(["VK_VERSION_1_0".to_owned()].into_iter().collect());
+    let lines: Vec<String> = docs::spec::evaluate(&text, &defined).into_iter().map(str::to_owned).collect();
+    let _ = docs::markup::blocks(&lines, &Names, &|_| None);
+    for line in &lines {
+        let _ = docs::markup::inline(line, &Names);
+    }
+}

@@ -82,7 +82,8 @@ const MACROS: &[&str] = &[
 /// The text between `open` and its matching `close`, from `start` (just after `open`).
 fn balanced(s: &str, start: usize, open: char, close: char) -> Option<usize> {
     let mut depth = 1;
-    for (i, c) in s[start..].char_indices() {
+    // Bounded, like every inline search (the longest latexmath span is far shorter).
+    for (i, c) in s[start..].char_indices().take(8 * SPAN) {
         if c == open {
             depth += 1;
         } else if c == close {
@@ -99,6 +100,19 @@ fn word_char(c: Option<char>) -> bool {
     c.is_some_and(|c| c.is_alphanumeric() || c == '_')
 }
 
+/// The longest inline span (code, emphasis, anchor reference) looked for: searching the
+/// whole rest of the text at every marker would make hostile text quadratic.
+const SPAN: usize = 400;
+
+/// `pattern` in the first `SPAN` bytes of `text`.
+fn find_near(text: &str, pattern: &str) -> Option<usize> {
+    let mut end = text.len().min(SPAN + pattern.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].find(pattern)
+}
+
 /// Converts one run of inline text.
 pub fn inline(text: &str, r: &dyn Resolve) -> String {
     // `{attribute}` values first: they may hold markup of their own.
@@ -112,7 +126,7 @@ pub fn inline(text: &str, r: &dyn Resolve) -> String {
         let c = rest.chars().next().expect("in bounds");
         // `code` spans stay as they are (an API macro inside one gives its name).
         if c == '`' {
-            if let Some(end) = rest[1..].find('`') {
+            if let Some(end) = find_near(&rest[1..], "`") {
                 let inner = &rest[1..1 + end];
                 let inner = MACROS
                     .iter()
@@ -125,7 +139,7 @@ pub fn inline(text: &str, r: &dyn Resolve) -> String {
         }
         // A generated include inside a line (a table cell): not reproduced.
         if let Some(after) = rest.strip_prefix("include::") {
-            if let Some(end) = after.find("[]") {
+            if let Some(end) = find_near(after, "[]") {
                 out.push_str("(a generated table, not reproduced here)");
                 i += "include::".len() + end + 2;
                 continue;
@@ -135,7 +149,7 @@ pub fn inline(text: &str, r: &dyn Resolve) -> String {
         if let Some(after) = rest.strip_prefix("[latexmath]") {
             let body = after.trim_start();
             if let Some(inner) = body.strip_prefix("++++") {
-                if let Some(end) = inner.find("++++") {
+                if let Some(end) = find_near(inner, "++++") {
                     out.push_str(&code_span(&latex(&inner[..end])));
                     i += rest.len() - inner[end + 4..].len();
                     continue;
@@ -195,7 +209,7 @@ pub fn inline(text: &str, r: &dyn Resolve) -> String {
             continue;
         }
         if rest.starts_with("<<") {
-            if let Some(end) = rest.find(">>") {
+            if let Some(end) = find_near(rest, ">>") {
                 let inner = &rest[2..end];
                 let (id, label) = match inner.split_once(',') {
                     Some((id, label)) => (id.trim(), Some(label.trim())),
@@ -217,13 +231,13 @@ pub fn inline(text: &str, r: &dyn Resolve) -> String {
         }
         // [[anchor]] -> nothing; [eq]#...# -> its text.
         if rest.starts_with("[[") {
-            if let Some(end) = rest.find("]]") {
+            if let Some(end) = find_near(rest, "]]") {
                 i += end + 2;
                 continue;
             }
         }
         if let Some(body) = rest.strip_prefix("[eq]#") {
-            if let Some(end) = body.find('#') {
+            if let Some(end) = find_near(body, "#") {
                 out.push_str(&inline(&body[..end], r));
                 i += 5 + end + 1;
                 continue;
@@ -257,7 +271,7 @@ pub fn inline(text: &str, r: &dyn Resolve) -> String {
             let marker = &rest[..marker_len];
             let constrained_ok = double || !word_char(prev(i));
             if constrained_ok && !rest[marker_len..].starts_with(' ') {
-                if let Some(end) = rest[marker_len..].find(marker) {
+                if let Some(end) = find_near(&rest[marker_len..], marker) {
                     let inner = &rest[marker_len..marker_len + end];
                     let after = rest[marker_len + end + marker_len..].chars().next();
                     if !inner.is_empty()
@@ -277,7 +291,7 @@ pub fn inline(text: &str, r: &dyn Resolve) -> String {
         }
         // Superscript ^x^ and subscript ~x~: their text.
         if c == '^' || c == '~' {
-            if let Some(end) = rest[1..].find(c) {
+            if let Some(end) = find_near(&rest[1..], if c == '^' { "^" } else { "~" }) {
                 let inner = &rest[1..1 + end];
                 if !inner.is_empty() && !inner.contains(' ') {
                     out.push_str(&inline(inner, r));
@@ -314,23 +328,26 @@ fn unlink(md: &str) -> String {
 
 fn substitute_attributes(text: &str, r: &dyn Resolve) -> String {
     // latexmath passes its text through unchanged.
-    if let Some(start) = text.find("latexmath:[") {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("latexmath:[") {
         let open = start + "latexmath:[".len();
-        if let Some(end) = balanced(text, open, '[', ']') {
-            return format!(
-                "{}{}{}",
-                substitute_attributes(&text[..start], r),
-                &text[start..=end],
-                substitute_attributes(&text[end + 1..], r)
-            );
-        }
+        let Some(end) = balanced(rest, open, '[', ']') else { break };
+        out.push_str(&substitute_plain(&rest[..start], r));
+        out.push_str(&rest[start..=end]);
+        rest = &rest[end + 1..];
     }
+    out.push_str(&substitute_plain(rest, r));
+    out
+}
+
+fn substitute_plain(text: &str, r: &dyn Resolve) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find('{') {
         out.push_str(&rest[..start]);
         let after = &rest[start + 1..];
-        match after.find('}') {
+        match find_near(after, "}").filter(|&e| e <= 64) {
             Some(end)
                 if after[..end].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') && end > 0 =>
             {
