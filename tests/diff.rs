@@ -100,7 +100,7 @@ fn small_workspace(tmp: &TempDir) -> std::path::PathBuf {
     std::fs::create_dir_all(&ws).unwrap();
     std::fs::copy(root().join("tests/hostile/ok-disabled-extension-odd-entries.xml"), ws.join("vk.xml")).unwrap();
     std::fs::write(ws.join("Cargo.toml"), "[workspace.metadata.vulkan-enums]\nversion = \"0.1.0\"\n").unwrap();
-    let status = Command::new(xtask()).args(["generate", "--root"]).arg(&ws).status().unwrap();
+    let status = Command::new(xtask()).args(["generate", "--no-docs", "--root"]).arg(&ws).status().unwrap();
     assert!(status.success());
     ws
 }
@@ -128,7 +128,7 @@ fn update_registry_from_a_broken_file_changes_nothing() {
     let before = snapshot(&tmp.0);
     for broken in ["truncated.xml", "alias-cycle.xml"] {
         let out = Command::new(xtask())
-            .args(["update-registry", "--root"])
+            .args(["update-registry", "--no-docs", "--root"])
             .arg(&ws)
             .arg("--from")
             .arg(root().join("tests/hostile").join(broken))
@@ -144,8 +144,13 @@ fn update_registry_regenerates_and_bumps_the_version() {
     let tmp = TempDir::new("update-ok");
     let ws = small_workspace(&tmp);
     let new = root().join("tests/hostile/ok-duplicate-equal-values.xml");
-    let out =
-        Command::new(xtask()).args(["update-registry", "--root"]).arg(&ws).arg("--from").arg(&new).output().unwrap();
+    let out = Command::new(xtask())
+        .args(["update-registry", "--no-docs", "--root"])
+        .arg(&ws)
+        .arg("--from")
+        .arg(&new)
+        .output()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("Semver step: minor"), "{stdout}");
@@ -154,4 +159,20 @@ fn update_registry_regenerates_and_bumps_the_version() {
     let manifest = std::fs::read_to_string(ws.join("generated/Cargo.toml")).unwrap();
     assert!(manifest.contains("version = \"0.1.1+1.0\""), "{manifest}");
     assert!(std::fs::read_to_string(ws.join("generated/src/enums.rs")).unwrap().contains("VK_FOO_B"));
+}
+
+/// A type whose C name goes away while a new type holds its enumerants is one change.
+#[test]
+fn a_renamed_type_is_one_change() {
+    let base = std::fs::read_to_string(root().join("tests/hostile/ok-duplicate-equal-values.xml")).unwrap();
+    let renamed = base.replace("\"VkFoo\"", "\"VkBaz\"");
+    let model_of_text = |text: &str| {
+        let reg = registry::parse(Path::new("mem.xml"), text.as_bytes()).unwrap();
+        model::build(&reg, Api::Vulkan).unwrap()
+    };
+    let d = diff::diff(&model_of_text(&base), &model_of_text(&renamed));
+    let changes: Vec<_> = d.changes().collect();
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0].kind, diff::ChangeKind::TypeRenamed);
+    assert!(changes[0].breaking && changes[0].detail.contains("`VkBaz`"));
 }

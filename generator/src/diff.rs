@@ -14,6 +14,8 @@ pub enum ChangeKind {
     TypeRemoved,
     /// The type's C name became an alias of another type: its enumerants moved there.
     TypeBecameAlias,
+    /// The type is gone and a new type holds its enumerants.
+    TypeRenamed,
     EnumerantAdded,
     EnumerantRemoved,
     ValueChanged,
@@ -34,6 +36,7 @@ impl ChangeKind {
             ChangeKind::TypeAdded => "type added",
             ChangeKind::TypeRemoved => "type removed",
             ChangeKind::TypeBecameAlias => "type became an alias",
+            ChangeKind::TypeRenamed => "type renamed",
             ChangeKind::EnumerantAdded => "added",
             ChangeKind::EnumerantRemoved => "removed",
             ChangeKind::ValueChanged => "value changed",
@@ -54,6 +57,7 @@ impl ChangeKind {
             ChangeKind::TypeAdded => "type_added",
             ChangeKind::TypeRemoved => "type_removed",
             ChangeKind::TypeBecameAlias => "type_became_alias",
+            ChangeKind::TypeRenamed => "type_renamed",
             ChangeKind::EnumerantAdded => "enumerant_added",
             ChangeKind::EnumerantRemoved => "enumerant_removed",
             ChangeKind::ValueChanged => "value_changed",
@@ -186,6 +190,7 @@ pub fn diff(old: &Model, new: &Model) -> Diff {
     let old_e = enumerants(old);
     let new_e = enumerants(new);
     let mut moved: BTreeSet<&str> = BTreeSet::new();
+    let mut renamed: BTreeSet<&str> = BTreeSet::new();
 
     for (name, t) in &old_types {
         if new_types.contains_key(name) {
@@ -207,6 +212,16 @@ pub fn diff(old: &Model, new: &Model) -> Diff {
                 detail,
                 false,
             ));
+        } else if let Some(target) = renamed_to(t, &new_types, &old_types, &new_e) {
+            moved.extend(t.enumerants.iter().map(|e| e.c_name.as_str()).filter(|n| new_e.contains_key(n)));
+            renamed.insert(target.c_name.as_str());
+            by_type.entry(name.to_string()).or_default().push(change(
+                ChangeKind::TypeRenamed,
+                name,
+                t.rust_name.clone(),
+                format!("to `{}` (`{}`), with its {} enumerants", target.c_name, target.rust_name, t.enumerants.len()),
+                true,
+            ));
         } else {
             by_type.entry(name.to_string()).or_default().push(change(
                 ChangeKind::TypeRemoved,
@@ -218,7 +233,10 @@ pub fn diff(old: &Model, new: &Model) -> Diff {
         }
     }
     for (name, t) in &new_types {
-        if !old_types.contains_key(name) && !old.types.iter().any(|o| o.aliases.iter().any(|a| a.c_name == **name)) {
+        if !old_types.contains_key(name)
+            && !renamed.contains(name)
+            && !old.types.iter().any(|o| o.aliases.iter().any(|a| a.c_name == **name))
+        {
             by_type.entry(name.to_string()).or_default().push(change(
                 ChangeKind::TypeAdded,
                 name,
@@ -310,6 +328,24 @@ pub fn diff(old: &Model, new: &Model) -> Diff {
         enumerants_removed: removed,
         values_changed: changed,
     }
+}
+
+/// A type that is new and now holds most of a removed type's enumerants.
+fn renamed_to<'m>(
+    old: &EnumType,
+    new_types: &BTreeMap<&str, &'m EnumType>,
+    old_types: &BTreeMap<&str, &EnumType>,
+    new_e: &BTreeMap<&str, Located<'m>>,
+) -> Option<&'m EnumType> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for e in &old.enumerants {
+        if let Some(n) = new_e.get(e.c_name.as_str()) {
+            *counts.entry(n.ty.c_name.as_str()).or_default() += 1;
+        }
+    }
+    let (name, count) = counts.into_iter().max_by_key(|(_, c)| *c)?;
+    let target = new_types.get(name)?;
+    (count * 2 > old.enumerants.len() && !old_types.contains_key(name)).then_some(*target)
 }
 
 fn rust_path(l: &Located) -> String {

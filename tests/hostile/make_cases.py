@@ -138,9 +138,9 @@ CASES = {
         '            <enum value="x" extends="VkMissing" name="VK_MISSING_RESERVED"/>\n'
         "        </require></extension>\n"
     ),
-    "ok-unknown-elements-warned.xml": registry().replace(
-        "    <types>\n", "    <types>\n        <newthing name=\"x\"/>\n"
-    ),
+    "ok-unknown-elements-warned.xml": registry()
+    .replace("    <types>\n", "    <types>\n        <newthing name=\"x\"/>\n")
+    .replace('<enums name="VkFoo" type="enum">', '<enums name="VkFoo" type="enum" newattr="1">'),
 }
 
 for name, text in CASES.items():

@@ -196,16 +196,83 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Registry> {
         line_starts,
         path,
         registry: Registry { path: path.to_owned(), ..Default::default() },
+        warned: std::collections::HashSet::new(),
     };
     reader.read_root()?;
     Ok(reader.registry)
 }
+
+/// Attributes each element may carry, over every registry release seen; others are warned
+/// about once per element and attribute name (the first place they occur).
+const TAG_ATTRS: &[&str] = &["author", "contact", "name"];
+const TYPE_ATTRS: &[&str] = &[
+    "alias",
+    "allowduplicate",
+    "api",
+    "bitvalues",
+    "category",
+    "comment",
+    "deprecated",
+    "name",
+    "objtypeenum",
+    "parent",
+    "requiredlimittype",
+    "requires",
+    "returnedonly",
+    "structextends",
+];
+const ENUMS_ATTRS: &[&str] = &["bitwidth", "comment", "name", "type"];
+const COMMAND_ATTRS: &[&str] = &[
+    "alias",
+    "allownoqueues",
+    "api",
+    "cmdbufferlevel",
+    "comment",
+    "conditionalrendering",
+    "errorcodes",
+    "export",
+    "name",
+    "pipeline",
+    "queues",
+    "renderpass",
+    "successcodes",
+    "tasks",
+    "videocoding",
+];
+const FEATURE_ATTRS: &[&str] = &["api", "apitype", "comment", "depends", "name", "number"];
+const BLOCK_ATTRS: &[&str] =
+    &["api", "comment", "depends", "explanationlink", "extension", "feature", "reasonlink", "profile"];
+const ITEM_ATTRS: &[&str] = &["comment", "name", "supersededby"];
+const EXTENSION_ATTRS: &[&str] = &[
+    "author",
+    "comment",
+    "contact",
+    "depends",
+    "deprecatedby",
+    "name",
+    "nofeatures",
+    "number",
+    "obsoletedby",
+    "platform",
+    "promotedto",
+    "protect",
+    "provisional",
+    "ratified",
+    "requires",
+    "requiresCore",
+    "sortorder",
+    "specialuse",
+    "supported",
+    "type",
+];
 
 struct Reader<'a, 'input> {
     doc: &'a Document<'input>,
     text: &'input str,
     /// Byte offset of each line's start, for positions in O(log n).
     line_starts: Vec<usize>,
+    /// (element, attribute) pairs already warned about.
+    warned: std::collections::HashSet<(String, String)>,
     path: &'a Path,
     registry: Registry,
 }
@@ -245,6 +312,23 @@ impl Reader<'_, '_> {
         });
     }
 
+    fn check_attrs(&mut self, node: Node, known: &[&str]) {
+        for a in node.attributes() {
+            if known.contains(&a.name()) {
+                continue;
+            }
+            let key = (node.tag_name().name().to_owned(), a.name().to_owned());
+            if self.warned.insert(key) {
+                let pos = self.pos(node);
+                self.registry.warnings.push(Warning {
+                    pos,
+                    element: node.tag_name().name().to_owned(),
+                    message: format!("unknown attribute `{}`, ignored", a.name()),
+                });
+            }
+        }
+    }
+
     fn required_attr(&self, node: Node, name: &str) -> Result<String> {
         attr(node, name).ok_or_else(|| self.error(node, format!("missing attribute `{name}`")))
     }
@@ -273,6 +357,7 @@ impl Reader<'_, '_> {
     fn read_tags(&mut self, section: Node) {
         for node in elements(section) {
             if node.has_tag_name("tag") {
+                self.check_attrs(node, TAG_ATTRS);
                 if let Some(name) = attr(node, "name") {
                     self.registry.tags.push(Tag { name });
                 }
@@ -286,6 +371,7 @@ impl Reader<'_, '_> {
         for node in elements(section) {
             match node.tag_name().name() {
                 "type" => {
+                    self.check_attrs(node, TYPE_ATTRS);
                     let ty = self.read_type(node)?;
                     self.registry.types.push(ty);
                 }
@@ -339,6 +425,7 @@ impl Reader<'_, '_> {
     }
 
     fn read_enums(&mut self, node: Node) -> Result<()> {
+        self.check_attrs(node, ENUMS_ATTRS);
         let mut block = EnumsBlock {
             name: self.required_attr(node, "name")?,
             kind: attr(node, "type"),
@@ -400,6 +487,7 @@ impl Reader<'_, '_> {
         for node in elements(section) {
             match node.tag_name().name() {
                 "command" => {
+                    self.check_attrs(node, COMMAND_ATTRS);
                     let command = self.read_command(node)?;
                     self.registry.commands.push(command);
                 }
@@ -455,6 +543,7 @@ impl Reader<'_, '_> {
                     continue;
                 }
             };
+            self.check_attrs(child, BLOCK_ATTRS);
             let depends = attr(child, "depends").or_else(|| {
                 // Older registries: `extension="VK_X"` or `feature="VK_VERSION_1_1"`.
                 match (attr(child, "feature"), attr(child, "extension")) {
@@ -474,6 +563,9 @@ impl Reader<'_, '_> {
                 pos: self.pos(child),
             };
             for item in elements(child) {
+                if matches!(item.tag_name().name(), "type" | "command") {
+                    self.check_attrs(item, ITEM_ATTRS);
+                }
                 match item.tag_name().name() {
                     "type" => {
                         block.types.push(NameRef { name: self.required_attr(item, "name")?, pos: self.pos(item) })
@@ -493,6 +585,7 @@ impl Reader<'_, '_> {
     }
 
     fn read_feature(&mut self, node: Node) -> Result<()> {
+        self.check_attrs(node, FEATURE_ATTRS);
         let mut feature = FeatureDef {
             name: self.required_attr(node, "name")?,
             api: attr(node, "api"),
@@ -515,6 +608,7 @@ impl Reader<'_, '_> {
                 }
                 continue;
             }
+            self.check_attrs(node, EXTENSION_ATTRS);
             let mut ext = ExtensionDef {
                 name: self.required_attr(node, "name")?,
                 number: attr(node, "number"),
