@@ -502,18 +502,22 @@ fn build_types(registry: &Registry, sel: &Selection, api: Api) -> Result<Vec<Enu
         }
     }
     let tags: Vec<&str> = registry.tags.iter().map(|t| t.name.as_str()).collect();
-    // Structures and commands that could use a type: their names and the types they name.
-    let mut users: Vec<(&str, &Vec<String>)> = Vec::new();
+    // Type name -> the structures and commands that name it (members, parameters).
+    let mut users: HashMap<&str, Vec<&str>> = HashMap::default();
     for &name in &sel.required_types {
         if let Some(t) = sel.types.get(name) {
             if matches!(t.category.as_deref(), Some("struct") | Some("union")) && t.alias.is_none() {
-                users.push((name, &t.type_refs));
+                for r in &t.type_refs {
+                    users.entry(r.as_str()).or_default().push(name);
+                }
             }
         }
     }
     for &name in &sel.required_commands {
         if let Some(c) = sel.commands.get(name) {
-            users.push((name, &c.type_refs));
+            for r in &c.type_refs {
+                users.entry(r.as_str()).or_default().push(name);
+            }
         }
     }
     let mut out = Vec::new();
@@ -538,11 +542,8 @@ fn build_types(registry: &Registry, sel: &Selection, api: Api) -> Result<Vec<Enu
             .chain(family.enums_name.as_deref())
             .chain(type_aliases.iter().map(|a| a.c_name.as_str()))
             .collect();
-        let mut used_by: Vec<String> = users
-            .iter()
-            .filter(|(_, refs)| refs.iter().any(|r| own.contains(&r.as_str())))
-            .map(|(name, _)| name.to_string())
-            .collect();
+        let mut used_by: Vec<String> =
+            own.iter().filter_map(|n| users.get(n)).flatten().map(|n| n.to_string()).collect();
         used_by.sort();
         used_by.dedup();
         out.push(EnumType {
