@@ -60,12 +60,10 @@ pub fn enumerant_doc(
     doc
 }
 
-/// The text license line each item carries.
+/// The license line each item with the specification's text carries (the crate root
+/// links the license).
 pub fn attribution(release: &str) -> String {
-    format!(
-        "Text from the Vulkan specification {release}, © The Khronos Group Inc., \
-         [CC-BY-4.0](https://creativecommons.org/licenses/by/4.0/)."
-    )
+    format!("Text: Vulkan specification {release}, © The Khronos Group Inc., CC-BY-4.0.")
 }
 
 /// How much of the crate carries the specification's text.
@@ -296,7 +294,10 @@ pub fn build(model: &Model, spec: &Spec, spec_release: &str) -> Docs {
             } else if let Some(dep) = &e.deprecated {
                 let _ = write!(d, "Deprecated: {}.\n\n", dep.note);
             }
-            let _ = write!(d, "C: `{}`. {}\n\n{attribution}", e.c_name, provided_by(&e.providers));
+            let _ = write!(d, "C: `{}`. {}", e.c_name, provided_by(&e.providers));
+            if items.is_some() {
+                let _ = write!(d, "\n\n{attribution}");
+            }
             docs.enumerants.insert(e.c_name.clone(), d);
         }
     }
