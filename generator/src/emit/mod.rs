@@ -134,7 +134,6 @@ fn type_item(
             format!("{} (C: `{}`)\n\n{}", docs::refpage_link(ty.refpage()), ty.c_name, docs::provided_by(&ty.providers))
         }
     };
-    let type_doc = doc(&type_doc);
     // One Rust alias per name; where `...FlagsKHR` and `...FlagBitsKHR` share it, the
     // Flags alias (whose C name is the Rust name) speaks for it.
     let mut ordered: Vec<&crate::model::TypeAlias> = ty.aliases.iter().collect();
@@ -150,7 +149,6 @@ fn type_item(
         quote! { #d #deprecated pub type #alias = #name; }
     });
     let skeleton = quote! {
-        #type_doc
         #[repr(transparent)]
         #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
         pub struct #name(pub(crate) #raw);
@@ -159,6 +157,9 @@ fn type_item(
         #(#aliases)*
     };
     let mut items = syntax::parse_file(&ty.c_name, skeleton)?.items;
+    if let Some(syn::Item::Struct(item)) = items.first_mut() {
+        item.attrs.splice(0..0, syntax::doc_attrs(&type_doc));
+    }
     let consts: Vec<syn::ImplItem> = ty
         .enumerants
         .iter()

@@ -31,21 +31,51 @@ pub fn parse_file(file: &str, tokens: TokenStream) -> Result<syn::File> {
 
 /// `#[doc = " line"]`, one per line (rustdoc shows them as `/// line`).
 pub fn doc_attrs(text: &str) -> Vec<Attribute> {
-    text.lines()
-        .map(|line| {
-            let value = if line.is_empty() { String::new() } else { format!(" {line}") };
-            Attribute {
-                pound_token: Default::default(),
-                style: AttrStyle::Outer,
-                bracket_token: Default::default(),
-                meta: Meta::NameValue(MetaNameValue {
-                    path: path("doc"),
-                    eq_token: Default::default(),
-                    value: Expr::Lit(ExprLit { attrs: Vec::new(), lit: Lit::Str(LitStr::new(&value, span())) }),
-                }),
+    text.lines().map(doc_attr).collect()
+}
+
+/// One doc line. The literal is written raw (`r#" line"#`), which needs no escaping here
+/// and no unescaping when prettyplease reads it back: escaping every character of
+/// megabytes of doc text was a large part of a run.
+fn doc_attr(line: &str) -> Attribute {
+    Attribute {
+        pound_token: Default::default(),
+        style: AttrStyle::Outer,
+        bracket_token: Default::default(),
+        meta: Meta::NameValue(MetaNameValue {
+            path: path("doc"),
+            eq_token: Default::default(),
+            value: Expr::Lit(ExprLit { attrs: Vec::new(), lit: Lit::Str(doc_literal(line)) }),
+        }),
+    }
+}
+
+/// `line` with a leading space (none for an empty line) as a string literal.
+fn doc_literal(line: &str) -> LitStr {
+    let value = if line.is_empty() { "" } else { line };
+    let space = if line.is_empty() { "" } else { " " };
+    // A raw literal cannot hold a lone carriage return; such rare lines are escaped.
+    if !value.contains('\r') {
+        let hashes = "#".repeat(raw_hashes(value));
+        let repr = format!("r{hashes}\"{space}{value}\"{hashes}");
+        if let Ok(literal) = repr.parse::<proc_macro2::Literal>() {
+            if let Lit::Str(lit) = Lit::new(literal) {
+                return lit;
             }
-        })
-        .collect()
+        }
+    }
+    LitStr::new(&format!("{space}{value}"), span())
+}
+
+/// The number of `#` a raw string needs so that no `"#...` inside ends it.
+fn raw_hashes(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut most = 0;
+    for (i, _) in text.match_indices('"') {
+        let run = bytes[i + 1..].iter().take_while(|&&b| b == b'#').count();
+        most = most.max(run + 1);
+    }
+    most
 }
 
 /// `#[deprecated(note = "...")]` (rare: parsed).
