@@ -41,8 +41,15 @@ pub struct Phases {
     pub read: Duration,
     pub parse: Duration,
     pub resolve: Duration,
-    /// Reading the specification and converting its text.
+    /// What the docs add to the critical path: waiting for the specification (read and
+    /// indexed on another thread meanwhile) and converting its text.
     pub docs: Duration,
+    /// Reading the specification's files and anchors, on a thread of its own while the
+    /// registry is parsed.
+    pub spec_read: Duration,
+    /// Evaluating the conditionals and indexing the specification, on other threads while
+    /// the model is built.
+    pub spec_index: Duration,
     /// Emit, summed over the threads that run it.
     pub emit: Duration,
     /// Format, summed over the threads that run it.
@@ -84,43 +91,69 @@ pub fn header(model: &model::Model, spec_release: Option<&str>) -> String {
 
 /// What `ifdef::` sees as defined: every version and extension the API selects, and
 /// `VKSC_VERSION_1_0` for Vulkan SC.
-fn defined_names(model: &model::Model) -> std::collections::HashSet<String> {
-    let mut set: std::collections::HashSet<String> = model.features.iter().map(|f| f.name.clone()).collect();
-    set.extend(model.extensions.iter().map(|e| e.name.clone()));
-    if model.api == Api::VulkanSc {
+fn defined_names(registry: &registry::Registry, api: Api) -> docs::spec::Defined {
+    let mut set: std::collections::HashSet<String> =
+        model::select::selected_interface_names(registry, api).into_iter().map(str::to_owned).collect();
+    if api == Api::VulkanSc {
         set.insert("VKSC_VERSION_1_0".into());
     }
-    set
+    docs::spec::Defined(set)
 }
 
-/// Runs the whole pipeline.
+/// Runs the whole pipeline. With docs, the specification is read on a second thread
+/// while the registry is parsed, and indexed while the model is built; `phases.docs` is
+/// the time the docs add after the model is ready.
 pub fn generate(options: &Options) -> Result<Report> {
-    let mut phases = Phases::default();
-    let t = Instant::now();
-    let bytes = std::fs::read(&options.registry).map_err(|e| Error::io(&options.registry, e))?;
-    phases.read = t.elapsed();
+    std::thread::scope(|scope| {
+        let sources = options.spec.as_ref().map(|(dir, _)| {
+            scope.spawn(move || {
+                let t = Instant::now();
+                if !dir.is_dir() {
+                    return Err(Error::Other(format!("{}: the specification folder is missing", dir.display())));
+                }
+                docs::spec::Sources::read(dir).map(|s| (s, t.elapsed()))
+            })
+        });
+        let mut phases = Phases::default();
+        let t = Instant::now();
+        let bytes = std::fs::read(&options.registry).map_err(|e| Error::io(&options.registry, e))?;
+        phases.read = t.elapsed();
 
-    let t = Instant::now();
-    let registry = registry::parse(&options.registry, &bytes)?;
-    phases.parse = t.elapsed();
+        let t = Instant::now();
+        let registry = registry::parse(&options.registry, &bytes)?;
+        phases.parse = t.elapsed();
 
-    let t = Instant::now();
-    let model = model::build(&registry, options.api)?;
-    phases.resolve = t.elapsed();
+        // The conditionals depend only on which interfaces the API selects.
+        let spec = sources.map(|sources| {
+            let defined = defined_names(&registry, options.api);
+            scope.spawn(move || {
+                let (sources, read) = sources.join().expect("reading the specification does not panic")?;
+                let t = Instant::now();
+                Ok::<_, Error>((sources.index(&defined), read, t.elapsed()))
+            })
+        });
 
-    let t = Instant::now();
-    let docs = match &options.spec {
-        Some((dir, release)) => {
-            if !dir.is_dir() {
-                return Err(Error::Other(format!("{}: the specification folder is missing", dir.display())));
+        let t = Instant::now();
+        let model = model::build(&registry, options.api)?;
+        phases.resolve = t.elapsed();
+
+        let t = Instant::now();
+        let docs = match spec {
+            Some(spec) => {
+                let (spec, read, index) = spec.join().expect("indexing the specification does not panic")?;
+                phases.spec_read = read;
+                phases.spec_index = index;
+                let release = options.spec.as_ref().map(|(_, r)| r.as_str()).unwrap_or_default();
+                Some(docs::build(&model, &spec, release))
             }
-            let defined = docs::spec::Defined(defined_names(&model));
-            let spec = docs::spec::read(dir, &defined)?;
-            Some(docs::build(&model, &spec, release))
-        }
-        None => None,
-    };
-    phases.docs = t.elapsed();
+            None => None,
+        };
+        phases.docs = t.elapsed();
+        finish(options, model, docs, phases)
+    })
+}
+
+fn finish(options: &Options, model: model::Model, docs: Option<docs::Docs>, mut phases: Phases) -> Result<Report> {
     let coverage = docs.as_ref().map(|d| d.coverage.clone());
     let header = header(&model, options.spec.as_ref().map(|(_, r)| r.as_str()));
     let output = emit::Output { header, crate_version: options.crate_version.clone(), docs };

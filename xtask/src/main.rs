@@ -271,7 +271,9 @@ fn cmd_bench(args: &[String]) -> Result<ExitCode, String> {
     println!("  read     {}", ms(pick(|p| p.read)));
     println!("  parse    {}", ms(pick(|p| p.parse)));
     println!("  resolve  {}", ms(pick(|p| p.resolve)));
-    println!("  docs     {}", ms(pick(|p| p.docs)));
+    println!("  docs     {} (on the critical path, after resolve)", ms(pick(|p| p.docs)));
+    println!("    spec read  {} (own thread, during parse)", ms(pick(|p| p.spec_read)));
+    println!("    spec index {} (two threads, during resolve)", ms(pick(|p| p.spec_index)));
     println!("  emit     {} (summed over threads)", ms(pick(|p| p.emit)));
     println!("  format   {} (summed over threads)", ms(pick(|p| p.format)));
     println!("  emit+format wall {}", ms(pick(|p| p.emit_and_format_wall)));

@@ -198,12 +198,38 @@ pub fn c_declaration(ty: &EnumType) -> String {
     s
 }
 
-/// Builds the docs of every type and enumerant of `model` from `spec`.
+/// Builds the docs of every type and enumerant of `model` from `spec`. The types are split
+/// in two runs of about equal weight, one per thread; the halves merge in model order.
 pub fn build(model: &Model, spec: &Spec, spec_release: &str) -> Docs {
     let names = names(model, spec);
+    let weight = |t: &EnumType| t.enumerants.len() + 20;
+    let total: usize = model.types.iter().map(weight).sum();
+    let mut sum = 0;
+    let split = model.types.iter().position(|t| {
+        sum += weight(t);
+        sum * 2 >= total
+    });
+    let (first, second) = model.types.split_at(split.map_or(model.types.len(), |i| i + 1));
+    let (mut docs, rest) = std::thread::scope(|scope| {
+        let rest = scope.spawn(|| build_part(second, &names, spec, spec_release));
+        (build_part(first, &names, spec, spec_release), rest.join().expect("building docs does not panic"))
+    });
+    docs.types.extend(rest.types);
+    docs.enumerants.extend(rest.enumerants);
+    let (c, r) = (&mut docs.coverage, rest.coverage);
+    c.types += r.types;
+    c.types_with_refpage += r.types_with_refpage;
+    c.types_without.extend(r.types_without);
+    c.enumerants += r.enumerants;
+    c.enumerants_described += r.enumerants_described;
+    c.enumerants_without.extend(r.enumerants_without);
+    docs
+}
+
+fn build_part(types: &[EnumType], names: &Names<'_>, spec: &Spec, spec_release: &str) -> Docs {
     let mut docs = Docs { spec_release: spec_release.to_owned(), ..Default::default() };
     let attribution = attribution(spec_release);
-    for ty in &model.types {
+    for ty in types {
         docs.coverage.types += 1;
         let page = spec.refpages.get(ty.refpage()).or_else(|| spec.refpages.get(&ty.c_name));
         // The C declaration stands in its own section, so the refpage's `include::` of it is
@@ -213,7 +239,7 @@ pub fn build(model: &Model, spec: &Spec, spec_release: &str) -> Docs {
         match page {
             Some(p) => {
                 docs.coverage.types_with_refpage += 1;
-                let _ = writeln!(s, "{} - {}", refpage_link(&p.name), markup::inline(&p.desc, &names));
+                let _ = writeln!(s, "{} - {}", refpage_link(&p.name), markup::inline(&p.desc, names));
             }
             None => {
                 docs.coverage.types_without.push(ty.c_name.clone());
@@ -223,14 +249,14 @@ pub fn build(model: &Model, spec: &Spec, spec_release: &str) -> Docs {
         let _ = write!(s, "\n# C Specification\n\n```c\n{}```\n", c_declaration(ty));
         let mut description = String::new();
         if let Some(p) = page {
-            description.push_str(&markup::blocks(&p.lines, &names, &include));
+            description.push_str(&markup::blocks(&p.lines, names, &include));
         }
         if ty.enums_name.is_some() {
             // The Flags type's own refpage (a bitmask's second page).
             if let Some(flags) =
                 spec.refpages.get(&ty.c_name).filter(|f| Some(f.name.as_str()) != page.map(|p| p.name.as_str()))
             {
-                let text = markup::blocks(&flags.lines, &names, &include);
+                let text = markup::blocks(&flags.lines, names, &include);
                 if !text.is_empty() {
                     description.push_str("\n\n");
                     description.push_str(&text);
@@ -241,7 +267,7 @@ pub fn build(model: &Model, spec: &Spec, spec_release: &str) -> Docs {
             let _ = write!(s, "\n# Description\n\n{}\n", description.trim());
         }
         let _ = write!(s, "\n# Related\n\n- {}\n", provided_by(&ty.providers));
-        if let Some(bits) = &ty.enums_name {
+        if let Some(bits) = ty.enums_name.as_deref().filter(|b| *b != ty.c_name) {
             let _ = writeln!(s, "- Values: {} (the bits of `{}`)", link_or_code(bits, spec), ty.c_name);
         }
         for a in &ty.aliases {
@@ -270,7 +296,7 @@ pub fn build(model: &Model, spec: &Spec, spec_release: &str) -> Docs {
                     for item in items {
                         let text = item.join(" ");
                         let text = text.trim_start_matches('*').trim_start();
-                        d.push_str(&markup::inline(text, &names));
+                        d.push_str(&markup::inline(text, names));
                         d.push_str("\n\n");
                     }
                 }

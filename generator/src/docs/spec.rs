@@ -43,27 +43,76 @@ impl Defined {
     }
 }
 
-/// Reads `config/attribs.adoc` and every `.adoc` under `chapters/` and `appendices/`.
+/// The specification's sources as read from disk, before any conditional is evaluated.
+/// Nothing here depends on the API, so it can be read while the registry is parsed.
+pub struct Sources {
+    /// Each `.adoc` file's text, in path order.
+    texts: Vec<String>,
+    anchors: HashMap<String, String>,
+    attributes: HashMap<String, String>,
+}
+
+impl Sources {
+    /// Reads `config/attribs.adoc` and every `.adoc` under `chapters/` and `appendices/`,
+    /// and collects the anchors.
+    pub fn read(dir: &Path) -> Result<Sources> {
+        let attribs = dir.join("config/attribs.adoc");
+        let text = std::fs::read_to_string(&attribs).map_err(|e| Error::io(&attribs, e))?;
+        let attributes = attributes(&text);
+        let mut files = Vec::new();
+        for sub in ["chapters", "appendices"] {
+            collect(&dir.join(sub), &mut files)?;
+        }
+        if files.is_empty() {
+            return Err(Error::Other(format!("{}: no specification sources (chapters/*.adoc)", dir.display())));
+        }
+        files.sort();
+        let mut anchors = HashMap::new();
+        let mut texts = Vec::with_capacity(files.len());
+        for path in files {
+            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+            collect_anchors(&text, &mut anchors);
+            texts.push(text);
+        }
+        Ok(Sources { texts, anchors, attributes })
+    }
+
+    /// Evaluates the conditionals for `defined` and indexes refpages and list items. The
+    /// files are split between two threads; the halves merge in path order, so the first
+    /// definition of a refpage wins as in one pass.
+    pub fn index(self, defined: &Defined) -> Spec {
+        let index_part = |texts: &[String]| {
+            let mut part = Spec::default();
+            for text in texts {
+                index(&evaluate(text, defined), &mut part);
+            }
+            part
+        };
+        let (first, second) = self.texts.split_at(self.texts.len() / 2);
+        let (mut spec, rest) = std::thread::scope(|scope| {
+            let rest = scope.spawn(|| index_part(second));
+            (index_part(first), rest.join().expect("indexing does not panic"))
+        });
+        for (name, page) in rest.refpages {
+            spec.refpages.entry(name).or_insert(page);
+        }
+        for (name, items) in rest.items {
+            let entry = spec.items.entry(name).or_default();
+            for item in items {
+                if !entry.contains(&item) {
+                    entry.push(item);
+                }
+            }
+        }
+        spec.anchors = self.anchors;
+        spec.attributes = self.attributes;
+        spec
+    }
+}
+
+/// Reads and indexes the specification in one go.
 pub fn read(dir: &Path, defined: &Defined) -> Result<Spec> {
-    let mut spec = Spec::default();
-    let attribs = dir.join("config/attribs.adoc");
-    let text = std::fs::read_to_string(&attribs).map_err(|e| Error::io(&attribs, e))?;
-    spec.attributes = attributes(&text);
-    let mut files = Vec::new();
-    for sub in ["chapters", "appendices"] {
-        collect(&dir.join(sub), &mut files)?;
-    }
-    if files.is_empty() {
-        return Err(Error::Other(format!("{}: no specification sources (chapters/*.adoc)", dir.display())));
-    }
-    files.sort();
-    for path in files {
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-        collect_anchors(&text, &mut spec.anchors);
-        let lines = evaluate(&text, defined);
-        index(&lines, &mut spec);
-    }
-    Ok(spec)
+    Ok(Sources::read(dir)?.index(defined))
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
@@ -135,42 +184,54 @@ pub fn evaluate<'t>(text: &'t str, defined: &Defined) -> Vec<&'t str> {
     out
 }
 
-/// `[[id]]` / `[[id,text]]` anchors and the title that follows them.
+/// `[[id]]` / `[[id,text]]` anchors and the title that follows them. One search over the
+/// whole text finds the lines that hold any.
 fn collect_anchors(text: &str, anchors: &mut HashMap<String, String>) {
-    let lines: Vec<&str> = text.lines().collect();
-    for (i, line) in lines.iter().enumerate() {
-        let mut rest = *line;
-        while let Some(start) = rest.find("[[") {
-            let Some(end) = rest[start..].find("]]") else { break };
-            let inner = &rest[start + 2..start + end];
-            let (id, label) = inner.split_once(',').unwrap_or((inner, ""));
-            // Valid-usage IDs are tens of thousands of anchors no text links to.
-            if !id.is_empty()
-                && !id.starts_with("VUID-")
-                && id.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
-            {
-                let mut title = label.trim().to_owned();
-                if title.is_empty() && line.trim() == format!("[[{inner}]]") {
-                    // The section or block title on the next lines.
-                    for next in lines.iter().skip(i + 1).take(3) {
-                        let t = next.trim();
-                        if let Some(h) = t.strip_prefix('=') {
-                            title = h.trim_start_matches('=').trim().to_owned();
-                            break;
-                        }
-                        if let Some(c) = t.strip_prefix('.').filter(|c| !c.starts_with('.') && !c.is_empty()) {
-                            title = c.to_owned();
-                            break;
-                        }
-                        if !t.starts_with('[') {
-                            break;
-                        }
+    let mut from = 0;
+    while let Some(found) = text[from..].find("[[") {
+        let at = from + found;
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        let line = &text[line_start..line_end];
+        let following = text.get(line_end + 1..).unwrap_or("");
+        anchors_of_line(line, following, anchors);
+        from = line_end;
+    }
+}
+
+fn anchors_of_line(line: &str, following: &str, anchors: &mut HashMap<String, String>) {
+    let mut rest = line;
+    while let Some(start) = rest.find("[[") {
+        let Some(end) = rest[start..].find("]]") else { break };
+        let inner = &rest[start + 2..start + end];
+        let (id, label) = inner.split_once(',').unwrap_or((inner, ""));
+        // Valid-usage IDs are tens of thousands of anchors no text links to.
+        if !id.is_empty()
+            && !id.starts_with("VUID-")
+            && id.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+        {
+            let mut title = label.trim().to_owned();
+            let whole_line = line.trim().strip_prefix("[[").and_then(|l| l.strip_suffix("]]")) == Some(inner);
+            if title.is_empty() && whole_line {
+                // The section or block title on the next lines.
+                for next in following.lines().take(3) {
+                    let t = next.trim();
+                    if let Some(h) = t.strip_prefix('=') {
+                        title = h.trim_start_matches('=').trim().to_owned();
+                        break;
+                    }
+                    if let Some(c) = t.strip_prefix('.').filter(|c| !c.starts_with('.') && !c.is_empty()) {
+                        title = c.to_owned();
+                        break;
+                    }
+                    if !t.starts_with('[') {
+                        break;
                     }
                 }
-                anchors.entry(id.to_owned()).or_insert(title);
             }
-            rest = &rest[start + end + 2..];
+            anchors.entry(id.to_owned()).or_insert(title);
         }
+        rest = &rest[start + end + 2..];
     }
 }
 

@@ -18,6 +18,24 @@ pub enum Interface<'r> {
     Extension(&'r ExtensionDef),
 }
 
+/// Whether `api` selects a core version: its `api` lists it, or it names none.
+pub fn feature_selected(feature: &FeatureDef, api: Api) -> bool {
+    feature.api.as_deref().is_none_or(|a| api.is_in(a))
+}
+
+/// Whether `api` selects an extension: its `supported` lists the API.
+pub fn extension_selected(extension: &ExtensionDef, api: Api) -> bool {
+    extension.supported.as_deref().is_some_and(|s| api.is_in(s))
+}
+
+/// The names of the core versions and extensions `api` selects, straight from the
+/// registry: what the specification's conditionals test, known before the model is built.
+pub fn selected_interface_names(registry: &Registry, api: Api) -> Vec<&str> {
+    let features = registry.features.iter().filter(|f| feature_selected(f, api)).map(|f| f.name.as_str());
+    let extensions = registry.extensions.iter().filter(|e| extension_selected(e, api)).map(|e| e.name.as_str());
+    features.chain(extensions).collect()
+}
+
 impl<'r> Interface<'r> {
     pub fn name(self) -> &'r str {
         match self {
@@ -71,9 +89,9 @@ pub struct Selection<'r> {
 impl<'r> Selection<'r> {
     pub fn new(registry: &'r Registry, api: Api) -> Result<Self> {
         let matches = |list: &Option<String>| list.as_deref().is_none_or(|a| api.is_in(a));
-        let features: Vec<&FeatureDef> = registry.features.iter().filter(|f| matches(&f.api)).collect();
+        let features: Vec<&FeatureDef> = registry.features.iter().filter(|f| feature_selected(f, api)).collect();
         let extensions: Vec<&ExtensionDef> =
-            registry.extensions.iter().filter(|e| e.supported.as_deref().is_some_and(|s| api.is_in(s))).collect();
+            registry.extensions.iter().filter(|e| extension_selected(e, api)).collect();
         let mut types: HashMap<&str, &TypeDef> = HashMap::default();
         for ty in registry.types.iter().filter(|t| matches(&t.api)) {
             types.entry(&ty.name).or_insert(ty);
