@@ -113,6 +113,35 @@ fn find_near(text: &str, pattern: &str) -> Option<usize> {
     text[..end].find(pattern)
 }
 
+/// The length of the plain ASCII text at the start of `text`: bytes that start no markup
+/// rule of [`inline`] and need no escaping. A lowercase letter at the start of a word may
+/// start an API macro or a normative word; `include::`, `link:` and `http` are markup even
+/// inside a word. `after_word`: the text before `text` ends in a word character.
+fn plain_run(text: &str, after_word: bool) -> usize {
+    let bytes = text.as_bytes();
+    let mut in_word = after_word;
+    for (j, &b) in bytes.iter().enumerate() {
+        match b {
+            b'a'..=b'z' => {
+                let rest = &text[j..];
+                if !in_word
+                    || (b == b'i' && rest.starts_with("include::"))
+                    || (b == b'l' && rest.starts_with("link:"))
+                    || (b == b'h' && rest.starts_with("http"))
+                {
+                    return j;
+                }
+                in_word = true;
+            }
+            b'A'..=b'Z' | b'0'..=b'9' => in_word = true,
+            b' ' | b'.' | b',' | b';' | b':' | b'(' | b')' | b'-' | b'/' | b'=' | b'+' | b'\'' | b'"' | b'!' | b'?'
+            | b'%' | b'&' | b'@' | b'$' => in_word = false,
+            _ => return j,
+        }
+    }
+    bytes.len()
+}
+
 /// Converts one run of inline text.
 pub fn inline(text: &str, r: &dyn Resolve) -> String {
     // `{attribute}` values first: they may hold markup of their own.
@@ -123,6 +152,13 @@ pub fn inline(text: &str, r: &dyn Resolve) -> String {
     let prev = |i: usize| s[..i].chars().next_back();
     while i < s.len() {
         let rest = &s[i..];
+        // Text no rule below can start and that needs no escaping is copied in one piece.
+        let run = plain_run(rest, word_char(prev(i)));
+        if run > 0 {
+            out.push_str(&rest[..run]);
+            i += run;
+            continue;
+        }
         let c = rest.chars().next().expect("in bounds");
         // `code` spans stay as they are (an API macro inside one gives its name).
         if c == '`' {
