@@ -41,3 +41,16 @@ fn reflection_lookups() {
     assert_eq!(vulkan_enums::LOD_CLAMP_NONE, 1000.0f32);
     assert_eq!(vulkan_enums::QUEUE_FAMILY_EXTERNAL, u32::MAX - 1);
 }
+
+/// Code written against `VkAccessFlagBits2KHR` before its promotion (1.3.203) still
+/// compiles: the KHR-only bit keeps its old name as a deprecated second constant, with the
+/// same value as ash's current name, and Debug shows the current name.
+#[test]
+#[allow(deprecated)]
+fn names_under_a_promoted_types_old_name_still_compile() {
+    use vulkan_enums::{AccessFlags2, AccessFlags2KHR};
+    assert_eq!(AccessFlags2KHR::VIDEO_ENCODE_READ, AccessFlags2::VIDEO_ENCODE_READ_KHR);
+    assert_eq!(format!("{:?}", AccessFlags2KHR::VIDEO_ENCODE_READ), "VIDEO_ENCODE_READ_KHR");
+    // The reflection tables list C enumerants only: the second name is not one.
+    assert!(reflection::enumerant_by_rust_name("AccessFlags2", "VIDEO_ENCODE_READ").is_none());
+}

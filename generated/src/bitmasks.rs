@@ -1136,6 +1136,46 @@ impl AccessFlags2 {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const MEMORY_DECOMPRESSION_WRITE_EXT: Self = Self(1 << 56);
+    /// `VK_ACCESS_2_VIDEO_DECODE_READ_BIT_KHR` as named under `VkAccessFlagBits2KHR`, an old name of this type: the same value as [`Self::VIDEO_DECODE_READ_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkAccessFlagBits2KHR`, an old name of this type; use `VIDEO_DECODE_READ_KHR`"
+    )]
+    pub const VIDEO_DECODE_READ: Self = Self(1 << 35);
+    /// `VK_ACCESS_2_VIDEO_DECODE_WRITE_BIT_KHR` as named under `VkAccessFlagBits2KHR`, an old name of this type: the same value as [`Self::VIDEO_DECODE_WRITE_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkAccessFlagBits2KHR`, an old name of this type; use `VIDEO_DECODE_WRITE_KHR`"
+    )]
+    pub const VIDEO_DECODE_WRITE: Self = Self(1 << 36);
+    /// `VK_ACCESS_2_VIDEO_ENCODE_READ_BIT_KHR` as named under `VkAccessFlagBits2KHR`, an old name of this type: the same value as [`Self::VIDEO_ENCODE_READ_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkAccessFlagBits2KHR`, an old name of this type; use `VIDEO_ENCODE_READ_KHR`"
+    )]
+    pub const VIDEO_ENCODE_READ: Self = Self(1 << 37);
+    /// `VK_ACCESS_2_VIDEO_ENCODE_WRITE_BIT_KHR` as named under `VkAccessFlagBits2KHR`, an old name of this type: the same value as [`Self::VIDEO_ENCODE_WRITE_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkAccessFlagBits2KHR`, an old name of this type; use `VIDEO_ENCODE_WRITE_KHR`"
+    )]
+    pub const VIDEO_ENCODE_WRITE: Self = Self(1 << 38);
+    /// `VK_ACCESS_2_FRAGMENT_SHADING_RATE_ATTACHMENT_READ_BIT_KHR` as named under `VkAccessFlagBits2KHR`, an old name of this type: the same value as [`Self::FRAGMENT_SHADING_RATE_ATTACHMENT_READ_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkAccessFlagBits2KHR`, an old name of this type; use `FRAGMENT_SHADING_RATE_ATTACHMENT_READ_KHR`"
+    )]
+    pub const FRAGMENT_SHADING_RATE_ATTACHMENT_READ: Self = Self(1 << 23);
+    /// `VK_ACCESS_2_ACCELERATION_STRUCTURE_READ_BIT_KHR` as named under `VkAccessFlagBits2KHR`, an old name of this type: the same value as [`Self::ACCELERATION_STRUCTURE_READ_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkAccessFlagBits2KHR`, an old name of this type; use `ACCELERATION_STRUCTURE_READ_KHR`"
+    )]
+    pub const ACCELERATION_STRUCTURE_READ: Self = Self(1 << 21);
+    /// `VK_ACCESS_2_ACCELERATION_STRUCTURE_WRITE_BIT_KHR` as named under `VkAccessFlagBits2KHR`, an old name of this type: the same value as [`Self::ACCELERATION_STRUCTURE_WRITE_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkAccessFlagBits2KHR`, an old name of this type; use `ACCELERATION_STRUCTURE_WRITE_KHR`"
+    )]
+    pub const ACCELERATION_STRUCTURE_WRITE: Self = Self(1 << 22);
+    /// `VK_ACCESS_2_SHADER_BINDING_TABLE_READ_BIT_KHR` as named under `VkAccessFlagBits2KHR`, an old name of this type: the same value as [`Self::SHADER_BINDING_TABLE_READ_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkAccessFlagBits2KHR`, an old name of this type; use `SHADER_BINDING_TABLE_READ_KHR`"
+    )]
+    pub const SHADER_BINDING_TABLE_READ: Self = Self(1 << 40);
 }
 /// C: `VkAccessFlags2KHR`, an alias of [`AccessFlags2`].
 pub type AccessFlags2KHR = AccessFlags2;
@@ -2281,6 +2321,41 @@ impl BufferUsageFlags2 {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const PREPROCESS_BUFFER_EXT: Self = Self(1 << 31);
+    /// `VK_BUFFER_USAGE_2_SHADER_BINDING_TABLE_BIT_KHR` as named under `VkBufferUsageFlagBits2KHR`, an old name of this type: the same value as [`Self::SHADER_BINDING_TABLE_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkBufferUsageFlagBits2KHR`, an old name of this type; use `SHADER_BINDING_TABLE_KHR`"
+    )]
+    pub const SHADER_BINDING_TABLE: Self = Self(1 << 10);
+    /// `VK_BUFFER_USAGE_2_VIDEO_DECODE_SRC_BIT_KHR` as named under `VkBufferUsageFlagBits2KHR`, an old name of this type: the same value as [`Self::VIDEO_DECODE_SRC_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkBufferUsageFlagBits2KHR`, an old name of this type; use `VIDEO_DECODE_SRC_KHR`"
+    )]
+    pub const VIDEO_DECODE_SRC: Self = Self(1 << 13);
+    /// `VK_BUFFER_USAGE_2_VIDEO_DECODE_DST_BIT_KHR` as named under `VkBufferUsageFlagBits2KHR`, an old name of this type: the same value as [`Self::VIDEO_DECODE_DST_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkBufferUsageFlagBits2KHR`, an old name of this type; use `VIDEO_DECODE_DST_KHR`"
+    )]
+    pub const VIDEO_DECODE_DST: Self = Self(1 << 14);
+    /// `VK_BUFFER_USAGE_2_VIDEO_ENCODE_DST_BIT_KHR` as named under `VkBufferUsageFlagBits2KHR`, an old name of this type: the same value as [`Self::VIDEO_ENCODE_DST_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkBufferUsageFlagBits2KHR`, an old name of this type; use `VIDEO_ENCODE_DST_KHR`"
+    )]
+    pub const VIDEO_ENCODE_DST: Self = Self(1 << 15);
+    /// `VK_BUFFER_USAGE_2_VIDEO_ENCODE_SRC_BIT_KHR` as named under `VkBufferUsageFlagBits2KHR`, an old name of this type: the same value as [`Self::VIDEO_ENCODE_SRC_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkBufferUsageFlagBits2KHR`, an old name of this type; use `VIDEO_ENCODE_SRC_KHR`"
+    )]
+    pub const VIDEO_ENCODE_SRC: Self = Self(1 << 16);
+    /// `VK_BUFFER_USAGE_2_ACCELERATION_STRUCTURE_BUILD_INPUT_READ_ONLY_BIT_KHR` as named under `VkBufferUsageFlagBits2KHR`, an old name of this type: the same value as [`Self::ACCELERATION_STRUCTURE_BUILD_INPUT_READ_ONLY_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkBufferUsageFlagBits2KHR`, an old name of this type; use `ACCELERATION_STRUCTURE_BUILD_INPUT_READ_ONLY_KHR`"
+    )]
+    pub const ACCELERATION_STRUCTURE_BUILD_INPUT_READ_ONLY: Self = Self(1 << 19);
+    /// `VK_BUFFER_USAGE_2_ACCELERATION_STRUCTURE_STORAGE_BIT_KHR` as named under `VkBufferUsageFlagBits2KHR`, an old name of this type: the same value as [`Self::ACCELERATION_STRUCTURE_STORAGE_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkBufferUsageFlagBits2KHR`, an old name of this type; use `ACCELERATION_STRUCTURE_STORAGE_KHR`"
+    )]
+    pub const ACCELERATION_STRUCTURE_STORAGE: Self = Self(1 << 20);
 }
 /// C: `VkBufferUsageFlags2KHR`, an alias of [`BufferUsageFlags2`].
 pub type BufferUsageFlags2KHR = BufferUsageFlags2;
@@ -2584,6 +2659,21 @@ impl BuildAccelerationStructureFlagsKHR {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const MICROMAP_LOSSY: Self = Self(1 << 10);
+    /// `VK_BUILD_ACCELERATION_STRUCTURE_MOTION_BIT_NV` as named under `VkBuildAccelerationStructureFlagBitsNV`, an old name of this type: the same value as [`Self::MOTION_NV`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkBuildAccelerationStructureFlagBitsNV`, an old name of this type; use `MOTION_NV`"
+    )]
+    pub const MOTION: Self = Self(1 << 5);
+    /// `VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_DISPLACEMENT_MICROMAP_UPDATE_NV` as named under `VkBuildAccelerationStructureFlagBitsNV`, an old name of this type: the same value as [`Self::ALLOW_DISPLACEMENT_MICROMAP_UPDATE_NV`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkBuildAccelerationStructureFlagBitsNV`, an old name of this type; use `ALLOW_DISPLACEMENT_MICROMAP_UPDATE_NV`"
+    )]
+    pub const ALLOW_DISPLACEMENT_MICROMAP_UPDATE: Self = Self(1 << 9);
+    /// `VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_CLUSTER_OPACITY_MICROMAPS_BIT_NV` as named under `VkBuildAccelerationStructureFlagBitsNV`, an old name of this type: the same value as [`Self::ALLOW_CLUSTER_OPACITY_MICROMAPS_NV`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkBuildAccelerationStructureFlagBitsNV`, an old name of this type; use `ALLOW_CLUSTER_OPACITY_MICROMAPS_NV`"
+    )]
+    pub const ALLOW_CLUSTER_OPACITY_MICROMAPS: Self = Self(1 << 12);
 }
 /// C: `VkBuildAccelerationStructureFlagsNV`, an alias of [`BuildAccelerationStructureFlagsKHR`].
 pub type BuildAccelerationStructureFlagsNV = BuildAccelerationStructureFlagsKHR;
@@ -7516,6 +7606,71 @@ impl FormatFeatureFlags2 {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DATA_GRAPH_OPTICAL_FLOW_COST_ARM: Self = Self(1 << 58);
+    /// `VK_FORMAT_FEATURE_2_VIDEO_DECODE_OUTPUT_BIT_KHR` as named under `VkFormatFeatureFlagBits2KHR`, an old name of this type: the same value as [`Self::VIDEO_DECODE_OUTPUT_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkFormatFeatureFlagBits2KHR`, an old name of this type; use `VIDEO_DECODE_OUTPUT_KHR`"
+    )]
+    pub const VIDEO_DECODE_OUTPUT: Self = Self(1 << 25);
+    /// `VK_FORMAT_FEATURE_2_VIDEO_DECODE_DPB_BIT_KHR` as named under `VkFormatFeatureFlagBits2KHR`, an old name of this type: the same value as [`Self::VIDEO_DECODE_DPB_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkFormatFeatureFlagBits2KHR`, an old name of this type; use `VIDEO_DECODE_DPB_KHR`"
+    )]
+    pub const VIDEO_DECODE_DPB: Self = Self(1 << 26);
+    /// `VK_FORMAT_FEATURE_2_ACCELERATION_STRUCTURE_VERTEX_BUFFER_BIT_KHR` as named under `VkFormatFeatureFlagBits2KHR`, an old name of this type: the same value as [`Self::ACCELERATION_STRUCTURE_VERTEX_BUFFER_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkFormatFeatureFlagBits2KHR`, an old name of this type; use `ACCELERATION_STRUCTURE_VERTEX_BUFFER_KHR`"
+    )]
+    pub const ACCELERATION_STRUCTURE_VERTEX_BUFFER: Self = Self(1 << 29);
+    /// `VK_FORMAT_FEATURE_2_FRAGMENT_SHADING_RATE_ATTACHMENT_BIT_KHR` as named under `VkFormatFeatureFlagBits2KHR`, an old name of this type: the same value as [`Self::FRAGMENT_SHADING_RATE_ATTACHMENT_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkFormatFeatureFlagBits2KHR`, an old name of this type; use `FRAGMENT_SHADING_RATE_ATTACHMENT_KHR`"
+    )]
+    pub const FRAGMENT_SHADING_RATE_ATTACHMENT: Self = Self(1 << 30);
+    /// `VK_FORMAT_FEATURE_2_VIDEO_ENCODE_INPUT_BIT_KHR` as named under `VkFormatFeatureFlagBits2KHR`, an old name of this type: the same value as [`Self::VIDEO_ENCODE_INPUT_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkFormatFeatureFlagBits2KHR`, an old name of this type; use `VIDEO_ENCODE_INPUT_KHR`"
+    )]
+    pub const VIDEO_ENCODE_INPUT: Self = Self(1 << 27);
+    /// `VK_FORMAT_FEATURE_2_VIDEO_ENCODE_DPB_BIT_KHR` as named under `VkFormatFeatureFlagBits2KHR`, an old name of this type: the same value as [`Self::VIDEO_ENCODE_DPB_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkFormatFeatureFlagBits2KHR`, an old name of this type; use `VIDEO_ENCODE_DPB_KHR`"
+    )]
+    pub const VIDEO_ENCODE_DPB: Self = Self(1 << 28);
+    /// `VK_FORMAT_FEATURE_2_COPY_IMAGE_INDIRECT_DST_BIT_KHR` as named under `VkFormatFeatureFlagBits2KHR`, an old name of this type: the same value as [`Self::COPY_IMAGE_INDIRECT_DST_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkFormatFeatureFlagBits2KHR`, an old name of this type; use `COPY_IMAGE_INDIRECT_DST_KHR`"
+    )]
+    pub const COPY_IMAGE_INDIRECT_DST: Self = Self(1 << 59);
+    /// `VK_FORMAT_FEATURE_2_VIDEO_ENCODE_QUANTIZATION_DELTA_MAP_BIT_KHR` as named under `VkFormatFeatureFlagBits2KHR`, an old name of this type: the same value as [`Self::VIDEO_ENCODE_QUANTIZATION_DELTA_MAP_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkFormatFeatureFlagBits2KHR`, an old name of this type; use `VIDEO_ENCODE_QUANTIZATION_DELTA_MAP_KHR`"
+    )]
+    pub const VIDEO_ENCODE_QUANTIZATION_DELTA_MAP: Self = Self(1 << 49);
+    /// `VK_FORMAT_FEATURE_2_VIDEO_ENCODE_EMPHASIS_MAP_BIT_KHR` as named under `VkFormatFeatureFlagBits2KHR`, an old name of this type: the same value as [`Self::VIDEO_ENCODE_EMPHASIS_MAP_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkFormatFeatureFlagBits2KHR`, an old name of this type; use `VIDEO_ENCODE_EMPHASIS_MAP_KHR`"
+    )]
+    pub const VIDEO_ENCODE_EMPHASIS_MAP: Self = Self(1 << 50);
+    /// `VK_FORMAT_FEATURE_2_DEPTH_COPY_ON_COMPUTE_QUEUE_BIT_KHR` as named under `VkFormatFeatureFlagBits2KHR`, an old name of this type: the same value as [`Self::DEPTH_COPY_ON_COMPUTE_QUEUE_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkFormatFeatureFlagBits2KHR`, an old name of this type; use `DEPTH_COPY_ON_COMPUTE_QUEUE_KHR`"
+    )]
+    pub const DEPTH_COPY_ON_COMPUTE_QUEUE: Self = Self(1 << 52);
+    /// `VK_FORMAT_FEATURE_2_DEPTH_COPY_ON_TRANSFER_QUEUE_BIT_KHR` as named under `VkFormatFeatureFlagBits2KHR`, an old name of this type: the same value as [`Self::DEPTH_COPY_ON_TRANSFER_QUEUE_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkFormatFeatureFlagBits2KHR`, an old name of this type; use `DEPTH_COPY_ON_TRANSFER_QUEUE_KHR`"
+    )]
+    pub const DEPTH_COPY_ON_TRANSFER_QUEUE: Self = Self(1 << 53);
+    /// `VK_FORMAT_FEATURE_2_STENCIL_COPY_ON_COMPUTE_QUEUE_BIT_KHR` as named under `VkFormatFeatureFlagBits2KHR`, an old name of this type: the same value as [`Self::STENCIL_COPY_ON_COMPUTE_QUEUE_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkFormatFeatureFlagBits2KHR`, an old name of this type; use `STENCIL_COPY_ON_COMPUTE_QUEUE_KHR`"
+    )]
+    pub const STENCIL_COPY_ON_COMPUTE_QUEUE: Self = Self(1 << 54);
+    /// `VK_FORMAT_FEATURE_2_STENCIL_COPY_ON_TRANSFER_QUEUE_BIT_KHR` as named under `VkFormatFeatureFlagBits2KHR`, an old name of this type: the same value as [`Self::STENCIL_COPY_ON_TRANSFER_QUEUE_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkFormatFeatureFlagBits2KHR`, an old name of this type; use `STENCIL_COPY_ON_TRANSFER_QUEUE_KHR`"
+    )]
+    pub const STENCIL_COPY_ON_TRANSFER_QUEUE: Self = Self(1 << 55);
 }
 /// C: `VkFormatFeatureFlags2KHR`, an alias of [`FormatFeatureFlags2`].
 pub type FormatFeatureFlags2KHR = FormatFeatureFlags2;
@@ -7865,6 +8020,11 @@ impl GeometryInstanceFlagsKHR {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DISABLE_OPACITY_MICROMAPS: Self = Self(1 << 5);
+    /// `VK_GEOMETRY_INSTANCE_TRIANGLE_CULL_DISABLE_BIT_NV` as named under `VkGeometryInstanceFlagBitsNV`, an old name of this type: the same value as [`Self::TRIANGLE_CULL_DISABLE_NV`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkGeometryInstanceFlagBitsNV`, an old name of this type; use `TRIANGLE_CULL_DISABLE_NV`"
+    )]
+    pub const TRIANGLE_CULL_DISABLE: Self = Self(1 << 0);
 }
 /// C: `VkGeometryInstanceFlagsNV`, an alias of [`GeometryInstanceFlagsKHR`].
 pub type GeometryInstanceFlagsNV = GeometryInstanceFlagsKHR;
@@ -12604,6 +12764,81 @@ impl PipelineCreateFlags2 {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const TYPE_64_INDEXING_EXT: Self = Self(1 << 43);
+    /// `VK_PIPELINE_CREATE_2_RAY_TRACING_SKIP_BUILT_IN_PRIMITIVES_BIT_KHR` as named under `VkPipelineCreateFlagBits2KHR`, an old name of this type: the same value as [`Self::RAY_TRACING_SKIP_BUILT_IN_PRIMITIVES_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkPipelineCreateFlagBits2KHR`, an old name of this type; use `RAY_TRACING_SKIP_BUILT_IN_PRIMITIVES_KHR`"
+    )]
+    pub const RAY_TRACING_SKIP_BUILT_IN_PRIMITIVES: Self = Self(1 << 12);
+    /// `VK_PIPELINE_CREATE_2_CAPTURE_STATISTICS_BIT_KHR` as named under `VkPipelineCreateFlagBits2KHR`, an old name of this type: the same value as [`Self::CAPTURE_STATISTICS_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkPipelineCreateFlagBits2KHR`, an old name of this type; use `CAPTURE_STATISTICS_KHR`"
+    )]
+    pub const CAPTURE_STATISTICS: Self = Self(1 << 6);
+    /// `VK_PIPELINE_CREATE_2_CAPTURE_INTERNAL_REPRESENTATIONS_BIT_KHR` as named under `VkPipelineCreateFlagBits2KHR`, an old name of this type: the same value as [`Self::CAPTURE_INTERNAL_REPRESENTATIONS_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkPipelineCreateFlagBits2KHR`, an old name of this type; use `CAPTURE_INTERNAL_REPRESENTATIONS_KHR`"
+    )]
+    pub const CAPTURE_INTERNAL_REPRESENTATIONS: Self = Self(1 << 7);
+    /// `VK_PIPELINE_CREATE_2_LIBRARY_BIT_KHR` as named under `VkPipelineCreateFlagBits2KHR`, an old name of this type: the same value as [`Self::LIBRARY_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkPipelineCreateFlagBits2KHR`, an old name of this type; use `LIBRARY_KHR`"
+    )]
+    pub const LIBRARY: Self = Self(1 << 11);
+    /// `VK_PIPELINE_CREATE_2_RAY_TRACING_SKIP_TRIANGLES_BIT_KHR` as named under `VkPipelineCreateFlagBits2KHR`, an old name of this type: the same value as [`Self::RAY_TRACING_SKIP_TRIANGLES_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkPipelineCreateFlagBits2KHR`, an old name of this type; use `RAY_TRACING_SKIP_TRIANGLES_KHR`"
+    )]
+    pub const RAY_TRACING_SKIP_TRIANGLES: Self = Self(1 << 12);
+    /// `VK_PIPELINE_CREATE_2_RAY_TRACING_SKIP_AABBS_BIT_KHR` as named under `VkPipelineCreateFlagBits2KHR`, an old name of this type: the same value as [`Self::RAY_TRACING_SKIP_AABBS_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkPipelineCreateFlagBits2KHR`, an old name of this type; use `RAY_TRACING_SKIP_AABBS_KHR`"
+    )]
+    pub const RAY_TRACING_SKIP_AABBS: Self = Self(1 << 13);
+    /// `VK_PIPELINE_CREATE_2_RAY_TRACING_NO_NULL_ANY_HIT_SHADERS_BIT_KHR` as named under `VkPipelineCreateFlagBits2KHR`, an old name of this type: the same value as [`Self::RAY_TRACING_NO_NULL_ANY_HIT_SHADERS_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkPipelineCreateFlagBits2KHR`, an old name of this type; use `RAY_TRACING_NO_NULL_ANY_HIT_SHADERS_KHR`"
+    )]
+    pub const RAY_TRACING_NO_NULL_ANY_HIT_SHADERS: Self = Self(1 << 14);
+    /// `VK_PIPELINE_CREATE_2_RAY_TRACING_NO_NULL_CLOSEST_HIT_SHADERS_BIT_KHR` as named under `VkPipelineCreateFlagBits2KHR`, an old name of this type: the same value as [`Self::RAY_TRACING_NO_NULL_CLOSEST_HIT_SHADERS_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkPipelineCreateFlagBits2KHR`, an old name of this type; use `RAY_TRACING_NO_NULL_CLOSEST_HIT_SHADERS_KHR`"
+    )]
+    pub const RAY_TRACING_NO_NULL_CLOSEST_HIT_SHADERS: Self = Self(1 << 15);
+    /// `VK_PIPELINE_CREATE_2_RAY_TRACING_NO_NULL_MISS_SHADERS_BIT_KHR` as named under `VkPipelineCreateFlagBits2KHR`, an old name of this type: the same value as [`Self::RAY_TRACING_NO_NULL_MISS_SHADERS_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkPipelineCreateFlagBits2KHR`, an old name of this type; use `RAY_TRACING_NO_NULL_MISS_SHADERS_KHR`"
+    )]
+    pub const RAY_TRACING_NO_NULL_MISS_SHADERS: Self = Self(1 << 16);
+    /// `VK_PIPELINE_CREATE_2_RAY_TRACING_NO_NULL_INTERSECTION_SHADERS_BIT_KHR` as named under `VkPipelineCreateFlagBits2KHR`, an old name of this type: the same value as [`Self::RAY_TRACING_NO_NULL_INTERSECTION_SHADERS_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkPipelineCreateFlagBits2KHR`, an old name of this type; use `RAY_TRACING_NO_NULL_INTERSECTION_SHADERS_KHR`"
+    )]
+    pub const RAY_TRACING_NO_NULL_INTERSECTION_SHADERS: Self = Self(1 << 17);
+    /// `VK_PIPELINE_CREATE_2_RAY_TRACING_SHADER_GROUP_HANDLE_CAPTURE_REPLAY_BIT_KHR` as named under `VkPipelineCreateFlagBits2KHR`, an old name of this type: the same value as [`Self::RAY_TRACING_SHADER_GROUP_HANDLE_CAPTURE_REPLAY_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkPipelineCreateFlagBits2KHR`, an old name of this type; use `RAY_TRACING_SHADER_GROUP_HANDLE_CAPTURE_REPLAY_KHR`"
+    )]
+    pub const RAY_TRACING_SHADER_GROUP_HANDLE_CAPTURE_REPLAY: Self = Self(1 << 19);
+    /// `VK_PIPELINE_CREATE_2_RENDERING_FRAGMENT_SHADING_RATE_ATTACHMENT_BIT_KHR` as named under `VkPipelineCreateFlagBits2KHR`, an old name of this type: the same value as [`Self::RENDERING_FRAGMENT_SHADING_RATE_ATTACHMENT_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkPipelineCreateFlagBits2KHR`, an old name of this type; use `RENDERING_FRAGMENT_SHADING_RATE_ATTACHMENT_KHR`"
+    )]
+    pub const RENDERING_FRAGMENT_SHADING_RATE_ATTACHMENT: Self = Self(1 << 21);
+    /// `VK_PIPELINE_CREATE_2_CAPTURE_DATA_BIT_KHR` as named under `VkPipelineCreateFlagBits2KHR`, an old name of this type: the same value as [`Self::CAPTURE_DATA_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkPipelineCreateFlagBits2KHR`, an old name of this type; use `CAPTURE_DATA_KHR`"
+    )]
+    pub const CAPTURE_DATA: Self = Self(1 << 31);
+    /// `VK_PIPELINE_CREATE_2_RAY_TRACING_OPACITY_MICROMAP_BIT_KHR` as named under `VkPipelineCreateFlagBits2KHR`, an old name of this type: the same value as [`Self::RAY_TRACING_OPACITY_MICROMAP_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkPipelineCreateFlagBits2KHR`, an old name of this type; use `RAY_TRACING_OPACITY_MICROMAP_KHR`"
+    )]
+    pub const RAY_TRACING_OPACITY_MICROMAP: Self = Self(1 << 24);
+    /// `VK_PIPELINE_CREATE_2_OPACITY_MICROMAP_DISALLOW_MIXED_SPECIAL_INDEX_BIT_KHR` as named under `VkPipelineCreateFlagBits2KHR`, an old name of this type: the same value as [`Self::OPACITY_MICROMAP_DISALLOW_MIXED_SPECIAL_INDEX_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkPipelineCreateFlagBits2KHR`, an old name of this type; use `OPACITY_MICROMAP_DISALLOW_MIXED_SPECIAL_INDEX_KHR`"
+    )]
+    pub const OPACITY_MICROMAP_DISALLOW_MIXED_SPECIAL_INDEX: Self = Self(1 << 41);
 }
 /// C: `VkPipelineCreateFlags2KHR`, an alias of [`PipelineCreateFlags2`].
 pub type PipelineCreateFlags2KHR = PipelineCreateFlags2;
@@ -14167,6 +14402,41 @@ impl PipelineStageFlags2 {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const MEMORY_DECOMPRESSION_EXT: Self = Self(1 << 45);
+    /// `VK_PIPELINE_STAGE_2_VIDEO_DECODE_BIT_KHR` as named under `VkPipelineStageFlagBits2KHR`, an old name of this type: the same value as [`Self::VIDEO_DECODE_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkPipelineStageFlagBits2KHR`, an old name of this type; use `VIDEO_DECODE_KHR`"
+    )]
+    pub const VIDEO_DECODE: Self = Self(1 << 26);
+    /// `VK_PIPELINE_STAGE_2_VIDEO_ENCODE_BIT_KHR` as named under `VkPipelineStageFlagBits2KHR`, an old name of this type: the same value as [`Self::VIDEO_ENCODE_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkPipelineStageFlagBits2KHR`, an old name of this type; use `VIDEO_ENCODE_KHR`"
+    )]
+    pub const VIDEO_ENCODE: Self = Self(1 << 27);
+    /// `VK_PIPELINE_STAGE_2_FRAGMENT_SHADING_RATE_ATTACHMENT_BIT_KHR` as named under `VkPipelineStageFlagBits2KHR`, an old name of this type: the same value as [`Self::FRAGMENT_SHADING_RATE_ATTACHMENT_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkPipelineStageFlagBits2KHR`, an old name of this type; use `FRAGMENT_SHADING_RATE_ATTACHMENT_KHR`"
+    )]
+    pub const FRAGMENT_SHADING_RATE_ATTACHMENT: Self = Self(1 << 22);
+    /// `VK_PIPELINE_STAGE_2_ACCELERATION_STRUCTURE_BUILD_BIT_KHR` as named under `VkPipelineStageFlagBits2KHR`, an old name of this type: the same value as [`Self::ACCELERATION_STRUCTURE_BUILD_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkPipelineStageFlagBits2KHR`, an old name of this type; use `ACCELERATION_STRUCTURE_BUILD_KHR`"
+    )]
+    pub const ACCELERATION_STRUCTURE_BUILD: Self = Self(1 << 25);
+    /// `VK_PIPELINE_STAGE_2_RAY_TRACING_SHADER_BIT_KHR` as named under `VkPipelineStageFlagBits2KHR`, an old name of this type: the same value as [`Self::RAY_TRACING_SHADER_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkPipelineStageFlagBits2KHR`, an old name of this type; use `RAY_TRACING_SHADER_KHR`"
+    )]
+    pub const RAY_TRACING_SHADER: Self = Self(1 << 21);
+    /// `VK_PIPELINE_STAGE_2_ACCELERATION_STRUCTURE_COPY_BIT_KHR` as named under `VkPipelineStageFlagBits2KHR`, an old name of this type: the same value as [`Self::ACCELERATION_STRUCTURE_COPY_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkPipelineStageFlagBits2KHR`, an old name of this type; use `ACCELERATION_STRUCTURE_COPY_KHR`"
+    )]
+    pub const ACCELERATION_STRUCTURE_COPY: Self = Self(1 << 28);
+    /// `VK_PIPELINE_STAGE_2_COPY_INDIRECT_BIT_KHR` as named under `VkPipelineStageFlagBits2KHR`, an old name of this type: the same value as [`Self::COPY_INDIRECT_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkPipelineStageFlagBits2KHR`, an old name of this type; use `COPY_INDIRECT_KHR`"
+    )]
+    pub const COPY_INDIRECT: Self = Self(1 << 46);
 }
 /// C: `VkPipelineStageFlags2KHR`, an alias of [`PipelineStageFlags2`].
 pub type PipelineStageFlags2KHR = PipelineStageFlags2;
@@ -15344,6 +15614,16 @@ impl RenderingFlags {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const LOCAL_READ_CONCURRENT_ACCESS_CONTROL_KHR: Self = Self(1 << 8);
+    /// `VK_RENDERING_CONTENTS_INLINE_BIT_KHR` as named under `VkRenderingFlagBitsKHR`, an old name of this type: the same value as [`Self::CONTENTS_INLINE_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkRenderingFlagBitsKHR`, an old name of this type; use `CONTENTS_INLINE_KHR`"
+    )]
+    pub const CONTENTS_INLINE: Self = Self(1 << 4);
+    /// `VK_RENDERING_LOCAL_READ_CONCURRENT_ACCESS_CONTROL_BIT_KHR` as named under `VkRenderingFlagBitsKHR`, an old name of this type: the same value as [`Self::LOCAL_READ_CONCURRENT_ACCESS_CONTROL_KHR`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkRenderingFlagBitsKHR`, an old name of this type; use `LOCAL_READ_CONCURRENT_ACCESS_CONTROL_KHR`"
+    )]
+    pub const LOCAL_READ_CONCURRENT_ACCESS_CONTROL: Self = Self(1 << 8);
 }
 /// C: `VkRenderingFlagsKHR`, an alias of [`RenderingFlags`].
 pub type RenderingFlagsKHR = RenderingFlags;
@@ -17707,6 +17987,16 @@ impl ToolPurposeFlags {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DEBUG_MARKERS_EXT: Self = Self(1 << 6);
+    /// `VK_TOOL_PURPOSE_DEBUG_REPORTING_BIT_EXT` as named under `VkToolPurposeFlagBitsEXT`, an old name of this type: the same value as [`Self::DEBUG_REPORTING_EXT`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkToolPurposeFlagBitsEXT`, an old name of this type; use `DEBUG_REPORTING_EXT`"
+    )]
+    pub const DEBUG_REPORTING: Self = Self(1 << 5);
+    /// `VK_TOOL_PURPOSE_DEBUG_MARKERS_BIT_EXT` as named under `VkToolPurposeFlagBitsEXT`, an old name of this type: the same value as [`Self::DEBUG_MARKERS_EXT`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkToolPurposeFlagBitsEXT`, an old name of this type; use `DEBUG_MARKERS_EXT`"
+    )]
+    pub const DEBUG_MARKERS: Self = Self(1 << 6);
 }
 /// C: `VkToolPurposeFlagsEXT`, an alias of [`ToolPurposeFlags`].
 pub type ToolPurposeFlagsEXT = ToolPurposeFlags;

@@ -2583,6 +2583,26 @@ impl ComponentTypeKHR {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const MXINT8_EXT: Self = Self(1000672004);
+    /// `VK_COMPONENT_TYPE_SINT8_PACKED_NV` as named under `VkComponentTypeNV`, an old name of this type: the same value as [`Self::SINT8_PACKED_NV`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkComponentTypeNV`, an old name of this type; use `SINT8_PACKED_NV`"
+    )]
+    pub const SINT8_PACKED: Self = Self(1000491000);
+    /// `VK_COMPONENT_TYPE_UINT8_PACKED_NV` as named under `VkComponentTypeNV`, an old name of this type: the same value as [`Self::UINT8_PACKED_NV`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkComponentTypeNV`, an old name of this type; use `UINT8_PACKED_NV`"
+    )]
+    pub const UINT8_PACKED: Self = Self(1000491001);
+    /// `VK_COMPONENT_TYPE_FLOAT_E4M3_NV` as named under `VkComponentTypeNV`, an old name of this type: the same value as [`Self::FLOAT_E4M3_NV`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkComponentTypeNV`, an old name of this type; use `FLOAT_E4M3_NV`"
+    )]
+    pub const FLOAT_E4M3: Self = Self(1000491002);
+    /// `VK_COMPONENT_TYPE_FLOAT_E5M2_NV` as named under `VkComponentTypeNV`, an old name of this type: the same value as [`Self::FLOAT_E5M2_NV`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkComponentTypeNV`, an old name of this type; use `FLOAT_E5M2_NV`"
+    )]
+    pub const FLOAT_E5M2: Self = Self(1000491003);
 }
 /// C: `VkComponentTypeNV`, an alias of [`ComponentTypeKHR`].
 pub type ComponentTypeNV = ComponentTypeKHR;
@@ -10036,6 +10056,16 @@ impl GeometryTypeKHR {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const MICROMAP: Self = Self(1000623000);
+    /// `VK_GEOMETRY_TYPE_SPHERES_NV` as named under `VkGeometryTypeNV`, an old name of this type: the same value as [`Self::SPHERES_NV`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkGeometryTypeNV`, an old name of this type; use `SPHERES_NV`"
+    )]
+    pub const SPHERES: Self = Self(1000429004);
+    /// `VK_GEOMETRY_TYPE_LINEAR_SWEPT_SPHERES_NV` as named under `VkGeometryTypeNV`, an old name of this type: the same value as [`Self::LINEAR_SWEPT_SPHERES_NV`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkGeometryTypeNV`, an old name of this type; use `LINEAR_SWEPT_SPHERES_NV`"
+    )]
+    pub const LINEAR_SWEPT_SPHERES: Self = Self(1000429005);
 }
 /// C: `VkGeometryTypeNV`, an alias of [`GeometryTypeKHR`].
 pub type GeometryTypeNV = GeometryTypeKHR;
@@ -27634,6 +27664,16 @@ impl TimeDomainKHR {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SWAPCHAIN_LOCAL_EXT: Self = Self(1000208001);
+    /// `VK_TIME_DOMAIN_PRESENT_STAGE_LOCAL_EXT` as named under `VkTimeDomainEXT`, an old name of this type: the same value as [`Self::PRESENT_STAGE_LOCAL_EXT`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkTimeDomainEXT`, an old name of this type; use `PRESENT_STAGE_LOCAL_EXT`"
+    )]
+    pub const PRESENT_STAGE_LOCAL: Self = Self(1000208000);
+    /// `VK_TIME_DOMAIN_SWAPCHAIN_LOCAL_EXT` as named under `VkTimeDomainEXT`, an old name of this type: the same value as [`Self::SWAPCHAIN_LOCAL_EXT`], kept so that code written against the old name still compiles.
+    #[deprecated(
+        note = "the name under `VkTimeDomainEXT`, an old name of this type; use `SWAPCHAIN_LOCAL_EXT`"
+    )]
+    pub const SWAPCHAIN_LOCAL: Self = Self(1000208001);
 }
 /// C: `VkTimeDomainEXT`, an alias of [`TimeDomainKHR`].
 pub type TimeDomainEXT = TimeDomainKHR;

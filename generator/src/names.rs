@@ -21,6 +21,16 @@
 //! the shorter C name; then the first in byte order. The others keep their `_BIT`
 //! (`DISPATCH_BASE_BIT`), or, without one, or if that still collides, take the C name
 //! without `VK_` (`STENCIL_FACE_FRONT_AND_BACK`).
+//!
+//! Names under a type's old name: when a type is promoted or renamed, its old C name
+//! becomes an alias (`VkAccessFlagBits2KHR` of `VkAccessFlagBits2`, 1.3.204) and the rule
+//! above, run with the new name, renames the values that carry the old vendor tag
+//! (`AccessFlags2KHR::VIDEO_ENCODE_READ` becomes `AccessFlags2::VIDEO_ENCODE_READ_KHR`, as
+//! in ash). So that code written against the old type keeps compiling, each value with
+//! the vendor tag of an alias of its type (`_KHR` for `VkAccessFlagBits2KHR`) also gets
+//! the name the rule gives it under that alias, where that name differs and no other
+//! value holds it: a deprecated second name, in Rust only (the reflection tables list C
+//! enumerants).
 
 use heck::ToShoutySnakeCase;
 
@@ -181,6 +191,35 @@ pub fn enumerant_names(
     Ok(names)
 }
 
+/// Names under a type's old names (see the module docs): for each alias of the `<enums>`
+/// block that ends in a vendor tag, the names [`enumerant_names`] gives under it to the
+/// values with that tag, where they differ from `names` and are free, as (name, index of the enumerant, the alias), in alias order then enumerant order.
+pub fn names_under_aliases(
+    alias_names: &[&str],
+    c_names: &[&str],
+    aliases: &[Option<&str>],
+    names: &[String],
+    tags: &[&str],
+) -> Vec<(String, usize, String)> {
+    let mut taken: std::collections::HashSet<String> = names.iter().cloned().collect();
+    let mut out = Vec::new();
+    for alias in alias_names {
+        // Only a vendor's name for the type renames values: those with its tag.
+        let (prefix, Some(vendor)) = enumerant_prefix(alias, tags) else { continue };
+        let tag = format!("_{vendor}");
+        // An alias under which the values collide gave no names then either.
+        let Ok(old) = enumerant_names(alias, c_names, aliases, tags) else { continue };
+        for (i, name) in old.into_iter().enumerate() {
+            // Only a plain name (not one a collision under the alias forced) is kept.
+            let plain = candidate(c_names[i], &prefix, Some(&vendor)).short == name;
+            if c_names[i].ends_with(&tag) && plain && name != names[i] && taken.insert(name.clone()) {
+                out.push((name, i, (*alias).to_owned()));
+            }
+        }
+    }
+    out
+}
+
 /// `VK_KHR_surface` -> (`khr`, `surface`): the module path of an extension's constants.
 pub fn extension_module(name: &str) -> (String, String) {
     let rest = name.strip_prefix("VK_").unwrap_or(name);
@@ -329,5 +368,21 @@ mod tests {
     fn extension_modules() {
         assert_eq!(extension_module("VK_KHR_surface"), ("khr".into(), "surface".into()));
         assert_eq!(extension_module("VK_EXT_4444_formats"), ("ext".into(), "_4444_formats".into()));
+    }
+
+    #[test]
+    fn values_keep_their_names_under_the_old_name_of_a_promoted_type() {
+        let tags = ["KHR", "EXT"];
+        let c =
+            ["VK_ACCESS_2_SHADER_READ_BIT", "VK_ACCESS_2_SHADER_READ_BIT_KHR", "VK_ACCESS_2_VIDEO_ENCODE_READ_BIT_KHR"];
+        let aliases = [None, Some("VK_ACCESS_2_SHADER_READ_BIT"), None];
+        let names = enumerant_names("VkAccessFlagBits2", &c, &aliases, &tags).unwrap();
+        assert_eq!(names, ["SHADER_READ", "SHADER_READ_KHR", "VIDEO_ENCODE_READ_KHR"]);
+        // Under `VkAccessFlagBits2KHR` the KHR-only value was `VIDEO_ENCODE_READ`; the alias
+        // of a core value already has a name of its own (`SHADER_READ` is taken).
+        let old = names_under_aliases(&["VkAccessFlagBits2KHR"], &c, &aliases, &names, &tags);
+        assert_eq!(old, [("VIDEO_ENCODE_READ".to_owned(), 2, "VkAccessFlagBits2KHR".to_owned())]);
+        // A type without aliases has none.
+        assert!(names_under_aliases(&[], &c, &aliases, &names, &tags).is_empty());
     }
 }

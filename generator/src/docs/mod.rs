@@ -62,6 +62,15 @@ pub fn enumerant_doc(
 
 /// The license line each item with the specification's text carries (the crate root
 /// links the license).
+/// The doc of a value's second name, under an old name of its type.
+pub fn old_name_doc(old: &crate::model::OldName, target: &str) -> String {
+    format!(
+        "`{}` as named under `{}`, an old name of this type: the same value as [`Self::{target}`], \
+         kept so that code written against the old name still compiles.",
+        old.enumerant, old.type_alias
+    )
+}
+
 pub fn attribution(release: &str) -> String {
     format!("Text: Vulkan specification {release}, © The Khronos Group Inc., CC-BY-4.0.")
 }

@@ -180,6 +180,17 @@ fn type_item(
             syntax::self_const(attrs, &e.rust_name, syntax::self_call(value_expr(ty.kind, e.value)))
         })
         .collect();
+    // Second names: each value's name under an old name of the type.
+    let mut consts = consts;
+    for old in &ty.old_names {
+        let target = ty.enumerants.iter().find(|e| e.c_name == old.enumerant).expect("an old name names a value");
+        let mut attrs = syntax::doc_attrs(&docs::old_name_doc(old, &target.rust_name));
+        attrs.push(syntax::deprecated_attr(&format!(
+            "the name under `{}`, an old name of this type; use `{}`",
+            old.type_alias, target.rust_name
+        )));
+        consts.push(syntax::self_const(attrs, &old.rust_name, syntax::self_call(value_expr(ty.kind, target.value))));
+    }
     let impl_index = items.iter().position(|i| matches!(i, syn::Item::Impl(_))).expect("the skeleton has an impl");
     if consts.is_empty() {
         items.remove(impl_index);

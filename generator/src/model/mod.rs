@@ -116,7 +116,21 @@ pub struct EnumType {
     pub used_by: Vec<String>,
     /// Registry order: the type's own block, then values extensions and versions add.
     pub enumerants: Vec<Enumerant>,
+    /// Second names of values: the names they have under an old name of the type (see
+    /// `names`), so that code written against a promoted type keeps compiling.
+    pub old_names: Vec<OldName>,
     pub pos: Pos,
+}
+
+/// The name a value has under an old name of its type (`AccessFlags2KHR::VIDEO_ENCODE_READ`
+/// for `VK_ACCESS_2_VIDEO_ENCODE_READ_BIT_KHR`, whose name is `VIDEO_ENCODE_READ_KHR`).
+#[derive(Clone, Debug)]
+pub struct OldName {
+    pub rust_name: String,
+    /// The C name of the enumerant it names.
+    pub enumerant: String,
+    /// The old C name of the type (an alias of it now).
+    pub type_alias: String,
 }
 
 impl EnumType {
@@ -542,6 +556,7 @@ fn build_types(registry: &Registry, sel: &Selection, api: Api) -> Result<Vec<Enu
             .chain(family.enums_name.as_deref())
             .chain(type_aliases.iter().map(|a| a.c_name.as_str()))
             .collect();
+        let old_names = old_names(&family, &type_aliases, &enumerants, &tags);
         let mut used_by: Vec<String> =
             own.iter().filter_map(|n| users.get(n)).flatten().map(|n| n.to_string()).collect();
         used_by.sort();
@@ -555,6 +570,7 @@ fn build_types(registry: &Registry, sel: &Selection, api: Api) -> Result<Vec<Enu
             providers: providers.into_iter().collect(),
             aliases: type_aliases,
             enumerants,
+            old_names,
             pos: family.pos,
         });
     }
@@ -669,6 +685,25 @@ fn add_enumerant<'r>(
     index.insert(def.name.clone(), (key.to_owned(), family.enumerants.len()));
     family.enumerants.push(Pending { def, value, alias, providers: provider.into_iter().collect() });
     Ok(())
+}
+
+/// The names values have under the old names of their type: the aliases of the `<enums>`
+/// block (a bitmask's `...FlagBits...` aliases, not its Flags aliases).
+fn old_names(family: &Family, type_aliases: &[TypeAlias], enumerants: &[Enumerant], tags: &[&str]) -> Vec<OldName> {
+    let Some(block) = family.enums_name.as_deref() else { return Vec::new() };
+    let is_bits = block != family.c_name;
+    let alias_names: Vec<&str> =
+        type_aliases.iter().map(|a| a.c_name.as_str()).filter(|a| !is_bits || a.contains("FlagBits")).collect();
+    if alias_names.is_empty() {
+        return Vec::new();
+    }
+    let c_names: Vec<&str> = enumerants.iter().map(|e| e.c_name.as_str()).collect();
+    let aliases: Vec<Option<&str>> = enumerants.iter().map(|e| e.alias_of.as_deref()).collect();
+    let names: Vec<String> = enumerants.iter().map(|e| e.rust_name.clone()).collect();
+    names::names_under_aliases(&alias_names, &c_names, &aliases, &names, tags)
+        .into_iter()
+        .map(|(rust_name, i, type_alias)| OldName { rust_name, enumerant: c_names[i].to_owned(), type_alias })
+        .collect()
 }
 
 /// Resolves aliases (following chains, refusing cycles), deprecations, providers and names.
