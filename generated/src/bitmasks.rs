@@ -239,9 +239,8 @@ vk_bitmask!(
 ///
 /// **Supported Access Types**
 ///
-/// | Access flag |
-/// |---|
-/// | Supported pipeline stages (a generated table, not reproduced here) |
+/// | Access flag | Supported pipeline stages (a generated table, not reproduced here) |
+/// |---|---|
 ///
 /// [`AccessFlags`](crate::AccessFlags) is a bitmask type for setting a mask of zero or more
 /// [`AccessFlags`](crate::AccessFlags).
@@ -20795,7 +20794,7 @@ impl VideoEncodeRgbModelConversionFlagsVALVE {
 /// - [`VideoEncodeRgbRangeCompressionFlagsVALVE::FULL_RANGE`](crate::VideoEncodeRgbRangeCompressionFlagsVALVE::FULL_RANGE) specifies the following transformations are applied:
 ///
 /// ```text
-/// \begin{aligned} Y' &= C'_{rgba}[G] \\ C_B &= C'_{rgba}[B] - {{2^{(n-1)}}\over{(2^n) - 1}} \\ C_R &= C'_{rgba}[R] - {{2^{(n-1)}}\over{(2^n) - 1}} \end{aligned}
+/// Y' = C'_{rgba}[G]; C_B = C'_{rgba}[B] - {{2^{(n-1)}}\over{(2^n) - 1}}; C_R = C'_{rgba}[R] - {{2^{(n-1)}}\over{(2^n) - 1}}
 /// ```
 ///
 /// > **Note**
@@ -20811,7 +20810,7 @@ impl VideoEncodeRgbModelConversionFlagsVALVE {
 /// - [`VideoEncodeRgbRangeCompressionFlagsVALVE::NARROW_RANGE`](crate::VideoEncodeRgbRangeCompressionFlagsVALVE::NARROW_RANGE) specifies the following transformations are applied:
 ///
 /// ```text
-/// \begin{aligned} Y' &= {{C'_{rgba}[G] × (2^n-1) - 16× 2^{n-8}}\over{219× 2^{n-8}}} \\ C_B &= {{C'_{rgba}[B] × (2^n-1) - 128× 2^{n-8}}\over{224× 2^{n-8}}} \\ C_R &= {{C'_{rgba}[R] × (2^n-1) - 128× 2^{n-8}}\over{224× 2^{n-8}}} \end{aligned}
+/// Y' = {{C'_{rgba}[G] × (2^n-1) - 16× 2^{n-8}}\over{219× 2^{n-8}}}; C_B = {{C'_{rgba}[B] × (2^n-1) - 128× 2^{n-8}}\over{224× 2^{n-8}}}; C_R = {{C'_{rgba}[R] × (2^n-1) - 128× 2^{n-8}}\over{224× 2^{n-8}}}
 /// ```
 ///
 /// > **Note**

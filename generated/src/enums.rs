@@ -623,67 +623,27 @@ impl AttachmentStoreOp {
 ///
 /// **Blend Factors**
 ///
-/// | [`BlendFactor`](crate::BlendFactor) |
-/// |---|
-/// | RGB Blend Factors (Sr,Sg,Sb) or (Dr,Dg,Db) |
-/// | Alpha Blend Factor (Sa or Da) |
-/// | [`BlendFactor::ZERO`](crate::BlendFactor::ZERO) |
-/// | (0,0,0) |
-/// | 0 |
-/// | [`BlendFactor::ONE`](crate::BlendFactor::ONE) |
-/// | (1,1,1) |
-/// | 1 |
-/// | [`BlendFactor::SRC_COLOR`](crate::BlendFactor::SRC_COLOR) |
-/// | (Rs0,Gs0,Bs0) |
-/// | As0 |
-/// | [`BlendFactor::ONE_MINUS_SRC_COLOR`](crate::BlendFactor::ONE_MINUS_SRC_COLOR) |
-/// | (1-Rs0,1-Gs0,1-Bs0) |
-/// | 1-As0 |
-/// | [`BlendFactor::DST_COLOR`](crate::BlendFactor::DST_COLOR) |
-/// | (Rd,Gd,Bd) |
-/// | Ad |
-/// | [`BlendFactor::ONE_MINUS_DST_COLOR`](crate::BlendFactor::ONE_MINUS_DST_COLOR) |
-/// | (1-Rd,1-Gd,1-Bd) |
-/// | 1-Ad |
-/// | [`BlendFactor::SRC_ALPHA`](crate::BlendFactor::SRC_ALPHA) |
-/// | (As0,As0,As0) |
-/// | As0 |
-/// | [`BlendFactor::ONE_MINUS_SRC_ALPHA`](crate::BlendFactor::ONE_MINUS_SRC_ALPHA) |
-/// | (1-As0,1-As0,1-As0) |
-/// | 1-As0 |
-/// | [`BlendFactor::DST_ALPHA`](crate::BlendFactor::DST_ALPHA) |
-/// | (Ad,Ad,Ad) |
-/// | Ad |
-/// | [`BlendFactor::ONE_MINUS_DST_ALPHA`](crate::BlendFactor::ONE_MINUS_DST_ALPHA) |
-/// | (1-Ad,1-Ad,1-Ad) |
-/// | 1-Ad |
-/// | [`BlendFactor::CONSTANT_COLOR`](crate::BlendFactor::CONSTANT_COLOR) |
-/// | (Rc,Gc,Bc) |
-/// | Ac |
-/// | [`BlendFactor::ONE_MINUS_CONSTANT_COLOR`](crate::BlendFactor::ONE_MINUS_CONSTANT_COLOR) |
-/// | (1-Rc,1-Gc,1-Bc) |
-/// | 1-Ac |
-/// | [`BlendFactor::CONSTANT_ALPHA`](crate::BlendFactor::CONSTANT_ALPHA) |
-/// | (Ac,Ac,Ac) |
-/// | Ac |
-/// | [`BlendFactor::ONE_MINUS_CONSTANT_ALPHA`](crate::BlendFactor::ONE_MINUS_CONSTANT_ALPHA) |
-/// | (1-Ac,1-Ac,1-Ac) |
-/// | 1-Ac |
-/// | [`BlendFactor::SRC_ALPHA_SATURATE`](crate::BlendFactor::SRC_ALPHA_SATURATE) |
-/// | (f,f,f); f = min(As0,1-Ad) |
-/// | 1 |
-/// | [`BlendFactor::SRC1_COLOR`](crate::BlendFactor::SRC1_COLOR) |
-/// | (Rs1,Gs1,Bs1) |
-/// | As1 |
-/// | [`BlendFactor::ONE_MINUS_SRC1_COLOR`](crate::BlendFactor::ONE_MINUS_SRC1_COLOR) |
-/// | (1-Rs1,1-Gs1,1-Bs1) |
-/// | 1-As1 |
-/// | [`BlendFactor::SRC1_ALPHA`](crate::BlendFactor::SRC1_ALPHA) |
-/// | (As1,As1,As1) |
-/// | As1 |
-/// | [`BlendFactor::ONE_MINUS_SRC1_ALPHA`](crate::BlendFactor::ONE_MINUS_SRC1_ALPHA) |
-/// | (1-As1,1-As1,1-As1) |
-/// | 1-As1 |
+/// | [`BlendFactor`](crate::BlendFactor) | RGB Blend Factors (Sr,Sg,Sb) or (Dr,Dg,Db) | Alpha Blend Factor (Sa or Da) |
+/// |---|---|---|
+/// | [`BlendFactor::ZERO`](crate::BlendFactor::ZERO) | (0,0,0) | 0 |
+/// | [`BlendFactor::ONE`](crate::BlendFactor::ONE) | (1,1,1) | 1 |
+/// | [`BlendFactor::SRC_COLOR`](crate::BlendFactor::SRC_COLOR) | (Rs0,Gs0,Bs0) | As0 |
+/// | [`BlendFactor::ONE_MINUS_SRC_COLOR`](crate::BlendFactor::ONE_MINUS_SRC_COLOR) | (1-Rs0,1-Gs0,1-Bs0) | 1-As0 |
+/// | [`BlendFactor::DST_COLOR`](crate::BlendFactor::DST_COLOR) | (Rd,Gd,Bd) | Ad |
+/// | [`BlendFactor::ONE_MINUS_DST_COLOR`](crate::BlendFactor::ONE_MINUS_DST_COLOR) | (1-Rd,1-Gd,1-Bd) | 1-Ad |
+/// | [`BlendFactor::SRC_ALPHA`](crate::BlendFactor::SRC_ALPHA) | (As0,As0,As0) | As0 |
+/// | [`BlendFactor::ONE_MINUS_SRC_ALPHA`](crate::BlendFactor::ONE_MINUS_SRC_ALPHA) | (1-As0,1-As0,1-As0) | 1-As0 |
+/// | [`BlendFactor::DST_ALPHA`](crate::BlendFactor::DST_ALPHA) | (Ad,Ad,Ad) | Ad |
+/// | [`BlendFactor::ONE_MINUS_DST_ALPHA`](crate::BlendFactor::ONE_MINUS_DST_ALPHA) | (1-Ad,1-Ad,1-Ad) | 1-Ad |
+/// | [`BlendFactor::CONSTANT_COLOR`](crate::BlendFactor::CONSTANT_COLOR) | (Rc,Gc,Bc) | Ac |
+/// | [`BlendFactor::ONE_MINUS_CONSTANT_COLOR`](crate::BlendFactor::ONE_MINUS_CONSTANT_COLOR) | (1-Rc,1-Gc,1-Bc) | 1-Ac |
+/// | [`BlendFactor::CONSTANT_ALPHA`](crate::BlendFactor::CONSTANT_ALPHA) | (Ac,Ac,Ac) | Ac |
+/// | [`BlendFactor::ONE_MINUS_CONSTANT_ALPHA`](crate::BlendFactor::ONE_MINUS_CONSTANT_ALPHA) | (1-Ac,1-Ac,1-Ac) | 1-Ac |
+/// | [`BlendFactor::SRC_ALPHA_SATURATE`](crate::BlendFactor::SRC_ALPHA_SATURATE) | (f,f,f); f = min(As0,1-Ad) | 1 |
+/// | [`BlendFactor::SRC1_COLOR`](crate::BlendFactor::SRC1_COLOR) | (Rs1,Gs1,Bs1) | As1 |
+/// | [`BlendFactor::ONE_MINUS_SRC1_COLOR`](crate::BlendFactor::ONE_MINUS_SRC1_COLOR) | (1-Rs1,1-Gs1,1-Bs1) | 1-As1 |
+/// | [`BlendFactor::SRC1_ALPHA`](crate::BlendFactor::SRC1_ALPHA) | (As1,As1,As1) | As1 |
+/// | [`BlendFactor::ONE_MINUS_SRC1_ALPHA`](crate::BlendFactor::ONE_MINUS_SRC1_ALPHA) | (1-As1,1-As1,1-As1) | 1-As1 |
 ///
 /// In this table, the following conventions are used:
 ///
@@ -703,81 +663,195 @@ impl AttachmentStoreOp {
 pub struct BlendFactor(pub(crate) i32);
 vk_enum!(BlendFactor, BLEND_FACTOR);
 impl BlendFactor {
-    /// The specification has no description of `VK_BLEND_FACTOR_ZERO`.
+    /// From the table *Blend Factors*:
+    ///
+    /// | [`BlendFactor`](crate::BlendFactor) | RGB Blend Factors (Sr,Sg,Sb) or (Dr,Dg,Db) | Alpha Blend Factor (Sa or Da) |
+    /// |---|---|---|
+    /// | [`BlendFactor::ZERO`](crate::BlendFactor::ZERO) | (0,0,0) | 0 |
     ///
     /// C: `VK_BLEND_FACTOR_ZERO`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ZERO: Self = Self(0);
-    /// The specification has no description of `VK_BLEND_FACTOR_ONE`.
+    /// From the table *Blend Factors*:
+    ///
+    /// | [`BlendFactor`](crate::BlendFactor) | RGB Blend Factors (Sr,Sg,Sb) or (Dr,Dg,Db) | Alpha Blend Factor (Sa or Da) |
+    /// |---|---|---|
+    /// | [`BlendFactor::ONE`](crate::BlendFactor::ONE) | (1,1,1) | 1 |
     ///
     /// C: `VK_BLEND_FACTOR_ONE`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ONE: Self = Self(1);
-    /// The specification has no description of `VK_BLEND_FACTOR_SRC_COLOR`.
+    /// From the table *Blend Factors*:
+    ///
+    /// | [`BlendFactor`](crate::BlendFactor) | RGB Blend Factors (Sr,Sg,Sb) or (Dr,Dg,Db) | Alpha Blend Factor (Sa or Da) |
+    /// |---|---|---|
+    /// | [`BlendFactor::SRC_COLOR`](crate::BlendFactor::SRC_COLOR) | (Rs0,Gs0,Bs0) | As0 |
     ///
     /// C: `VK_BLEND_FACTOR_SRC_COLOR`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SRC_COLOR: Self = Self(2);
-    /// The specification has no description of `VK_BLEND_FACTOR_ONE_MINUS_SRC_COLOR`.
+    /// From the table *Blend Factors*:
+    ///
+    /// | [`BlendFactor`](crate::BlendFactor) | RGB Blend Factors (Sr,Sg,Sb) or (Dr,Dg,Db) | Alpha Blend Factor (Sa or Da) |
+    /// |---|---|---|
+    /// | [`BlendFactor::ONE_MINUS_SRC_COLOR`](crate::BlendFactor::ONE_MINUS_SRC_COLOR) | (1-Rs0,1-Gs0,1-Bs0) | 1-As0 |
     ///
     /// C: `VK_BLEND_FACTOR_ONE_MINUS_SRC_COLOR`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ONE_MINUS_SRC_COLOR: Self = Self(3);
-    /// The specification has no description of `VK_BLEND_FACTOR_DST_COLOR`.
+    /// From the table *Blend Factors*:
+    ///
+    /// | [`BlendFactor`](crate::BlendFactor) | RGB Blend Factors (Sr,Sg,Sb) or (Dr,Dg,Db) | Alpha Blend Factor (Sa or Da) |
+    /// |---|---|---|
+    /// | [`BlendFactor::DST_COLOR`](crate::BlendFactor::DST_COLOR) | (Rd,Gd,Bd) | Ad |
     ///
     /// C: `VK_BLEND_FACTOR_DST_COLOR`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DST_COLOR: Self = Self(4);
-    /// The specification has no description of `VK_BLEND_FACTOR_ONE_MINUS_DST_COLOR`.
+    /// From the table *Blend Factors*:
+    ///
+    /// | [`BlendFactor`](crate::BlendFactor) | RGB Blend Factors (Sr,Sg,Sb) or (Dr,Dg,Db) | Alpha Blend Factor (Sa or Da) |
+    /// |---|---|---|
+    /// | [`BlendFactor::ONE_MINUS_DST_COLOR`](crate::BlendFactor::ONE_MINUS_DST_COLOR) | (1-Rd,1-Gd,1-Bd) | 1-Ad |
     ///
     /// C: `VK_BLEND_FACTOR_ONE_MINUS_DST_COLOR`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ONE_MINUS_DST_COLOR: Self = Self(5);
-    /// The specification has no description of `VK_BLEND_FACTOR_SRC_ALPHA`.
+    /// From the table *Blend Factors*:
+    ///
+    /// | [`BlendFactor`](crate::BlendFactor) | RGB Blend Factors (Sr,Sg,Sb) or (Dr,Dg,Db) | Alpha Blend Factor (Sa or Da) |
+    /// |---|---|---|
+    /// | [`BlendFactor::SRC_ALPHA`](crate::BlendFactor::SRC_ALPHA) | (As0,As0,As0) | As0 |
     ///
     /// C: `VK_BLEND_FACTOR_SRC_ALPHA`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SRC_ALPHA: Self = Self(6);
-    /// The specification has no description of `VK_BLEND_FACTOR_ONE_MINUS_SRC_ALPHA`.
+    /// From the table *Blend Factors*:
+    ///
+    /// | [`BlendFactor`](crate::BlendFactor) | RGB Blend Factors (Sr,Sg,Sb) or (Dr,Dg,Db) | Alpha Blend Factor (Sa or Da) |
+    /// |---|---|---|
+    /// | [`BlendFactor::ONE_MINUS_SRC_ALPHA`](crate::BlendFactor::ONE_MINUS_SRC_ALPHA) | (1-As0,1-As0,1-As0) | 1-As0 |
     ///
     /// C: `VK_BLEND_FACTOR_ONE_MINUS_SRC_ALPHA`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ONE_MINUS_SRC_ALPHA: Self = Self(7);
-    /// The specification has no description of `VK_BLEND_FACTOR_DST_ALPHA`.
+    /// From the table *Blend Factors*:
+    ///
+    /// | [`BlendFactor`](crate::BlendFactor) | RGB Blend Factors (Sr,Sg,Sb) or (Dr,Dg,Db) | Alpha Blend Factor (Sa or Da) |
+    /// |---|---|---|
+    /// | [`BlendFactor::DST_ALPHA`](crate::BlendFactor::DST_ALPHA) | (Ad,Ad,Ad) | Ad |
     ///
     /// C: `VK_BLEND_FACTOR_DST_ALPHA`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DST_ALPHA: Self = Self(8);
-    /// The specification has no description of `VK_BLEND_FACTOR_ONE_MINUS_DST_ALPHA`.
+    /// From the table *Blend Factors*:
+    ///
+    /// | [`BlendFactor`](crate::BlendFactor) | RGB Blend Factors (Sr,Sg,Sb) or (Dr,Dg,Db) | Alpha Blend Factor (Sa or Da) |
+    /// |---|---|---|
+    /// | [`BlendFactor::ONE_MINUS_DST_ALPHA`](crate::BlendFactor::ONE_MINUS_DST_ALPHA) | (1-Ad,1-Ad,1-Ad) | 1-Ad |
     ///
     /// C: `VK_BLEND_FACTOR_ONE_MINUS_DST_ALPHA`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ONE_MINUS_DST_ALPHA: Self = Self(9);
-    /// The specification has no description of `VK_BLEND_FACTOR_CONSTANT_COLOR`.
+    /// From the table *Blend Factors*:
+    ///
+    /// | [`BlendFactor`](crate::BlendFactor) | RGB Blend Factors (Sr,Sg,Sb) or (Dr,Dg,Db) | Alpha Blend Factor (Sa or Da) |
+    /// |---|---|---|
+    /// | [`BlendFactor::CONSTANT_COLOR`](crate::BlendFactor::CONSTANT_COLOR) | (Rc,Gc,Bc) | Ac |
     ///
     /// C: `VK_BLEND_FACTOR_CONSTANT_COLOR`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const CONSTANT_COLOR: Self = Self(10);
-    /// The specification has no description of `VK_BLEND_FACTOR_ONE_MINUS_CONSTANT_COLOR`.
+    /// From the table *Blend Factors*:
+    ///
+    /// | [`BlendFactor`](crate::BlendFactor) | RGB Blend Factors (Sr,Sg,Sb) or (Dr,Dg,Db) | Alpha Blend Factor (Sa or Da) |
+    /// |---|---|---|
+    /// | [`BlendFactor::ONE_MINUS_CONSTANT_COLOR`](crate::BlendFactor::ONE_MINUS_CONSTANT_COLOR) | (1-Rc,1-Gc,1-Bc) | 1-Ac |
     ///
     /// C: `VK_BLEND_FACTOR_ONE_MINUS_CONSTANT_COLOR`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ONE_MINUS_CONSTANT_COLOR: Self = Self(11);
-    /// The specification has no description of `VK_BLEND_FACTOR_CONSTANT_ALPHA`.
+    /// From the table *Blend Factors*:
+    ///
+    /// | [`BlendFactor`](crate::BlendFactor) | RGB Blend Factors (Sr,Sg,Sb) or (Dr,Dg,Db) | Alpha Blend Factor (Sa or Da) |
+    /// |---|---|---|
+    /// | [`BlendFactor::CONSTANT_ALPHA`](crate::BlendFactor::CONSTANT_ALPHA) | (Ac,Ac,Ac) | Ac |
     ///
     /// C: `VK_BLEND_FACTOR_CONSTANT_ALPHA`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const CONSTANT_ALPHA: Self = Self(12);
-    /// The specification has no description of `VK_BLEND_FACTOR_ONE_MINUS_CONSTANT_ALPHA`.
+    /// From the table *Blend Factors*:
+    ///
+    /// | [`BlendFactor`](crate::BlendFactor) | RGB Blend Factors (Sr,Sg,Sb) or (Dr,Dg,Db) | Alpha Blend Factor (Sa or Da) |
+    /// |---|---|---|
+    /// | [`BlendFactor::ONE_MINUS_CONSTANT_ALPHA`](crate::BlendFactor::ONE_MINUS_CONSTANT_ALPHA) | (1-Ac,1-Ac,1-Ac) | 1-Ac |
     ///
     /// C: `VK_BLEND_FACTOR_ONE_MINUS_CONSTANT_ALPHA`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ONE_MINUS_CONSTANT_ALPHA: Self = Self(13);
-    /// The specification has no description of `VK_BLEND_FACTOR_SRC_ALPHA_SATURATE`.
+    /// From the table *Blend Factors*:
+    ///
+    /// | [`BlendFactor`](crate::BlendFactor) | RGB Blend Factors (Sr,Sg,Sb) or (Dr,Dg,Db) | Alpha Blend Factor (Sa or Da) |
+    /// |---|---|---|
+    /// | [`BlendFactor::SRC_ALPHA_SATURATE`](crate::BlendFactor::SRC_ALPHA_SATURATE) | (f,f,f); f = min(As0,1-Ad) | 1 |
     ///
     /// C: `VK_BLEND_FACTOR_SRC_ALPHA_SATURATE`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SRC_ALPHA_SATURATE: Self = Self(14);
-    /// The specification has no description of `VK_BLEND_FACTOR_SRC1_COLOR`.
+    /// From the table *Blend Factors*:
+    ///
+    /// | [`BlendFactor`](crate::BlendFactor) | RGB Blend Factors (Sr,Sg,Sb) or (Dr,Dg,Db) | Alpha Blend Factor (Sa or Da) |
+    /// |---|---|---|
+    /// | [`BlendFactor::SRC1_COLOR`](crate::BlendFactor::SRC1_COLOR) | (Rs1,Gs1,Bs1) | As1 |
     ///
     /// C: `VK_BLEND_FACTOR_SRC1_COLOR`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SRC1_COLOR: Self = Self(15);
-    /// The specification has no description of `VK_BLEND_FACTOR_ONE_MINUS_SRC1_COLOR`.
+    /// From the table *Blend Factors*:
+    ///
+    /// | [`BlendFactor`](crate::BlendFactor) | RGB Blend Factors (Sr,Sg,Sb) or (Dr,Dg,Db) | Alpha Blend Factor (Sa or Da) |
+    /// |---|---|---|
+    /// | [`BlendFactor::ONE_MINUS_SRC1_COLOR`](crate::BlendFactor::ONE_MINUS_SRC1_COLOR) | (1-Rs1,1-Gs1,1-Bs1) | 1-As1 |
     ///
     /// C: `VK_BLEND_FACTOR_ONE_MINUS_SRC1_COLOR`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ONE_MINUS_SRC1_COLOR: Self = Self(16);
-    /// The specification has no description of `VK_BLEND_FACTOR_SRC1_ALPHA`.
+    /// From the table *Blend Factors*:
+    ///
+    /// | [`BlendFactor`](crate::BlendFactor) | RGB Blend Factors (Sr,Sg,Sb) or (Dr,Dg,Db) | Alpha Blend Factor (Sa or Da) |
+    /// |---|---|---|
+    /// | [`BlendFactor::SRC1_ALPHA`](crate::BlendFactor::SRC1_ALPHA) | (As1,As1,As1) | As1 |
     ///
     /// C: `VK_BLEND_FACTOR_SRC1_ALPHA`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SRC1_ALPHA: Self = Self(17);
-    /// The specification has no description of `VK_BLEND_FACTOR_ONE_MINUS_SRC1_ALPHA`.
+    /// From the table *Blend Factors*:
+    ///
+    /// | [`BlendFactor`](crate::BlendFactor) | RGB Blend Factors (Sr,Sg,Sb) or (Dr,Dg,Db) | Alpha Blend Factor (Sa or Da) |
+    /// |---|---|---|
+    /// | [`BlendFactor::ONE_MINUS_SRC1_ALPHA`](crate::BlendFactor::ONE_MINUS_SRC1_ALPHA) | (1-As1,1-As1,1-As1) | 1-As1 |
     ///
     /// C: `VK_BLEND_FACTOR_ONE_MINUS_SRC1_ALPHA`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ONE_MINUS_SRC1_ALPHA: Self = Self(18);
 }
 /// [`VkBlendOp`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkBlendOp.html) - Framebuffer blending operations
@@ -900,25 +974,13 @@ impl BlendFactor {
 ///
 /// **Basic Blend Operations**
 ///
-/// | [`BlendOp`](crate::BlendOp) |
-/// |---|
-/// | RGB Components |
-/// | Alpha Component |
-/// | [`BlendOp::ADD`](crate::BlendOp::ADD) |
-/// | R = Rs0 × Sr + Rd × Dr + G = Gs0 × Sg + Gd × Dg + B = Bs0 × Sb + Bd × Db |
-/// | A = As0 × Sa + Ad × Da |
-/// | [`BlendOp::SUBTRACT`](crate::BlendOp::SUBTRACT) |
-/// | R = Rs0 × Sr - Rd × Dr + G = Gs0 × Sg - Gd × Dg + B = Bs0 × Sb - Bd × Db |
-/// | A = As0 × Sa - Ad × Da |
-/// | [`BlendOp::REVERSE_SUBTRACT`](crate::BlendOp::REVERSE_SUBTRACT) |
-/// | R = Rd × Dr - Rs0 × Sr + G = Gd × Dg - Gs0 × Sg + B = Bd × Db - Bs0 × Sb |
-/// | A = Ad × Da - As0 × Sa |
-/// | [`BlendOp::MIN`](crate::BlendOp::MIN) |
-/// | R = min(Rs0,Rd) + G = min(Gs0,Gd) + B = min(Bs0,Bd) |
-/// | A = min(As0,Ad) |
-/// | [`BlendOp::MAX`](crate::BlendOp::MAX) |
-/// | R = max(Rs0,Rd) + G = max(Gs0,Gd) + B = max(Bs0,Bd) |
-/// | A = max(As0,Ad) |
+/// | [`BlendOp`](crate::BlendOp) | RGB Components | Alpha Component |
+/// |---|---|---|
+/// | [`BlendOp::ADD`](crate::BlendOp::ADD) | R = Rs0 × Sr + Rd × Dr + G = Gs0 × Sg + Gd × Dg + B = Bs0 × Sb + Bd × Db | A = As0 × Sa + Ad × Da |
+/// | [`BlendOp::SUBTRACT`](crate::BlendOp::SUBTRACT) | R = Rs0 × Sr - Rd × Dr + G = Gs0 × Sg - Gd × Dg + B = Bs0 × Sb - Bd × Db | A = As0 × Sa - Ad × Da |
+/// | [`BlendOp::REVERSE_SUBTRACT`](crate::BlendOp::REVERSE_SUBTRACT) | R = Rd × Dr - Rs0 × Sr + G = Gd × Dg - Gs0 × Sg + B = Bd × Db - Bs0 × Sb | A = Ad × Da - As0 × Sa |
+/// | [`BlendOp::MIN`](crate::BlendOp::MIN) | R = min(Rs0,Rd) + G = min(Gs0,Gd) + B = min(Bs0,Bd) | A = min(As0,Ad) |
+/// | [`BlendOp::MAX`](crate::BlendOp::MAX) | R = max(Rs0,Rd) + G = max(Gs0,Gd) + B = max(Bs0,Bd) | A = max(As0,Ad) |
 ///
 /// In this table, the following conventions are used:
 ///
@@ -950,209 +1012,515 @@ impl BlendFactor {
 pub struct BlendOp(pub(crate) i32);
 vk_enum!(BlendOp, BLEND_OP);
 impl BlendOp {
-    /// The specification has no description of `VK_BLEND_OP_ADD`.
+    /// From the table *Basic Blend Operations*:
+    ///
+    /// | [`BlendOp`](crate::BlendOp) | RGB Components | Alpha Component |
+    /// |---|---|---|
+    /// | [`BlendOp::ADD`](crate::BlendOp::ADD) | R = Rs0 × Sr + Rd × Dr + G = Gs0 × Sg + Gd × Dg + B = Bs0 × Sb + Bd × Db | A = As0 × Sa + Ad × Da |
     ///
     /// C: `VK_BLEND_OP_ADD`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ADD: Self = Self(0);
-    /// The specification has no description of `VK_BLEND_OP_SUBTRACT`.
+    /// From the table *Basic Blend Operations*:
+    ///
+    /// | [`BlendOp`](crate::BlendOp) | RGB Components | Alpha Component |
+    /// |---|---|---|
+    /// | [`BlendOp::SUBTRACT`](crate::BlendOp::SUBTRACT) | R = Rs0 × Sr - Rd × Dr + G = Gs0 × Sg - Gd × Dg + B = Bs0 × Sb - Bd × Db | A = As0 × Sa - Ad × Da |
     ///
     /// C: `VK_BLEND_OP_SUBTRACT`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SUBTRACT: Self = Self(1);
-    /// The specification has no description of `VK_BLEND_OP_REVERSE_SUBTRACT`.
+    /// From the table *Basic Blend Operations*:
+    ///
+    /// | [`BlendOp`](crate::BlendOp) | RGB Components | Alpha Component |
+    /// |---|---|---|
+    /// | [`BlendOp::REVERSE_SUBTRACT`](crate::BlendOp::REVERSE_SUBTRACT) | R = Rd × Dr - Rs0 × Sr + G = Gd × Dg - Gs0 × Sg + B = Bd × Db - Bs0 × Sb | A = Ad × Da - As0 × Sa |
     ///
     /// C: `VK_BLEND_OP_REVERSE_SUBTRACT`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const REVERSE_SUBTRACT: Self = Self(2);
-    /// The specification has no description of `VK_BLEND_OP_MIN`.
+    /// From the table *Basic Blend Operations*:
+    ///
+    /// | [`BlendOp`](crate::BlendOp) | RGB Components | Alpha Component |
+    /// |---|---|---|
+    /// | [`BlendOp::MIN`](crate::BlendOp::MIN) | R = min(Rs0,Rd) + G = min(Gs0,Gd) + B = min(Bs0,Bd) | A = min(As0,Ad) |
     ///
     /// C: `VK_BLEND_OP_MIN`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const MIN: Self = Self(3);
-    /// The specification has no description of `VK_BLEND_OP_MAX`.
+    /// From the table *Basic Blend Operations*:
+    ///
+    /// | [`BlendOp`](crate::BlendOp) | RGB Components | Alpha Component |
+    /// |---|---|---|
+    /// | [`BlendOp::MAX`](crate::BlendOp::MAX) | R = max(Rs0,Rd) + G = max(Gs0,Gd) + B = max(Bs0,Bd) | A = max(As0,Ad) |
     ///
     /// C: `VK_BLEND_OP_MAX`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const MAX: Self = Self(4);
-    /// The specification has no description of `VK_BLEND_OP_ZERO_EXT`.
+    /// From the table *f/X/Y/Z Advanced Blend Operations*:
+    ///
+    /// | Mode | Blend Coefficients |
+    /// |---|---|
+    /// | [`BlendOp::ZERO_EXT`](crate::BlendOp::ZERO_EXT) |  `(X,Y,Z) = (0,0,0); f(C_s,C_d) = 0` |
     ///
     /// C: `VK_BLEND_OP_ZERO_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ZERO_EXT: Self = Self(1000148000);
-    /// The specification has no description of `VK_BLEND_OP_SRC_EXT`.
+    /// From the table *f/X/Y/Z Advanced Blend Operations*:
+    ///
+    /// | Mode | Blend Coefficients |
+    /// |---|---|
+    /// | [`BlendOp::SRC_EXT`](crate::BlendOp::SRC_EXT) |  `(X,Y,Z) = (1,1,0); f(C_s,C_d) = C_s` |
     ///
     /// C: `VK_BLEND_OP_SRC_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SRC_EXT: Self = Self(1000148001);
-    /// The specification has no description of `VK_BLEND_OP_DST_EXT`.
+    /// From the table *f/X/Y/Z Advanced Blend Operations*:
+    ///
+    /// | Mode | Blend Coefficients |
+    /// |---|---|
+    /// | [`BlendOp::DST_EXT`](crate::BlendOp::DST_EXT) |  `(X,Y,Z) = (1,0,1); f(C_s,C_d) = C_d` |
     ///
     /// C: `VK_BLEND_OP_DST_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DST_EXT: Self = Self(1000148002);
-    /// The specification has no description of `VK_BLEND_OP_SRC_OVER_EXT`.
+    /// From the table *f/X/Y/Z Advanced Blend Operations*:
+    ///
+    /// | Mode | Blend Coefficients |
+    /// |---|---|
+    /// | [`BlendOp::SRC_OVER_EXT`](crate::BlendOp::SRC_OVER_EXT) |  `(X,Y,Z) = (1,1,1); f(C_s,C_d) = C_s` |
     ///
     /// C: `VK_BLEND_OP_SRC_OVER_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SRC_OVER_EXT: Self = Self(1000148003);
-    /// The specification has no description of `VK_BLEND_OP_DST_OVER_EXT`.
+    /// From the table *f/X/Y/Z Advanced Blend Operations*:
+    ///
+    /// | Mode | Blend Coefficients |
+    /// |---|---|
+    /// | [`BlendOp::DST_OVER_EXT`](crate::BlendOp::DST_OVER_EXT) |  `(X,Y,Z) = (1,1,1); f(C_s,C_d) = C_d` |
     ///
     /// C: `VK_BLEND_OP_DST_OVER_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DST_OVER_EXT: Self = Self(1000148004);
-    /// The specification has no description of `VK_BLEND_OP_SRC_IN_EXT`.
+    /// From the table *f/X/Y/Z Advanced Blend Operations*:
+    ///
+    /// | Mode | Blend Coefficients |
+    /// |---|---|
+    /// | [`BlendOp::SRC_IN_EXT`](crate::BlendOp::SRC_IN_EXT) |  `(X,Y,Z) = (1,0,0); f(C_s,C_d) = C_s` |
     ///
     /// C: `VK_BLEND_OP_SRC_IN_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SRC_IN_EXT: Self = Self(1000148005);
-    /// The specification has no description of `VK_BLEND_OP_DST_IN_EXT`.
+    /// From the table *f/X/Y/Z Advanced Blend Operations*:
+    ///
+    /// | Mode | Blend Coefficients |
+    /// |---|---|
+    /// | [`BlendOp::DST_IN_EXT`](crate::BlendOp::DST_IN_EXT) |  `(X,Y,Z) = (1,0,0); f(C_s,C_d) = C_d` |
     ///
     /// C: `VK_BLEND_OP_DST_IN_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DST_IN_EXT: Self = Self(1000148006);
-    /// The specification has no description of `VK_BLEND_OP_SRC_OUT_EXT`.
+    /// From the table *f/X/Y/Z Advanced Blend Operations*:
+    ///
+    /// | Mode | Blend Coefficients |
+    /// |---|---|
+    /// | [`BlendOp::SRC_OUT_EXT`](crate::BlendOp::SRC_OUT_EXT) |  `(X,Y,Z) = (0,1,0); f(C_s,C_d) = 0` |
     ///
     /// C: `VK_BLEND_OP_SRC_OUT_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SRC_OUT_EXT: Self = Self(1000148007);
-    /// The specification has no description of `VK_BLEND_OP_DST_OUT_EXT`.
+    /// From the table *f/X/Y/Z Advanced Blend Operations*:
+    ///
+    /// | Mode | Blend Coefficients |
+    /// |---|---|
+    /// | [`BlendOp::DST_OUT_EXT`](crate::BlendOp::DST_OUT_EXT) |  `(X,Y,Z) = (0,0,1); f(C_s,C_d) = 0` |
     ///
     /// C: `VK_BLEND_OP_DST_OUT_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DST_OUT_EXT: Self = Self(1000148008);
-    /// The specification has no description of `VK_BLEND_OP_SRC_ATOP_EXT`.
+    /// From the table *f/X/Y/Z Advanced Blend Operations*:
+    ///
+    /// | Mode | Blend Coefficients |
+    /// |---|---|
+    /// | [`BlendOp::SRC_ATOP_EXT`](crate::BlendOp::SRC_ATOP_EXT) |  `(X,Y,Z) = (1,0,1); f(C_s,C_d) = C_s` |
     ///
     /// C: `VK_BLEND_OP_SRC_ATOP_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SRC_ATOP_EXT: Self = Self(1000148009);
-    /// The specification has no description of `VK_BLEND_OP_DST_ATOP_EXT`.
+    /// From the table *f/X/Y/Z Advanced Blend Operations*:
+    ///
+    /// | Mode | Blend Coefficients |
+    /// |---|---|
+    /// | [`BlendOp::DST_ATOP_EXT`](crate::BlendOp::DST_ATOP_EXT) |  `(X,Y,Z) = (1,1,0); f(C_s,C_d) = C_d` |
     ///
     /// C: `VK_BLEND_OP_DST_ATOP_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DST_ATOP_EXT: Self = Self(1000148010);
-    /// The specification has no description of `VK_BLEND_OP_XOR_EXT`.
+    /// From the table *f/X/Y/Z Advanced Blend Operations*:
+    ///
+    /// | Mode | Blend Coefficients |
+    /// |---|---|
+    /// | [`BlendOp::XOR_EXT`](crate::BlendOp::XOR_EXT) |  `(X,Y,Z) = (0,1,1); f(C_s,C_d) = 0` |
     ///
     /// C: `VK_BLEND_OP_XOR_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const XOR_EXT: Self = Self(1000148011);
-    /// The specification has no description of `VK_BLEND_OP_MULTIPLY_EXT`.
+    /// From the table *f/X/Y/Z Advanced Blend Operations*:
+    ///
+    /// | Mode | Blend Coefficients |
+    /// |---|---|
+    /// | [`BlendOp::MULTIPLY_EXT`](crate::BlendOp::MULTIPLY_EXT) |  `(X,Y,Z) = (1,1,1); f(C_s,C_d) = C_sC_d` |
     ///
     /// C: `VK_BLEND_OP_MULTIPLY_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const MULTIPLY_EXT: Self = Self(1000148012);
-    /// The specification has no description of `VK_BLEND_OP_SCREEN_EXT`.
+    /// From the table *f/X/Y/Z Advanced Blend Operations*:
+    ///
+    /// | Mode | Blend Coefficients |
+    /// |---|---|
+    /// | [`BlendOp::SCREEN_EXT`](crate::BlendOp::SCREEN_EXT) |  `(X,Y,Z) = (1,1,1); f(C_s,C_d) = C_s+C_d-C_sC_d` |
     ///
     /// C: `VK_BLEND_OP_SCREEN_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SCREEN_EXT: Self = Self(1000148013);
-    /// The specification has no description of `VK_BLEND_OP_OVERLAY_EXT`.
+    /// From the table *f/X/Y/Z Advanced Blend Operations*:
+    ///
+    /// | Mode | Blend Coefficients |
+    /// |---|---|
+    /// | [`BlendOp::OVERLAY_EXT`](crate::BlendOp::OVERLAY_EXT) |  `(X,Y,Z) = (1,1,1); f(C_s,C_d) = \begin{cases} 2 C_sC_d C_d ≤ 0.5; 1-2 (1-C_s)(1-C_d) \text{otherwise} \end{cases}` |
     ///
     /// C: `VK_BLEND_OP_OVERLAY_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const OVERLAY_EXT: Self = Self(1000148014);
-    /// The specification has no description of `VK_BLEND_OP_DARKEN_EXT`.
+    /// From the table *f/X/Y/Z Advanced Blend Operations*:
+    ///
+    /// | Mode | Blend Coefficients |
+    /// |---|---|
+    /// | [`BlendOp::DARKEN_EXT`](crate::BlendOp::DARKEN_EXT) |  `(X,Y,Z) = (1,1,1); f(C_s,C_d) = min(C_s,C_d)` |
     ///
     /// C: `VK_BLEND_OP_DARKEN_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DARKEN_EXT: Self = Self(1000148015);
-    /// The specification has no description of `VK_BLEND_OP_LIGHTEN_EXT`.
+    /// From the table *f/X/Y/Z Advanced Blend Operations*:
+    ///
+    /// | Mode | Blend Coefficients |
+    /// |---|---|
+    /// | [`BlendOp::LIGHTEN_EXT`](crate::BlendOp::LIGHTEN_EXT) |  `(X,Y,Z) = (1,1,1); f(C_s,C_d) = max(C_s,C_d)` |
     ///
     /// C: `VK_BLEND_OP_LIGHTEN_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const LIGHTEN_EXT: Self = Self(1000148016);
-    /// The specification has no description of `VK_BLEND_OP_COLORDODGE_EXT`.
+    /// From the table *f/X/Y/Z Advanced Blend Operations*:
+    ///
+    /// | Mode | Blend Coefficients |
+    /// |---|---|
+    /// | [`BlendOp::COLORDODGE_EXT`](crate::BlendOp::COLORDODGE_EXT) |  `(X,Y,Z) = (1,1,1); f(C_s,C_d) = \begin{cases} 0 C_d ≤ 0; min(1,\frac{C_d}{1-C_s}) C_d \gt 0 \text{ and } C_s \lt 1; 1 C_d \gt 0 \text{ and } C_s ≥ 1 \end{cases}` |
     ///
     /// C: `VK_BLEND_OP_COLORDODGE_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const COLORDODGE_EXT: Self = Self(1000148017);
-    /// The specification has no description of `VK_BLEND_OP_COLORBURN_EXT`.
+    /// From the table *f/X/Y/Z Advanced Blend Operations*:
+    ///
+    /// | Mode | Blend Coefficients |
+    /// |---|---|
+    /// | [`BlendOp::COLORBURN_EXT`](crate::BlendOp::COLORBURN_EXT) |  `(X,Y,Z) = (1,1,1); f(C_s,C_d) = \begin{cases} 1 C_d ≥ 1; 1 - min(1,\frac{1-C_d}{C_s}) C_d \lt 1 \text{ and } C_s \gt 0; 0 C_d \lt 1 \text{ and } C_s ≤ 0 \end{cases}` |
     ///
     /// C: `VK_BLEND_OP_COLORBURN_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const COLORBURN_EXT: Self = Self(1000148018);
-    /// The specification has no description of `VK_BLEND_OP_HARDLIGHT_EXT`.
+    /// From the table *f/X/Y/Z Advanced Blend Operations*:
+    ///
+    /// | Mode | Blend Coefficients |
+    /// |---|---|
+    /// | [`BlendOp::HARDLIGHT_EXT`](crate::BlendOp::HARDLIGHT_EXT) |  `(X,Y,Z) = (1,1,1); f(C_s,C_d) = \begin{cases} 2 C_sC_d C_s ≤ 0.5; 1-2 (1-C_s)(1-C_d) \text{otherwise} \end{cases}` |
     ///
     /// C: `VK_BLEND_OP_HARDLIGHT_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const HARDLIGHT_EXT: Self = Self(1000148019);
-    /// The specification has no description of `VK_BLEND_OP_SOFTLIGHT_EXT`.
+    /// From the table *f/X/Y/Z Advanced Blend Operations*:
+    ///
+    /// | Mode | Blend Coefficients |
+    /// |---|---|
+    /// | [`BlendOp::SOFTLIGHT_EXT`](crate::BlendOp::SOFTLIGHT_EXT) |  `(X,Y,Z) = (1,1,1); f(C_s,C_d) = \begin{cases} C_d-(1-2 C_s)C_d(1-C_d) C_s ≤ 0.5; C_d+(2 C_s-1)C_d((16 C_d-12)C_d+3) C_s \gt 0.5 \text{ and } C_d ≤ 0.25; C_d+(2 C_s-1)(\sqrt{C_d}-C_d) C_s \gt 0.5 \text{ and } C_d \gt 0.25 \end{cases}` |
     ///
     /// C: `VK_BLEND_OP_SOFTLIGHT_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SOFTLIGHT_EXT: Self = Self(1000148020);
-    /// The specification has no description of `VK_BLEND_OP_DIFFERENCE_EXT`.
+    /// From the table *f/X/Y/Z Advanced Blend Operations*:
+    ///
+    /// | Mode | Blend Coefficients |
+    /// |---|---|
+    /// | [`BlendOp::DIFFERENCE_EXT`](crate::BlendOp::DIFFERENCE_EXT) |  `(X,Y,Z) = (1,1,1); f(C_s,C_d) = \lvert C_d-C_s \rvert` |
     ///
     /// C: `VK_BLEND_OP_DIFFERENCE_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DIFFERENCE_EXT: Self = Self(1000148021);
-    /// The specification has no description of `VK_BLEND_OP_EXCLUSION_EXT`.
+    /// From the table *f/X/Y/Z Advanced Blend Operations*:
+    ///
+    /// | Mode | Blend Coefficients |
+    /// |---|---|
+    /// | [`BlendOp::EXCLUSION_EXT`](crate::BlendOp::EXCLUSION_EXT) |  `(X,Y,Z) = (1,1,1); f(C_s,C_d) = C_s+C_d-2C_sC_d` |
     ///
     /// C: `VK_BLEND_OP_EXCLUSION_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const EXCLUSION_EXT: Self = Self(1000148022);
-    /// The specification has no description of `VK_BLEND_OP_INVERT_EXT`.
+    /// From the table *f/X/Y/Z Advanced Blend Operations*:
+    ///
+    /// | Mode | Blend Coefficients |
+    /// |---|---|
+    /// | [`BlendOp::INVERT_EXT`](crate::BlendOp::INVERT_EXT) |  `(X,Y,Z) = (1,0,1); f(C_s,C_d) = 1-C_d` |
     ///
     /// C: `VK_BLEND_OP_INVERT_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const INVERT_EXT: Self = Self(1000148023);
-    /// The specification has no description of `VK_BLEND_OP_INVERT_RGB_EXT`.
+    /// From the table *f/X/Y/Z Advanced Blend Operations*:
+    ///
+    /// | Mode | Blend Coefficients |
+    /// |---|---|
+    /// | [`BlendOp::INVERT_RGB_EXT`](crate::BlendOp::INVERT_RGB_EXT) |  `(X,Y,Z) = (1,0,1); f(C_s,C_d) = C_s(1-C_d)` |
     ///
     /// C: `VK_BLEND_OP_INVERT_RGB_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const INVERT_RGB_EXT: Self = Self(1000148024);
-    /// The specification has no description of `VK_BLEND_OP_LINEARDODGE_EXT`.
+    /// From the table *f/X/Y/Z Advanced Blend Operations*:
+    ///
+    /// | Mode | Blend Coefficients |
+    /// |---|---|
+    /// | [`BlendOp::LINEARDODGE_EXT`](crate::BlendOp::LINEARDODGE_EXT) |  `(X,Y,Z) = (1,1,1); f(C_s,C_d) = \begin{cases} C_s+C_d C_s+C_d ≤ 1; 1 \text{otherwise} \end{cases}` |
     ///
     /// C: `VK_BLEND_OP_LINEARDODGE_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const LINEARDODGE_EXT: Self = Self(1000148025);
-    /// The specification has no description of `VK_BLEND_OP_LINEARBURN_EXT`.
+    /// From the table *f/X/Y/Z Advanced Blend Operations*:
+    ///
+    /// | Mode | Blend Coefficients |
+    /// |---|---|
+    /// | [`BlendOp::LINEARBURN_EXT`](crate::BlendOp::LINEARBURN_EXT) |  `(X,Y,Z) = (1,1,1); f(C_s,C_d) = \begin{cases} C_s+C_d-1 C_s+C_d \gt 1; 0 \text{otherwise} \end{cases}` |
     ///
     /// C: `VK_BLEND_OP_LINEARBURN_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const LINEARBURN_EXT: Self = Self(1000148026);
-    /// The specification has no description of `VK_BLEND_OP_VIVIDLIGHT_EXT`.
+    /// From the table *f/X/Y/Z Advanced Blend Operations*:
+    ///
+    /// | Mode | Blend Coefficients |
+    /// |---|---|
+    /// | [`BlendOp::VIVIDLIGHT_EXT`](crate::BlendOp::VIVIDLIGHT_EXT) |  `(X,Y,Z) = (1,1,1); f(C_s,C_d) = \begin{cases} 1-min(1,\frac{1-C_d}{2C_s}) 0 \lt C_s \lt 0.5; 0 C_s ≤ 0; min(1,\frac{C_d}{2(1-C_s)}) 0.5 ≤ C_s \lt 1; 1 C_s ≥ 1 \end{cases}` |
     ///
     /// C: `VK_BLEND_OP_VIVIDLIGHT_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const VIVIDLIGHT_EXT: Self = Self(1000148027);
-    /// The specification has no description of `VK_BLEND_OP_LINEARLIGHT_EXT`.
+    /// From the table *f/X/Y/Z Advanced Blend Operations*:
+    ///
+    /// | Mode | Blend Coefficients |
+    /// |---|---|
+    /// | [`BlendOp::LINEARLIGHT_EXT`](crate::BlendOp::LINEARLIGHT_EXT) |  `(X,Y,Z) = (1,1,1); f(C_s,C_d) = \begin{cases} 1 2C_s+C_d \gt 2; 2C_s+C_d-1 1 \lt 2C_s+C_d ≤ 2; 0 2C_s+C_d ≤ 1 \end{cases}` |
     ///
     /// C: `VK_BLEND_OP_LINEARLIGHT_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const LINEARLIGHT_EXT: Self = Self(1000148028);
-    /// The specification has no description of `VK_BLEND_OP_PINLIGHT_EXT`.
+    /// From the table *f/X/Y/Z Advanced Blend Operations*:
+    ///
+    /// | Mode | Blend Coefficients |
+    /// |---|---|
+    /// | [`BlendOp::PINLIGHT_EXT`](crate::BlendOp::PINLIGHT_EXT) |  `(X,Y,Z) = (1,1,1); f(C_s,C_d) = \begin{cases} 0 2C_s-1 \gt C_d \text{ and } C_s \lt 0.5; 2C_s-1 2C_s-1 \gt C_d \text{ and } C_s ≥ 0.5; 2C_s 2C_s-1 ≤ C_d \text{ and } C_s \lt 0.5C_d; C_d 2C_s-1 ≤ C_d \text{ and } C_s ≥ 0.5C_d \end{cases}` |
     ///
     /// C: `VK_BLEND_OP_PINLIGHT_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const PINLIGHT_EXT: Self = Self(1000148029);
-    /// The specification has no description of `VK_BLEND_OP_HARDMIX_EXT`.
+    /// From the table *f/X/Y/Z Advanced Blend Operations*:
+    ///
+    /// | Mode | Blend Coefficients |
+    /// |---|---|
+    /// | [`BlendOp::HARDMIX_EXT`](crate::BlendOp::HARDMIX_EXT) |  `(X,Y,Z) = (1,1,1); f(C_s,C_d) = \begin{cases} 0 C_s+C_d \lt 1; 1 \text{otherwise} \end{cases}` |
     ///
     /// C: `VK_BLEND_OP_HARDMIX_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const HARDMIX_EXT: Self = Self(1000148030);
-    /// The specification has no description of `VK_BLEND_OP_HSL_HUE_EXT`.
+    /// From the table *Hue-Saturation-Luminosity Advanced Blend Operations*:
+    ///
+    /// | Mode | Result |
+    /// |---|---|
+    /// | [`BlendOp::HSL_HUE_EXT`](crate::BlendOp::HSL_HUE_EXT) |  `(X,Y,Z) = (1,1,1); f(C_s,C_d) = SetLumSat(C_s,C_d,C_d)` |
     ///
     /// C: `VK_BLEND_OP_HSL_HUE_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const HSL_HUE_EXT: Self = Self(1000148031);
-    /// The specification has no description of `VK_BLEND_OP_HSL_SATURATION_EXT`.
+    /// From the table *Hue-Saturation-Luminosity Advanced Blend Operations*:
+    ///
+    /// | Mode | Result |
+    /// |---|---|
+    /// | [`BlendOp::HSL_SATURATION_EXT`](crate::BlendOp::HSL_SATURATION_EXT) |  `(X,Y,Z) = (1,1,1); f(C_s,C_d) = SetLumSat(C_d,C_s,C_d)` |
     ///
     /// C: `VK_BLEND_OP_HSL_SATURATION_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const HSL_SATURATION_EXT: Self = Self(1000148032);
-    /// The specification has no description of `VK_BLEND_OP_HSL_COLOR_EXT`.
+    /// From the table *Hue-Saturation-Luminosity Advanced Blend Operations*:
+    ///
+    /// | Mode | Result |
+    /// |---|---|
+    /// | [`BlendOp::HSL_COLOR_EXT`](crate::BlendOp::HSL_COLOR_EXT) |  `(X,Y,Z) = (1,1,1); f(C_s,C_d) = SetLum(C_s,C_d)` |
     ///
     /// C: `VK_BLEND_OP_HSL_COLOR_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const HSL_COLOR_EXT: Self = Self(1000148033);
-    /// The specification has no description of `VK_BLEND_OP_HSL_LUMINOSITY_EXT`.
+    /// From the table *Hue-Saturation-Luminosity Advanced Blend Operations*:
+    ///
+    /// | Mode | Result |
+    /// |---|---|
+    /// | [`BlendOp::HSL_LUMINOSITY_EXT`](crate::BlendOp::HSL_LUMINOSITY_EXT) |  `(X,Y,Z) = (1,1,1); f(C_s,C_d) = SetLum(C_d,C_s)` |
     ///
     /// C: `VK_BLEND_OP_HSL_LUMINOSITY_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const HSL_LUMINOSITY_EXT: Self = Self(1000148034);
-    /// The specification has no description of `VK_BLEND_OP_PLUS_EXT`.
+    /// From the table *Additional RGB Blend Operations*:
+    ///
+    /// | Mode | Result |
+    /// |---|---|
+    /// | [`BlendOp::PLUS_EXT`](crate::BlendOp::PLUS_EXT) |  `(R,G,B,A) = ( R_s'+R_d',; G_s'+G_d',; B_s'+B_d',; A_s+A_d)` |
     ///
     /// C: `VK_BLEND_OP_PLUS_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const PLUS_EXT: Self = Self(1000148035);
-    /// The specification has no description of `VK_BLEND_OP_PLUS_CLAMPED_EXT`.
+    /// From the table *Additional RGB Blend Operations*:
+    ///
+    /// | Mode | Result |
+    /// |---|---|
+    /// | [`BlendOp::PLUS_CLAMPED_EXT`](crate::BlendOp::PLUS_CLAMPED_EXT) |  `(R,G,B,A) = ( min(1,R_s'+R_d'),; min(1,G_s'+G_d'),; min(1,B_s'+B_d'),; min(1,A_s+A_d))` |
     ///
     /// C: `VK_BLEND_OP_PLUS_CLAMPED_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const PLUS_CLAMPED_EXT: Self = Self(1000148036);
-    /// The specification has no description of `VK_BLEND_OP_PLUS_CLAMPED_ALPHA_EXT`.
+    /// From the table *Additional RGB Blend Operations*:
+    ///
+    /// | Mode | Result |
+    /// |---|---|
+    /// | [`BlendOp::PLUS_CLAMPED_ALPHA_EXT`](crate::BlendOp::PLUS_CLAMPED_ALPHA_EXT) |  `(R,G,B,A) = ( min(min(1,A_s+A_d),R_s'+R_d'),; min(min(1,A_s+A_d),G_s'+G_d'),; min(min(1,A_s+A_d),B_s'+B_d'),; min(1,A_s+A_d))` |
     ///
     /// C: `VK_BLEND_OP_PLUS_CLAMPED_ALPHA_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const PLUS_CLAMPED_ALPHA_EXT: Self = Self(1000148037);
-    /// The specification has no description of `VK_BLEND_OP_PLUS_DARKER_EXT`.
+    /// From the table *Additional RGB Blend Operations*:
+    ///
+    /// | Mode | Result |
+    /// |---|---|
+    /// | [`BlendOp::PLUS_DARKER_EXT`](crate::BlendOp::PLUS_DARKER_EXT) |  `(R,G,B,A) = ( max(0,min(1,A_s+A_d)-((A_s-R_s')+(A_d-R_d'))),; max(0,min(1,A_s+A_d)-((A_s-G_s')+(A_d-G_d'))),; max(0,min(1,A_s+A_d)-((A_s-B_s')+(A_d-B_d'))),; min(1,A_s+A_d))` |
     ///
     /// C: `VK_BLEND_OP_PLUS_DARKER_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const PLUS_DARKER_EXT: Self = Self(1000148038);
-    /// The specification has no description of `VK_BLEND_OP_MINUS_EXT`.
+    /// From the table *Additional RGB Blend Operations*:
+    ///
+    /// | Mode | Result |
+    /// |---|---|
+    /// | [`BlendOp::MINUS_EXT`](crate::BlendOp::MINUS_EXT) |  `(R,G,B,A) = ( R_d'-R_s',; G_d'-G_s',; B_d'-B_s',; A_d-A_s)` |
     ///
     /// C: `VK_BLEND_OP_MINUS_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const MINUS_EXT: Self = Self(1000148039);
-    /// The specification has no description of `VK_BLEND_OP_MINUS_CLAMPED_EXT`.
+    /// From the table *Additional RGB Blend Operations*:
+    ///
+    /// | Mode | Result |
+    /// |---|---|
+    /// | [`BlendOp::MINUS_CLAMPED_EXT`](crate::BlendOp::MINUS_CLAMPED_EXT) |  `(R,G,B,A) = ( max(0,R_d'-R_s'),; max(0,G_d'-G_s'),; max(0,B_d'-B_s'),; max(0,A_d-A_s))` |
     ///
     /// C: `VK_BLEND_OP_MINUS_CLAMPED_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const MINUS_CLAMPED_EXT: Self = Self(1000148040);
-    /// The specification has no description of `VK_BLEND_OP_CONTRAST_EXT`.
+    /// From the table *Additional RGB Blend Operations*:
+    ///
+    /// | Mode | Result |
+    /// |---|---|
+    /// | [`BlendOp::CONTRAST_EXT`](crate::BlendOp::CONTRAST_EXT) |  `(R,G,B,A) = ( \frac{A_d}{2} + 2(R_d'-\frac{A_d}{2})(R_s'-\frac{A_s}{2}),; \frac{A_d}{2} + 2(G_d'-\frac{A_d}{2})(G_s'-\frac{A_s}{2}),; \frac{A_d}{2} + 2(B_d'-\frac{A_d}{2})(B_s'-\frac{A_s}{2}),; A_d)` |
     ///
     /// C: `VK_BLEND_OP_CONTRAST_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const CONTRAST_EXT: Self = Self(1000148041);
-    /// The specification has no description of `VK_BLEND_OP_INVERT_OVG_EXT`.
+    /// From the table *Additional RGB Blend Operations*:
+    ///
+    /// | Mode | Result |
+    /// |---|---|
+    /// | [`BlendOp::INVERT_OVG_EXT`](crate::BlendOp::INVERT_OVG_EXT) |  `(R,G,B,A) = ( A_s(1-R_d') + (1-A_s)R_d',; A_s(1-G_d') + (1-A_s)G_d',; A_s(1-B_d') + (1-A_s)B_d',; A_s+A_d-A_sA_d)` |
     ///
     /// C: `VK_BLEND_OP_INVERT_OVG_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const INVERT_OVG_EXT: Self = Self(1000148042);
-    /// The specification has no description of `VK_BLEND_OP_RED_EXT`.
+    /// From the table *Additional RGB Blend Operations*:
+    ///
+    /// | Mode | Result |
+    /// |---|---|
+    /// | [`BlendOp::RED_EXT`](crate::BlendOp::RED_EXT) |  `(R,G,B,A) = (R_s', G_d', B_d', A_d)` |
     ///
     /// C: `VK_BLEND_OP_RED_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const RED_EXT: Self = Self(1000148043);
-    /// The specification has no description of `VK_BLEND_OP_GREEN_EXT`.
+    /// From the table *Additional RGB Blend Operations*:
+    ///
+    /// | Mode | Result |
+    /// |---|---|
+    /// | [`BlendOp::GREEN_EXT`](crate::BlendOp::GREEN_EXT) |  `(R,G,B,A) = (R_d', G_s', B_d', A_d)` |
     ///
     /// C: `VK_BLEND_OP_GREEN_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const GREEN_EXT: Self = Self(1000148044);
-    /// The specification has no description of `VK_BLEND_OP_BLUE_EXT`.
+    /// From the table *Additional RGB Blend Operations*:
+    ///
+    /// | Mode | Result |
+    /// |---|---|
+    /// | [`BlendOp::BLUE_EXT`](crate::BlendOp::BLUE_EXT) |  `(R,G,B,A) = (R_d', G_d', B_s', A_d)` |
     ///
     /// C: `VK_BLEND_OP_BLUE_EXT`. Provided by `VK_EXT_blend_operation_advanced`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const BLUE_EXT: Self = Self(1000148045);
 }
 /// [`VkBlendOverlapEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkBlendOverlapEXT.html) - Enumerant specifying the blend overlap parameter
@@ -1194,9 +1562,9 @@ impl BlendOp {
 ///
 /// | Overlap Mode | Weighting Equations |
 /// |---|---|
-/// | [`BlendOverlapEXT::UNCORRELATED`](crate::BlendOverlapEXT::UNCORRELATED) |  `\beginaligned p_0(A_s,A_d) & = A_sA_d \\ p_1(A_s,A_d) & = A_s(1-A_d) \\ p_2(A_s,A_d) & = A_d(1-A_s) \\ \endaligned` |
-/// | [`BlendOverlapEXT::CONJOINT`](crate::BlendOverlapEXT::CONJOINT) |  `\beginaligned p_0(A_s,A_d) & = min(A_s,A_d) \\ p_1(A_s,A_d) & = max(A_s-A_d,0) \\ p_2(A_s,A_d) & = max(A_d-A_s,0) \\ \endaligned` |
-/// | [`BlendOverlapEXT::DISJOINT`](crate::BlendOverlapEXT::DISJOINT) |  `\beginaligned p_0(A_s,A_d) & = max(A_s+A_d-1,0) \\ p_1(A_s,A_d) & = min(A_s,1-A_d) \\ p_2(A_s,A_d) & = min(A_d,1-A_s) \\ \endaligned` |
+/// | [`BlendOverlapEXT::UNCORRELATED`](crate::BlendOverlapEXT::UNCORRELATED) |  `p_0(A_s,A_d) = A_sA_d; p_1(A_s,A_d) = A_s(1-A_d); p_2(A_s,A_d) = A_d(1-A_s)` |
+/// | [`BlendOverlapEXT::CONJOINT`](crate::BlendOverlapEXT::CONJOINT) |  `p_0(A_s,A_d) = min(A_s,A_d); p_1(A_s,A_d) = max(A_s-A_d,0); p_2(A_s,A_d) = max(A_d-A_s,0)` |
+/// | [`BlendOverlapEXT::DISJOINT`](crate::BlendOverlapEXT::DISJOINT) |  `p_0(A_s,A_d) = max(A_s+A_d-1,0); p_1(A_s,A_d) = min(A_s,1-A_d); p_2(A_s,A_d) = min(A_d,1-A_s)` |
 ///
 /// # Related
 ///
@@ -1908,7 +2276,7 @@ impl CoarseSampleOrderTypeNV {
 /// Except Display-P3 OETF, which is:
 ///
 /// ```text
-/// \begin{aligned} E & = \begin{cases} 1.055 × L^{1 \over 2.4} - 0.055 & \text{for}\ 0.0030186 ≤ L ≤ 1 \\ 12.92 × L & \text{for}\ 0 ≤ L < 0.0030186 \end{cases} \end{aligned}
+/// E = \begin{cases} 1.055 × L^{1 \over 2.4} - 0.055 \text{for}\ 0.0030186 ≤ L ≤ 1; 12.92 × L \text{for}\ 0 ≤ L < 0.0030186 \end{cases}
 /// ```
 ///
 /// where L is the linear value of a color component and E is the
@@ -3595,73 +3963,40 @@ impl DataGraphTOSALevelARM {
 ///
 /// **`VkDebugReportObjectTypeEXT` and Vulkan Handle Relationship**
 ///
-/// | [`DebugReportObjectTypeEXT`](crate::DebugReportObjectTypeEXT) |
-/// |---|
-/// | Vulkan Handle Type |
-/// | [`DebugReportObjectTypeEXT::UNKNOWN`](crate::DebugReportObjectTypeEXT::UNKNOWN) |
-/// | Unknown/Undefined Handle |
-/// | [`DebugReportObjectTypeEXT::INSTANCE`](crate::DebugReportObjectTypeEXT::INSTANCE) |
-/// | [`VkInstance`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkInstance.html) |
-/// | [`DebugReportObjectTypeEXT::PHYSICAL_DEVICE`](crate::DebugReportObjectTypeEXT::PHYSICAL_DEVICE) |
-/// | [`VkPhysicalDevice`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPhysicalDevice.html) |
-/// | [`DebugReportObjectTypeEXT::DEVICE`](crate::DebugReportObjectTypeEXT::DEVICE) |
-/// | [`VkDevice`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDevice.html) |
-/// | [`DebugReportObjectTypeEXT::QUEUE`](crate::DebugReportObjectTypeEXT::QUEUE) |
-/// | [`VkQueue`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkQueue.html) |
-/// | [`DebugReportObjectTypeEXT::SEMAPHORE`](crate::DebugReportObjectTypeEXT::SEMAPHORE) |
-/// | [`VkSemaphore`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSemaphore.html) |
-/// | [`DebugReportObjectTypeEXT::COMMAND_BUFFER`](crate::DebugReportObjectTypeEXT::COMMAND_BUFFER) |
-/// | [`VkCommandBuffer`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkCommandBuffer.html) |
-/// | [`DebugReportObjectTypeEXT::FENCE`](crate::DebugReportObjectTypeEXT::FENCE) |
-/// | [`VkFence`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkFence.html) |
-/// | [`DebugReportObjectTypeEXT::DEVICE_MEMORY`](crate::DebugReportObjectTypeEXT::DEVICE_MEMORY) |
-/// | [`VkDeviceMemory`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDeviceMemory.html) |
-/// | [`DebugReportObjectTypeEXT::BUFFER`](crate::DebugReportObjectTypeEXT::BUFFER) |
-/// | [`VkBuffer`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkBuffer.html) |
-/// | [`DebugReportObjectTypeEXT::IMAGE`](crate::DebugReportObjectTypeEXT::IMAGE) |
-/// | [`VkImage`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkImage.html) |
-/// | [`DebugReportObjectTypeEXT::EVENT`](crate::DebugReportObjectTypeEXT::EVENT) |
-/// | [`VkEvent`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkEvent.html) |
-/// | [`DebugReportObjectTypeEXT::QUERY_POOL`](crate::DebugReportObjectTypeEXT::QUERY_POOL) |
-/// | [`VkQueryPool`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkQueryPool.html) |
-/// | [`DebugReportObjectTypeEXT::BUFFER_VIEW`](crate::DebugReportObjectTypeEXT::BUFFER_VIEW) |
-/// | [`VkBufferView`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkBufferView.html) |
-/// | [`DebugReportObjectTypeEXT::IMAGE_VIEW`](crate::DebugReportObjectTypeEXT::IMAGE_VIEW) |
-/// | [`VkImageView`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkImageView.html) |
-/// | [`DebugReportObjectTypeEXT::SHADER_MODULE`](crate::DebugReportObjectTypeEXT::SHADER_MODULE) |
-/// | [`VkShaderModule`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkShaderModule.html) |
-/// | [`DebugReportObjectTypeEXT::PIPELINE_CACHE`](crate::DebugReportObjectTypeEXT::PIPELINE_CACHE) |
-/// | [`VkPipelineCache`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineCache.html) |
-/// | [`DebugReportObjectTypeEXT::PIPELINE_LAYOUT`](crate::DebugReportObjectTypeEXT::PIPELINE_LAYOUT) |
-/// | [`VkPipelineLayout`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineLayout.html) |
-/// | [`DebugReportObjectTypeEXT::RENDER_PASS`](crate::DebugReportObjectTypeEXT::RENDER_PASS) |
-/// | [`VkRenderPass`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkRenderPass.html) |
-/// | [`DebugReportObjectTypeEXT::PIPELINE`](crate::DebugReportObjectTypeEXT::PIPELINE) |
-/// | [`VkPipeline`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipeline.html) |
-/// | [`DebugReportObjectTypeEXT::DESCRIPTOR_SET_LAYOUT`](crate::DebugReportObjectTypeEXT::DESCRIPTOR_SET_LAYOUT) |
-/// | [`VkDescriptorSetLayout`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDescriptorSetLayout.html) |
-/// | [`DebugReportObjectTypeEXT::SAMPLER`](crate::DebugReportObjectTypeEXT::SAMPLER) |
-/// | [`VkSampler`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSampler.html) |
-/// | [`DebugReportObjectTypeEXT::DESCRIPTOR_POOL`](crate::DebugReportObjectTypeEXT::DESCRIPTOR_POOL) |
-/// | [`VkDescriptorPool`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDescriptorPool.html) |
-/// | [`DebugReportObjectTypeEXT::DESCRIPTOR_SET`](crate::DebugReportObjectTypeEXT::DESCRIPTOR_SET) |
-/// | [`VkDescriptorSet`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDescriptorSet.html) |
-/// | [`DebugReportObjectTypeEXT::FRAMEBUFFER`](crate::DebugReportObjectTypeEXT::FRAMEBUFFER) |
-/// | [`VkFramebuffer`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkFramebuffer.html) |
-/// | [`DebugReportObjectTypeEXT::COMMAND_POOL`](crate::DebugReportObjectTypeEXT::COMMAND_POOL) |
-/// | [`VkCommandPool`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkCommandPool.html) |
-/// | [`DebugReportObjectTypeEXT::SURFACE_KHR`](crate::DebugReportObjectTypeEXT::SURFACE_KHR) |
-/// | [`VkSurfaceKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSurfaceKHR.html) |
-/// | [`DebugReportObjectTypeEXT::SWAPCHAIN_KHR`](crate::DebugReportObjectTypeEXT::SWAPCHAIN_KHR) |
-/// | [`VkSwapchainKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSwapchainKHR.html) |
-/// | [`DebugReportObjectTypeEXT::DEBUG_REPORT_CALLBACK_EXT`](crate::DebugReportObjectTypeEXT::DEBUG_REPORT_CALLBACK_EXT) |
-/// | [`VkDebugReportCallbackEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDebugReportCallbackEXT.html) |
-/// | [`DebugReportObjectTypeEXT::DISPLAY_KHR`](crate::DebugReportObjectTypeEXT::DISPLAY_KHR) |
-/// | [`VkDisplayKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDisplayKHR.html) |
-/// | [`DebugReportObjectTypeEXT::DISPLAY_MODE_KHR`](crate::DebugReportObjectTypeEXT::DISPLAY_MODE_KHR) |
-/// | [`VkDisplayModeKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDisplayModeKHR.html) |
-/// | [`DebugReportObjectTypeEXT::DESCRIPTOR_UPDATE_TEMPLATE`](crate::DebugReportObjectTypeEXT::DESCRIPTOR_UPDATE_TEMPLATE) |
-/// | [`VkDescriptorUpdateTemplate`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDescriptorUpdateTemplate.html) |
+/// | [`DebugReportObjectTypeEXT`](crate::DebugReportObjectTypeEXT) | Vulkan Handle Type |
+/// |---|---|
+/// | [`DebugReportObjectTypeEXT::UNKNOWN`](crate::DebugReportObjectTypeEXT::UNKNOWN) | Unknown/Undefined Handle |
+/// | [`DebugReportObjectTypeEXT::INSTANCE`](crate::DebugReportObjectTypeEXT::INSTANCE) | [`VkInstance`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkInstance.html) |
+/// | [`DebugReportObjectTypeEXT::PHYSICAL_DEVICE`](crate::DebugReportObjectTypeEXT::PHYSICAL_DEVICE) | [`VkPhysicalDevice`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPhysicalDevice.html) |
+/// | [`DebugReportObjectTypeEXT::DEVICE`](crate::DebugReportObjectTypeEXT::DEVICE) | [`VkDevice`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDevice.html) |
+/// | [`DebugReportObjectTypeEXT::QUEUE`](crate::DebugReportObjectTypeEXT::QUEUE) | [`VkQueue`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkQueue.html) |
+/// | [`DebugReportObjectTypeEXT::SEMAPHORE`](crate::DebugReportObjectTypeEXT::SEMAPHORE) | [`VkSemaphore`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSemaphore.html) |
+/// | [`DebugReportObjectTypeEXT::COMMAND_BUFFER`](crate::DebugReportObjectTypeEXT::COMMAND_BUFFER) | [`VkCommandBuffer`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkCommandBuffer.html) |
+/// | [`DebugReportObjectTypeEXT::FENCE`](crate::DebugReportObjectTypeEXT::FENCE) | [`VkFence`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkFence.html) |
+/// | [`DebugReportObjectTypeEXT::DEVICE_MEMORY`](crate::DebugReportObjectTypeEXT::DEVICE_MEMORY) | [`VkDeviceMemory`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDeviceMemory.html) |
+/// | [`DebugReportObjectTypeEXT::BUFFER`](crate::DebugReportObjectTypeEXT::BUFFER) | [`VkBuffer`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkBuffer.html) |
+/// | [`DebugReportObjectTypeEXT::IMAGE`](crate::DebugReportObjectTypeEXT::IMAGE) | [`VkImage`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkImage.html) |
+/// | [`DebugReportObjectTypeEXT::EVENT`](crate::DebugReportObjectTypeEXT::EVENT) | [`VkEvent`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkEvent.html) |
+/// | [`DebugReportObjectTypeEXT::QUERY_POOL`](crate::DebugReportObjectTypeEXT::QUERY_POOL) | [`VkQueryPool`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkQueryPool.html) |
+/// | [`DebugReportObjectTypeEXT::BUFFER_VIEW`](crate::DebugReportObjectTypeEXT::BUFFER_VIEW) | [`VkBufferView`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkBufferView.html) |
+/// | [`DebugReportObjectTypeEXT::IMAGE_VIEW`](crate::DebugReportObjectTypeEXT::IMAGE_VIEW) | [`VkImageView`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkImageView.html) |
+/// | [`DebugReportObjectTypeEXT::SHADER_MODULE`](crate::DebugReportObjectTypeEXT::SHADER_MODULE) | [`VkShaderModule`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkShaderModule.html) |
+/// | [`DebugReportObjectTypeEXT::PIPELINE_CACHE`](crate::DebugReportObjectTypeEXT::PIPELINE_CACHE) | [`VkPipelineCache`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineCache.html) |
+/// | [`DebugReportObjectTypeEXT::PIPELINE_LAYOUT`](crate::DebugReportObjectTypeEXT::PIPELINE_LAYOUT) | [`VkPipelineLayout`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineLayout.html) |
+/// | [`DebugReportObjectTypeEXT::RENDER_PASS`](crate::DebugReportObjectTypeEXT::RENDER_PASS) | [`VkRenderPass`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkRenderPass.html) |
+/// | [`DebugReportObjectTypeEXT::PIPELINE`](crate::DebugReportObjectTypeEXT::PIPELINE) | [`VkPipeline`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipeline.html) |
+/// | [`DebugReportObjectTypeEXT::DESCRIPTOR_SET_LAYOUT`](crate::DebugReportObjectTypeEXT::DESCRIPTOR_SET_LAYOUT) | [`VkDescriptorSetLayout`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDescriptorSetLayout.html) |
+/// | [`DebugReportObjectTypeEXT::SAMPLER`](crate::DebugReportObjectTypeEXT::SAMPLER) | [`VkSampler`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSampler.html) |
+/// | [`DebugReportObjectTypeEXT::DESCRIPTOR_POOL`](crate::DebugReportObjectTypeEXT::DESCRIPTOR_POOL) | [`VkDescriptorPool`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDescriptorPool.html) |
+/// | [`DebugReportObjectTypeEXT::DESCRIPTOR_SET`](crate::DebugReportObjectTypeEXT::DESCRIPTOR_SET) | [`VkDescriptorSet`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDescriptorSet.html) |
+/// | [`DebugReportObjectTypeEXT::FRAMEBUFFER`](crate::DebugReportObjectTypeEXT::FRAMEBUFFER) | [`VkFramebuffer`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkFramebuffer.html) |
+/// | [`DebugReportObjectTypeEXT::COMMAND_POOL`](crate::DebugReportObjectTypeEXT::COMMAND_POOL) | [`VkCommandPool`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkCommandPool.html) |
+/// | [`DebugReportObjectTypeEXT::SURFACE_KHR`](crate::DebugReportObjectTypeEXT::SURFACE_KHR) | [`VkSurfaceKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSurfaceKHR.html) |
+/// | [`DebugReportObjectTypeEXT::SWAPCHAIN_KHR`](crate::DebugReportObjectTypeEXT::SWAPCHAIN_KHR) | [`VkSwapchainKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSwapchainKHR.html) |
+/// | [`DebugReportObjectTypeEXT::DEBUG_REPORT_CALLBACK_EXT`](crate::DebugReportObjectTypeEXT::DEBUG_REPORT_CALLBACK_EXT) | [`VkDebugReportCallbackEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDebugReportCallbackEXT.html) |
+/// | [`DebugReportObjectTypeEXT::DISPLAY_KHR`](crate::DebugReportObjectTypeEXT::DISPLAY_KHR) | [`VkDisplayKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDisplayKHR.html) |
+/// | [`DebugReportObjectTypeEXT::DISPLAY_MODE_KHR`](crate::DebugReportObjectTypeEXT::DISPLAY_MODE_KHR) | [`VkDisplayModeKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDisplayModeKHR.html) |
+/// | [`DebugReportObjectTypeEXT::DESCRIPTOR_UPDATE_TEMPLATE`](crate::DebugReportObjectTypeEXT::DESCRIPTOR_UPDATE_TEMPLATE) | [`VkDescriptorUpdateTemplate`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDescriptorUpdateTemplate.html) |
 ///
 /// > **Note**
 /// >
@@ -3685,121 +4020,295 @@ impl DataGraphTOSALevelARM {
 pub struct DebugReportObjectTypeEXT(pub(crate) i32);
 vk_enum!(DebugReportObjectTypeEXT, DEBUG_REPORT_OBJECT_TYPE_EXT);
 impl DebugReportObjectTypeEXT {
-    /// The specification has no description of `VK_DEBUG_REPORT_OBJECT_TYPE_UNKNOWN_EXT`.
+    /// From the table *`VkDebugReportObjectTypeEXT` and Vulkan Handle Relationship*:
+    ///
+    /// | [`DebugReportObjectTypeEXT`](crate::DebugReportObjectTypeEXT) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`DebugReportObjectTypeEXT::UNKNOWN`](crate::DebugReportObjectTypeEXT::UNKNOWN) | Unknown/Undefined Handle |
     ///
     /// C: `VK_DEBUG_REPORT_OBJECT_TYPE_UNKNOWN_EXT`. Provided by `VK_EXT_debug_marker`, `VK_EXT_debug_report`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const UNKNOWN: Self = Self(0);
-    /// The specification has no description of `VK_DEBUG_REPORT_OBJECT_TYPE_INSTANCE_EXT`.
+    /// From the table *`VkDebugReportObjectTypeEXT` and Vulkan Handle Relationship*:
+    ///
+    /// | [`DebugReportObjectTypeEXT`](crate::DebugReportObjectTypeEXT) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`DebugReportObjectTypeEXT::INSTANCE`](crate::DebugReportObjectTypeEXT::INSTANCE) | [`VkInstance`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkInstance.html) |
     ///
     /// C: `VK_DEBUG_REPORT_OBJECT_TYPE_INSTANCE_EXT`. Provided by `VK_EXT_debug_marker`, `VK_EXT_debug_report`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const INSTANCE: Self = Self(1);
-    /// The specification has no description of `VK_DEBUG_REPORT_OBJECT_TYPE_PHYSICAL_DEVICE_EXT`.
+    /// From the table *`VkDebugReportObjectTypeEXT` and Vulkan Handle Relationship*:
+    ///
+    /// | [`DebugReportObjectTypeEXT`](crate::DebugReportObjectTypeEXT) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`DebugReportObjectTypeEXT::PHYSICAL_DEVICE`](crate::DebugReportObjectTypeEXT::PHYSICAL_DEVICE) | [`VkPhysicalDevice`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPhysicalDevice.html) |
     ///
     /// C: `VK_DEBUG_REPORT_OBJECT_TYPE_PHYSICAL_DEVICE_EXT`. Provided by `VK_EXT_debug_marker`, `VK_EXT_debug_report`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const PHYSICAL_DEVICE: Self = Self(2);
-    /// The specification has no description of `VK_DEBUG_REPORT_OBJECT_TYPE_DEVICE_EXT`.
+    /// From the table *`VkDebugReportObjectTypeEXT` and Vulkan Handle Relationship*:
+    ///
+    /// | [`DebugReportObjectTypeEXT`](crate::DebugReportObjectTypeEXT) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`DebugReportObjectTypeEXT::DEVICE`](crate::DebugReportObjectTypeEXT::DEVICE) | [`VkDevice`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDevice.html) |
     ///
     /// C: `VK_DEBUG_REPORT_OBJECT_TYPE_DEVICE_EXT`. Provided by `VK_EXT_debug_marker`, `VK_EXT_debug_report`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DEVICE: Self = Self(3);
-    /// The specification has no description of `VK_DEBUG_REPORT_OBJECT_TYPE_QUEUE_EXT`.
+    /// From the table *`VkDebugReportObjectTypeEXT` and Vulkan Handle Relationship*:
+    ///
+    /// | [`DebugReportObjectTypeEXT`](crate::DebugReportObjectTypeEXT) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`DebugReportObjectTypeEXT::QUEUE`](crate::DebugReportObjectTypeEXT::QUEUE) | [`VkQueue`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkQueue.html) |
     ///
     /// C: `VK_DEBUG_REPORT_OBJECT_TYPE_QUEUE_EXT`. Provided by `VK_EXT_debug_marker`, `VK_EXT_debug_report`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const QUEUE: Self = Self(4);
-    /// The specification has no description of `VK_DEBUG_REPORT_OBJECT_TYPE_SEMAPHORE_EXT`.
+    /// From the table *`VkDebugReportObjectTypeEXT` and Vulkan Handle Relationship*:
+    ///
+    /// | [`DebugReportObjectTypeEXT`](crate::DebugReportObjectTypeEXT) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`DebugReportObjectTypeEXT::SEMAPHORE`](crate::DebugReportObjectTypeEXT::SEMAPHORE) | [`VkSemaphore`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSemaphore.html) |
     ///
     /// C: `VK_DEBUG_REPORT_OBJECT_TYPE_SEMAPHORE_EXT`. Provided by `VK_EXT_debug_marker`, `VK_EXT_debug_report`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SEMAPHORE: Self = Self(5);
-    /// The specification has no description of `VK_DEBUG_REPORT_OBJECT_TYPE_COMMAND_BUFFER_EXT`.
+    /// From the table *`VkDebugReportObjectTypeEXT` and Vulkan Handle Relationship*:
+    ///
+    /// | [`DebugReportObjectTypeEXT`](crate::DebugReportObjectTypeEXT) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`DebugReportObjectTypeEXT::COMMAND_BUFFER`](crate::DebugReportObjectTypeEXT::COMMAND_BUFFER) | [`VkCommandBuffer`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkCommandBuffer.html) |
     ///
     /// C: `VK_DEBUG_REPORT_OBJECT_TYPE_COMMAND_BUFFER_EXT`. Provided by `VK_EXT_debug_marker`, `VK_EXT_debug_report`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const COMMAND_BUFFER: Self = Self(6);
-    /// The specification has no description of `VK_DEBUG_REPORT_OBJECT_TYPE_FENCE_EXT`.
+    /// From the table *`VkDebugReportObjectTypeEXT` and Vulkan Handle Relationship*:
+    ///
+    /// | [`DebugReportObjectTypeEXT`](crate::DebugReportObjectTypeEXT) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`DebugReportObjectTypeEXT::FENCE`](crate::DebugReportObjectTypeEXT::FENCE) | [`VkFence`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkFence.html) |
     ///
     /// C: `VK_DEBUG_REPORT_OBJECT_TYPE_FENCE_EXT`. Provided by `VK_EXT_debug_marker`, `VK_EXT_debug_report`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const FENCE: Self = Self(7);
-    /// The specification has no description of `VK_DEBUG_REPORT_OBJECT_TYPE_DEVICE_MEMORY_EXT`.
+    /// From the table *`VkDebugReportObjectTypeEXT` and Vulkan Handle Relationship*:
+    ///
+    /// | [`DebugReportObjectTypeEXT`](crate::DebugReportObjectTypeEXT) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`DebugReportObjectTypeEXT::DEVICE_MEMORY`](crate::DebugReportObjectTypeEXT::DEVICE_MEMORY) | [`VkDeviceMemory`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDeviceMemory.html) |
     ///
     /// C: `VK_DEBUG_REPORT_OBJECT_TYPE_DEVICE_MEMORY_EXT`. Provided by `VK_EXT_debug_marker`, `VK_EXT_debug_report`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DEVICE_MEMORY: Self = Self(8);
-    /// The specification has no description of `VK_DEBUG_REPORT_OBJECT_TYPE_BUFFER_EXT`.
+    /// From the table *`VkDebugReportObjectTypeEXT` and Vulkan Handle Relationship*:
+    ///
+    /// | [`DebugReportObjectTypeEXT`](crate::DebugReportObjectTypeEXT) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`DebugReportObjectTypeEXT::BUFFER`](crate::DebugReportObjectTypeEXT::BUFFER) | [`VkBuffer`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkBuffer.html) |
     ///
     /// C: `VK_DEBUG_REPORT_OBJECT_TYPE_BUFFER_EXT`. Provided by `VK_EXT_debug_marker`, `VK_EXT_debug_report`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const BUFFER: Self = Self(9);
-    /// The specification has no description of `VK_DEBUG_REPORT_OBJECT_TYPE_IMAGE_EXT`.
+    /// From the table *`VkDebugReportObjectTypeEXT` and Vulkan Handle Relationship*:
+    ///
+    /// | [`DebugReportObjectTypeEXT`](crate::DebugReportObjectTypeEXT) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`DebugReportObjectTypeEXT::IMAGE`](crate::DebugReportObjectTypeEXT::IMAGE) | [`VkImage`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkImage.html) |
     ///
     /// C: `VK_DEBUG_REPORT_OBJECT_TYPE_IMAGE_EXT`. Provided by `VK_EXT_debug_marker`, `VK_EXT_debug_report`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const IMAGE: Self = Self(10);
-    /// The specification has no description of `VK_DEBUG_REPORT_OBJECT_TYPE_EVENT_EXT`.
+    /// From the table *`VkDebugReportObjectTypeEXT` and Vulkan Handle Relationship*:
+    ///
+    /// | [`DebugReportObjectTypeEXT`](crate::DebugReportObjectTypeEXT) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`DebugReportObjectTypeEXT::EVENT`](crate::DebugReportObjectTypeEXT::EVENT) | [`VkEvent`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkEvent.html) |
     ///
     /// C: `VK_DEBUG_REPORT_OBJECT_TYPE_EVENT_EXT`. Provided by `VK_EXT_debug_marker`, `VK_EXT_debug_report`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const EVENT: Self = Self(11);
-    /// The specification has no description of `VK_DEBUG_REPORT_OBJECT_TYPE_QUERY_POOL_EXT`.
+    /// From the table *`VkDebugReportObjectTypeEXT` and Vulkan Handle Relationship*:
+    ///
+    /// | [`DebugReportObjectTypeEXT`](crate::DebugReportObjectTypeEXT) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`DebugReportObjectTypeEXT::QUERY_POOL`](crate::DebugReportObjectTypeEXT::QUERY_POOL) | [`VkQueryPool`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkQueryPool.html) |
     ///
     /// C: `VK_DEBUG_REPORT_OBJECT_TYPE_QUERY_POOL_EXT`. Provided by `VK_EXT_debug_marker`, `VK_EXT_debug_report`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const QUERY_POOL: Self = Self(12);
-    /// The specification has no description of `VK_DEBUG_REPORT_OBJECT_TYPE_BUFFER_VIEW_EXT`.
+    /// From the table *`VkDebugReportObjectTypeEXT` and Vulkan Handle Relationship*:
+    ///
+    /// | [`DebugReportObjectTypeEXT`](crate::DebugReportObjectTypeEXT) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`DebugReportObjectTypeEXT::BUFFER_VIEW`](crate::DebugReportObjectTypeEXT::BUFFER_VIEW) | [`VkBufferView`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkBufferView.html) |
     ///
     /// C: `VK_DEBUG_REPORT_OBJECT_TYPE_BUFFER_VIEW_EXT`. Provided by `VK_EXT_debug_marker`, `VK_EXT_debug_report`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const BUFFER_VIEW: Self = Self(13);
-    /// The specification has no description of `VK_DEBUG_REPORT_OBJECT_TYPE_IMAGE_VIEW_EXT`.
+    /// From the table *`VkDebugReportObjectTypeEXT` and Vulkan Handle Relationship*:
+    ///
+    /// | [`DebugReportObjectTypeEXT`](crate::DebugReportObjectTypeEXT) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`DebugReportObjectTypeEXT::IMAGE_VIEW`](crate::DebugReportObjectTypeEXT::IMAGE_VIEW) | [`VkImageView`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkImageView.html) |
     ///
     /// C: `VK_DEBUG_REPORT_OBJECT_TYPE_IMAGE_VIEW_EXT`. Provided by `VK_EXT_debug_marker`, `VK_EXT_debug_report`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const IMAGE_VIEW: Self = Self(14);
-    /// The specification has no description of `VK_DEBUG_REPORT_OBJECT_TYPE_SHADER_MODULE_EXT`.
+    /// From the table *`VkDebugReportObjectTypeEXT` and Vulkan Handle Relationship*:
+    ///
+    /// | [`DebugReportObjectTypeEXT`](crate::DebugReportObjectTypeEXT) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`DebugReportObjectTypeEXT::SHADER_MODULE`](crate::DebugReportObjectTypeEXT::SHADER_MODULE) | [`VkShaderModule`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkShaderModule.html) |
     ///
     /// C: `VK_DEBUG_REPORT_OBJECT_TYPE_SHADER_MODULE_EXT`. Provided by `VK_EXT_debug_marker`, `VK_EXT_debug_report`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SHADER_MODULE: Self = Self(15);
-    /// The specification has no description of `VK_DEBUG_REPORT_OBJECT_TYPE_PIPELINE_CACHE_EXT`.
+    /// From the table *`VkDebugReportObjectTypeEXT` and Vulkan Handle Relationship*:
+    ///
+    /// | [`DebugReportObjectTypeEXT`](crate::DebugReportObjectTypeEXT) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`DebugReportObjectTypeEXT::PIPELINE_CACHE`](crate::DebugReportObjectTypeEXT::PIPELINE_CACHE) | [`VkPipelineCache`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineCache.html) |
     ///
     /// C: `VK_DEBUG_REPORT_OBJECT_TYPE_PIPELINE_CACHE_EXT`. Provided by `VK_EXT_debug_marker`, `VK_EXT_debug_report`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const PIPELINE_CACHE: Self = Self(16);
-    /// The specification has no description of `VK_DEBUG_REPORT_OBJECT_TYPE_PIPELINE_LAYOUT_EXT`.
+    /// From the table *`VkDebugReportObjectTypeEXT` and Vulkan Handle Relationship*:
+    ///
+    /// | [`DebugReportObjectTypeEXT`](crate::DebugReportObjectTypeEXT) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`DebugReportObjectTypeEXT::PIPELINE_LAYOUT`](crate::DebugReportObjectTypeEXT::PIPELINE_LAYOUT) | [`VkPipelineLayout`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineLayout.html) |
     ///
     /// C: `VK_DEBUG_REPORT_OBJECT_TYPE_PIPELINE_LAYOUT_EXT`. Provided by `VK_EXT_debug_marker`, `VK_EXT_debug_report`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const PIPELINE_LAYOUT: Self = Self(17);
-    /// The specification has no description of `VK_DEBUG_REPORT_OBJECT_TYPE_RENDER_PASS_EXT`.
+    /// From the table *`VkDebugReportObjectTypeEXT` and Vulkan Handle Relationship*:
+    ///
+    /// | [`DebugReportObjectTypeEXT`](crate::DebugReportObjectTypeEXT) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`DebugReportObjectTypeEXT::RENDER_PASS`](crate::DebugReportObjectTypeEXT::RENDER_PASS) | [`VkRenderPass`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkRenderPass.html) |
     ///
     /// C: `VK_DEBUG_REPORT_OBJECT_TYPE_RENDER_PASS_EXT`. Provided by `VK_EXT_debug_marker`, `VK_EXT_debug_report`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const RENDER_PASS: Self = Self(18);
-    /// The specification has no description of `VK_DEBUG_REPORT_OBJECT_TYPE_PIPELINE_EXT`.
+    /// From the table *`VkDebugReportObjectTypeEXT` and Vulkan Handle Relationship*:
+    ///
+    /// | [`DebugReportObjectTypeEXT`](crate::DebugReportObjectTypeEXT) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`DebugReportObjectTypeEXT::PIPELINE`](crate::DebugReportObjectTypeEXT::PIPELINE) | [`VkPipeline`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipeline.html) |
     ///
     /// C: `VK_DEBUG_REPORT_OBJECT_TYPE_PIPELINE_EXT`. Provided by `VK_EXT_debug_marker`, `VK_EXT_debug_report`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const PIPELINE: Self = Self(19);
-    /// The specification has no description of `VK_DEBUG_REPORT_OBJECT_TYPE_DESCRIPTOR_SET_LAYOUT_EXT`.
+    /// From the table *`VkDebugReportObjectTypeEXT` and Vulkan Handle Relationship*:
+    ///
+    /// | [`DebugReportObjectTypeEXT`](crate::DebugReportObjectTypeEXT) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`DebugReportObjectTypeEXT::DESCRIPTOR_SET_LAYOUT`](crate::DebugReportObjectTypeEXT::DESCRIPTOR_SET_LAYOUT) | [`VkDescriptorSetLayout`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDescriptorSetLayout.html) |
     ///
     /// C: `VK_DEBUG_REPORT_OBJECT_TYPE_DESCRIPTOR_SET_LAYOUT_EXT`. Provided by `VK_EXT_debug_marker`, `VK_EXT_debug_report`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DESCRIPTOR_SET_LAYOUT: Self = Self(20);
-    /// The specification has no description of `VK_DEBUG_REPORT_OBJECT_TYPE_SAMPLER_EXT`.
+    /// From the table *`VkDebugReportObjectTypeEXT` and Vulkan Handle Relationship*:
+    ///
+    /// | [`DebugReportObjectTypeEXT`](crate::DebugReportObjectTypeEXT) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`DebugReportObjectTypeEXT::SAMPLER`](crate::DebugReportObjectTypeEXT::SAMPLER) | [`VkSampler`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSampler.html) |
     ///
     /// C: `VK_DEBUG_REPORT_OBJECT_TYPE_SAMPLER_EXT`. Provided by `VK_EXT_debug_marker`, `VK_EXT_debug_report`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SAMPLER: Self = Self(21);
-    /// The specification has no description of `VK_DEBUG_REPORT_OBJECT_TYPE_DESCRIPTOR_POOL_EXT`.
+    /// From the table *`VkDebugReportObjectTypeEXT` and Vulkan Handle Relationship*:
+    ///
+    /// | [`DebugReportObjectTypeEXT`](crate::DebugReportObjectTypeEXT) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`DebugReportObjectTypeEXT::DESCRIPTOR_POOL`](crate::DebugReportObjectTypeEXT::DESCRIPTOR_POOL) | [`VkDescriptorPool`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDescriptorPool.html) |
     ///
     /// C: `VK_DEBUG_REPORT_OBJECT_TYPE_DESCRIPTOR_POOL_EXT`. Provided by `VK_EXT_debug_marker`, `VK_EXT_debug_report`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DESCRIPTOR_POOL: Self = Self(22);
-    /// The specification has no description of `VK_DEBUG_REPORT_OBJECT_TYPE_DESCRIPTOR_SET_EXT`.
+    /// From the table *`VkDebugReportObjectTypeEXT` and Vulkan Handle Relationship*:
+    ///
+    /// | [`DebugReportObjectTypeEXT`](crate::DebugReportObjectTypeEXT) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`DebugReportObjectTypeEXT::DESCRIPTOR_SET`](crate::DebugReportObjectTypeEXT::DESCRIPTOR_SET) | [`VkDescriptorSet`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDescriptorSet.html) |
     ///
     /// C: `VK_DEBUG_REPORT_OBJECT_TYPE_DESCRIPTOR_SET_EXT`. Provided by `VK_EXT_debug_marker`, `VK_EXT_debug_report`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DESCRIPTOR_SET: Self = Self(23);
-    /// The specification has no description of `VK_DEBUG_REPORT_OBJECT_TYPE_FRAMEBUFFER_EXT`.
+    /// From the table *`VkDebugReportObjectTypeEXT` and Vulkan Handle Relationship*:
+    ///
+    /// | [`DebugReportObjectTypeEXT`](crate::DebugReportObjectTypeEXT) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`DebugReportObjectTypeEXT::FRAMEBUFFER`](crate::DebugReportObjectTypeEXT::FRAMEBUFFER) | [`VkFramebuffer`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkFramebuffer.html) |
     ///
     /// C: `VK_DEBUG_REPORT_OBJECT_TYPE_FRAMEBUFFER_EXT`. Provided by `VK_EXT_debug_marker`, `VK_EXT_debug_report`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const FRAMEBUFFER: Self = Self(24);
-    /// The specification has no description of `VK_DEBUG_REPORT_OBJECT_TYPE_COMMAND_POOL_EXT`.
+    /// From the table *`VkDebugReportObjectTypeEXT` and Vulkan Handle Relationship*:
+    ///
+    /// | [`DebugReportObjectTypeEXT`](crate::DebugReportObjectTypeEXT) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`DebugReportObjectTypeEXT::COMMAND_POOL`](crate::DebugReportObjectTypeEXT::COMMAND_POOL) | [`VkCommandPool`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkCommandPool.html) |
     ///
     /// C: `VK_DEBUG_REPORT_OBJECT_TYPE_COMMAND_POOL_EXT`. Provided by `VK_EXT_debug_marker`, `VK_EXT_debug_report`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const COMMAND_POOL: Self = Self(25);
-    /// The specification has no description of `VK_DEBUG_REPORT_OBJECT_TYPE_SURFACE_KHR_EXT`.
+    /// From the table *`VkDebugReportObjectTypeEXT` and Vulkan Handle Relationship*:
+    ///
+    /// | [`DebugReportObjectTypeEXT`](crate::DebugReportObjectTypeEXT) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`DebugReportObjectTypeEXT::SURFACE_KHR`](crate::DebugReportObjectTypeEXT::SURFACE_KHR) | [`VkSurfaceKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSurfaceKHR.html) |
     ///
     /// C: `VK_DEBUG_REPORT_OBJECT_TYPE_SURFACE_KHR_EXT`. Provided by `VK_EXT_debug_marker`, `VK_EXT_debug_report`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SURFACE_KHR: Self = Self(26);
-    /// The specification has no description of `VK_DEBUG_REPORT_OBJECT_TYPE_SWAPCHAIN_KHR_EXT`.
+    /// From the table *`VkDebugReportObjectTypeEXT` and Vulkan Handle Relationship*:
+    ///
+    /// | [`DebugReportObjectTypeEXT`](crate::DebugReportObjectTypeEXT) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`DebugReportObjectTypeEXT::SWAPCHAIN_KHR`](crate::DebugReportObjectTypeEXT::SWAPCHAIN_KHR) | [`VkSwapchainKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSwapchainKHR.html) |
     ///
     /// C: `VK_DEBUG_REPORT_OBJECT_TYPE_SWAPCHAIN_KHR_EXT`. Provided by `VK_EXT_debug_marker`, `VK_EXT_debug_report`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SWAPCHAIN_KHR: Self = Self(27);
-    /// The specification has no description of `VK_DEBUG_REPORT_OBJECT_TYPE_DEBUG_REPORT_CALLBACK_EXT_EXT`.
+    /// From the table *`VkDebugReportObjectTypeEXT` and Vulkan Handle Relationship*:
+    ///
+    /// | [`DebugReportObjectTypeEXT`](crate::DebugReportObjectTypeEXT) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`DebugReportObjectTypeEXT::DEBUG_REPORT_CALLBACK_EXT`](crate::DebugReportObjectTypeEXT::DEBUG_REPORT_CALLBACK_EXT) | [`VkDebugReportCallbackEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDebugReportCallbackEXT.html) |
     ///
     /// C: `VK_DEBUG_REPORT_OBJECT_TYPE_DEBUG_REPORT_CALLBACK_EXT_EXT`. Provided by `VK_EXT_debug_marker`, `VK_EXT_debug_report`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DEBUG_REPORT_CALLBACK_EXT: Self = Self(28);
     /// Alias of [`DebugReportObjectTypeEXT::DEBUG_REPORT_CALLBACK_EXT`](crate::DebugReportObjectTypeEXT::DEBUG_REPORT_CALLBACK_EXT) (`VK_DEBUG_REPORT_OBJECT_TYPE_DEBUG_REPORT_CALLBACK_EXT_EXT`).
     ///
@@ -3810,13 +4319,25 @@ impl DebugReportObjectTypeEXT {
         note = "an old name of `VK_DEBUG_REPORT_OBJECT_TYPE_DEBUG_REPORT_CALLBACK_EXT_EXT`, kept as an alias (the registry deprecates it)"
     )]
     pub const DEBUG_REPORT: Self = Self(28);
-    /// The specification has no description of `VK_DEBUG_REPORT_OBJECT_TYPE_DISPLAY_KHR_EXT`.
+    /// From the table *`VkDebugReportObjectTypeEXT` and Vulkan Handle Relationship*:
+    ///
+    /// | [`DebugReportObjectTypeEXT`](crate::DebugReportObjectTypeEXT) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`DebugReportObjectTypeEXT::DISPLAY_KHR`](crate::DebugReportObjectTypeEXT::DISPLAY_KHR) | [`VkDisplayKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDisplayKHR.html) |
     ///
     /// C: `VK_DEBUG_REPORT_OBJECT_TYPE_DISPLAY_KHR_EXT`. Provided by `VK_EXT_debug_marker`, `VK_EXT_debug_report`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DISPLAY_KHR: Self = Self(29);
-    /// The specification has no description of `VK_DEBUG_REPORT_OBJECT_TYPE_DISPLAY_MODE_KHR_EXT`.
+    /// From the table *`VkDebugReportObjectTypeEXT` and Vulkan Handle Relationship*:
+    ///
+    /// | [`DebugReportObjectTypeEXT`](crate::DebugReportObjectTypeEXT) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`DebugReportObjectTypeEXT::DISPLAY_MODE_KHR`](crate::DebugReportObjectTypeEXT::DISPLAY_MODE_KHR) | [`VkDisplayModeKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDisplayModeKHR.html) |
     ///
     /// C: `VK_DEBUG_REPORT_OBJECT_TYPE_DISPLAY_MODE_KHR_EXT`. Provided by `VK_EXT_debug_marker`, `VK_EXT_debug_report`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DISPLAY_MODE_KHR: Self = Self(30);
     /// The specification has no description of `VK_DEBUG_REPORT_OBJECT_TYPE_VALIDATION_CACHE_EXT_EXT`.
     ///
@@ -3835,9 +4356,15 @@ impl DebugReportObjectTypeEXT {
     ///
     /// C: `VK_DEBUG_REPORT_OBJECT_TYPE_SAMPLER_YCBCR_CONVERSION_EXT`. Provided by `VK_EXT_debug_report` (with `VK_VERSION_1_1`), `VK_KHR_sampler_ycbcr_conversion` (with `VK_EXT_debug_report`).
     pub const SAMPLER_YCBCR_CONVERSION: Self = Self(1000156000);
-    /// The specification has no description of `VK_DEBUG_REPORT_OBJECT_TYPE_DESCRIPTOR_UPDATE_TEMPLATE_EXT`.
+    /// From the table *`VkDebugReportObjectTypeEXT` and Vulkan Handle Relationship*:
+    ///
+    /// | [`DebugReportObjectTypeEXT`](crate::DebugReportObjectTypeEXT) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`DebugReportObjectTypeEXT::DESCRIPTOR_UPDATE_TEMPLATE`](crate::DebugReportObjectTypeEXT::DESCRIPTOR_UPDATE_TEMPLATE) | [`VkDescriptorUpdateTemplate`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDescriptorUpdateTemplate.html) |
     ///
     /// C: `VK_DEBUG_REPORT_OBJECT_TYPE_DESCRIPTOR_UPDATE_TEMPLATE_EXT`. Provided by `VK_EXT_debug_report` (with `VK_VERSION_1_1`).
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DESCRIPTOR_UPDATE_TEMPLATE: Self = Self(1000085000);
     /// The specification has no description of `VK_DEBUG_REPORT_OBJECT_TYPE_CU_MODULE_NVX_EXT`.
     ///
@@ -11185,9 +11712,15 @@ impl ImageType {
 pub struct ImageViewType(pub(crate) i32);
 vk_enum!(ImageViewType, IMAGE_VIEW_TYPE);
 impl ImageViewType {
-    /// The specification has no description of `VK_IMAGE_VIEW_TYPE_1D`.
+    /// From the table *Image Type and Image View Type Compatibility Requirements*:
+    ///
+    /// | Image View Type | Compatible Image Types |
+    /// |---|---|
+    /// | [`ImageViewType::TYPE_1D`](crate::ImageViewType::TYPE_1D) | [`ImageType::TYPE_1D`](crate::ImageType::TYPE_1D) |
     ///
     /// C: `VK_IMAGE_VIEW_TYPE_1D`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const TYPE_1D: Self = Self(0);
     /// [`ImageViewType::TYPE_2D`](crate::ImageViewType::TYPE_2D)
     ///
@@ -11195,17 +11728,35 @@ impl ImageViewType {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const TYPE_2D: Self = Self(1);
-    /// The specification has no description of `VK_IMAGE_VIEW_TYPE_3D`.
+    /// From the table *Image Type and Image View Type Compatibility Requirements*:
+    ///
+    /// | Image View Type | Compatible Image Types |
+    /// |---|---|
+    /// | [`ImageViewType::TYPE_3D`](crate::ImageViewType::TYPE_3D) | [`ImageType::TYPE_3D`](crate::ImageType::TYPE_3D) |
     ///
     /// C: `VK_IMAGE_VIEW_TYPE_3D`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const TYPE_3D: Self = Self(2);
-    /// The specification has no description of `VK_IMAGE_VIEW_TYPE_CUBE`.
+    /// From the table *Image Type and Image View Type Compatibility Requirements*:
+    ///
+    /// | Image View Type | Compatible Image Types |
+    /// |---|---|
+    /// | [`ImageViewType::CUBE`](crate::ImageViewType::CUBE) | [`ImageType::TYPE_2D`](crate::ImageType::TYPE_2D) |
     ///
     /// C: `VK_IMAGE_VIEW_TYPE_CUBE`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const CUBE: Self = Self(3);
-    /// The specification has no description of `VK_IMAGE_VIEW_TYPE_1D_ARRAY`.
+    /// From the table *Image Type and Image View Type Compatibility Requirements*:
+    ///
+    /// | Image View Type | Compatible Image Types |
+    /// |---|---|
+    /// | [`ImageViewType::TYPE_1D_ARRAY`](crate::ImageViewType::TYPE_1D_ARRAY) | [`ImageType::TYPE_1D`](crate::ImageType::TYPE_1D) |
     ///
     /// C: `VK_IMAGE_VIEW_TYPE_1D_ARRAY`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const TYPE_1D_ARRAY: Self = Self(4);
     /// [`ImageViewType::TYPE_2D_ARRAY`](crate::ImageViewType::TYPE_2D_ARRAY)
     ///
@@ -11213,9 +11764,15 @@ impl ImageViewType {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const TYPE_2D_ARRAY: Self = Self(5);
-    /// The specification has no description of `VK_IMAGE_VIEW_TYPE_CUBE_ARRAY`.
+    /// From the table *Image Type and Image View Type Compatibility Requirements*:
+    ///
+    /// | Image View Type | Compatible Image Types |
+    /// |---|---|
+    /// | [`ImageViewType::CUBE_ARRAY`](crate::ImageViewType::CUBE_ARRAY) | [`ImageType::TYPE_2D`](crate::ImageType::TYPE_2D) |
     ///
     /// C: `VK_IMAGE_VIEW_TYPE_CUBE_ARRAY`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const CUBE_ARRAY: Self = Self(6);
 }
 /// [`VkIndexType`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkIndexType.html) - Type of index buffer indices
@@ -11342,53 +11899,30 @@ impl IndexType {
 ///
 /// **Supported Indirect Command Tokens**
 ///
-/// | **Common Tokens** |
-/// |---|
-/// | **Command Data** |
-/// | [`IndirectCommandsTokenTypeEXT::EXECUTION_SET`](crate::IndirectCommandsTokenTypeEXT::EXECUTION_SET) |
-/// | `u32[]` array of indices into the indirect execution set |
-/// | [`IndirectCommandsTokenTypeEXT::PUSH_CONSTANT`](crate::IndirectCommandsTokenTypeEXT::PUSH_CONSTANT) |
-/// | `u32[]` raw data |
-/// | [`IndirectCommandsTokenTypeEXT::PUSH_DATA`](crate::IndirectCommandsTokenTypeEXT::PUSH_DATA) |
-/// | `u8[]` raw data |
-/// | [`IndirectCommandsTokenTypeEXT::SEQUENCE_INDEX`](crate::IndirectCommandsTokenTypeEXT::SEQUENCE_INDEX) |
-/// | `u32` placeholder data (not accessed by shader) |
-/// | [`IndirectCommandsTokenTypeEXT::PUSH_DATA_SEQUENCE_INDEX`](crate::IndirectCommandsTokenTypeEXT::PUSH_DATA_SEQUENCE_INDEX) |
-/// | `u32` placeholder data (not accessed by shader) |
-/// | **Compute Tokens** |
-/// |  |
-/// | [`IndirectCommandsTokenTypeEXT::DISPATCH`](crate::IndirectCommandsTokenTypeEXT::DISPATCH) |
-/// | [`VkDispatchIndirectCommand`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDispatchIndirectCommand.html) |
-/// | **Ray Tracing Tokens** |
-/// |  |
-/// | [`IndirectCommandsTokenTypeEXT::TRACE_RAYS2`](crate::IndirectCommandsTokenTypeEXT::TRACE_RAYS2) |
-/// | [`VkTraceRaysIndirectCommand2KHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkTraceRaysIndirectCommand2KHR.html) |
-/// | **Graphics State Tokens** |
-/// |  |
-/// | [`IndirectCommandsTokenTypeEXT::INDEX_BUFFER`](crate::IndirectCommandsTokenTypeEXT::INDEX_BUFFER) |
-/// | [`VkBindIndexBufferIndirectCommandEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkBindIndexBufferIndirectCommandEXT.html) |
-/// | [`IndirectCommandsTokenTypeEXT::VERTEX_BUFFER`](crate::IndirectCommandsTokenTypeEXT::VERTEX_BUFFER) |
-/// | [`VkBindVertexBufferIndirectCommandEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkBindVertexBufferIndirectCommandEXT.html) |
-/// | **Graphics Draw Tokens** |
-/// |  |
-/// | [`IndirectCommandsTokenTypeEXT::DRAW_INDEXED`](crate::IndirectCommandsTokenTypeEXT::DRAW_INDEXED) |
-/// | [`VkDrawIndexedIndirectCommand`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDrawIndexedIndirectCommand.html) |
-/// | [`IndirectCommandsTokenTypeEXT::DRAW`](crate::IndirectCommandsTokenTypeEXT::DRAW) |
-/// | [`VkDrawIndirectCommand`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDrawIndirectCommand.html) |
-/// | [`IndirectCommandsTokenTypeEXT::DRAW_MESH_TASKS`](crate::IndirectCommandsTokenTypeEXT::DRAW_MESH_TASKS) |
-/// | [`VkDrawMeshTasksIndirectCommandEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDrawMeshTasksIndirectCommandEXT.html) |
-/// | [`IndirectCommandsTokenTypeEXT::DRAW_MESH_TASKS_NV`](crate::IndirectCommandsTokenTypeEXT::DRAW_MESH_TASKS_NV) |
-/// | [`VkDrawMeshTasksIndirectCommandNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDrawMeshTasksIndirectCommandNV.html) |
-/// | **Graphics Draw Count Tokens** |
-/// |  |
-/// | [`IndirectCommandsTokenTypeEXT::DRAW_INDEXED_COUNT`](crate::IndirectCommandsTokenTypeEXT::DRAW_INDEXED_COUNT) |
-/// | [`VkDrawIndirectCountIndirectCommandEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDrawIndirectCountIndirectCommandEXT.html) with VkDrawIndexedIndirectCommand |
-/// | [`IndirectCommandsTokenTypeEXT::DRAW_COUNT`](crate::IndirectCommandsTokenTypeEXT::DRAW_COUNT) |
-/// | [`VkDrawIndirectCountIndirectCommandEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDrawIndirectCountIndirectCommandEXT.html) with VkDrawIndirectCommand |
-/// | [`IndirectCommandsTokenTypeEXT::DRAW_MESH_TASKS_COUNT`](crate::IndirectCommandsTokenTypeEXT::DRAW_MESH_TASKS_COUNT) |
-/// | [`VkDrawIndirectCountIndirectCommandEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDrawIndirectCountIndirectCommandEXT.html) with VkDrawMeshTasksIndirectCommandEXT |
-/// | [`IndirectCommandsTokenTypeEXT::DRAW_MESH_TASKS_COUNT_NV`](crate::IndirectCommandsTokenTypeEXT::DRAW_MESH_TASKS_COUNT_NV) |
-/// | [`VkDrawIndirectCountIndirectCommandEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDrawIndirectCountIndirectCommandEXT.html) with VkDrawMeshTasksIndirectCommandNV |
+/// | **Common Tokens** | **Command Data** |
+/// |---|---|
+/// | [`IndirectCommandsTokenTypeEXT::EXECUTION_SET`](crate::IndirectCommandsTokenTypeEXT::EXECUTION_SET) | `u32[]` array of indices into the indirect execution set |
+/// | [`IndirectCommandsTokenTypeEXT::PUSH_CONSTANT`](crate::IndirectCommandsTokenTypeEXT::PUSH_CONSTANT) | `u32[]` raw data |
+/// | [`IndirectCommandsTokenTypeEXT::PUSH_DATA`](crate::IndirectCommandsTokenTypeEXT::PUSH_DATA) | `u8[]` raw data |
+/// | [`IndirectCommandsTokenTypeEXT::SEQUENCE_INDEX`](crate::IndirectCommandsTokenTypeEXT::SEQUENCE_INDEX) | `u32` placeholder data (not accessed by shader) |
+/// | [`IndirectCommandsTokenTypeEXT::PUSH_DATA_SEQUENCE_INDEX`](crate::IndirectCommandsTokenTypeEXT::PUSH_DATA_SEQUENCE_INDEX) | `u32` placeholder data (not accessed by shader) |
+/// | **Compute Tokens** |  |
+/// | [`IndirectCommandsTokenTypeEXT::DISPATCH`](crate::IndirectCommandsTokenTypeEXT::DISPATCH) | [`VkDispatchIndirectCommand`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDispatchIndirectCommand.html) |
+/// | **Ray Tracing Tokens** |  |
+/// | [`IndirectCommandsTokenTypeEXT::TRACE_RAYS2`](crate::IndirectCommandsTokenTypeEXT::TRACE_RAYS2) | [`VkTraceRaysIndirectCommand2KHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkTraceRaysIndirectCommand2KHR.html) |
+/// | **Graphics State Tokens** |  |
+/// | [`IndirectCommandsTokenTypeEXT::INDEX_BUFFER`](crate::IndirectCommandsTokenTypeEXT::INDEX_BUFFER) | [`VkBindIndexBufferIndirectCommandEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkBindIndexBufferIndirectCommandEXT.html) |
+/// | [`IndirectCommandsTokenTypeEXT::VERTEX_BUFFER`](crate::IndirectCommandsTokenTypeEXT::VERTEX_BUFFER) | [`VkBindVertexBufferIndirectCommandEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkBindVertexBufferIndirectCommandEXT.html) |
+/// | **Graphics Draw Tokens** |  |
+/// | [`IndirectCommandsTokenTypeEXT::DRAW_INDEXED`](crate::IndirectCommandsTokenTypeEXT::DRAW_INDEXED) | [`VkDrawIndexedIndirectCommand`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDrawIndexedIndirectCommand.html) |
+/// | [`IndirectCommandsTokenTypeEXT::DRAW`](crate::IndirectCommandsTokenTypeEXT::DRAW) | [`VkDrawIndirectCommand`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDrawIndirectCommand.html) |
+/// | [`IndirectCommandsTokenTypeEXT::DRAW_MESH_TASKS`](crate::IndirectCommandsTokenTypeEXT::DRAW_MESH_TASKS) | [`VkDrawMeshTasksIndirectCommandEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDrawMeshTasksIndirectCommandEXT.html) |
+/// | [`IndirectCommandsTokenTypeEXT::DRAW_MESH_TASKS_NV`](crate::IndirectCommandsTokenTypeEXT::DRAW_MESH_TASKS_NV) | [`VkDrawMeshTasksIndirectCommandNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDrawMeshTasksIndirectCommandNV.html) |
+/// | **Graphics Draw Count Tokens** |  |
+/// | [`IndirectCommandsTokenTypeEXT::DRAW_INDEXED_COUNT`](crate::IndirectCommandsTokenTypeEXT::DRAW_INDEXED_COUNT) | [`VkDrawIndirectCountIndirectCommandEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDrawIndirectCountIndirectCommandEXT.html) with VkDrawIndexedIndirectCommand |
+/// | [`IndirectCommandsTokenTypeEXT::DRAW_COUNT`](crate::IndirectCommandsTokenTypeEXT::DRAW_COUNT) | [`VkDrawIndirectCountIndirectCommandEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDrawIndirectCountIndirectCommandEXT.html) with VkDrawIndirectCommand |
+/// | [`IndirectCommandsTokenTypeEXT::DRAW_MESH_TASKS_COUNT`](crate::IndirectCommandsTokenTypeEXT::DRAW_MESH_TASKS_COUNT) | [`VkDrawIndirectCountIndirectCommandEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDrawIndirectCountIndirectCommandEXT.html) with VkDrawMeshTasksIndirectCommandEXT |
+/// | [`IndirectCommandsTokenTypeEXT::DRAW_MESH_TASKS_COUNT_NV`](crate::IndirectCommandsTokenTypeEXT::DRAW_MESH_TASKS_COUNT_NV) | [`VkDrawIndirectCountIndirectCommandEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDrawIndirectCountIndirectCommandEXT.html) with VkDrawMeshTasksIndirectCommandNV |
 ///
 /// # Related
 ///
@@ -11401,73 +11935,217 @@ impl IndexType {
 pub struct IndirectCommandsTokenTypeEXT(pub(crate) i32);
 vk_enum!(IndirectCommandsTokenTypeEXT, INDIRECT_COMMANDS_TOKEN_TYPE_EXT);
 impl IndirectCommandsTokenTypeEXT {
-    /// The specification has no description of `VK_INDIRECT_COMMANDS_TOKEN_TYPE_EXECUTION_SET_EXT`.
+    /// From the table *Supported Indirect Command Tokens*:
+    ///
+    /// | **Common Tokens** | **Command Data** |
+    /// |---|---|
+    /// | [`IndirectCommandsTokenTypeEXT::EXECUTION_SET`](crate::IndirectCommandsTokenTypeEXT::EXECUTION_SET) | `u32[]` array of indices into the indirect execution set |
+    ///
+    /// From the table *Indirect Execution State Invalidation*:
+    ///
+    /// | **Common Tokens** | **States Invalidated** |
+    /// |---|---|
+    /// | [`IndirectCommandsTokenTypeEXT::EXECUTION_SET`](crate::IndirectCommandsTokenTypeEXT::EXECUTION_SET) | Bound shaders and pipelines |
     ///
     /// C: `VK_INDIRECT_COMMANDS_TOKEN_TYPE_EXECUTION_SET_EXT`. Provided by `VK_EXT_device_generated_commands`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const EXECUTION_SET: Self = Self(0);
-    /// The specification has no description of `VK_INDIRECT_COMMANDS_TOKEN_TYPE_PUSH_CONSTANT_EXT`.
+    /// From the table *Supported Indirect Command Tokens*:
+    ///
+    /// | **Common Tokens** | **Command Data** |
+    /// |---|---|
+    /// | [`IndirectCommandsTokenTypeEXT::PUSH_CONSTANT`](crate::IndirectCommandsTokenTypeEXT::PUSH_CONSTANT) | `u32[]` raw data |
+    ///
+    /// From the table *Indirect Execution State Invalidation*:
+    ///
+    /// | **Common Tokens** | **States Invalidated** |
+    /// |---|---|
+    /// | [`IndirectCommandsTokenTypeEXT::PUSH_CONSTANT`](crate::IndirectCommandsTokenTypeEXT::PUSH_CONSTANT) | Push constant data |
     ///
     /// C: `VK_INDIRECT_COMMANDS_TOKEN_TYPE_PUSH_CONSTANT_EXT`. Provided by `VK_EXT_device_generated_commands`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const PUSH_CONSTANT: Self = Self(1);
-    /// The specification has no description of `VK_INDIRECT_COMMANDS_TOKEN_TYPE_SEQUENCE_INDEX_EXT`.
+    /// From the table *Supported Indirect Command Tokens*:
+    ///
+    /// | **Common Tokens** | **Command Data** |
+    /// |---|---|
+    /// | [`IndirectCommandsTokenTypeEXT::SEQUENCE_INDEX`](crate::IndirectCommandsTokenTypeEXT::SEQUENCE_INDEX) | `u32` placeholder data (not accessed by shader) |
+    ///
+    /// From the table *Indirect Execution State Invalidation*:
+    ///
+    /// | **Common Tokens** | **States Invalidated** |
+    /// |---|---|
+    /// | [`IndirectCommandsTokenTypeEXT::SEQUENCE_INDEX`](crate::IndirectCommandsTokenTypeEXT::SEQUENCE_INDEX) | Push constant data |
     ///
     /// C: `VK_INDIRECT_COMMANDS_TOKEN_TYPE_SEQUENCE_INDEX_EXT`. Provided by `VK_EXT_device_generated_commands`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SEQUENCE_INDEX: Self = Self(2);
-    /// The specification has no description of `VK_INDIRECT_COMMANDS_TOKEN_TYPE_INDEX_BUFFER_EXT`.
+    /// From the table *Supported Indirect Command Tokens*:
+    ///
+    /// | **Common Tokens** | **Command Data** |
+    /// |---|---|
+    /// | [`IndirectCommandsTokenTypeEXT::INDEX_BUFFER`](crate::IndirectCommandsTokenTypeEXT::INDEX_BUFFER) | [`VkBindIndexBufferIndirectCommandEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkBindIndexBufferIndirectCommandEXT.html) |
+    ///
+    /// From the table *Indirect Execution State Invalidation*:
+    ///
+    /// | **Common Tokens** | **States Invalidated** |
+    /// |---|---|
+    /// | [`IndirectCommandsTokenTypeEXT::INDEX_BUFFER`](crate::IndirectCommandsTokenTypeEXT::INDEX_BUFFER) | Index buffer |
     ///
     /// C: `VK_INDIRECT_COMMANDS_TOKEN_TYPE_INDEX_BUFFER_EXT`. Provided by `VK_EXT_device_generated_commands`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const INDEX_BUFFER: Self = Self(3);
-    /// The specification has no description of `VK_INDIRECT_COMMANDS_TOKEN_TYPE_VERTEX_BUFFER_EXT`.
+    /// From the table *Supported Indirect Command Tokens*:
+    ///
+    /// | **Common Tokens** | **Command Data** |
+    /// |---|---|
+    /// | [`IndirectCommandsTokenTypeEXT::VERTEX_BUFFER`](crate::IndirectCommandsTokenTypeEXT::VERTEX_BUFFER) | [`VkBindVertexBufferIndirectCommandEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkBindVertexBufferIndirectCommandEXT.html) |
+    ///
+    /// From the table *Indirect Execution State Invalidation*:
+    ///
+    /// | **Common Tokens** | **States Invalidated** |
+    /// |---|---|
+    /// | [`IndirectCommandsTokenTypeEXT::VERTEX_BUFFER`](crate::IndirectCommandsTokenTypeEXT::VERTEX_BUFFER) | Vertex buffer |
     ///
     /// C: `VK_INDIRECT_COMMANDS_TOKEN_TYPE_VERTEX_BUFFER_EXT`. Provided by `VK_EXT_device_generated_commands`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const VERTEX_BUFFER: Self = Self(4);
-    /// The specification has no description of `VK_INDIRECT_COMMANDS_TOKEN_TYPE_DRAW_INDEXED_EXT`.
+    /// From the table *Supported Indirect Command Tokens*:
+    ///
+    /// | **Common Tokens** | **Command Data** |
+    /// |---|---|
+    /// | [`IndirectCommandsTokenTypeEXT::DRAW_INDEXED`](crate::IndirectCommandsTokenTypeEXT::DRAW_INDEXED) | [`VkDrawIndexedIndirectCommand`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDrawIndexedIndirectCommand.html) |
     ///
     /// C: `VK_INDIRECT_COMMANDS_TOKEN_TYPE_DRAW_INDEXED_EXT`. Provided by `VK_EXT_device_generated_commands`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DRAW_INDEXED: Self = Self(5);
-    /// The specification has no description of `VK_INDIRECT_COMMANDS_TOKEN_TYPE_DRAW_EXT`.
+    /// From the table *Supported Indirect Command Tokens*:
+    ///
+    /// | **Common Tokens** | **Command Data** |
+    /// |---|---|
+    /// | [`IndirectCommandsTokenTypeEXT::DRAW`](crate::IndirectCommandsTokenTypeEXT::DRAW) | [`VkDrawIndirectCommand`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDrawIndirectCommand.html) |
     ///
     /// C: `VK_INDIRECT_COMMANDS_TOKEN_TYPE_DRAW_EXT`. Provided by `VK_EXT_device_generated_commands`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DRAW: Self = Self(6);
-    /// The specification has no description of `VK_INDIRECT_COMMANDS_TOKEN_TYPE_DRAW_INDEXED_COUNT_EXT`.
+    /// From the table *Supported Indirect Command Tokens*:
+    ///
+    /// | **Common Tokens** | **Command Data** |
+    /// |---|---|
+    /// | [`IndirectCommandsTokenTypeEXT::DRAW_INDEXED_COUNT`](crate::IndirectCommandsTokenTypeEXT::DRAW_INDEXED_COUNT) | [`VkDrawIndirectCountIndirectCommandEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDrawIndirectCountIndirectCommandEXT.html) with VkDrawIndexedIndirectCommand |
     ///
     /// C: `VK_INDIRECT_COMMANDS_TOKEN_TYPE_DRAW_INDEXED_COUNT_EXT`. Provided by `VK_EXT_device_generated_commands`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DRAW_INDEXED_COUNT: Self = Self(7);
-    /// The specification has no description of `VK_INDIRECT_COMMANDS_TOKEN_TYPE_DRAW_COUNT_EXT`.
+    /// From the table *Supported Indirect Command Tokens*:
+    ///
+    /// | **Common Tokens** | **Command Data** |
+    /// |---|---|
+    /// | [`IndirectCommandsTokenTypeEXT::DRAW_COUNT`](crate::IndirectCommandsTokenTypeEXT::DRAW_COUNT) | [`VkDrawIndirectCountIndirectCommandEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDrawIndirectCountIndirectCommandEXT.html) with VkDrawIndirectCommand |
     ///
     /// C: `VK_INDIRECT_COMMANDS_TOKEN_TYPE_DRAW_COUNT_EXT`. Provided by `VK_EXT_device_generated_commands`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DRAW_COUNT: Self = Self(8);
-    /// The specification has no description of `VK_INDIRECT_COMMANDS_TOKEN_TYPE_DISPATCH_EXT`.
+    /// From the table *Supported Indirect Command Tokens*:
+    ///
+    /// | **Common Tokens** | **Command Data** |
+    /// |---|---|
+    /// | [`IndirectCommandsTokenTypeEXT::DISPATCH`](crate::IndirectCommandsTokenTypeEXT::DISPATCH) | [`VkDispatchIndirectCommand`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDispatchIndirectCommand.html) |
     ///
     /// C: `VK_INDIRECT_COMMANDS_TOKEN_TYPE_DISPATCH_EXT`. Provided by `VK_EXT_device_generated_commands`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DISPATCH: Self = Self(9);
-    /// The specification has no description of `VK_INDIRECT_COMMANDS_TOKEN_TYPE_PUSH_DATA_EXT`.
+    /// From the table *Supported Indirect Command Tokens*:
+    ///
+    /// | **Common Tokens** | **Command Data** |
+    /// |---|---|
+    /// | [`IndirectCommandsTokenTypeEXT::PUSH_DATA`](crate::IndirectCommandsTokenTypeEXT::PUSH_DATA) | `u8[]` raw data |
+    ///
+    /// From the table *Indirect Execution State Invalidation*:
+    ///
+    /// | **Common Tokens** | **States Invalidated** |
+    /// |---|---|
+    /// | [`IndirectCommandsTokenTypeEXT::PUSH_DATA`](crate::IndirectCommandsTokenTypeEXT::PUSH_DATA) | Push data |
     ///
     /// C: `VK_INDIRECT_COMMANDS_TOKEN_TYPE_PUSH_DATA_EXT`. Provided by `VK_EXT_descriptor_heap` (with `VK_EXT_device_generated_commands`).
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const PUSH_DATA: Self = Self(1000135000);
-    /// The specification has no description of `VK_INDIRECT_COMMANDS_TOKEN_TYPE_PUSH_DATA_SEQUENCE_INDEX_EXT`.
+    /// From the table *Supported Indirect Command Tokens*:
+    ///
+    /// | **Common Tokens** | **Command Data** |
+    /// |---|---|
+    /// | [`IndirectCommandsTokenTypeEXT::PUSH_DATA_SEQUENCE_INDEX`](crate::IndirectCommandsTokenTypeEXT::PUSH_DATA_SEQUENCE_INDEX) | `u32` placeholder data (not accessed by shader) |
+    ///
+    /// From the table *Indirect Execution State Invalidation*:
+    ///
+    /// | **Common Tokens** | **States Invalidated** |
+    /// |---|---|
+    /// | [`IndirectCommandsTokenTypeEXT::PUSH_DATA_SEQUENCE_INDEX`](crate::IndirectCommandsTokenTypeEXT::PUSH_DATA_SEQUENCE_INDEX) | Push data |
     ///
     /// C: `VK_INDIRECT_COMMANDS_TOKEN_TYPE_PUSH_DATA_SEQUENCE_INDEX_EXT`. Provided by `VK_EXT_descriptor_heap` (with `VK_EXT_device_generated_commands`).
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const PUSH_DATA_SEQUENCE_INDEX: Self = Self(1000135001);
-    /// The specification has no description of `VK_INDIRECT_COMMANDS_TOKEN_TYPE_DRAW_MESH_TASKS_NV_EXT`.
+    /// From the table *Supported Indirect Command Tokens*:
+    ///
+    /// | **Common Tokens** | **Command Data** |
+    /// |---|---|
+    /// | [`IndirectCommandsTokenTypeEXT::DRAW_MESH_TASKS_NV`](crate::IndirectCommandsTokenTypeEXT::DRAW_MESH_TASKS_NV) | [`VkDrawMeshTasksIndirectCommandNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDrawMeshTasksIndirectCommandNV.html) |
     ///
     /// C: `VK_INDIRECT_COMMANDS_TOKEN_TYPE_DRAW_MESH_TASKS_NV_EXT`. Provided by `VK_NV_mesh_shader` (with `VK_EXT_device_generated_commands`).
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DRAW_MESH_TASKS_NV: Self = Self(1000202002);
-    /// The specification has no description of `VK_INDIRECT_COMMANDS_TOKEN_TYPE_DRAW_MESH_TASKS_COUNT_NV_EXT`.
+    /// From the table *Supported Indirect Command Tokens*:
+    ///
+    /// | **Common Tokens** | **Command Data** |
+    /// |---|---|
+    /// | [`IndirectCommandsTokenTypeEXT::DRAW_MESH_TASKS_COUNT_NV`](crate::IndirectCommandsTokenTypeEXT::DRAW_MESH_TASKS_COUNT_NV) | [`VkDrawIndirectCountIndirectCommandEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDrawIndirectCountIndirectCommandEXT.html) with VkDrawMeshTasksIndirectCommandNV |
     ///
     /// C: `VK_INDIRECT_COMMANDS_TOKEN_TYPE_DRAW_MESH_TASKS_COUNT_NV_EXT`. Provided by `VK_NV_mesh_shader` (with `VK_EXT_device_generated_commands`).
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DRAW_MESH_TASKS_COUNT_NV: Self = Self(1000202003);
-    /// The specification has no description of `VK_INDIRECT_COMMANDS_TOKEN_TYPE_DRAW_MESH_TASKS_EXT`.
+    /// From the table *Supported Indirect Command Tokens*:
+    ///
+    /// | **Common Tokens** | **Command Data** |
+    /// |---|---|
+    /// | [`IndirectCommandsTokenTypeEXT::DRAW_MESH_TASKS`](crate::IndirectCommandsTokenTypeEXT::DRAW_MESH_TASKS) | [`VkDrawMeshTasksIndirectCommandEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDrawMeshTasksIndirectCommandEXT.html) |
     ///
     /// C: `VK_INDIRECT_COMMANDS_TOKEN_TYPE_DRAW_MESH_TASKS_EXT`. Provided by `VK_EXT_mesh_shader` (with `VK_EXT_device_generated_commands`).
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DRAW_MESH_TASKS: Self = Self(1000328000);
-    /// The specification has no description of `VK_INDIRECT_COMMANDS_TOKEN_TYPE_DRAW_MESH_TASKS_COUNT_EXT`.
+    /// From the table *Supported Indirect Command Tokens*:
+    ///
+    /// | **Common Tokens** | **Command Data** |
+    /// |---|---|
+    /// | [`IndirectCommandsTokenTypeEXT::DRAW_MESH_TASKS_COUNT`](crate::IndirectCommandsTokenTypeEXT::DRAW_MESH_TASKS_COUNT) | [`VkDrawIndirectCountIndirectCommandEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDrawIndirectCountIndirectCommandEXT.html) with VkDrawMeshTasksIndirectCommandEXT |
     ///
     /// C: `VK_INDIRECT_COMMANDS_TOKEN_TYPE_DRAW_MESH_TASKS_COUNT_EXT`. Provided by `VK_EXT_mesh_shader` (with `VK_EXT_device_generated_commands`).
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DRAW_MESH_TASKS_COUNT: Self = Self(1000328001);
-    /// The specification has no description of `VK_INDIRECT_COMMANDS_TOKEN_TYPE_TRACE_RAYS2_EXT`.
+    /// From the table *Supported Indirect Command Tokens*:
+    ///
+    /// | **Common Tokens** | **Command Data** |
+    /// |---|---|
+    /// | [`IndirectCommandsTokenTypeEXT::TRACE_RAYS2`](crate::IndirectCommandsTokenTypeEXT::TRACE_RAYS2) | [`VkTraceRaysIndirectCommand2KHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkTraceRaysIndirectCommand2KHR.html) |
     ///
     /// C: `VK_INDIRECT_COMMANDS_TOKEN_TYPE_TRACE_RAYS2_EXT`. Provided by `VK_KHR_ray_tracing_maintenance1` (with `VK_EXT_device_generated_commands`).
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const TRACE_RAYS2: Self = Self(1000386004);
 }
 /// [`VkIndirectCommandsTokenTypeNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkIndirectCommandsTokenTypeNV.html) - Enum specifying token commands
@@ -11504,33 +12182,20 @@ impl IndirectCommandsTokenTypeEXT {
 ///
 /// **Supported Indirect Command Tokens**
 ///
-/// | Token type |
-/// |---|
-/// | Equivalent command |
-/// | [`IndirectCommandsTokenTypeNV::SHADER_GROUP`](crate::IndirectCommandsTokenTypeNV::SHADER_GROUP) |
-/// | [`vkCmdBindPipelineShaderGroupNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdBindPipelineShaderGroupNV.html) |
-/// | [`IndirectCommandsTokenTypeNV::STATE_FLAGS`](crate::IndirectCommandsTokenTypeNV::STATE_FLAGS) |
-/// | - |
-/// | [`IndirectCommandsTokenTypeNV::INDEX_BUFFER`](crate::IndirectCommandsTokenTypeNV::INDEX_BUFFER) |
-/// | [`vkCmdBindIndexBuffer`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdBindIndexBuffer.html) |
-/// | [`IndirectCommandsTokenTypeNV::VERTEX_BUFFER`](crate::IndirectCommandsTokenTypeNV::VERTEX_BUFFER) |
-/// | [`vkCmdBindVertexBuffers`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdBindVertexBuffers.html) |
-/// | [`IndirectCommandsTokenTypeNV::PUSH_CONSTANT`](crate::IndirectCommandsTokenTypeNV::PUSH_CONSTANT) |
-/// | [`vkCmdPushConstants`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdPushConstants.html) |
-/// | [`IndirectCommandsTokenTypeNV::PUSH_DATA`](crate::IndirectCommandsTokenTypeNV::PUSH_DATA) |
-/// | [`vkCmdPushDataEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdPushDataEXT.html) |
-/// | [`IndirectCommandsTokenTypeNV::DRAW_INDEXED`](crate::IndirectCommandsTokenTypeNV::DRAW_INDEXED) |
-/// | [`vkCmdDrawIndexedIndirect`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdDrawIndexedIndirect.html) |
-/// | [`IndirectCommandsTokenTypeNV::DRAW`](crate::IndirectCommandsTokenTypeNV::DRAW) |
-/// | [`vkCmdDrawIndirect`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdDrawIndirect.html) |
-/// | [`IndirectCommandsTokenTypeNV::DRAW_TASKS`](crate::IndirectCommandsTokenTypeNV::DRAW_TASKS) |
-/// | [`vkCmdDrawMeshTasksIndirectNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdDrawMeshTasksIndirectNV.html) |
-/// | [`IndirectCommandsTokenTypeNV::DRAW_MESH_TASKS`](crate::IndirectCommandsTokenTypeNV::DRAW_MESH_TASKS) |
-/// | [`vkCmdDrawMeshTasksIndirectEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdDrawMeshTasksIndirectEXT.html) |
-/// | [`IndirectCommandsTokenTypeNV::PIPELINE`](crate::IndirectCommandsTokenTypeNV::PIPELINE) |
-/// | [`vkCmdBindPipeline`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdBindPipeline.html) |
-/// | [`IndirectCommandsTokenTypeNV::DISPATCH`](crate::IndirectCommandsTokenTypeNV::DISPATCH) |
-/// | [`vkCmdDispatchIndirect`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdDispatchIndirect.html) |
+/// | Token type | Equivalent command |
+/// |---|---|
+/// | [`IndirectCommandsTokenTypeNV::SHADER_GROUP`](crate::IndirectCommandsTokenTypeNV::SHADER_GROUP) | [`vkCmdBindPipelineShaderGroupNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdBindPipelineShaderGroupNV.html) |
+/// | [`IndirectCommandsTokenTypeNV::STATE_FLAGS`](crate::IndirectCommandsTokenTypeNV::STATE_FLAGS) | - |
+/// | [`IndirectCommandsTokenTypeNV::INDEX_BUFFER`](crate::IndirectCommandsTokenTypeNV::INDEX_BUFFER) | [`vkCmdBindIndexBuffer`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdBindIndexBuffer.html) |
+/// | [`IndirectCommandsTokenTypeNV::VERTEX_BUFFER`](crate::IndirectCommandsTokenTypeNV::VERTEX_BUFFER) | [`vkCmdBindVertexBuffers`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdBindVertexBuffers.html) |
+/// | [`IndirectCommandsTokenTypeNV::PUSH_CONSTANT`](crate::IndirectCommandsTokenTypeNV::PUSH_CONSTANT) | [`vkCmdPushConstants`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdPushConstants.html) |
+/// | [`IndirectCommandsTokenTypeNV::PUSH_DATA`](crate::IndirectCommandsTokenTypeNV::PUSH_DATA) | [`vkCmdPushDataEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdPushDataEXT.html) |
+/// | [`IndirectCommandsTokenTypeNV::DRAW_INDEXED`](crate::IndirectCommandsTokenTypeNV::DRAW_INDEXED) | [`vkCmdDrawIndexedIndirect`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdDrawIndexedIndirect.html) |
+/// | [`IndirectCommandsTokenTypeNV::DRAW`](crate::IndirectCommandsTokenTypeNV::DRAW) | [`vkCmdDrawIndirect`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdDrawIndirect.html) |
+/// | [`IndirectCommandsTokenTypeNV::DRAW_TASKS`](crate::IndirectCommandsTokenTypeNV::DRAW_TASKS) | [`vkCmdDrawMeshTasksIndirectNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdDrawMeshTasksIndirectNV.html) |
+/// | [`IndirectCommandsTokenTypeNV::DRAW_MESH_TASKS`](crate::IndirectCommandsTokenTypeNV::DRAW_MESH_TASKS) | [`vkCmdDrawMeshTasksIndirectEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdDrawMeshTasksIndirectEXT.html) |
+/// | [`IndirectCommandsTokenTypeNV::PIPELINE`](crate::IndirectCommandsTokenTypeNV::PIPELINE) | [`vkCmdBindPipeline`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdBindPipeline.html) |
+/// | [`IndirectCommandsTokenTypeNV::DISPATCH`](crate::IndirectCommandsTokenTypeNV::DISPATCH) | [`vkCmdDispatchIndirect`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdDispatchIndirect.html) |
 ///
 /// # Related
 ///
@@ -11543,53 +12208,119 @@ impl IndirectCommandsTokenTypeEXT {
 pub struct IndirectCommandsTokenTypeNV(pub(crate) i32);
 vk_enum!(IndirectCommandsTokenTypeNV, INDIRECT_COMMANDS_TOKEN_TYPE_NV);
 impl IndirectCommandsTokenTypeNV {
-    /// The specification has no description of `VK_INDIRECT_COMMANDS_TOKEN_TYPE_SHADER_GROUP_NV`.
+    /// From the table *Supported Indirect Command Tokens*:
+    ///
+    /// | Token type | Equivalent command |
+    /// |---|---|
+    /// | [`IndirectCommandsTokenTypeNV::SHADER_GROUP`](crate::IndirectCommandsTokenTypeNV::SHADER_GROUP) | [`vkCmdBindPipelineShaderGroupNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdBindPipelineShaderGroupNV.html) |
     ///
     /// C: `VK_INDIRECT_COMMANDS_TOKEN_TYPE_SHADER_GROUP_NV`. Provided by `VK_NV_device_generated_commands`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SHADER_GROUP: Self = Self(0);
     /// The specification has no description of `VK_INDIRECT_COMMANDS_TOKEN_TYPE_STATE_FLAGS_NV`.
     ///
     /// C: `VK_INDIRECT_COMMANDS_TOKEN_TYPE_STATE_FLAGS_NV`. Provided by `VK_NV_device_generated_commands`.
     pub const STATE_FLAGS: Self = Self(1);
-    /// The specification has no description of `VK_INDIRECT_COMMANDS_TOKEN_TYPE_INDEX_BUFFER_NV`.
+    /// From the table *Supported Indirect Command Tokens*:
+    ///
+    /// | Token type | Equivalent command |
+    /// |---|---|
+    /// | [`IndirectCommandsTokenTypeNV::INDEX_BUFFER`](crate::IndirectCommandsTokenTypeNV::INDEX_BUFFER) | [`vkCmdBindIndexBuffer`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdBindIndexBuffer.html) |
     ///
     /// C: `VK_INDIRECT_COMMANDS_TOKEN_TYPE_INDEX_BUFFER_NV`. Provided by `VK_NV_device_generated_commands`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const INDEX_BUFFER: Self = Self(2);
-    /// The specification has no description of `VK_INDIRECT_COMMANDS_TOKEN_TYPE_VERTEX_BUFFER_NV`.
+    /// From the table *Supported Indirect Command Tokens*:
+    ///
+    /// | Token type | Equivalent command |
+    /// |---|---|
+    /// | [`IndirectCommandsTokenTypeNV::VERTEX_BUFFER`](crate::IndirectCommandsTokenTypeNV::VERTEX_BUFFER) | [`vkCmdBindVertexBuffers`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdBindVertexBuffers.html) |
     ///
     /// C: `VK_INDIRECT_COMMANDS_TOKEN_TYPE_VERTEX_BUFFER_NV`. Provided by `VK_NV_device_generated_commands`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const VERTEX_BUFFER: Self = Self(3);
-    /// The specification has no description of `VK_INDIRECT_COMMANDS_TOKEN_TYPE_PUSH_CONSTANT_NV`.
+    /// From the table *Supported Indirect Command Tokens*:
+    ///
+    /// | Token type | Equivalent command |
+    /// |---|---|
+    /// | [`IndirectCommandsTokenTypeNV::PUSH_CONSTANT`](crate::IndirectCommandsTokenTypeNV::PUSH_CONSTANT) | [`vkCmdPushConstants`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdPushConstants.html) |
     ///
     /// C: `VK_INDIRECT_COMMANDS_TOKEN_TYPE_PUSH_CONSTANT_NV`. Provided by `VK_NV_device_generated_commands`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const PUSH_CONSTANT: Self = Self(4);
-    /// The specification has no description of `VK_INDIRECT_COMMANDS_TOKEN_TYPE_DRAW_INDEXED_NV`.
+    /// From the table *Supported Indirect Command Tokens*:
+    ///
+    /// | Token type | Equivalent command |
+    /// |---|---|
+    /// | [`IndirectCommandsTokenTypeNV::DRAW_INDEXED`](crate::IndirectCommandsTokenTypeNV::DRAW_INDEXED) | [`vkCmdDrawIndexedIndirect`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdDrawIndexedIndirect.html) |
     ///
     /// C: `VK_INDIRECT_COMMANDS_TOKEN_TYPE_DRAW_INDEXED_NV`. Provided by `VK_NV_device_generated_commands`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DRAW_INDEXED: Self = Self(5);
-    /// The specification has no description of `VK_INDIRECT_COMMANDS_TOKEN_TYPE_DRAW_NV`.
+    /// From the table *Supported Indirect Command Tokens*:
+    ///
+    /// | Token type | Equivalent command |
+    /// |---|---|
+    /// | [`IndirectCommandsTokenTypeNV::DRAW`](crate::IndirectCommandsTokenTypeNV::DRAW) | [`vkCmdDrawIndirect`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdDrawIndirect.html) |
     ///
     /// C: `VK_INDIRECT_COMMANDS_TOKEN_TYPE_DRAW_NV`. Provided by `VK_NV_device_generated_commands`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DRAW: Self = Self(6);
-    /// The specification has no description of `VK_INDIRECT_COMMANDS_TOKEN_TYPE_DRAW_TASKS_NV`.
+    /// From the table *Supported Indirect Command Tokens*:
+    ///
+    /// | Token type | Equivalent command |
+    /// |---|---|
+    /// | [`IndirectCommandsTokenTypeNV::DRAW_TASKS`](crate::IndirectCommandsTokenTypeNV::DRAW_TASKS) | [`vkCmdDrawMeshTasksIndirectNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdDrawMeshTasksIndirectNV.html) |
     ///
     /// C: `VK_INDIRECT_COMMANDS_TOKEN_TYPE_DRAW_TASKS_NV`. Provided by `VK_NV_device_generated_commands`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DRAW_TASKS: Self = Self(7);
-    /// The specification has no description of `VK_INDIRECT_COMMANDS_TOKEN_TYPE_PUSH_DATA_NV`.
+    /// From the table *Supported Indirect Command Tokens*:
+    ///
+    /// | Token type | Equivalent command |
+    /// |---|---|
+    /// | [`IndirectCommandsTokenTypeNV::PUSH_DATA`](crate::IndirectCommandsTokenTypeNV::PUSH_DATA) | [`vkCmdPushDataEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdPushDataEXT.html) |
     ///
     /// C: `VK_INDIRECT_COMMANDS_TOKEN_TYPE_PUSH_DATA_NV`. Provided by `VK_EXT_descriptor_heap` (with `VK_NV_device_generated_commands`).
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const PUSH_DATA: Self = Self(1000135000);
-    /// The specification has no description of `VK_INDIRECT_COMMANDS_TOKEN_TYPE_DRAW_MESH_TASKS_NV`.
+    /// From the table *Supported Indirect Command Tokens*:
+    ///
+    /// | Token type | Equivalent command |
+    /// |---|---|
+    /// | [`IndirectCommandsTokenTypeNV::DRAW_MESH_TASKS`](crate::IndirectCommandsTokenTypeNV::DRAW_MESH_TASKS) | [`vkCmdDrawMeshTasksIndirectEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdDrawMeshTasksIndirectEXT.html) |
     ///
     /// C: `VK_INDIRECT_COMMANDS_TOKEN_TYPE_DRAW_MESH_TASKS_NV`. Provided by `VK_EXT_mesh_shader` (with `VK_NV_device_generated_commands`).
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DRAW_MESH_TASKS: Self = Self(1000328000);
-    /// The specification has no description of `VK_INDIRECT_COMMANDS_TOKEN_TYPE_PIPELINE_NV`.
+    /// From the table *Supported Indirect Command Tokens*:
+    ///
+    /// | Token type | Equivalent command |
+    /// |---|---|
+    /// | [`IndirectCommandsTokenTypeNV::PIPELINE`](crate::IndirectCommandsTokenTypeNV::PIPELINE) | [`vkCmdBindPipeline`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdBindPipeline.html) |
     ///
     /// C: `VK_INDIRECT_COMMANDS_TOKEN_TYPE_PIPELINE_NV`. Provided by `VK_NV_device_generated_commands_compute`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const PIPELINE: Self = Self(1000428003);
-    /// The specification has no description of `VK_INDIRECT_COMMANDS_TOKEN_TYPE_DISPATCH_NV`.
+    /// From the table *Supported Indirect Command Tokens*:
+    ///
+    /// | Token type | Equivalent command |
+    /// |---|---|
+    /// | [`IndirectCommandsTokenTypeNV::DISPATCH`](crate::IndirectCommandsTokenTypeNV::DISPATCH) | [`vkCmdDispatchIndirect`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdDispatchIndirect.html) |
     ///
     /// C: `VK_INDIRECT_COMMANDS_TOKEN_TYPE_DISPATCH_NV`. Provided by `VK_NV_device_generated_commands_compute`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DISPATCH: Self = Self(1000428004);
 }
 /// [`VkIndirectExecutionSetInfoTypeEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkIndirectExecutionSetInfoTypeEXT.html) - Enum specifying allowed usage of an indirect execution set
@@ -12125,69 +12856,165 @@ pub type LineRasterizationModeKHR = LineRasterizationMode;
 pub struct LogicOp(pub(crate) i32);
 vk_enum!(LogicOp, LOGIC_OP);
 impl LogicOp {
-    /// The specification has no description of `VK_LOGIC_OP_CLEAR`.
+    /// From the table *Logical Operations*:
+    ///
+    /// | Mode | Operation |
+    /// |---|---|
+    /// | [`LogicOp::CLEAR`](crate::LogicOp::CLEAR) | 0 |
     ///
     /// C: `VK_LOGIC_OP_CLEAR`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const CLEAR: Self = Self(0);
-    /// The specification has no description of `VK_LOGIC_OP_AND`.
+    /// From the table *Logical Operations*:
+    ///
+    /// | Mode | Operation |
+    /// |---|---|
+    /// | [`LogicOp::AND`](crate::LogicOp::AND) | s ∧ d |
     ///
     /// C: `VK_LOGIC_OP_AND`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const AND: Self = Self(1);
-    /// The specification has no description of `VK_LOGIC_OP_AND_REVERSE`.
+    /// From the table *Logical Operations*:
+    ///
+    /// | Mode | Operation |
+    /// |---|---|
+    /// | [`LogicOp::AND_REVERSE`](crate::LogicOp::AND_REVERSE) | s ∧ ¬ d |
     ///
     /// C: `VK_LOGIC_OP_AND_REVERSE`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const AND_REVERSE: Self = Self(2);
-    /// The specification has no description of `VK_LOGIC_OP_COPY`.
+    /// From the table *Logical Operations*:
+    ///
+    /// | Mode | Operation |
+    /// |---|---|
+    /// | [`LogicOp::COPY`](crate::LogicOp::COPY) | s |
     ///
     /// C: `VK_LOGIC_OP_COPY`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const COPY: Self = Self(3);
-    /// The specification has no description of `VK_LOGIC_OP_AND_INVERTED`.
+    /// From the table *Logical Operations*:
+    ///
+    /// | Mode | Operation |
+    /// |---|---|
+    /// | [`LogicOp::AND_INVERTED`](crate::LogicOp::AND_INVERTED) | ¬ s ∧ d |
     ///
     /// C: `VK_LOGIC_OP_AND_INVERTED`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const AND_INVERTED: Self = Self(4);
-    /// The specification has no description of `VK_LOGIC_OP_NO_OP`.
+    /// From the table *Logical Operations*:
+    ///
+    /// | Mode | Operation |
+    /// |---|---|
+    /// | [`LogicOp::NO_OP`](crate::LogicOp::NO_OP) | d |
     ///
     /// C: `VK_LOGIC_OP_NO_OP`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const NO_OP: Self = Self(5);
-    /// The specification has no description of `VK_LOGIC_OP_XOR`.
+    /// From the table *Logical Operations*:
+    ///
+    /// | Mode | Operation |
+    /// |---|---|
+    /// | [`LogicOp::XOR`](crate::LogicOp::XOR) | s ⊕ d |
     ///
     /// C: `VK_LOGIC_OP_XOR`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const XOR: Self = Self(6);
-    /// The specification has no description of `VK_LOGIC_OP_OR`.
+    /// From the table *Logical Operations*:
+    ///
+    /// | Mode | Operation |
+    /// |---|---|
+    /// | [`LogicOp::OR`](crate::LogicOp::OR) | s ∨ d |
     ///
     /// C: `VK_LOGIC_OP_OR`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const OR: Self = Self(7);
-    /// The specification has no description of `VK_LOGIC_OP_NOR`.
+    /// From the table *Logical Operations*:
+    ///
+    /// | Mode | Operation |
+    /// |---|---|
+    /// | [`LogicOp::NOR`](crate::LogicOp::NOR) | ¬ (s ∨ d) |
     ///
     /// C: `VK_LOGIC_OP_NOR`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const NOR: Self = Self(8);
-    /// The specification has no description of `VK_LOGIC_OP_EQUIVALENT`.
+    /// From the table *Logical Operations*:
+    ///
+    /// | Mode | Operation |
+    /// |---|---|
+    /// | [`LogicOp::EQUIVALENT`](crate::LogicOp::EQUIVALENT) | ¬ (s ⊕ d) |
     ///
     /// C: `VK_LOGIC_OP_EQUIVALENT`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const EQUIVALENT: Self = Self(9);
-    /// The specification has no description of `VK_LOGIC_OP_INVERT`.
+    /// From the table *Logical Operations*:
+    ///
+    /// | Mode | Operation |
+    /// |---|---|
+    /// | [`LogicOp::INVERT`](crate::LogicOp::INVERT) | ¬ d |
     ///
     /// C: `VK_LOGIC_OP_INVERT`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const INVERT: Self = Self(10);
-    /// The specification has no description of `VK_LOGIC_OP_OR_REVERSE`.
+    /// From the table *Logical Operations*:
+    ///
+    /// | Mode | Operation |
+    /// |---|---|
+    /// | [`LogicOp::OR_REVERSE`](crate::LogicOp::OR_REVERSE) | s ∨ ¬ d |
     ///
     /// C: `VK_LOGIC_OP_OR_REVERSE`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const OR_REVERSE: Self = Self(11);
-    /// The specification has no description of `VK_LOGIC_OP_COPY_INVERTED`.
+    /// From the table *Logical Operations*:
+    ///
+    /// | Mode | Operation |
+    /// |---|---|
+    /// | [`LogicOp::COPY_INVERTED`](crate::LogicOp::COPY_INVERTED) | ¬ s |
     ///
     /// C: `VK_LOGIC_OP_COPY_INVERTED`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const COPY_INVERTED: Self = Self(12);
-    /// The specification has no description of `VK_LOGIC_OP_OR_INVERTED`.
+    /// From the table *Logical Operations*:
+    ///
+    /// | Mode | Operation |
+    /// |---|---|
+    /// | [`LogicOp::OR_INVERTED`](crate::LogicOp::OR_INVERTED) | ¬ s ∨ d |
     ///
     /// C: `VK_LOGIC_OP_OR_INVERTED`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const OR_INVERTED: Self = Self(13);
-    /// The specification has no description of `VK_LOGIC_OP_NAND`.
+    /// From the table *Logical Operations*:
+    ///
+    /// | Mode | Operation |
+    /// |---|---|
+    /// | [`LogicOp::NAND`](crate::LogicOp::NAND) | ¬ (s ∧ d) |
     ///
     /// C: `VK_LOGIC_OP_NAND`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const NAND: Self = Self(14);
-    /// The specification has no description of `VK_LOGIC_OP_SET`.
+    /// From the table *Logical Operations*:
+    ///
+    /// | Mode | Operation |
+    /// |---|---|
+    /// | [`LogicOp::SET`](crate::LogicOp::SET) | all 1s |
     ///
     /// C: `VK_LOGIC_OP_SET`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SET: Self = Self(15);
 }
 /// [`VkMemoryOverallocationBehaviorAMD`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkMemoryOverallocationBehaviorAMD.html) - Specify memory overallocation behavior
@@ -12460,113 +13287,60 @@ impl NeuralAcceleratorStatisticsModeARM {
 ///
 /// **`VkObjectType` and Vulkan Handle Relationship**
 ///
-/// | [`ObjectType`](crate::ObjectType) |
-/// |---|
-/// | Vulkan Handle Type |
-/// | [`ObjectType::UNKNOWN`](crate::ObjectType::UNKNOWN) |
-/// | Unknown/Undefined Handle |
-/// | [`ObjectType::INSTANCE`](crate::ObjectType::INSTANCE) |
-/// | [`VkInstance`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkInstance.html) |
-/// | [`ObjectType::PHYSICAL_DEVICE`](crate::ObjectType::PHYSICAL_DEVICE) |
-/// | [`VkPhysicalDevice`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPhysicalDevice.html) |
-/// | [`ObjectType::DEVICE`](crate::ObjectType::DEVICE) |
-/// | [`VkDevice`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDevice.html) |
-/// | [`ObjectType::QUEUE`](crate::ObjectType::QUEUE) |
-/// | [`VkQueue`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkQueue.html) |
-/// | [`ObjectType::SEMAPHORE`](crate::ObjectType::SEMAPHORE) |
-/// | [`VkSemaphore`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSemaphore.html) |
-/// | [`ObjectType::COMMAND_BUFFER`](crate::ObjectType::COMMAND_BUFFER) |
-/// | [`VkCommandBuffer`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkCommandBuffer.html) |
-/// | [`ObjectType::FENCE`](crate::ObjectType::FENCE) |
-/// | [`VkFence`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkFence.html) |
-/// | [`ObjectType::DEVICE_MEMORY`](crate::ObjectType::DEVICE_MEMORY) |
-/// | [`VkDeviceMemory`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDeviceMemory.html) |
-/// | [`ObjectType::BUFFER`](crate::ObjectType::BUFFER) |
-/// | [`VkBuffer`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkBuffer.html) |
-/// | [`ObjectType::IMAGE`](crate::ObjectType::IMAGE) |
-/// | [`VkImage`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkImage.html) |
-/// | [`ObjectType::EVENT`](crate::ObjectType::EVENT) |
-/// | [`VkEvent`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkEvent.html) |
-/// | [`ObjectType::QUERY_POOL`](crate::ObjectType::QUERY_POOL) |
-/// | [`VkQueryPool`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkQueryPool.html) |
-/// | [`ObjectType::BUFFER_VIEW`](crate::ObjectType::BUFFER_VIEW) |
-/// | [`VkBufferView`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkBufferView.html) |
-/// | [`ObjectType::IMAGE_VIEW`](crate::ObjectType::IMAGE_VIEW) |
-/// | [`VkImageView`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkImageView.html) |
-/// | [`ObjectType::SHADER_MODULE`](crate::ObjectType::SHADER_MODULE) |
-/// | [`VkShaderModule`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkShaderModule.html) |
-/// | [`ObjectType::PIPELINE_CACHE`](crate::ObjectType::PIPELINE_CACHE) |
-/// | [`VkPipelineCache`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineCache.html) |
-/// | [`ObjectType::PIPELINE_LAYOUT`](crate::ObjectType::PIPELINE_LAYOUT) |
-/// | [`VkPipelineLayout`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineLayout.html) |
-/// | [`ObjectType::RENDER_PASS`](crate::ObjectType::RENDER_PASS) |
-/// | [`VkRenderPass`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkRenderPass.html) |
-/// | [`ObjectType::PIPELINE`](crate::ObjectType::PIPELINE) |
-/// | [`VkPipeline`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipeline.html) |
-/// | [`ObjectType::DESCRIPTOR_SET_LAYOUT`](crate::ObjectType::DESCRIPTOR_SET_LAYOUT) |
-/// | [`VkDescriptorSetLayout`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDescriptorSetLayout.html) |
-/// | [`ObjectType::SAMPLER`](crate::ObjectType::SAMPLER) |
-/// | [`VkSampler`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSampler.html) |
-/// | [`ObjectType::DESCRIPTOR_POOL`](crate::ObjectType::DESCRIPTOR_POOL) |
-/// | [`VkDescriptorPool`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDescriptorPool.html) |
-/// | [`ObjectType::DESCRIPTOR_SET`](crate::ObjectType::DESCRIPTOR_SET) |
-/// | [`VkDescriptorSet`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDescriptorSet.html) |
-/// | [`ObjectType::FRAMEBUFFER`](crate::ObjectType::FRAMEBUFFER) |
-/// | [`VkFramebuffer`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkFramebuffer.html) |
-/// | [`ObjectType::COMMAND_POOL`](crate::ObjectType::COMMAND_POOL) |
-/// | [`VkCommandPool`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkCommandPool.html) |
-/// | [`ObjectType::SAMPLER_YCBCR_CONVERSION`](crate::ObjectType::SAMPLER_YCBCR_CONVERSION) |
-/// | [`VkSamplerYcbcrConversion`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSamplerYcbcrConversion.html) |
-/// | [`ObjectType::DESCRIPTOR_UPDATE_TEMPLATE`](crate::ObjectType::DESCRIPTOR_UPDATE_TEMPLATE) |
-/// | [`VkDescriptorUpdateTemplate`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDescriptorUpdateTemplate.html) |
-/// | [`ObjectType::PRIVATE_DATA_SLOT`](crate::ObjectType::PRIVATE_DATA_SLOT) |
-/// | [`VkPrivateDataSlot`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPrivateDataSlot.html) |
-/// | [`ObjectType::SURFACE_KHR`](crate::ObjectType::SURFACE_KHR) |
-/// | [`VkSurfaceKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSurfaceKHR.html) |
-/// | [`ObjectType::SWAPCHAIN_KHR`](crate::ObjectType::SWAPCHAIN_KHR) |
-/// | [`VkSwapchainKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSwapchainKHR.html) |
-/// | [`ObjectType::DISPLAY_KHR`](crate::ObjectType::DISPLAY_KHR) |
-/// | [`VkDisplayKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDisplayKHR.html) |
-/// | [`ObjectType::DISPLAY_MODE_KHR`](crate::ObjectType::DISPLAY_MODE_KHR) |
-/// | [`VkDisplayModeKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDisplayModeKHR.html) |
-/// | [`ObjectType::DEBUG_REPORT_CALLBACK_EXT`](crate::ObjectType::DEBUG_REPORT_CALLBACK_EXT) |
-/// | [`VkDebugReportCallbackEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDebugReportCallbackEXT.html) |
-/// | [`ObjectType::VIDEO_SESSION_KHR`](crate::ObjectType::VIDEO_SESSION_KHR) |
-/// | [`VkVideoSessionKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkVideoSessionKHR.html) |
-/// | [`ObjectType::VIDEO_SESSION_PARAMETERS_KHR`](crate::ObjectType::VIDEO_SESSION_PARAMETERS_KHR) |
-/// | [`VkVideoSessionParametersKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkVideoSessionParametersKHR.html) |
-/// | [`ObjectType::DEBUG_UTILS_MESSENGER_EXT`](crate::ObjectType::DEBUG_UTILS_MESSENGER_EXT) |
-/// | [`VkDebugUtilsMessengerEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDebugUtilsMessengerEXT.html) |
-/// | [`ObjectType::ACCELERATION_STRUCTURE_KHR`](crate::ObjectType::ACCELERATION_STRUCTURE_KHR) |
-/// | [`VkAccelerationStructureKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkAccelerationStructureKHR.html) |
-/// | [`ObjectType::VALIDATION_CACHE_EXT`](crate::ObjectType::VALIDATION_CACHE_EXT) |
-/// | [`VkValidationCacheEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkValidationCacheEXT.html) |
-/// | [`ObjectType::ACCELERATION_STRUCTURE_NV`](crate::ObjectType::ACCELERATION_STRUCTURE_NV) |
-/// | [`VkAccelerationStructureNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkAccelerationStructureNV.html) |
-/// | [`ObjectType::PERFORMANCE_CONFIGURATION_INTEL`](crate::ObjectType::PERFORMANCE_CONFIGURATION_INTEL) |
-/// | [`VkPerformanceConfigurationINTEL`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPerformanceConfigurationINTEL.html) |
-/// | [`ObjectType::DEFERRED_OPERATION_KHR`](crate::ObjectType::DEFERRED_OPERATION_KHR) |
-/// | [`VkDeferredOperationKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDeferredOperationKHR.html) |
-/// | [`ObjectType::INDIRECT_COMMANDS_LAYOUT_NV`](crate::ObjectType::INDIRECT_COMMANDS_LAYOUT_NV) |
-/// | [`VkIndirectCommandsLayoutNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkIndirectCommandsLayoutNV.html) |
-/// | [`ObjectType::INDIRECT_COMMANDS_LAYOUT_EXT`](crate::ObjectType::INDIRECT_COMMANDS_LAYOUT_EXT) |
-/// | [`VkIndirectCommandsLayoutEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkIndirectCommandsLayoutEXT.html) |
-/// | [`ObjectType::INDIRECT_EXECUTION_SET_EXT`](crate::ObjectType::INDIRECT_EXECUTION_SET_EXT) |
-/// | [`VkIndirectExecutionSetEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkIndirectExecutionSetEXT.html) |
-/// | [`ObjectType::BUFFER_COLLECTION_FUCHSIA`](crate::ObjectType::BUFFER_COLLECTION_FUCHSIA) |
-/// | [`VkBufferCollectionFUCHSIA`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkBufferCollectionFUCHSIA.html) |
-/// | [`ObjectType::MICROMAP_EXT`](crate::ObjectType::MICROMAP_EXT) |
-/// | [`VkMicromapEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkMicromapEXT.html) |
-/// | [`ObjectType::OPTICAL_FLOW_SESSION_NV`](crate::ObjectType::OPTICAL_FLOW_SESSION_NV) |
-/// | [`VkOpticalFlowSessionNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkOpticalFlowSessionNV.html) |
-/// | [`ObjectType::SHADER_EXT`](crate::ObjectType::SHADER_EXT) |
-/// | [`VkShaderEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkShaderEXT.html) |
-/// | [`ObjectType::TENSOR_ARM`](crate::ObjectType::TENSOR_ARM) |
-/// | [`VkTensorARM`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkTensorARM.html) |
-/// | [`ObjectType::TENSOR_VIEW_ARM`](crate::ObjectType::TENSOR_VIEW_ARM) |
-/// | [`VkTensorViewARM`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkTensorViewARM.html) |
-/// | [`ObjectType::DATA_GRAPH_PIPELINE_SESSION_ARM`](crate::ObjectType::DATA_GRAPH_PIPELINE_SESSION_ARM) |
-/// | [`VkDataGraphPipelineSessionARM`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDataGraphPipelineSessionARM.html) |
+/// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+/// |---|---|
+/// | [`ObjectType::UNKNOWN`](crate::ObjectType::UNKNOWN) | Unknown/Undefined Handle |
+/// | [`ObjectType::INSTANCE`](crate::ObjectType::INSTANCE) | [`VkInstance`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkInstance.html) |
+/// | [`ObjectType::PHYSICAL_DEVICE`](crate::ObjectType::PHYSICAL_DEVICE) | [`VkPhysicalDevice`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPhysicalDevice.html) |
+/// | [`ObjectType::DEVICE`](crate::ObjectType::DEVICE) | [`VkDevice`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDevice.html) |
+/// | [`ObjectType::QUEUE`](crate::ObjectType::QUEUE) | [`VkQueue`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkQueue.html) |
+/// | [`ObjectType::SEMAPHORE`](crate::ObjectType::SEMAPHORE) | [`VkSemaphore`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSemaphore.html) |
+/// | [`ObjectType::COMMAND_BUFFER`](crate::ObjectType::COMMAND_BUFFER) | [`VkCommandBuffer`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkCommandBuffer.html) |
+/// | [`ObjectType::FENCE`](crate::ObjectType::FENCE) | [`VkFence`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkFence.html) |
+/// | [`ObjectType::DEVICE_MEMORY`](crate::ObjectType::DEVICE_MEMORY) | [`VkDeviceMemory`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDeviceMemory.html) |
+/// | [`ObjectType::BUFFER`](crate::ObjectType::BUFFER) | [`VkBuffer`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkBuffer.html) |
+/// | [`ObjectType::IMAGE`](crate::ObjectType::IMAGE) | [`VkImage`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkImage.html) |
+/// | [`ObjectType::EVENT`](crate::ObjectType::EVENT) | [`VkEvent`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkEvent.html) |
+/// | [`ObjectType::QUERY_POOL`](crate::ObjectType::QUERY_POOL) | [`VkQueryPool`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkQueryPool.html) |
+/// | [`ObjectType::BUFFER_VIEW`](crate::ObjectType::BUFFER_VIEW) | [`VkBufferView`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkBufferView.html) |
+/// | [`ObjectType::IMAGE_VIEW`](crate::ObjectType::IMAGE_VIEW) | [`VkImageView`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkImageView.html) |
+/// | [`ObjectType::SHADER_MODULE`](crate::ObjectType::SHADER_MODULE) | [`VkShaderModule`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkShaderModule.html) |
+/// | [`ObjectType::PIPELINE_CACHE`](crate::ObjectType::PIPELINE_CACHE) | [`VkPipelineCache`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineCache.html) |
+/// | [`ObjectType::PIPELINE_LAYOUT`](crate::ObjectType::PIPELINE_LAYOUT) | [`VkPipelineLayout`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineLayout.html) |
+/// | [`ObjectType::RENDER_PASS`](crate::ObjectType::RENDER_PASS) | [`VkRenderPass`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkRenderPass.html) |
+/// | [`ObjectType::PIPELINE`](crate::ObjectType::PIPELINE) | [`VkPipeline`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipeline.html) |
+/// | [`ObjectType::DESCRIPTOR_SET_LAYOUT`](crate::ObjectType::DESCRIPTOR_SET_LAYOUT) | [`VkDescriptorSetLayout`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDescriptorSetLayout.html) |
+/// | [`ObjectType::SAMPLER`](crate::ObjectType::SAMPLER) | [`VkSampler`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSampler.html) |
+/// | [`ObjectType::DESCRIPTOR_POOL`](crate::ObjectType::DESCRIPTOR_POOL) | [`VkDescriptorPool`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDescriptorPool.html) |
+/// | [`ObjectType::DESCRIPTOR_SET`](crate::ObjectType::DESCRIPTOR_SET) | [`VkDescriptorSet`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDescriptorSet.html) |
+/// | [`ObjectType::FRAMEBUFFER`](crate::ObjectType::FRAMEBUFFER) | [`VkFramebuffer`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkFramebuffer.html) |
+/// | [`ObjectType::COMMAND_POOL`](crate::ObjectType::COMMAND_POOL) | [`VkCommandPool`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkCommandPool.html) |
+/// | [`ObjectType::SAMPLER_YCBCR_CONVERSION`](crate::ObjectType::SAMPLER_YCBCR_CONVERSION) | [`VkSamplerYcbcrConversion`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSamplerYcbcrConversion.html) |
+/// | [`ObjectType::DESCRIPTOR_UPDATE_TEMPLATE`](crate::ObjectType::DESCRIPTOR_UPDATE_TEMPLATE) | [`VkDescriptorUpdateTemplate`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDescriptorUpdateTemplate.html) |
+/// | [`ObjectType::PRIVATE_DATA_SLOT`](crate::ObjectType::PRIVATE_DATA_SLOT) | [`VkPrivateDataSlot`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPrivateDataSlot.html) |
+/// | [`ObjectType::SURFACE_KHR`](crate::ObjectType::SURFACE_KHR) | [`VkSurfaceKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSurfaceKHR.html) |
+/// | [`ObjectType::SWAPCHAIN_KHR`](crate::ObjectType::SWAPCHAIN_KHR) | [`VkSwapchainKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSwapchainKHR.html) |
+/// | [`ObjectType::DISPLAY_KHR`](crate::ObjectType::DISPLAY_KHR) | [`VkDisplayKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDisplayKHR.html) |
+/// | [`ObjectType::DISPLAY_MODE_KHR`](crate::ObjectType::DISPLAY_MODE_KHR) | [`VkDisplayModeKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDisplayModeKHR.html) |
+/// | [`ObjectType::DEBUG_REPORT_CALLBACK_EXT`](crate::ObjectType::DEBUG_REPORT_CALLBACK_EXT) | [`VkDebugReportCallbackEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDebugReportCallbackEXT.html) |
+/// | [`ObjectType::VIDEO_SESSION_KHR`](crate::ObjectType::VIDEO_SESSION_KHR) | [`VkVideoSessionKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkVideoSessionKHR.html) |
+/// | [`ObjectType::VIDEO_SESSION_PARAMETERS_KHR`](crate::ObjectType::VIDEO_SESSION_PARAMETERS_KHR) | [`VkVideoSessionParametersKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkVideoSessionParametersKHR.html) |
+/// | [`ObjectType::DEBUG_UTILS_MESSENGER_EXT`](crate::ObjectType::DEBUG_UTILS_MESSENGER_EXT) | [`VkDebugUtilsMessengerEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDebugUtilsMessengerEXT.html) |
+/// | [`ObjectType::ACCELERATION_STRUCTURE_KHR`](crate::ObjectType::ACCELERATION_STRUCTURE_KHR) | [`VkAccelerationStructureKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkAccelerationStructureKHR.html) |
+/// | [`ObjectType::VALIDATION_CACHE_EXT`](crate::ObjectType::VALIDATION_CACHE_EXT) | [`VkValidationCacheEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkValidationCacheEXT.html) |
+/// | [`ObjectType::ACCELERATION_STRUCTURE_NV`](crate::ObjectType::ACCELERATION_STRUCTURE_NV) | [`VkAccelerationStructureNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkAccelerationStructureNV.html) |
+/// | [`ObjectType::PERFORMANCE_CONFIGURATION_INTEL`](crate::ObjectType::PERFORMANCE_CONFIGURATION_INTEL) | [`VkPerformanceConfigurationINTEL`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPerformanceConfigurationINTEL.html) |
+/// | [`ObjectType::DEFERRED_OPERATION_KHR`](crate::ObjectType::DEFERRED_OPERATION_KHR) | [`VkDeferredOperationKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDeferredOperationKHR.html) |
+/// | [`ObjectType::INDIRECT_COMMANDS_LAYOUT_NV`](crate::ObjectType::INDIRECT_COMMANDS_LAYOUT_NV) | [`VkIndirectCommandsLayoutNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkIndirectCommandsLayoutNV.html) |
+/// | [`ObjectType::INDIRECT_COMMANDS_LAYOUT_EXT`](crate::ObjectType::INDIRECT_COMMANDS_LAYOUT_EXT) | [`VkIndirectCommandsLayoutEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkIndirectCommandsLayoutEXT.html) |
+/// | [`ObjectType::INDIRECT_EXECUTION_SET_EXT`](crate::ObjectType::INDIRECT_EXECUTION_SET_EXT) | [`VkIndirectExecutionSetEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkIndirectExecutionSetEXT.html) |
+/// | [`ObjectType::BUFFER_COLLECTION_FUCHSIA`](crate::ObjectType::BUFFER_COLLECTION_FUCHSIA) | [`VkBufferCollectionFUCHSIA`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkBufferCollectionFUCHSIA.html) |
+/// | [`ObjectType::MICROMAP_EXT`](crate::ObjectType::MICROMAP_EXT) | [`VkMicromapEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkMicromapEXT.html) |
+/// | [`ObjectType::OPTICAL_FLOW_SESSION_NV`](crate::ObjectType::OPTICAL_FLOW_SESSION_NV) | [`VkOpticalFlowSessionNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkOpticalFlowSessionNV.html) |
+/// | [`ObjectType::SHADER_EXT`](crate::ObjectType::SHADER_EXT) | [`VkShaderEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkShaderEXT.html) |
+/// | [`ObjectType::TENSOR_ARM`](crate::ObjectType::TENSOR_ARM) | [`VkTensorARM`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkTensorARM.html) |
+/// | [`ObjectType::TENSOR_VIEW_ARM`](crate::ObjectType::TENSOR_VIEW_ARM) | [`VkTensorViewARM`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkTensorViewARM.html) |
+/// | [`ObjectType::DATA_GRAPH_PIPELINE_SESSION_ARM`](crate::ObjectType::DATA_GRAPH_PIPELINE_SESSION_ARM) | [`VkDataGraphPipelineSessionARM`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDataGraphPipelineSessionARM.html) |
 ///
 /// # Related
 ///
@@ -12579,149 +13353,365 @@ impl NeuralAcceleratorStatisticsModeARM {
 pub struct ObjectType(pub(crate) i32);
 vk_enum!(ObjectType, OBJECT_TYPE);
 impl ObjectType {
-    /// The specification has no description of `VK_OBJECT_TYPE_UNKNOWN`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::UNKNOWN`](crate::ObjectType::UNKNOWN) | Unknown/Undefined Handle |
     ///
     /// C: `VK_OBJECT_TYPE_UNKNOWN`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const UNKNOWN: Self = Self(0);
-    /// The specification has no description of `VK_OBJECT_TYPE_INSTANCE`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::INSTANCE`](crate::ObjectType::INSTANCE) | [`VkInstance`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkInstance.html) |
     ///
     /// C: `VK_OBJECT_TYPE_INSTANCE`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const INSTANCE: Self = Self(1);
-    /// The specification has no description of `VK_OBJECT_TYPE_PHYSICAL_DEVICE`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::PHYSICAL_DEVICE`](crate::ObjectType::PHYSICAL_DEVICE) | [`VkPhysicalDevice`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPhysicalDevice.html) |
     ///
     /// C: `VK_OBJECT_TYPE_PHYSICAL_DEVICE`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const PHYSICAL_DEVICE: Self = Self(2);
-    /// The specification has no description of `VK_OBJECT_TYPE_DEVICE`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::DEVICE`](crate::ObjectType::DEVICE) | [`VkDevice`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDevice.html) |
     ///
     /// C: `VK_OBJECT_TYPE_DEVICE`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DEVICE: Self = Self(3);
-    /// The specification has no description of `VK_OBJECT_TYPE_QUEUE`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::QUEUE`](crate::ObjectType::QUEUE) | [`VkQueue`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkQueue.html) |
     ///
     /// C: `VK_OBJECT_TYPE_QUEUE`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const QUEUE: Self = Self(4);
-    /// The specification has no description of `VK_OBJECT_TYPE_SEMAPHORE`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::SEMAPHORE`](crate::ObjectType::SEMAPHORE) | [`VkSemaphore`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSemaphore.html) |
     ///
     /// C: `VK_OBJECT_TYPE_SEMAPHORE`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SEMAPHORE: Self = Self(5);
-    /// The specification has no description of `VK_OBJECT_TYPE_COMMAND_BUFFER`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::COMMAND_BUFFER`](crate::ObjectType::COMMAND_BUFFER) | [`VkCommandBuffer`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkCommandBuffer.html) |
     ///
     /// C: `VK_OBJECT_TYPE_COMMAND_BUFFER`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const COMMAND_BUFFER: Self = Self(6);
-    /// The specification has no description of `VK_OBJECT_TYPE_FENCE`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::FENCE`](crate::ObjectType::FENCE) | [`VkFence`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkFence.html) |
     ///
     /// C: `VK_OBJECT_TYPE_FENCE`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const FENCE: Self = Self(7);
-    /// The specification has no description of `VK_OBJECT_TYPE_DEVICE_MEMORY`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::DEVICE_MEMORY`](crate::ObjectType::DEVICE_MEMORY) | [`VkDeviceMemory`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDeviceMemory.html) |
     ///
     /// C: `VK_OBJECT_TYPE_DEVICE_MEMORY`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DEVICE_MEMORY: Self = Self(8);
-    /// The specification has no description of `VK_OBJECT_TYPE_BUFFER`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::BUFFER`](crate::ObjectType::BUFFER) | [`VkBuffer`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkBuffer.html) |
     ///
     /// C: `VK_OBJECT_TYPE_BUFFER`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const BUFFER: Self = Self(9);
-    /// The specification has no description of `VK_OBJECT_TYPE_IMAGE`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::IMAGE`](crate::ObjectType::IMAGE) | [`VkImage`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkImage.html) |
     ///
     /// C: `VK_OBJECT_TYPE_IMAGE`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const IMAGE: Self = Self(10);
-    /// The specification has no description of `VK_OBJECT_TYPE_EVENT`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::EVENT`](crate::ObjectType::EVENT) | [`VkEvent`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkEvent.html) |
     ///
     /// C: `VK_OBJECT_TYPE_EVENT`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const EVENT: Self = Self(11);
-    /// The specification has no description of `VK_OBJECT_TYPE_QUERY_POOL`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::QUERY_POOL`](crate::ObjectType::QUERY_POOL) | [`VkQueryPool`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkQueryPool.html) |
     ///
     /// C: `VK_OBJECT_TYPE_QUERY_POOL`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const QUERY_POOL: Self = Self(12);
-    /// The specification has no description of `VK_OBJECT_TYPE_BUFFER_VIEW`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::BUFFER_VIEW`](crate::ObjectType::BUFFER_VIEW) | [`VkBufferView`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkBufferView.html) |
     ///
     /// C: `VK_OBJECT_TYPE_BUFFER_VIEW`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const BUFFER_VIEW: Self = Self(13);
-    /// The specification has no description of `VK_OBJECT_TYPE_IMAGE_VIEW`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::IMAGE_VIEW`](crate::ObjectType::IMAGE_VIEW) | [`VkImageView`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkImageView.html) |
     ///
     /// C: `VK_OBJECT_TYPE_IMAGE_VIEW`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const IMAGE_VIEW: Self = Self(14);
-    /// The specification has no description of `VK_OBJECT_TYPE_SHADER_MODULE`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::SHADER_MODULE`](crate::ObjectType::SHADER_MODULE) | [`VkShaderModule`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkShaderModule.html) |
     ///
     /// C: `VK_OBJECT_TYPE_SHADER_MODULE`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SHADER_MODULE: Self = Self(15);
-    /// The specification has no description of `VK_OBJECT_TYPE_PIPELINE_CACHE`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::PIPELINE_CACHE`](crate::ObjectType::PIPELINE_CACHE) | [`VkPipelineCache`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineCache.html) |
     ///
     /// C: `VK_OBJECT_TYPE_PIPELINE_CACHE`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const PIPELINE_CACHE: Self = Self(16);
-    /// The specification has no description of `VK_OBJECT_TYPE_PIPELINE_LAYOUT`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::PIPELINE_LAYOUT`](crate::ObjectType::PIPELINE_LAYOUT) | [`VkPipelineLayout`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineLayout.html) |
     ///
     /// C: `VK_OBJECT_TYPE_PIPELINE_LAYOUT`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const PIPELINE_LAYOUT: Self = Self(17);
-    /// The specification has no description of `VK_OBJECT_TYPE_RENDER_PASS`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::RENDER_PASS`](crate::ObjectType::RENDER_PASS) | [`VkRenderPass`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkRenderPass.html) |
     ///
     /// C: `VK_OBJECT_TYPE_RENDER_PASS`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const RENDER_PASS: Self = Self(18);
-    /// The specification has no description of `VK_OBJECT_TYPE_PIPELINE`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::PIPELINE`](crate::ObjectType::PIPELINE) | [`VkPipeline`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipeline.html) |
     ///
     /// C: `VK_OBJECT_TYPE_PIPELINE`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const PIPELINE: Self = Self(19);
-    /// The specification has no description of `VK_OBJECT_TYPE_DESCRIPTOR_SET_LAYOUT`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::DESCRIPTOR_SET_LAYOUT`](crate::ObjectType::DESCRIPTOR_SET_LAYOUT) | [`VkDescriptorSetLayout`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDescriptorSetLayout.html) |
     ///
     /// C: `VK_OBJECT_TYPE_DESCRIPTOR_SET_LAYOUT`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DESCRIPTOR_SET_LAYOUT: Self = Self(20);
-    /// The specification has no description of `VK_OBJECT_TYPE_SAMPLER`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::SAMPLER`](crate::ObjectType::SAMPLER) | [`VkSampler`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSampler.html) |
     ///
     /// C: `VK_OBJECT_TYPE_SAMPLER`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SAMPLER: Self = Self(21);
-    /// The specification has no description of `VK_OBJECT_TYPE_DESCRIPTOR_POOL`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::DESCRIPTOR_POOL`](crate::ObjectType::DESCRIPTOR_POOL) | [`VkDescriptorPool`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDescriptorPool.html) |
     ///
     /// C: `VK_OBJECT_TYPE_DESCRIPTOR_POOL`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DESCRIPTOR_POOL: Self = Self(22);
-    /// The specification has no description of `VK_OBJECT_TYPE_DESCRIPTOR_SET`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::DESCRIPTOR_SET`](crate::ObjectType::DESCRIPTOR_SET) | [`VkDescriptorSet`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDescriptorSet.html) |
     ///
     /// C: `VK_OBJECT_TYPE_DESCRIPTOR_SET`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DESCRIPTOR_SET: Self = Self(23);
-    /// The specification has no description of `VK_OBJECT_TYPE_FRAMEBUFFER`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::FRAMEBUFFER`](crate::ObjectType::FRAMEBUFFER) | [`VkFramebuffer`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkFramebuffer.html) |
     ///
     /// C: `VK_OBJECT_TYPE_FRAMEBUFFER`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const FRAMEBUFFER: Self = Self(24);
-    /// The specification has no description of `VK_OBJECT_TYPE_COMMAND_POOL`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::COMMAND_POOL`](crate::ObjectType::COMMAND_POOL) | [`VkCommandPool`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkCommandPool.html) |
     ///
     /// C: `VK_OBJECT_TYPE_COMMAND_POOL`. Provided by `VK_VERSION_1_0`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const COMMAND_POOL: Self = Self(25);
-    /// The specification has no description of `VK_OBJECT_TYPE_DESCRIPTOR_UPDATE_TEMPLATE`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::DESCRIPTOR_UPDATE_TEMPLATE`](crate::ObjectType::DESCRIPTOR_UPDATE_TEMPLATE) | [`VkDescriptorUpdateTemplate`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDescriptorUpdateTemplate.html) |
     ///
     /// C: `VK_OBJECT_TYPE_DESCRIPTOR_UPDATE_TEMPLATE`. Provided by `VK_VERSION_1_1`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DESCRIPTOR_UPDATE_TEMPLATE: Self = Self(1000085000);
-    /// The specification has no description of `VK_OBJECT_TYPE_SAMPLER_YCBCR_CONVERSION`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::SAMPLER_YCBCR_CONVERSION`](crate::ObjectType::SAMPLER_YCBCR_CONVERSION) | [`VkSamplerYcbcrConversion`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSamplerYcbcrConversion.html) |
     ///
     /// C: `VK_OBJECT_TYPE_SAMPLER_YCBCR_CONVERSION`. Provided by `VK_VERSION_1_1`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SAMPLER_YCBCR_CONVERSION: Self = Self(1000156000);
-    /// The specification has no description of `VK_OBJECT_TYPE_PRIVATE_DATA_SLOT`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::PRIVATE_DATA_SLOT`](crate::ObjectType::PRIVATE_DATA_SLOT) | [`VkPrivateDataSlot`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPrivateDataSlot.html) |
     ///
     /// C: `VK_OBJECT_TYPE_PRIVATE_DATA_SLOT`. Provided by `VK_VERSION_1_3`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const PRIVATE_DATA_SLOT: Self = Self(1000295000);
-    /// The specification has no description of `VK_OBJECT_TYPE_SURFACE_KHR`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::SURFACE_KHR`](crate::ObjectType::SURFACE_KHR) | [`VkSurfaceKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSurfaceKHR.html) |
     ///
     /// C: `VK_OBJECT_TYPE_SURFACE_KHR`. Provided by `VK_KHR_surface`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SURFACE_KHR: Self = Self(1000000000);
-    /// The specification has no description of `VK_OBJECT_TYPE_SWAPCHAIN_KHR`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::SWAPCHAIN_KHR`](crate::ObjectType::SWAPCHAIN_KHR) | [`VkSwapchainKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSwapchainKHR.html) |
     ///
     /// C: `VK_OBJECT_TYPE_SWAPCHAIN_KHR`. Provided by `VK_KHR_swapchain`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SWAPCHAIN_KHR: Self = Self(1000001000);
-    /// The specification has no description of `VK_OBJECT_TYPE_DISPLAY_KHR`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::DISPLAY_KHR`](crate::ObjectType::DISPLAY_KHR) | [`VkDisplayKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDisplayKHR.html) |
     ///
     /// C: `VK_OBJECT_TYPE_DISPLAY_KHR`. Provided by `VK_KHR_display`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DISPLAY_KHR: Self = Self(1000002000);
-    /// The specification has no description of `VK_OBJECT_TYPE_DISPLAY_MODE_KHR`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::DISPLAY_MODE_KHR`](crate::ObjectType::DISPLAY_MODE_KHR) | [`VkDisplayModeKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDisplayModeKHR.html) |
     ///
     /// C: `VK_OBJECT_TYPE_DISPLAY_MODE_KHR`. Provided by `VK_KHR_display`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DISPLAY_MODE_KHR: Self = Self(1000002001);
-    /// The specification has no description of `VK_OBJECT_TYPE_DEBUG_REPORT_CALLBACK_EXT`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::DEBUG_REPORT_CALLBACK_EXT`](crate::ObjectType::DEBUG_REPORT_CALLBACK_EXT) | [`VkDebugReportCallbackEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDebugReportCallbackEXT.html) |
     ///
     /// C: `VK_OBJECT_TYPE_DEBUG_REPORT_CALLBACK_EXT`. Provided by `VK_EXT_debug_report`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DEBUG_REPORT_CALLBACK_EXT: Self = Self(1000011000);
-    /// The specification has no description of `VK_OBJECT_TYPE_VIDEO_SESSION_KHR`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::VIDEO_SESSION_KHR`](crate::ObjectType::VIDEO_SESSION_KHR) | [`VkVideoSessionKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkVideoSessionKHR.html) |
     ///
     /// C: `VK_OBJECT_TYPE_VIDEO_SESSION_KHR`. Provided by `VK_KHR_video_queue`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const VIDEO_SESSION_KHR: Self = Self(1000023000);
-    /// The specification has no description of `VK_OBJECT_TYPE_VIDEO_SESSION_PARAMETERS_KHR`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::VIDEO_SESSION_PARAMETERS_KHR`](crate::ObjectType::VIDEO_SESSION_PARAMETERS_KHR) | [`VkVideoSessionParametersKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkVideoSessionParametersKHR.html) |
     ///
     /// C: `VK_OBJECT_TYPE_VIDEO_SESSION_PARAMETERS_KHR`. Provided by `VK_KHR_video_queue`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const VIDEO_SESSION_PARAMETERS_KHR: Self = Self(1000023001);
     /// The specification has no description of `VK_OBJECT_TYPE_CU_MODULE_NVX`.
     ///
@@ -12735,41 +13725,83 @@ impl ObjectType {
     ///
     /// C: `VK_OBJECT_TYPE_DESCRIPTOR_UPDATE_TEMPLATE_KHR`. Provided by `VK_KHR_descriptor_update_template`.
     pub const DESCRIPTOR_UPDATE_TEMPLATE_KHR: Self = Self(1000085000);
-    /// The specification has no description of `VK_OBJECT_TYPE_DEBUG_UTILS_MESSENGER_EXT`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::DEBUG_UTILS_MESSENGER_EXT`](crate::ObjectType::DEBUG_UTILS_MESSENGER_EXT) | [`VkDebugUtilsMessengerEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDebugUtilsMessengerEXT.html) |
     ///
     /// C: `VK_OBJECT_TYPE_DEBUG_UTILS_MESSENGER_EXT`. Provided by `VK_EXT_debug_utils`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DEBUG_UTILS_MESSENGER_EXT: Self = Self(1000128000);
     /// The specification has no description of `VK_OBJECT_TYPE_GPA_SESSION_AMD`.
     ///
     /// C: `VK_OBJECT_TYPE_GPA_SESSION_AMD`. Provided by `VK_AMD_gpa_interface`.
     pub const GPA_SESSION_AMD: Self = Self(1000133000);
-    /// The specification has no description of `VK_OBJECT_TYPE_ACCELERATION_STRUCTURE_KHR`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::ACCELERATION_STRUCTURE_KHR`](crate::ObjectType::ACCELERATION_STRUCTURE_KHR) | [`VkAccelerationStructureKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkAccelerationStructureKHR.html) |
     ///
     /// C: `VK_OBJECT_TYPE_ACCELERATION_STRUCTURE_KHR`. Provided by `VK_KHR_acceleration_structure`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ACCELERATION_STRUCTURE_KHR: Self = Self(1000150000);
     /// Alias of [`ObjectType::SAMPLER_YCBCR_CONVERSION`](crate::ObjectType::SAMPLER_YCBCR_CONVERSION) (`VK_OBJECT_TYPE_SAMPLER_YCBCR_CONVERSION`).
     ///
     /// C: `VK_OBJECT_TYPE_SAMPLER_YCBCR_CONVERSION_KHR`. Provided by `VK_KHR_sampler_ycbcr_conversion`.
     pub const SAMPLER_YCBCR_CONVERSION_KHR: Self = Self(1000156000);
-    /// The specification has no description of `VK_OBJECT_TYPE_VALIDATION_CACHE_EXT`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::VALIDATION_CACHE_EXT`](crate::ObjectType::VALIDATION_CACHE_EXT) | [`VkValidationCacheEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkValidationCacheEXT.html) |
     ///
     /// C: `VK_OBJECT_TYPE_VALIDATION_CACHE_EXT`. Provided by `VK_EXT_validation_cache`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const VALIDATION_CACHE_EXT: Self = Self(1000160000);
-    /// The specification has no description of `VK_OBJECT_TYPE_ACCELERATION_STRUCTURE_NV`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::ACCELERATION_STRUCTURE_NV`](crate::ObjectType::ACCELERATION_STRUCTURE_NV) | [`VkAccelerationStructureNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkAccelerationStructureNV.html) |
     ///
     /// C: `VK_OBJECT_TYPE_ACCELERATION_STRUCTURE_NV`. Provided by `VK_NV_ray_tracing`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ACCELERATION_STRUCTURE_NV: Self = Self(1000165000);
-    /// The specification has no description of `VK_OBJECT_TYPE_PERFORMANCE_CONFIGURATION_INTEL`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::PERFORMANCE_CONFIGURATION_INTEL`](crate::ObjectType::PERFORMANCE_CONFIGURATION_INTEL) | [`VkPerformanceConfigurationINTEL`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPerformanceConfigurationINTEL.html) |
     ///
     /// C: `VK_OBJECT_TYPE_PERFORMANCE_CONFIGURATION_INTEL`. Provided by `VK_INTEL_performance_query`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const PERFORMANCE_CONFIGURATION_INTEL: Self = Self(1000210000);
-    /// The specification has no description of `VK_OBJECT_TYPE_DEFERRED_OPERATION_KHR`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::DEFERRED_OPERATION_KHR`](crate::ObjectType::DEFERRED_OPERATION_KHR) | [`VkDeferredOperationKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDeferredOperationKHR.html) |
     ///
     /// C: `VK_OBJECT_TYPE_DEFERRED_OPERATION_KHR`. Provided by `VK_KHR_deferred_host_operations`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DEFERRED_OPERATION_KHR: Self = Self(1000268000);
-    /// The specification has no description of `VK_OBJECT_TYPE_INDIRECT_COMMANDS_LAYOUT_NV`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::INDIRECT_COMMANDS_LAYOUT_NV`](crate::ObjectType::INDIRECT_COMMANDS_LAYOUT_NV) | [`VkIndirectCommandsLayoutNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkIndirectCommandsLayoutNV.html) |
     ///
     /// C: `VK_OBJECT_TYPE_INDIRECT_COMMANDS_LAYOUT_NV`. Provided by `VK_NV_device_generated_commands`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const INDIRECT_COMMANDS_LAYOUT_NV: Self = Self(1000277000);
     /// Alias of [`ObjectType::PRIVATE_DATA_SLOT`](crate::ObjectType::PRIVATE_DATA_SLOT) (`VK_OBJECT_TYPE_PRIVATE_DATA_SLOT`).
     ///
@@ -12783,49 +13815,103 @@ impl ObjectType {
     ///
     /// C: `VK_OBJECT_TYPE_CUDA_FUNCTION_NV`. Provided by `VK_NV_cuda_kernel_launch`.
     pub const CUDA_FUNCTION_NV: Self = Self(1000307001);
-    /// The specification has no description of `VK_OBJECT_TYPE_BUFFER_COLLECTION_FUCHSIA`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::BUFFER_COLLECTION_FUCHSIA`](crate::ObjectType::BUFFER_COLLECTION_FUCHSIA) | [`VkBufferCollectionFUCHSIA`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkBufferCollectionFUCHSIA.html) |
     ///
     /// C: `VK_OBJECT_TYPE_BUFFER_COLLECTION_FUCHSIA`. Provided by `VK_FUCHSIA_buffer_collection`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const BUFFER_COLLECTION_FUCHSIA: Self = Self(1000366000);
-    /// The specification has no description of `VK_OBJECT_TYPE_MICROMAP_EXT`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::MICROMAP_EXT`](crate::ObjectType::MICROMAP_EXT) | [`VkMicromapEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkMicromapEXT.html) |
     ///
     /// C: `VK_OBJECT_TYPE_MICROMAP_EXT`. Provided by `VK_EXT_opacity_micromap`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const MICROMAP_EXT: Self = Self(1000396000);
-    /// The specification has no description of `VK_OBJECT_TYPE_TENSOR_ARM`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::TENSOR_ARM`](crate::ObjectType::TENSOR_ARM) | [`VkTensorARM`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkTensorARM.html) |
     ///
     /// C: `VK_OBJECT_TYPE_TENSOR_ARM`. Provided by `VK_ARM_tensors`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const TENSOR_ARM: Self = Self(1000460000);
-    /// The specification has no description of `VK_OBJECT_TYPE_TENSOR_VIEW_ARM`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::TENSOR_VIEW_ARM`](crate::ObjectType::TENSOR_VIEW_ARM) | [`VkTensorViewARM`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkTensorViewARM.html) |
     ///
     /// C: `VK_OBJECT_TYPE_TENSOR_VIEW_ARM`. Provided by `VK_ARM_tensors`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const TENSOR_VIEW_ARM: Self = Self(1000460001);
-    /// The specification has no description of `VK_OBJECT_TYPE_OPTICAL_FLOW_SESSION_NV`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::OPTICAL_FLOW_SESSION_NV`](crate::ObjectType::OPTICAL_FLOW_SESSION_NV) | [`VkOpticalFlowSessionNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkOpticalFlowSessionNV.html) |
     ///
     /// C: `VK_OBJECT_TYPE_OPTICAL_FLOW_SESSION_NV`. Provided by `VK_NV_optical_flow`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const OPTICAL_FLOW_SESSION_NV: Self = Self(1000464000);
-    /// The specification has no description of `VK_OBJECT_TYPE_SHADER_EXT`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::SHADER_EXT`](crate::ObjectType::SHADER_EXT) | [`VkShaderEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkShaderEXT.html) |
     ///
     /// C: `VK_OBJECT_TYPE_SHADER_EXT`. Provided by `VK_EXT_shader_object`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SHADER_EXT: Self = Self(1000482000);
     /// The specification has no description of `VK_OBJECT_TYPE_PIPELINE_BINARY_KHR`.
     ///
     /// C: `VK_OBJECT_TYPE_PIPELINE_BINARY_KHR`. Provided by `VK_KHR_pipeline_binary`.
     pub const PIPELINE_BINARY_KHR: Self = Self(1000483000);
-    /// The specification has no description of `VK_OBJECT_TYPE_DATA_GRAPH_PIPELINE_SESSION_ARM`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::DATA_GRAPH_PIPELINE_SESSION_ARM`](crate::ObjectType::DATA_GRAPH_PIPELINE_SESSION_ARM) | [`VkDataGraphPipelineSessionARM`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDataGraphPipelineSessionARM.html) |
     ///
     /// C: `VK_OBJECT_TYPE_DATA_GRAPH_PIPELINE_SESSION_ARM`. Provided by `VK_ARM_data_graph`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DATA_GRAPH_PIPELINE_SESSION_ARM: Self = Self(1000507000);
     /// The specification has no description of `VK_OBJECT_TYPE_EXTERNAL_COMPUTE_QUEUE_NV`.
     ///
     /// C: `VK_OBJECT_TYPE_EXTERNAL_COMPUTE_QUEUE_NV`. Provided by `VK_NV_external_compute_queue`.
     pub const EXTERNAL_COMPUTE_QUEUE_NV: Self = Self(1000556000);
-    /// The specification has no description of `VK_OBJECT_TYPE_INDIRECT_COMMANDS_LAYOUT_EXT`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::INDIRECT_COMMANDS_LAYOUT_EXT`](crate::ObjectType::INDIRECT_COMMANDS_LAYOUT_EXT) | [`VkIndirectCommandsLayoutEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkIndirectCommandsLayoutEXT.html) |
     ///
     /// C: `VK_OBJECT_TYPE_INDIRECT_COMMANDS_LAYOUT_EXT`. Provided by `VK_EXT_device_generated_commands`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const INDIRECT_COMMANDS_LAYOUT_EXT: Self = Self(1000572000);
-    /// The specification has no description of `VK_OBJECT_TYPE_INDIRECT_EXECUTION_SET_EXT`.
+    /// From the table *`VkObjectType` and Vulkan Handle Relationship*:
+    ///
+    /// | [`ObjectType`](crate::ObjectType) | Vulkan Handle Type |
+    /// |---|---|
+    /// | [`ObjectType::INDIRECT_EXECUTION_SET_EXT`](crate::ObjectType::INDIRECT_EXECUTION_SET_EXT) | [`VkIndirectExecutionSetEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkIndirectExecutionSetEXT.html) |
     ///
     /// C: `VK_OBJECT_TYPE_INDIRECT_EXECUTION_SET_EXT`. Provided by `VK_EXT_device_generated_commands`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const INDIRECT_EXECUTION_SET_EXT: Self = Self(1000572001);
     /// The specification has no description of `VK_OBJECT_TYPE_SHADER_INSTRUMENTATION_ARM`.
     ///
@@ -14618,23 +15704,15 @@ impl PolygonMode {
 ///
 /// **Presentable Image Usage Queries**
 ///
-/// | Presentation mode |
-/// |---|
-/// | Image usage flags |
-/// | [`PresentModeKHR::IMMEDIATE`](crate::PresentModeKHR::IMMEDIATE) |
-/// | [`VkSurfaceCapabilitiesKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSurfaceCapabilitiesKHR.html)::`supportedUsageFlags` |
-/// | [`PresentModeKHR::MAILBOX`](crate::PresentModeKHR::MAILBOX) |
-/// | [`VkSurfaceCapabilitiesKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSurfaceCapabilitiesKHR.html)::`supportedUsageFlags` |
-/// | [`PresentModeKHR::FIFO`](crate::PresentModeKHR::FIFO) |
-/// | [`VkSurfaceCapabilitiesKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSurfaceCapabilitiesKHR.html)::`supportedUsageFlags` |
-/// | [`PresentModeKHR::FIFO_RELAXED`](crate::PresentModeKHR::FIFO_RELAXED) |
-/// | [`VkSurfaceCapabilitiesKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSurfaceCapabilitiesKHR.html)::`supportedUsageFlags` |
-/// | [`PresentModeKHR::FIFO_LATEST_READY`](crate::PresentModeKHR::FIFO_LATEST_READY) |
-/// | [`VkSurfaceCapabilitiesKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSurfaceCapabilitiesKHR.html)::`supportedUsageFlags` |
-/// | [`PresentModeKHR::SHARED_DEMAND_REFRESH`](crate::PresentModeKHR::SHARED_DEMAND_REFRESH) |
-/// | [`VkSharedPresentSurfaceCapabilitiesKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSharedPresentSurfaceCapabilitiesKHR.html)::`sharedPresentSupportedUsageFlags` |
-/// | [`PresentModeKHR::SHARED_CONTINUOUS_REFRESH`](crate::PresentModeKHR::SHARED_CONTINUOUS_REFRESH) |
-/// | [`VkSharedPresentSurfaceCapabilitiesKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSharedPresentSurfaceCapabilitiesKHR.html)::`sharedPresentSupportedUsageFlags` |
+/// | Presentation mode | Image usage flags |
+/// |---|---|
+/// | [`PresentModeKHR::IMMEDIATE`](crate::PresentModeKHR::IMMEDIATE) | [`VkSurfaceCapabilitiesKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSurfaceCapabilitiesKHR.html)::`supportedUsageFlags` |
+/// | [`PresentModeKHR::MAILBOX`](crate::PresentModeKHR::MAILBOX) | [`VkSurfaceCapabilitiesKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSurfaceCapabilitiesKHR.html)::`supportedUsageFlags` |
+/// | [`PresentModeKHR::FIFO`](crate::PresentModeKHR::FIFO) | [`VkSurfaceCapabilitiesKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSurfaceCapabilitiesKHR.html)::`supportedUsageFlags` |
+/// | [`PresentModeKHR::FIFO_RELAXED`](crate::PresentModeKHR::FIFO_RELAXED) | [`VkSurfaceCapabilitiesKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSurfaceCapabilitiesKHR.html)::`supportedUsageFlags` |
+/// | [`PresentModeKHR::FIFO_LATEST_READY`](crate::PresentModeKHR::FIFO_LATEST_READY) | [`VkSurfaceCapabilitiesKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSurfaceCapabilitiesKHR.html)::`supportedUsageFlags` |
+/// | [`PresentModeKHR::SHARED_DEMAND_REFRESH`](crate::PresentModeKHR::SHARED_DEMAND_REFRESH) | [`VkSharedPresentSurfaceCapabilitiesKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSharedPresentSurfaceCapabilitiesKHR.html)::`sharedPresentSupportedUsageFlags` |
+/// | [`PresentModeKHR::SHARED_CONTINUOUS_REFRESH`](crate::PresentModeKHR::SHARED_CONTINUOUS_REFRESH) | [`VkSharedPresentSurfaceCapabilitiesKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSharedPresentSurfaceCapabilitiesKHR.html)::`sharedPresentSupportedUsageFlags` |
 ///
 /// > **Note**
 /// >
@@ -14749,25 +15827,13 @@ impl PresentModeKHR {
 /// described in detail below with a supporting diagram, according to the
 /// following key:
 ///
-/// | image:images/primitive\_topology\_key\_vertex.svg\[pdfwidth=6pt,align="center",opts="imageopts"\] |
-/// |---|
-/// | Vertex |
-/// | A point in 3-dimensional space. Positions chosen within the diagrams are arbitrary and for illustration only. |
-/// | image:images/primitive\_topology\_key\_vertex\_number.svg\[pdfwidth=6pt,align="center",opts="imageopts"\] |
-/// | Vertex Number |
-/// | Sequence position of a vertex within the provided vertex data. |
-/// | image:images/primitive\_topology\_key\_provoking\_vertex.svg\[pdfwidth=30pt,align="center",opts="imageopts"\] |
-/// | Provoking Vertex |
-/// | Provoking vertex within the main primitive. The tail is angled towards the relevant primitive. Used in [flat shading](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#vertexpostproc-flatshading). |
-/// | image:images/primitive\_topology\_key\_edge.svg\[pdfwidth=30pt,align="center",opts="imageopts"\] |
-/// | Primitive Edge |
-/// | An edge connecting the points of a main primitive. |
-/// | image:images/primitive\_topology\_key\_adjacency\_edge.svg\[pdfwidth=30pt,align="center",opts="imageopts"\] |
-/// | Adjacency Edge |
-/// | Points connected by these lines do not contribute to a main primitive, and are only accessible in a [geometry shader](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#geometry). |
-/// | image:images/primitive\_topology\_key\_winding\_order.svg\[pdfwidth=30pt,align="center",opts="imageopts"\] |
-/// | Winding Order |
-/// | The relative order in which vertices are defined within a primitive, used in the [facing determination](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#primsrast-polygons-basic). This ordering has no specific start or end point. |
+/// | image:images/primitive\_topology\_key\_vertex.svg\[pdfwidth=6pt,align="center",opts="imageopts"\] | Vertex | A point in 3-dimensional space. Positions chosen within the diagrams are arbitrary and for illustration only. |
+/// |---|---|---|
+/// | image:images/primitive\_topology\_key\_vertex\_number.svg\[pdfwidth=6pt,align="center",opts="imageopts"\] | Vertex Number | Sequence position of a vertex within the provided vertex data. |
+/// | image:images/primitive\_topology\_key\_provoking\_vertex.svg\[pdfwidth=30pt,align="center",opts="imageopts"\] | Provoking Vertex | Provoking vertex within the main primitive. The tail is angled towards the relevant primitive. Used in [flat shading](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#vertexpostproc-flatshading). |
+/// | image:images/primitive\_topology\_key\_edge.svg\[pdfwidth=30pt,align="center",opts="imageopts"\] | Primitive Edge | An edge connecting the points of a main primitive. |
+/// | image:images/primitive\_topology\_key\_adjacency\_edge.svg\[pdfwidth=30pt,align="center",opts="imageopts"\] | Adjacency Edge | Points connected by these lines do not contribute to a main primitive, and are only accessible in a [geometry shader](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#geometry). |
+/// | image:images/primitive\_topology\_key\_winding\_order.svg\[pdfwidth=30pt,align="center",opts="imageopts"\] | Winding Order | The relative order in which vertices are defined within a primitive, used in the [facing determination](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#primsrast-polygons-basic). This ordering has no specific start or end point. |
 ///
 /// The diagrams are supported with mathematical definitions where the vertices
 /// (v) and primitives (p) are numbered starting from 0;
@@ -17077,53 +18143,125 @@ impl ShaderInfoTypeAMD {
 pub struct ShadingRatePaletteEntryNV(pub(crate) i32);
 vk_enum!(ShadingRatePaletteEntryNV, SHADING_RATE_PALETTE_ENTRY_NV);
 impl ShadingRatePaletteEntryNV {
-    /// The specification has no description of `VK_SHADING_RATE_PALETTE_ENTRY_NO_INVOCATIONS_NV`.
+    /// From a table of the specification:
+    ///
+    /// | Shading Rate | Width | Height | Invocations |
+    /// |---|---|---|---|
+    /// | [`ShadingRatePaletteEntryNV::NO_INVOCATIONS`](crate::ShadingRatePaletteEntryNV::NO_INVOCATIONS) |  |  | 0 |
     ///
     /// C: `VK_SHADING_RATE_PALETTE_ENTRY_NO_INVOCATIONS_NV`. Provided by `VK_NV_shading_rate_image`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const NO_INVOCATIONS: Self = Self(0);
-    /// The specification has no description of `VK_SHADING_RATE_PALETTE_ENTRY_16_INVOCATIONS_PER_PIXEL_NV`.
+    /// From a table of the specification:
+    ///
+    /// | Shading Rate | Width | Height | Invocations |
+    /// |---|---|---|---|
+    /// | [`ShadingRatePaletteEntryNV::TYPE_16_INVOCATIONS_PER_PIXEL`](crate::ShadingRatePaletteEntryNV::TYPE_16_INVOCATIONS_PER_PIXEL) |  |  | 16 |
     ///
     /// C: `VK_SHADING_RATE_PALETTE_ENTRY_16_INVOCATIONS_PER_PIXEL_NV`. Provided by `VK_NV_shading_rate_image`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const TYPE_16_INVOCATIONS_PER_PIXEL: Self = Self(1);
-    /// The specification has no description of `VK_SHADING_RATE_PALETTE_ENTRY_8_INVOCATIONS_PER_PIXEL_NV`.
+    /// From a table of the specification:
+    ///
+    /// | Shading Rate | Width | Height | Invocations |
+    /// |---|---|---|---|
+    /// | [`ShadingRatePaletteEntryNV::TYPE_8_INVOCATIONS_PER_PIXEL`](crate::ShadingRatePaletteEntryNV::TYPE_8_INVOCATIONS_PER_PIXEL) |  |  | 8 |
     ///
     /// C: `VK_SHADING_RATE_PALETTE_ENTRY_8_INVOCATIONS_PER_PIXEL_NV`. Provided by `VK_NV_shading_rate_image`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const TYPE_8_INVOCATIONS_PER_PIXEL: Self = Self(2);
-    /// The specification has no description of `VK_SHADING_RATE_PALETTE_ENTRY_4_INVOCATIONS_PER_PIXEL_NV`.
+    /// From a table of the specification:
+    ///
+    /// | Shading Rate | Width | Height | Invocations |
+    /// |---|---|---|---|
+    /// | [`ShadingRatePaletteEntryNV::TYPE_4_INVOCATIONS_PER_PIXEL`](crate::ShadingRatePaletteEntryNV::TYPE_4_INVOCATIONS_PER_PIXEL) |  |  | 4 |
     ///
     /// C: `VK_SHADING_RATE_PALETTE_ENTRY_4_INVOCATIONS_PER_PIXEL_NV`. Provided by `VK_NV_shading_rate_image`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const TYPE_4_INVOCATIONS_PER_PIXEL: Self = Self(3);
-    /// The specification has no description of `VK_SHADING_RATE_PALETTE_ENTRY_2_INVOCATIONS_PER_PIXEL_NV`.
+    /// From a table of the specification:
+    ///
+    /// | Shading Rate | Width | Height | Invocations |
+    /// |---|---|---|---|
+    /// | [`ShadingRatePaletteEntryNV::TYPE_2_INVOCATIONS_PER_PIXEL`](crate::ShadingRatePaletteEntryNV::TYPE_2_INVOCATIONS_PER_PIXEL) |  |  | 2 |
     ///
     /// C: `VK_SHADING_RATE_PALETTE_ENTRY_2_INVOCATIONS_PER_PIXEL_NV`. Provided by `VK_NV_shading_rate_image`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const TYPE_2_INVOCATIONS_PER_PIXEL: Self = Self(4);
-    /// The specification has no description of `VK_SHADING_RATE_PALETTE_ENTRY_1_INVOCATION_PER_PIXEL_NV`.
+    /// From a table of the specification:
+    ///
+    /// | Shading Rate | Width | Height | Invocations |
+    /// |---|---|---|---|
+    /// | [`ShadingRatePaletteEntryNV::TYPE_1_INVOCATION_PER_PIXEL`](crate::ShadingRatePaletteEntryNV::TYPE_1_INVOCATION_PER_PIXEL) |  |  | 1 |
     ///
     /// C: `VK_SHADING_RATE_PALETTE_ENTRY_1_INVOCATION_PER_PIXEL_NV`. Provided by `VK_NV_shading_rate_image`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const TYPE_1_INVOCATION_PER_PIXEL: Self = Self(5);
-    /// The specification has no description of `VK_SHADING_RATE_PALETTE_ENTRY_1_INVOCATION_PER_2X1_PIXELS_NV`.
+    /// From a table of the specification:
+    ///
+    /// | Shading Rate | Width | Height | Invocations |
+    /// |---|---|---|---|
+    /// | [`ShadingRatePaletteEntryNV::TYPE_1_INVOCATION_PER_2X1_PIXELS`](crate::ShadingRatePaletteEntryNV::TYPE_1_INVOCATION_PER_2X1_PIXELS) |  |  | 1 |
     ///
     /// C: `VK_SHADING_RATE_PALETTE_ENTRY_1_INVOCATION_PER_2X1_PIXELS_NV`. Provided by `VK_NV_shading_rate_image`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const TYPE_1_INVOCATION_PER_2X1_PIXELS: Self = Self(6);
-    /// The specification has no description of `VK_SHADING_RATE_PALETTE_ENTRY_1_INVOCATION_PER_1X2_PIXELS_NV`.
+    /// From a table of the specification:
+    ///
+    /// | Shading Rate | Width | Height | Invocations |
+    /// |---|---|---|---|
+    /// | [`ShadingRatePaletteEntryNV::TYPE_1_INVOCATION_PER_1X2_PIXELS`](crate::ShadingRatePaletteEntryNV::TYPE_1_INVOCATION_PER_1X2_PIXELS) |  |  | 1 |
     ///
     /// C: `VK_SHADING_RATE_PALETTE_ENTRY_1_INVOCATION_PER_1X2_PIXELS_NV`. Provided by `VK_NV_shading_rate_image`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const TYPE_1_INVOCATION_PER_1X2_PIXELS: Self = Self(7);
-    /// The specification has no description of `VK_SHADING_RATE_PALETTE_ENTRY_1_INVOCATION_PER_2X2_PIXELS_NV`.
+    /// From a table of the specification:
+    ///
+    /// | Shading Rate | Width | Height | Invocations |
+    /// |---|---|---|---|
+    /// | [`ShadingRatePaletteEntryNV::TYPE_1_INVOCATION_PER_2X2_PIXELS`](crate::ShadingRatePaletteEntryNV::TYPE_1_INVOCATION_PER_2X2_PIXELS) |  |  | 1 |
     ///
     /// C: `VK_SHADING_RATE_PALETTE_ENTRY_1_INVOCATION_PER_2X2_PIXELS_NV`. Provided by `VK_NV_shading_rate_image`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const TYPE_1_INVOCATION_PER_2X2_PIXELS: Self = Self(8);
-    /// The specification has no description of `VK_SHADING_RATE_PALETTE_ENTRY_1_INVOCATION_PER_4X2_PIXELS_NV`.
+    /// From a table of the specification:
+    ///
+    /// | Shading Rate | Width | Height | Invocations |
+    /// |---|---|---|---|
+    /// | [`ShadingRatePaletteEntryNV::TYPE_1_INVOCATION_PER_4X2_PIXELS`](crate::ShadingRatePaletteEntryNV::TYPE_1_INVOCATION_PER_4X2_PIXELS) |  |  | 1 |
     ///
     /// C: `VK_SHADING_RATE_PALETTE_ENTRY_1_INVOCATION_PER_4X2_PIXELS_NV`. Provided by `VK_NV_shading_rate_image`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const TYPE_1_INVOCATION_PER_4X2_PIXELS: Self = Self(9);
-    /// The specification has no description of `VK_SHADING_RATE_PALETTE_ENTRY_1_INVOCATION_PER_2X4_PIXELS_NV`.
+    /// From a table of the specification:
+    ///
+    /// | Shading Rate | Width | Height | Invocations |
+    /// |---|---|---|---|
+    /// | [`ShadingRatePaletteEntryNV::TYPE_1_INVOCATION_PER_2X4_PIXELS`](crate::ShadingRatePaletteEntryNV::TYPE_1_INVOCATION_PER_2X4_PIXELS) |  |  | 1 |
     ///
     /// C: `VK_SHADING_RATE_PALETTE_ENTRY_1_INVOCATION_PER_2X4_PIXELS_NV`. Provided by `VK_NV_shading_rate_image`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const TYPE_1_INVOCATION_PER_2X4_PIXELS: Self = Self(10);
-    /// The specification has no description of `VK_SHADING_RATE_PALETTE_ENTRY_1_INVOCATION_PER_4X4_PIXELS_NV`.
+    /// From a table of the specification:
+    ///
+    /// | Shading Rate | Width | Height | Invocations |
+    /// |---|---|---|---|
+    /// | [`ShadingRatePaletteEntryNV::TYPE_1_INVOCATION_PER_4X4_PIXELS`](crate::ShadingRatePaletteEntryNV::TYPE_1_INVOCATION_PER_4X4_PIXELS) |  |  | 1 |
     ///
     /// C: `VK_SHADING_RATE_PALETTE_ENTRY_1_INVOCATION_PER_4X4_PIXELS_NV`. Provided by `VK_NV_shading_rate_image`.
+    ///
+    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const TYPE_1_INVOCATION_PER_4X4_PIXELS: Self = Self(11);
 }
 /// [`VkSharingMode`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSharingMode.html) - Buffer and image sharing modes

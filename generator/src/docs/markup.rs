@@ -366,12 +366,24 @@ fn substitute_attributes(text: &str, r: &dyn Resolve) -> String {
     // latexmath passes its text through unchanged.
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(start) = rest.find("latexmath:[") {
-        let open = start + "latexmath:[".len();
-        let Some(end) = balanced(rest, open, '[', ']') else { break };
+    // So do `++++` passthrough blocks (`[latexmath]` in a table cell).
+    loop {
+        let inline_math = rest.find("latexmath:[");
+        let passthrough = rest.find("++++");
+        let (start, end) = match (inline_math, passthrough) {
+            (Some(start), p) if p.is_none_or(|p| start < p) => {
+                let Some(close) = balanced(rest, start + "latexmath:[".len(), '[', ']') else { break };
+                (start, close + 1)
+            }
+            (_, Some(start)) => {
+                let Some(len) = rest[start + 4..].find("++++") else { break };
+                (start, start + 4 + len + 4)
+            }
+            _ => break,
+        };
         out.push_str(&substitute_plain(&rest[..start], r));
-        out.push_str(&rest[start..=end]);
-        rest = &rest[end + 1..];
+        out.push_str(&rest[start..end]);
+        rest = &rest[end..];
     }
     out.push_str(&substitute_plain(rest, r));
     out
@@ -425,7 +437,11 @@ fn latex(s: &str) -> String {
     ] {
         t = t.replace(from, to);
     }
-    t.split_whitespace().collect::<Vec<_>>().join(" ")
+    if t.contains("\\begin{aligned}") {
+        // Aligned equations: one per line in the source, `;` between them here.
+        t = t.replace("\\begin{aligned}", "").replace("\\end{aligned}", "").replace("\\\\", ";").replace('&', "");
+    }
+    t.split_whitespace().collect::<Vec<_>>().join(" ").replace(" ;", ";").trim_end_matches(';').trim().to_owned()
 }
 
 /// Converts block-level AsciiDoc (paragraphs, lists, tables, notes, code) to Markdown.
@@ -514,8 +530,8 @@ pub fn blocks(lines: &[String], r: &dyn Resolve, include: &dyn Fn(&str) -> Optio
                     continue;
                 }
             }
-            if let Some(c) = inner.split(',').find_map(|p| p.trim().strip_prefix("cols=")) {
-                cols = count_cols(c.trim_matches('"'));
+            if let Some(c) = block_attribute(inner, "cols") {
+                cols = count_cols(c);
             }
             if inner == "latexmath" && lines.get(i + 1).is_some_and(|l| l.trim() == "++++") {
                 let mut end = i + 2;
@@ -657,8 +673,31 @@ fn code_block(lines: &[String], open: usize, lang: &str, out: &mut Vec<String>) 
     end + 1
 }
 
+/// The value of `key` in a block attribute list (`width="80%",cols="59%,28%,13%"`):
+/// commas inside quotes do not separate entries; quotes are removed.
+pub fn block_attribute<'a>(attrs: &'a str, key: &str) -> Option<&'a str> {
+    let mut start = 0;
+    let mut quoted = false;
+    for (i, c) in attrs.char_indices().chain(std::iter::once((attrs.len(), ','))) {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => {
+                let entry = attrs[start..i].trim();
+                if let Some((k, v)) = entry.split_once('=') {
+                    if k.trim() == key {
+                        return Some(v.trim().trim_matches('"'));
+                    }
+                }
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 /// `cols="1,3"`, `cols="3*"`, `cols="2*,1"`: the number of columns.
-fn count_cols(spec: &str) -> Option<usize> {
+pub fn count_cols(spec: &str) -> Option<usize> {
     let mut n = 0;
     for part in spec.split(',') {
         let part = part.trim();
@@ -674,12 +713,12 @@ fn count_cols(spec: &str) -> Option<usize> {
 
 /// Splits table lines into cells: each cell starts at a `|` (with an optional spec such as
 /// `a|` or `2+|` before it).
-fn table_cells(lines: &[String]) -> (Vec<String>, usize) {
+fn table_cells<L: AsRef<str>>(lines: &[L]) -> (Vec<String>, usize) {
     let mut cells: Vec<String> = Vec::new();
     let mut first_line_cells = 0;
     let mut seen_first = false;
     for line in lines {
-        let t = line.trim();
+        let t = line.as_ref().trim();
         if t.is_empty() {
             if !cells.is_empty() {
                 seen_first = true;
@@ -759,19 +798,31 @@ fn split_cells(t: &str) -> Vec<String> {
     cells
 }
 
-fn table(lines: &[String], cols: Option<usize>, r: &dyn Resolve) -> Vec<String> {
+/// The rows of a table's lines (between its `|===` delimiters), the first being the
+/// header: `cols` columns, or as many as the first line has cells.
+pub fn table_rows<L: AsRef<str>>(lines: &[L], cols: Option<usize>) -> Vec<Vec<String>> {
     let (cells, first) = table_cells(lines);
     let n = cols.unwrap_or(first).max(1);
+    cells.chunks(n).map(|row| (0..n).map(|c| row.get(c).cloned().unwrap_or_default()).collect()).collect()
+}
+
+/// A Markdown table of `rows`, the first being the header, each cell converted.
+pub fn markdown_table(rows: &[&[String]], r: &dyn Resolve) -> Vec<String> {
     let mut out = Vec::new();
-    for (k, row) in cells.chunks(n).enumerate() {
-        let converted: Vec<String> =
-            (0..n).map(|c| row.get(c).map(|cell| inline(cell, r).replace('|', "\\|")).unwrap_or_default()).collect();
+    for (k, row) in rows.iter().enumerate() {
+        let converted: Vec<String> = row.iter().map(|cell| inline(cell, r).replace('|', "\\|")).collect();
         out.push(format!("| {} |", converted.join(" | ")));
         if k == 0 {
-            out.push(format!("|{}", "---|".repeat(n)));
+            out.push(format!("|{}", "---|".repeat(row.len())));
         }
     }
     out
+}
+
+fn table(lines: &[String], cols: Option<usize>, r: &dyn Resolve) -> Vec<String> {
+    let rows = table_rows(lines, cols);
+    let rows: Vec<&[String]> = rows.iter().map(Vec::as_slice).collect();
+    markdown_table(&rows, r)
 }
 
 #[cfg(test)]
@@ -872,6 +923,21 @@ mod tests {
     #[test]
     fn latexmath_becomes_readable_code() {
         assert_eq!(md("latexmath:[2^{n} \\times m]"), "`2^{n} × m`");
+    }
+
+    #[test]
+    fn aligned_latexmath_keeps_its_braces_and_becomes_one_line() {
+        let cell = "[latexmath] ++++ \\begin{aligned} (X,Y,Z) & = (0,0,0) \\\\ f(C_s,C_d) & = 0 \\end{aligned} ++++";
+        assert_eq!(md(cell), "`(X,Y,Z) = (0,0,0); f(C_s,C_d) = 0`");
+    }
+
+    #[test]
+    fn block_attributes_keep_quoted_commas() {
+        let attrs = "width=\"100%\",options=\"header\",cols=\"59%,28%,13%\"";
+        assert_eq!(block_attribute(attrs, "cols"), Some("59%,28%,13%"));
+        assert_eq!(count_cols(block_attribute(attrs, "cols").unwrap()), Some(3));
+        assert_eq!(block_attribute(attrs, "options"), Some("header"));
+        assert_eq!(block_attribute(attrs, "align"), None);
     }
 
     #[test]

@@ -292,16 +292,20 @@ fn build_part(types: &[EnumType], names: &Names<'_>, spec: &Spec, spec_release: 
         for e in &ty.enumerants {
             let mut d = String::new();
             let items = spec.items.get(e.c_name.as_str());
+            // Table rows describe the values that no list item does (blend factors,
+            // object types); where a list item exists, it is the description.
+            let rows = if items.is_none() { spec.rows.get(e.c_name.as_str()) } else { None };
+            let described = items.is_some() || rows.is_some();
             if e.alias_of.is_none() {
                 docs.coverage.enumerants += 1;
-                if items.is_some() {
+                if described {
                     docs.coverage.enumerants_described += 1;
                 } else {
                     docs.coverage.enumerants_without.push(e.c_name.clone());
                 }
             }
-            match items {
-                Some(items) => {
+            match (items, rows) {
+                (Some(items), _) => {
                     for item in items {
                         let text = item.join(" ");
                         let text = text.trim_start_matches('*').trim_start();
@@ -309,10 +313,25 @@ fn build_part(types: &[EnumType], names: &Names<'_>, spec: &Spec, spec_release: 
                         d.push_str("\n\n");
                     }
                 }
-                None if e.alias_of.is_none() => {
+                (None, Some(rows)) => {
+                    for row in rows {
+                        match &row.title {
+                            Some(title) => {
+                                let _ = writeln!(d, "From the table *{}*:\n", markup::inline(title, names));
+                            }
+                            None => d.push_str("From a table of the specification:\n\n"),
+                        }
+                        for line in markup::markdown_table(&[&row.header, &row.cells], names) {
+                            d.push_str(&line);
+                            d.push('\n');
+                        }
+                        d.push('\n');
+                    }
+                }
+                (None, None) if e.alias_of.is_none() => {
                     let _ = write!(d, "The specification has no description of `{}`.\n\n", e.c_name);
                 }
-                None => {}
+                (None, None) => {}
             }
             if let Some(target) = &e.alias_of {
                 let path = names.enumerant(target).unwrap_or_default();
@@ -330,7 +349,7 @@ fn build_part(types: &[EnumType], names: &Names<'_>, spec: &Spec, spec_release: 
                 let _ = write!(d, "Deprecated: {}.\n\n", dep.note);
             }
             let _ = write!(d, "C: `{}`. {}", e.c_name, provided_by(&e.providers));
-            if items.is_some() {
+            if described {
                 let _ = write!(d, "\n\n{attribution}");
             }
             docs.enumerants.insert(e.c_name.clone(), d);

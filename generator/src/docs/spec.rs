@@ -24,9 +24,20 @@ pub struct Spec {
     pub refpages: HashMap<String, Refpage>,
     /// Enumerant C name -> the list items that start with it (each item's lines).
     pub items: HashMap<String, Vec<Vec<String>>>,
+    /// Enumerant C name -> the table rows whose first cell is that name alone.
+    pub rows: HashMap<String, Vec<TableRow>>,
     /// Anchor -> the title of its section or block (empty when it has none).
     pub anchors: HashMap<String, String>,
     pub attributes: HashMap<String, String>,
+}
+
+/// A table row that describes an enumerant: `| ename:VK_... | text |`, with its table's
+/// title and header row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TableRow {
+    pub title: Option<String>,
+    pub header: Vec<String>,
+    pub cells: Vec<String>,
 }
 
 /// Which conditionals hold: every version and extension the API selects.
@@ -95,6 +106,14 @@ impl Sources {
         });
         for (name, page) in rest.refpages {
             spec.refpages.entry(name).or_insert(page);
+        }
+        for (name, rows) in rest.rows {
+            let entry = spec.rows.entry(name).or_default();
+            for row in rows {
+                if !entry.contains(&row) {
+                    entry.push(row);
+                }
+            }
         }
         for (name, items) in rest.items {
             let entry = spec.items.entry(name).or_default();
@@ -274,6 +293,7 @@ fn index(lines: &[&str], spec: &mut Spec) {
             j += 1;
         }
         index_items(&lines[start..j], spec);
+        index_rows(&lines[start..j], spec);
         spec.refpages.entry(name.clone()).or_insert_with(|| Refpage {
             name,
             desc,
@@ -285,6 +305,51 @@ fn index(lines: &[&str], spec: &mut Spec) {
         i = j + 1;
     }
     index_items(&outside, spec);
+    index_rows(&outside, spec);
+}
+
+/// Tables (`|===` ... `|===`) whose rows start with an enumerant: each such row with text
+/// in another cell is indexed under that enumerant, with the table's header and title.
+fn index_rows(lines: &[&str], spec: &mut Spec) {
+    let mut i = 0;
+    while i < lines.len() {
+        if !lines[i].trim().starts_with("|===") {
+            i += 1;
+            continue;
+        }
+        let mut end = i + 1;
+        while end < lines.len() && !lines[end].trim().starts_with("|===") {
+            end += 1;
+        }
+        // Up to three lines before the table: `[[anchor]]`, `.Title`, `[cols=...]`.
+        let mut title = None;
+        let mut cols = None;
+        for before in lines[i.saturating_sub(3)..i].iter().map(|l| l.trim()) {
+            if let Some(t) = before.strip_prefix('.').filter(|t| !t.is_empty() && !t.starts_with('.')) {
+                title = Some(t.to_owned());
+            } else if let Some(attrs) = before.strip_prefix('[').and_then(|b| b.strip_suffix(']')) {
+                if let Some(c) = crate::docs::markup::block_attribute(attrs, "cols") {
+                    cols = crate::docs::markup::count_cols(c);
+                }
+            }
+        }
+        let rows = crate::docs::markup::table_rows(&lines[i + 1..end.min(lines.len())], cols);
+        if let Some((header, body)) = rows.split_first() {
+            for row in body {
+                let Some(name) = row[0].strip_prefix("ename:") else { continue };
+                let is_name = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+                if !is_name || row[1..].iter().all(|c| c.is_empty() || c == "-") {
+                    continue;
+                }
+                let entry = spec.rows.entry(name.to_owned()).or_default();
+                let row = TableRow { title: title.clone(), header: header.clone(), cells: row.clone() };
+                if !entry.contains(&row) {
+                    entry.push(row);
+                }
+            }
+        }
+        i = end + 1;
+    }
 }
 
 fn index_items(lines: &[&str], spec: &mut Spec) {
@@ -349,6 +414,19 @@ mod tests {
         assert_eq!(spec.refpages["VkFoo"].desc, "A foo");
         assert_eq!(spec.items["VK_FOO_A"], [vec!["* ename:VK_FOO_A is a.".to_owned(), "More.".to_owned()]]);
         assert!(spec.items.contains_key("VK_FOO_B") && spec.items.contains_key("VK_FOO_C"));
+    }
+
+    #[test]
+    fn table_rows_that_start_with_an_enumerant_are_indexed() {
+        let text = ".Object types\n[cols=\"1,1\",options=\"header\"]\n|====\n| elink:VkObjectType | Handle\n| ename:VK_OBJECT_TYPE_INSTANCE | slink:VkInstance\n| ename:VK_OBJECT_TYPE_EMPTY | -\n|====\n";
+        let mut spec = Spec::default();
+        index(&evaluate(text, &defined(&[])), &mut spec);
+        let row = &spec.rows["VK_OBJECT_TYPE_INSTANCE"][0];
+        assert_eq!(row.title.as_deref(), Some("Object types"));
+        assert_eq!(row.header, ["elink:VkObjectType", "Handle"]);
+        assert_eq!(row.cells, ["ename:VK_OBJECT_TYPE_INSTANCE", "slink:VkInstance"]);
+        // A row with no text besides the name describes nothing.
+        assert!(!spec.rows.contains_key("VK_OBJECT_TYPE_EMPTY"));
     }
 
     #[test]
