@@ -144,7 +144,10 @@ pub fn generate(options: &Options) -> Result<Report> {
                 phases.spec_read = read;
                 phases.spec_index = index;
                 let release = options.spec.as_ref().map(|(_, r)| r.as_str()).unwrap_or_default();
-                Some(docs::build(&model, &spec, release))
+                let docs = docs::build(&model, &spec, release);
+                // Freeing the index (tens of thousands of strings) need not hold up emit.
+                scope.spawn(move || drop(spec));
+                Some(docs)
             }
             None => None,
         };
@@ -227,7 +230,7 @@ pub fn fuzz_markup(data: &[u8]) {
     }
     let text = String::from_utf8_lossy(data);
     let defined = docs::spec::Defined(["VK_VERSION_1_0".to_owned()].into_iter().collect());
-    let lines: Vec<String> = docs::spec::evaluate(&text, &defined).into_iter().map(str::to_owned).collect();
+    let lines: Vec<&str> = docs::spec::evaluate(&text, &defined);
     let _ = docs::markup::blocks(&lines, &Names, &|_| None);
     for line in &lines {
         let _ = docs::markup::inline(line, &Names);

@@ -446,7 +446,7 @@ fn latex(s: &str) -> String {
 
 /// Converts block-level AsciiDoc (paragraphs, lists, tables, notes, code) to Markdown.
 /// `include` is asked about each `include::` line and may return Markdown for it.
-pub fn blocks(lines: &[String], r: &dyn Resolve, include: &dyn Fn(&str) -> Option<String>) -> String {
+pub fn blocks(lines: &[&str], r: &dyn Resolve, include: &dyn Fn(&str) -> Option<String>) -> String {
     let mut out: Vec<String> = Vec::new();
     let mut i = 0;
     let mut title: Option<String> = None;
@@ -457,7 +457,7 @@ pub fn blocks(lines: &[String], r: &dyn Resolve, include: &dyn Fn(&str) -> Optio
         }
     };
     while i < lines.len() {
-        let line = lines[i].as_str();
+        let line = lines[i];
         let t = line.trim();
         if t.starts_with("////") {
             // Comment block.
@@ -658,7 +658,7 @@ fn list_item(t: &str) -> Option<(usize, bool, &str)> {
     None
 }
 
-fn code_block(lines: &[String], open: usize, lang: &str, out: &mut Vec<String>) -> usize {
+fn code_block(lines: &[&str], open: usize, lang: &str, out: &mut Vec<String>) -> usize {
     let mut end = open + 1;
     while end < lines.len() && lines[end].trim() != "----" {
         end += 1;
@@ -667,7 +667,7 @@ fn code_block(lines: &[String], open: usize, lang: &str, out: &mut Vec<String>) 
         out.push(String::new());
     }
     out.push(format!("```{lang}"));
-    out.extend(lines[open + 1..end.min(lines.len())].iter().cloned());
+    out.extend(lines[open + 1..end.min(lines.len())].iter().map(|l| l.to_string()));
     out.push("```".into());
     out.push(String::new());
     end + 1
@@ -819,7 +819,7 @@ pub fn markdown_table(rows: &[&[String]], r: &dyn Resolve) -> Vec<String> {
     out
 }
 
-fn table(lines: &[String], cols: Option<usize>, r: &dyn Resolve) -> Vec<String> {
+fn table(lines: &[&str], cols: Option<usize>, r: &dyn Resolve) -> Vec<String> {
     let rows = table_rows(lines, cols);
     let rows: Vec<&[String]> = rows.iter().map(Vec::as_slice).collect();
     markdown_table(&rows, r)
@@ -988,7 +988,7 @@ mod tests {
     }
 
     fn block(text: &str) -> String {
-        let lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        let lines: Vec<&str> = text.lines().collect();
         blocks(&lines, &R, &|p| p.contains("api/enums").then(|| "```c\nDECL\n```".to_owned()))
     }
 

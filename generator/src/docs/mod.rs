@@ -258,14 +258,14 @@ fn build_part(types: &[EnumType], names: &Names<'_>, spec: &Spec, spec_release: 
         let _ = write!(s, "\n# C Specification\n\n```c\n{}```\n", c_declaration(ty));
         let mut description = String::new();
         if let Some(p) = page {
-            description.push_str(&markup::blocks(&p.lines, names, &include));
+            description.push_str(&markup::blocks(&p.lines(), names, &include));
         }
         if ty.enums_name.is_some() {
             // The Flags type's own refpage (a bitmask's second page).
             if let Some(flags) =
                 spec.refpages.get(&ty.c_name).filter(|f| Some(f.name.as_str()) != page.map(|p| p.name.as_str()))
             {
-                let text = markup::blocks(&flags.lines, names, &include);
+                let text = markup::blocks(&flags.lines(), names, &include);
                 if !text.is_empty() {
                     description.push_str("\n\n");
                     description.push_str(&text);
@@ -307,8 +307,7 @@ fn build_part(types: &[EnumType], names: &Names<'_>, spec: &Spec, spec_release: 
             match (items, rows) {
                 (Some(items), _) => {
                     for item in items {
-                        let text = item.join(" ");
-                        let text = text.trim_start_matches('*').trim_start();
+                        let text = item.trim_start_matches('*').trim_start();
                         d.push_str(&markup::inline(text, names));
                         d.push_str("\n\n");
                     }

@@ -14,16 +14,24 @@ pub struct Refpage {
     pub name: String,
     pub desc: String,
     pub kind: String,
-    /// The block's lines, conditionals evaluated, delimiters removed.
-    pub lines: Vec<String>,
+    /// The block's text, conditionals evaluated, delimiters removed: its lines joined
+    /// with `\n` (one allocation per page, not per line).
+    pub text: String,
+}
+
+impl Refpage {
+    pub fn lines(&self) -> Vec<&str> {
+        self.text.lines().collect()
+    }
 }
 
 /// The parts of the specification the docs use.
 #[derive(Debug, Default)]
 pub struct Spec {
     pub refpages: HashMap<String, Refpage>,
-    /// Enumerant C name -> the list items that start with it (each item's lines).
-    pub items: HashMap<String, Vec<Vec<String>>>,
+    /// Enumerant C name -> the list items that start with it (each item's lines joined
+    /// with spaces).
+    pub items: HashMap<String, Vec<String>>,
     /// Enumerant C name -> the table rows whose first cell is that name alone.
     pub rows: HashMap<String, Vec<TableRow>>,
     /// Anchor -> the title of its section or block (empty when it has none).
@@ -298,7 +306,7 @@ fn index(lines: &[&str], spec: &mut Spec) {
             name,
             desc,
             kind,
-            lines: lines[start..j].iter().map(|l| l.to_string()).collect(),
+            text: lines[start..j].join("\n"),
         });
         // A blank line keeps items before and after the block apart.
         outside.push("");
@@ -364,7 +372,7 @@ fn index_items(lines: &[&str], spec: &mut Spec) {
             continue;
         };
         let name: String = name.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-        let mut item = vec![lines[i].trim_start().to_owned()];
+        let mut item = lines[i].trim_start().to_owned();
         let mut j = i + 1;
         while j < lines.len() {
             let l = lines[j];
@@ -380,7 +388,8 @@ fn index_items(lines: &[&str], spec: &mut Spec) {
             {
                 break;
             }
-            item.push(t.to_owned());
+            item.push(' ');
+            item.push_str(t);
             j += 1;
         }
         let entry = spec.items.entry(name).or_default();
@@ -412,7 +421,7 @@ mod tests {
         let mut spec = Spec::default();
         index(&evaluate(text, &defined(&[])), &mut spec);
         assert_eq!(spec.refpages["VkFoo"].desc, "A foo");
-        assert_eq!(spec.items["VK_FOO_A"], [vec!["* ename:VK_FOO_A is a.".to_owned(), "More.".to_owned()]]);
+        assert_eq!(spec.items["VK_FOO_A"], ["* ename:VK_FOO_A is a. More."]);
         assert!(spec.items.contains_key("VK_FOO_B") && spec.items.contains_key("VK_FOO_C"));
     }
 
