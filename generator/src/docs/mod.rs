@@ -3,6 +3,7 @@
 //! declaration rebuilt from the model, providers, aliases, related items, attribution.
 //! Without a specification, each item still gets its refpage link and providers.
 
+pub mod includes;
 pub mod markup;
 pub mod spec;
 
@@ -108,6 +109,7 @@ impl Docs {
 
 /// Names of the crate, for links.
 struct Names<'m> {
+    sync: &'m crate::model::Sync,
     enumerants: HashMap<&'m str, String>,
     types: HashMap<&'m str, String>,
     extensions: HashMap<&'m str, String>,
@@ -136,7 +138,13 @@ impl Resolve for Names<'_> {
 }
 
 fn names<'m>(model: &'m Model, spec: &'m Spec) -> Names<'m> {
-    let mut n = Names { enumerants: HashMap::new(), types: HashMap::new(), extensions: HashMap::new(), spec };
+    let mut n = Names {
+        sync: &model.sync,
+        enumerants: HashMap::new(),
+        types: HashMap::new(),
+        extensions: HashMap::new(),
+        spec,
+    };
     for t in &model.types {
         n.types.insert(&t.c_name, t.rust_name.clone());
         if let Some(e) = &t.enums_name {
@@ -258,14 +266,14 @@ fn build_part(types: &[EnumType], names: &Names<'_>, spec: &Spec, spec_release: 
         let _ = write!(s, "\n# C Specification\n\n```c\n{}```\n", c_declaration(ty));
         let mut description = String::new();
         if let Some(p) = page {
-            description.push_str(&markup::blocks(&p.lines(), names, &include));
+            description.push_str(&page_blocks(p, names, &include));
         }
         if ty.enums_name.is_some() {
             // The Flags type's own refpage (a bitmask's second page).
             if let Some(flags) =
                 spec.refpages.get(&ty.c_name).filter(|f| Some(f.name.as_str()) != page.map(|p| p.name.as_str()))
             {
-                let text = markup::blocks(&flags.lines(), names, &include);
+                let text = page_blocks(flags, names, &include);
                 if !text.is_empty() {
                     description.push_str("\n\n");
                     description.push_str(&text);
@@ -307,6 +315,7 @@ fn build_part(types: &[EnumType], names: &Names<'_>, spec: &Spec, spec_release: 
             match (items, rows) {
                 (Some(items), _) => {
                     for item in items {
+                        let item = includes::expand_inline(item, names.sync);
                         let text = item.trim_start_matches('*').trim_start();
                         d.push_str(&markup::inline(text, names));
                         d.push_str("\n\n");
@@ -355,6 +364,14 @@ fn build_part(types: &[EnumType], names: &Names<'_>, spec: &Spec, spec_release: 
         }
     }
     docs
+}
+
+/// A refpage's text converted, its sync includes rebuilt from vk.xml first.
+fn page_blocks(page: &spec::Refpage, names: &Names<'_>, include: &dyn Fn(&str) -> Option<String>) -> String {
+    let lines = page.lines();
+    let expanded = includes::expand(&lines, names.sync);
+    let lines: Vec<&str> = expanded.iter().map(|l| l.as_ref()).collect();
+    markup::blocks(&lines, names, include)
 }
 
 fn link_or_code(name: &str, spec: &Spec) -> String {

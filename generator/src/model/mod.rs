@@ -60,7 +60,24 @@ pub struct Model {
     pub features: Vec<Feature>,
     /// Selected extensions, sorted by name.
     pub extensions: Vec<Extension>,
+    /// The synchronization flags of `<sync>`, for the docs' rebuilt sync includes.
+    pub sync: Sync,
     pub warnings: Vec<Warning>,
+}
+
+/// What `<sync>` says about the flags the API has, in registry order. A flag, support
+/// entry or equivalent the selected API does not have is left out (as the specification's
+/// own generator leaves out what the build does not define).
+#[derive(Clone, Debug, Default)]
+pub struct Sync {
+    /// Pipeline stages with the queue flags that support them (`None`: none required).
+    pub stages: Vec<(String, Option<Vec<String>>)>,
+    /// Access flags with the stages that support them (`None`: any).
+    pub accesses: Vec<(String, Option<Vec<String>>)>,
+    /// A stage or access flag -> the flags it is equivalent to (their logical OR).
+    pub equivalents: BTreeMap<String, Vec<String>>,
+    /// A pipeline's name (`graphics primitive`) -> its stages in order.
+    pub pipelines: BTreeMap<String, Vec<String>>,
 }
 
 /// Enum (`int32_t`) or bitmask (`VkFlags`/`VkFlags64`).
@@ -261,6 +278,7 @@ pub fn build(registry: &Registry, api: Api) -> Result<Model> {
     check_extension_numbers(registry, &selection)?;
     extensions.sort_by(|a, b| a.name.cmp(&b.name));
     warnings.sort();
+    let sync = build_sync(registry, &types);
     Ok(Model {
         api,
         registry_version: registry_version(registry, &selection),
@@ -268,8 +286,33 @@ pub fn build(registry: &Registry, api: Api) -> Result<Model> {
         constants,
         features,
         extensions,
+        sync,
         warnings,
     })
+}
+
+/// The `<sync>` facts restricted to the enumerants the model has.
+fn build_sync(registry: &Registry, types: &[EnumType]) -> Sync {
+    let known: HashSet<&str> = types.iter().flat_map(|t| &t.enumerants).map(|e| e.c_name.as_str()).collect();
+    let keep = |list: &Option<Vec<String>>| {
+        list.as_ref().map(|l| l.iter().filter(|n| known.contains(n.as_str())).cloned().collect::<Vec<_>>())
+    };
+    let mut sync = Sync::default();
+    for flag in registry.sync_flags.iter().filter(|f| known.contains(f.name.as_str())) {
+        let entry = (flag.name.clone(), keep(&flag.support));
+        match flag.kind {
+            crate::registry::SyncKind::Stage => sync.stages.push(entry),
+            crate::registry::SyncKind::Access => sync.accesses.push(entry),
+        }
+        if let Some(equivalent) = keep(&flag.equivalent) {
+            sync.equivalents.insert(flag.name.clone(), equivalent);
+        }
+    }
+    for pipeline in &registry.sync_pipelines {
+        let stages = pipeline.stages.iter().filter(|s| known.contains(s.as_str())).cloned().collect();
+        sync.pipelines.insert(pipeline.name.clone(), stages);
+    }
+    sync
 }
 
 fn check_extension_numbers(registry: &Registry, selection: &Selection) -> Result<()> {

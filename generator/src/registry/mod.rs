@@ -1,8 +1,9 @@
 //! Stage 1, registry: vk.xml text -> structs that mirror the parts of vk.xml this generator
 //! reads (tags, types, enums blocks, commands, features, extensions and their
-//! require/remove/deprecate blocks), each with its source position. No Vulkan rule lives
-//! here; sections the generator does not read (formats, sync, spirv, video codecs) are
-//! skipped silently, unknown elements inside the sections it reads become warnings.
+//! require/remove/deprecate blocks, and the synchronization flags of `<sync>` for the
+//! docs), each with its source position. No Vulkan rule lives here; sections the
+//! generator does not read (formats, spirv, video codecs) are skipped silently, unknown
+//! elements inside the sections it reads become warnings.
 
 use std::path::{Path, PathBuf};
 
@@ -22,7 +23,39 @@ pub struct Registry {
     pub commands: Vec<CommandDef>,
     pub features: Vec<FeatureDef>,
     pub extensions: Vec<ExtensionDef>,
+    /// `<syncstage>` and `<syncaccess>` of `<sync>` (newer registries only).
+    pub sync_flags: Vec<SyncFlag>,
+    /// `<syncpipeline>` of `<sync>`.
+    pub sync_pipelines: Vec<SyncPipeline>,
     pub warnings: Vec<Warning>,
+}
+
+/// Whether a `<sync>` entry is a pipeline stage or an access flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncKind {
+    Stage,
+    Access,
+}
+
+/// `<syncstage>` or `<syncaccess>`: a synchronization flag, what supports it and what it
+/// is equivalent to.
+#[derive(Debug, Clone)]
+pub struct SyncFlag {
+    pub kind: SyncKind,
+    pub name: String,
+    /// `<syncsupport queues=...>` of a stage, `<syncsupport stage=...>` of an access flag.
+    pub support: Option<Vec<String>>,
+    /// `<syncequivalent stage=...>` or `<syncequivalent access=...>`.
+    pub equivalent: Option<Vec<String>>,
+    pub pos: Pos,
+}
+
+/// `<syncpipeline>`: a pipeline's stages in order (those with `order="None"` left out).
+#[derive(Debug, Clone)]
+pub struct SyncPipeline {
+    pub name: String,
+    pub stages: Vec<String>,
+    pub pos: Pos,
 }
 
 /// `<tag name="KHR" .../>`: a vendor suffix.
@@ -239,6 +272,11 @@ const COMMAND_ATTRS: &[&str] = &[
     "tasks",
     "videocoding",
 ];
+const SYNC_FLAG_ATTRS: &[&str] = &["alias", "name"];
+const SYNC_SUPPORT_ATTRS: &[&str] = &["queues", "stage"];
+const SYNC_EQUIVALENT_ATTRS: &[&str] = &["access", "stage"];
+const SYNC_PIPELINE_ATTRS: &[&str] = &["depends", "name"];
+const SYNC_PIPELINE_STAGE_ATTRS: &[&str] = &["after", "before", "order"];
 const FEATURE_ATTRS: &[&str] = &["api", "apitype", "comment", "depends", "name", "number"];
 const BLOCK_ATTRS: &[&str] =
     &["api", "comment", "depends", "explanationlink", "extension", "feature", "reasonlink", "profile"];
@@ -347,11 +385,67 @@ impl Reader<'_, '_> {
                 "commands" => self.read_commands(section)?,
                 "feature" => self.read_feature(section)?,
                 "extensions" => self.read_extensions(section)?,
+                "sync" => self.read_sync(section),
                 // Sections this generator does not read.
                 _ => {}
             }
         }
         Ok(())
+    }
+
+    fn read_sync(&mut self, section: Node) {
+        let list = |v: Option<&str>| v.map(|v| v.split(',').map(|s| s.trim().to_owned()).collect::<Vec<_>>());
+        for node in elements(section) {
+            let kind = match node.tag_name().name() {
+                "syncstage" => SyncKind::Stage,
+                "syncaccess" => SyncKind::Access,
+                "syncpipeline" => {
+                    self.check_attrs(node, SYNC_PIPELINE_ATTRS);
+                    let mut stages = Vec::new();
+                    for child in elements(node) {
+                        if child.has_tag_name("syncpipelinestage") {
+                            self.check_attrs(child, SYNC_PIPELINE_STAGE_ATTRS);
+                            if child.attribute("order") != Some("None") {
+                                stages.extend(child.text().map(|t| t.trim().to_owned()));
+                            }
+                        } else if !child.has_tag_name("comment") {
+                            self.warn_unknown(child, "syncpipeline");
+                        }
+                    }
+                    let name = attr(node, "name").unwrap_or_default();
+                    let pos = self.pos(node);
+                    self.registry.sync_pipelines.push(SyncPipeline { name, stages, pos });
+                    continue;
+                }
+                "comment" => continue,
+                _ => {
+                    self.warn_unknown(node, "sync");
+                    continue;
+                }
+            };
+            self.check_attrs(node, SYNC_FLAG_ATTRS);
+            let Some(name) = attr(node, "name") else { continue };
+            let mut flag = SyncFlag { kind, name, support: None, equivalent: None, pos: self.pos(node) };
+            let (support_attr, equivalent_attr) = match kind {
+                SyncKind::Stage => ("queues", "stage"),
+                SyncKind::Access => ("stage", "access"),
+            };
+            for child in elements(node) {
+                match child.tag_name().name() {
+                    "syncsupport" => {
+                        self.check_attrs(child, SYNC_SUPPORT_ATTRS);
+                        flag.support = list(child.attribute(support_attr));
+                    }
+                    "syncequivalent" => {
+                        self.check_attrs(child, SYNC_EQUIVALENT_ATTRS);
+                        flag.equivalent = list(child.attribute(equivalent_attr));
+                    }
+                    "comment" => {}
+                    _ => self.warn_unknown(child, node.tag_name().name()),
+                }
+            }
+            self.registry.sync_flags.push(flag);
+        }
     }
 
     fn read_tags(&mut self, section: Node) {
