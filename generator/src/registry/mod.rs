@@ -201,7 +201,9 @@ pub fn read(path: &Path) -> Result<Registry> {
     parse(path, &bytes)
 }
 
-/// Parses registry bytes; `path` is only used in messages.
+/// Parses registry bytes; `path` is only used in messages. A large registry is parsed in
+/// two halves on two threads (see [`split_point`]); anything unusual, and every error, goes
+/// through the one-piece parse, so messages and positions are the same either way.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<Registry> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let valid = &bytes[..e.valid_up_to()];
@@ -209,30 +211,107 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Registry> {
         let col = valid.iter().rev().take_while(|&&b| b != b'\n').count() as u32 + 1;
         Error::Xml { path: path.to_owned(), pos: Pos { line, col }, message: format!("invalid UTF-8: {e}") }
     })?;
-    let options = ParsingOptions { allow_dtd: true, nodes_limit: 4_000_000, ..ParsingOptions::default() };
-    let doc = Document::parse_with_options(text, options).map_err(|e| {
-        let p = e.pos();
-        let pos = if matches!(e, roxmltree::Error::UnclosedRootNode | roxmltree::Error::UnexpectedEndOfStream) {
-            // roxmltree reports the start; the document ends early at its end.
-            let line = text.lines().count().max(1) as u32;
-            let col = text.lines().last().map_or(0, |l| l.chars().count()) as u32 + 1;
-            Pos { line, col }
-        } else {
-            Pos { line: p.row, col: p.col }
-        };
-        Error::Xml { path: path.to_owned(), pos, message: e.to_string() }
-    })?;
-    let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-    let mut reader = Reader {
-        doc: &doc,
-        text,
-        line_starts,
-        path,
-        registry: Registry { path: path.to_owned(), ..Default::default() },
-        warned: std::collections::HashSet::new(),
-    };
+    let line_starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    if let Some(split) = split_point(text) {
+        if let Some(registry) = parse_in_halves(path, text, &line_starts, split) {
+            return registry;
+        }
+    }
+    parse_whole(path, text, &line_starts)
+}
+
+/// The one-piece parse.
+fn parse_whole(path: &Path, text: &str, line_starts: &[usize]) -> Result<Registry> {
+    let doc = Document::parse_with_options(text, parsing_options()).map_err(|e| xml_error(path, text, e))?;
+    let mut reader = Reader::new(&doc, text, line_starts, 0, path);
     reader.read_root()?;
     Ok(reader.registry)
+}
+
+fn parsing_options<'i>() -> ParsingOptions<'i> {
+    ParsingOptions { allow_dtd: true, nodes_limit: 4_000_000, ..ParsingOptions::default() }
+}
+
+fn xml_error(path: &Path, text: &str, e: roxmltree::Error) -> Error {
+    let p = e.pos();
+    let pos = if matches!(e, roxmltree::Error::UnclosedRootNode | roxmltree::Error::UnexpectedEndOfStream) {
+        // roxmltree reports the start; the document ends early at its end.
+        let line = text.lines().count().max(1) as u32;
+        let col = text.lines().last().map_or(0, |l| l.chars().count()) as u32 + 1;
+        Pos { line, col }
+    } else {
+        Pos { line: p.row, col: p.col }
+    };
+    Error::Xml { path: path.to_owned(), pos, message: e.to_string() }
+}
+
+/// Below this size a registry is parsed in one piece: splitting would not pay.
+const SPLIT_ABOVE: usize = 512 * 1024;
+
+/// Where to cut a large registry in two: the start of the top-level section (`<commands`,
+/// the first `<feature`, `<extensions`) nearest the middle. Found by text search only; the
+/// halves' parses check it: a cut anywhere but between two children of `<registry>`
+/// leaves a half that is not well-formed (an element, comment or attribute left open), and
+/// then the one-piece parse runs.
+fn split_point(text: &str) -> Option<usize> {
+    if text.len() < SPLIT_ABOVE {
+        return None;
+    }
+    let middle = text.len() / 2;
+    ["<commands", "<feature ", "<extensions"]
+        .iter()
+        .filter_map(|tag| text.find(tag))
+        .min_by_key(|&at| at.abs_diff(middle))
+}
+
+/// The two halves of `text` cut at `split`, each closed or opened with a bare
+/// `<registry>` so that it is a document of its own, parsed on its own thread, and read on
+/// it. `None` when a half does not parse or the root is not `<registry>` (the caller then
+/// parses in one piece, which gives the error).
+fn parse_in_halves(path: &Path, text: &str, line_starts: &[usize], split: usize) -> Option<Result<Registry>> {
+    const OPEN: &str = "<registry>";
+    let first = format!("{}</registry>", &text[..split]);
+    let second = format!("{OPEN}{}", &text[split..]);
+    // Byte offset in `text` of byte 0 of `second`.
+    let second_offset = split.checked_sub(OPEN.len())?;
+    let read = |half: &str, offset: usize| -> Option<Result<Registry>> {
+        let doc = Document::parse_with_options(half, parsing_options()).ok()?;
+        if !doc.root_element().has_tag_name("registry") {
+            return None;
+        }
+        let mut reader = Reader::new(&doc, text, line_starts, offset, path);
+        Some(reader.read_root().map(|()| reader.registry))
+    };
+    let (a, b) = std::thread::scope(|scope| {
+        let b = scope.spawn(|| read(&second, second_offset));
+        (read(&first, 0), b.join().expect("reading a half does not panic"))
+    });
+    let (a, b) = (a?, b?);
+    // Errors in document order: the first half's first.
+    let (mut registry, rest) = match (a, b) {
+        (Err(e), _) | (Ok(_), Err(e)) => return Some(Err(e)),
+        (Ok(a), Ok(b)) => (a, b),
+    };
+    // Unknown attributes are warned about once, where they first occur.
+    let seen: std::collections::HashSet<(String, String)> = registry
+        .warnings
+        .iter()
+        .filter(|w| w.message.starts_with("unknown attribute"))
+        .map(|w| (w.element.clone(), w.message.clone()))
+        .collect();
+    let warnings = rest.warnings.into_iter().filter(|w| {
+        !w.message.starts_with("unknown attribute") || !seen.contains(&(w.element.clone(), w.message.clone()))
+    });
+    registry.warnings.extend(warnings);
+    registry.tags.extend(rest.tags);
+    registry.types.extend(rest.types);
+    registry.enums.extend(rest.enums);
+    registry.commands.extend(rest.commands);
+    registry.features.extend(rest.features);
+    registry.extensions.extend(rest.extensions);
+    registry.sync_flags.extend(rest.sync_flags);
+    registry.sync_pipelines.extend(rest.sync_pipelines);
+    Some(Ok(registry))
 }
 
 /// Attributes each element may carry, over every registry release seen; others are warned
@@ -306,9 +385,12 @@ const EXTENSION_ATTRS: &[&str] = &[
 
 struct Reader<'a, 'input> {
     doc: &'a Document<'input>,
-    text: &'input str,
+    /// The whole registry text (a half's positions are mapped back to it).
+    text: &'a str,
     /// Byte offset of each line's start, for positions in O(log n).
-    line_starts: Vec<usize>,
+    line_starts: &'a [usize],
+    /// Byte offset in `text` of byte 0 of the document being read.
+    offset: usize,
     /// (element, attribute) pairs already warned about.
     warned: std::collections::HashSet<(String, String)>,
     path: &'a Path,
@@ -323,9 +405,21 @@ fn elements<'a, 'i>(node: Node<'a, 'i>) -> impl Iterator<Item = Node<'a, 'i>> {
     node.children().filter(|n| n.is_element())
 }
 
-impl Reader<'_, '_> {
+impl<'a, 'input> Reader<'a, 'input> {
+    fn new(doc: &'a Document<'input>, text: &'a str, line_starts: &'a [usize], offset: usize, path: &'a Path) -> Self {
+        Reader {
+            doc,
+            text,
+            line_starts,
+            offset,
+            path,
+            registry: Registry { path: path.to_owned(), ..Default::default() },
+            warned: std::collections::HashSet::new(),
+        }
+    }
+
     fn pos(&self, node: Node) -> Pos {
-        let offset = node.range().start;
+        let offset = node.range().start + self.offset;
         let line = self.line_starts.partition_point(|&s| s <= offset);
         let start = self.line_starts[line - 1];
         let col = self.text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1;
@@ -721,5 +815,47 @@ impl Reader<'_, '_> {
             self.registry.extensions.push(ext);
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line_starts(text: &str) -> Vec<usize> {
+        std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect()
+    }
+
+    fn vk_xml() -> String {
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../vk.xml")).expect("the workspace's vk.xml")
+    }
+
+    #[test]
+    fn a_registry_read_in_halves_equals_the_one_piece_read() {
+        let text = vk_xml();
+        let path = Path::new("vk.xml");
+        let split = split_point(&text).expect("vk.xml is large enough to split");
+        let halves = parse_in_halves(path, &text, &line_starts(&text), split).expect("the halves parse").unwrap();
+        let whole = parse_whole(path, &text, &line_starts(&text)).unwrap();
+        assert_eq!(format!("{halves:?}"), format!("{whole:?}"));
+    }
+
+    #[test]
+    fn a_cut_inside_a_comment_falls_back_to_the_one_piece_parse() {
+        let text = vk_xml();
+        // A comment holding `<commands`, `<feature ` and `<extensions` right at the middle:
+        // the text search picks it, the halves do not parse.
+        let mut middle = text.len() / 2;
+        while !text[middle..].starts_with("\n") {
+            middle += 1;
+        }
+        let text = format!("{}\n<!-- <commands <feature <extensions -->{}", &text[..middle], &text[middle..]);
+        let split = split_point(&text).expect("a split point");
+        assert!(parse_in_halves(Path::new("x.xml"), &text, &line_starts(&text), split).is_none());
+        let parsed = parse(Path::new("x.xml"), text.as_bytes()).unwrap();
+        assert_eq!(
+            format!("{parsed:?}"),
+            format!("{:?}", parse_whole(Path::new("x.xml"), &text, &line_starts(&text)).unwrap())
+        );
     }
 }
