@@ -109,6 +109,14 @@ fn coverage_is_reported_and_complete_for_refpages() {
         .and_then(|n| n.parse().ok())
         .expect("a coverage line");
     assert!(described >= 2394, "fewer enumerants with their description: {described}");
+    // The rest are counted per type; `--coverage` names every one.
+    assert!(stdout.contains("without a description, by type: VkStructureType "), "{stdout}");
+    let out = Command::new(xtask()).args(["generate", "--coverage", "--out"]).arg(tmp.0.join("out")).output().unwrap();
+    let listed = String::from_utf8_lossy(&out.stdout);
+    let structure_types =
+        listed.lines().find(|l| l.trim_start().starts_with("VkStructureType: ")).expect("a line per type");
+    assert!(structure_types.contains("VK_STRUCTURE_TYPE_APPLICATION_INFO"), "{structure_types}");
+    assert!(!listed.contains("VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_FD_BIT,"), "a described value is not listed");
 }
 
 /// The spec's sources, read with two plain line patterns (not the generator's parser):

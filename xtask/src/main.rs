@@ -16,7 +16,7 @@ use workspace::Workspace;
 
 const USAGE: &str = "\
 usage:
-  cargo xtask generate [--registry PATH] [--out DIR] [--api vulkan|vulkansc] [--spec DIR | --no-docs] [--check]
+  cargo xtask generate [--registry PATH] [--out DIR] [--api vulkan|vulkansc] [--spec DIR | --no-docs] [--check] [--coverage]
   cargo xtask diff OLD.xml NEW.xml [--format text|markdown|json] [--deny-breaking]
   cargo xtask update-registry (VERSION | --from PATH) [--format text|markdown|json] [--root DIR]
   cargo xtask bench [--registry PATH] [--runs N]
@@ -59,6 +59,8 @@ struct Args {
     root: Option<PathBuf>,
     spec: Option<PathBuf>,
     no_docs: bool,
+    /// List every enumerant without a description (generate).
+    coverage: bool,
     positional: Vec<String>,
 }
 
@@ -74,6 +76,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             "--root" => parsed.root = Some(PathBuf::from(value("--root")?)),
             "--spec" => parsed.spec = Some(PathBuf::from(value("--spec")?)),
             "--no-docs" => parsed.no_docs = true,
+            "--coverage" => parsed.coverage = true,
             "--api" => {
                 let v = value("--api")?;
                 parsed.api =
@@ -140,6 +143,7 @@ fn cmd_generate(args: &[String]) -> Result<ExitCode, String> {
             "docs: {}/{} types with their reference page, {}/{} enumerants (not aliases) with their own description",
             c.types_with_refpage, c.types, c.enumerants_described, c.enumerants
         );
+        print_coverage_gaps(c, args.coverage);
     }
     for w in &report.warnings {
         eprintln!("warning: {}:{}: <{}>: {}", options.registry.display(), w.pos, w.element, w.message);
@@ -235,6 +239,34 @@ fn ms(d: Duration) -> String {
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
+}
+
+/// The types without a reference page and the enumerants without a description: counted
+/// per type (the largest first), or, with `--coverage`, every name.
+fn print_coverage_gaps(c: &vkxml_codegen::docs::Coverage, all: bool) {
+    if !c.types_without.is_empty() {
+        println!("  types without a reference page: {}", c.types_without.join(", "));
+    }
+    let mut by_type: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (ty, e) in &c.enumerants_without {
+        match by_type.iter_mut().find(|(t, _)| t == ty) {
+            Some((_, list)) => list.push(e),
+            None => by_type.push((ty, vec![e])),
+        }
+    }
+    if all {
+        for (ty, list) in &by_type {
+            println!("  {ty}: {}", list.join(", "));
+        }
+        return;
+    }
+    by_type.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
+    let shown: Vec<String> = by_type.iter().take(8).map(|(t, l)| format!("{t} {}", l.len())).collect();
+    println!(
+        "  without a description, by type: {}{} (`--coverage` lists every one)",
+        shown.join(", "),
+        if by_type.len() > 8 { format!(", and {} more types", by_type.len() - 8) } else { String::new() }
+    );
 }
 
 /// Peak resident memory of this process, from /proc (Linux).

@@ -85,7 +85,9 @@ pub struct Coverage {
     /// Enumerants that are not aliases.
     pub enumerants: usize,
     pub enumerants_described: usize,
-    pub enumerants_without: Vec<String>,
+    /// (C type, enumerant) of the enumerants without a description of their own, in model
+    /// order.
+    pub enumerants_without: Vec<(String, String)>,
 }
 
 /// Docs for every item, by C name.
@@ -309,7 +311,7 @@ fn build_part(types: &[EnumType], names: &Names<'_>, spec: &Spec, spec_release: 
                 if described {
                     docs.coverage.enumerants_described += 1;
                 } else {
-                    docs.coverage.enumerants_without.push(e.c_name.clone());
+                    docs.coverage.enumerants_without.push((ty.c_name.clone(), e.c_name.clone()));
                 }
             }
             match (items, rows) {
