@@ -175,13 +175,20 @@ pub fn attributes(text: &str) -> HashMap<String, String> {
 /// `ifdef::`, `ifndef::`, `endif::` (and the one-line `ifdef::X[text]`) evaluated.
 pub fn evaluate<'t>(text: &'t str, defined: &Defined) -> Vec<&'t str> {
     let mut active: Vec<bool> = Vec::new();
-    let mut out = Vec::new();
-    let is_active = |stack: &[bool]| stack.iter().all(|&a| a);
-    for line in text.lines() {
-        let directive = ["ifdef::", "ifndef::", "ifeval::", "endif::"].iter().find(|d| line.starts_with(**d));
+    // How many entries of `active` are false: a line counts when there are none.
+    let mut inactive = 0usize;
+    let mut out = Vec::with_capacity(text.len() / 32);
+    for line in lines(text) {
+        // Directives start with `i` or `e`; most lines are decided by their first byte.
+        let directive = match line.as_bytes().first() {
+            Some(b'i' | b'e') => ["ifdef::", "ifndef::", "ifeval::", "endif::"].iter().find(|d| line.starts_with(**d)),
+            _ => None,
+        };
         match directive {
             Some(&"endif::") => {
-                active.pop();
+                if active.pop() == Some(false) {
+                    inactive -= 1;
+                }
             }
             Some(d) => {
                 let rest = &line[d.len()..];
@@ -197,12 +204,13 @@ pub fn evaluate<'t>(text: &'t str, defined: &Defined) -> Vec<&'t str> {
                 };
                 if body.is_empty() {
                     active.push(holds);
-                } else if holds && is_active(&active) {
+                    inactive += usize::from(!holds);
+                } else if holds && inactive == 0 {
                     out.push(body);
                 }
             }
             None => {
-                if is_active(&active) {
+                if inactive == 0 {
                     out.push(line);
                 }
             }
@@ -211,11 +219,35 @@ pub fn evaluate<'t>(text: &'t str, defined: &Defined) -> Vec<&'t str> {
     out
 }
 
+/// The lines of `text`, as `str::lines` gives them (without `\n` or `\r\n`), found with
+/// a vectorized search: the specification has a quarter of a million.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    let mut ends = memchr::memchr_iter(b'\n', text.as_bytes());
+    std::iter::from_fn(move || {
+        match ends.next() {
+            Some(end) => {
+                let line = &text[start..end];
+                start = end + 1;
+                Some(line.strip_suffix('\r').unwrap_or(line))
+            }
+            // The last line, without a line ending: kept as it is.
+            None if start < text.len() => {
+                let line = &text[start..];
+                start = text.len();
+                Some(line)
+            }
+            None => None,
+        }
+    })
+}
+
 /// `[[id]]` / `[[id,text]]` anchors and the title that follows them. One search over the
 /// whole text finds the lines that hold any.
 fn collect_anchors(text: &str, anchors: &mut HashMap<String, String>) {
+    let finder = memchr::memmem::Finder::new("[[");
     let mut from = 0;
-    while let Some(found) = text[from..].find("[[") {
+    while let Some(found) = finder.find(&text.as_bytes()[from..]) {
         let at = from + found;
         let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
         let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
@@ -329,6 +361,13 @@ fn index_rows(lines: &[&str], spec: &mut Spec) {
         while end < lines.len() && !lines[end].trim().starts_with("|===") {
             end += 1;
         }
+        // Most tables name no enumerant at a row's start: not worth splitting into cells.
+        let body = &lines[i + 1..end.min(lines.len())];
+        if !body.iter().any(|l| l.trim_start().strip_prefix('|').is_some_and(|r| r.trim_start().starts_with("ename:")))
+        {
+            i = end + 1;
+            continue;
+        }
         // Up to three lines before the table: `[[anchor]]`, `.Title`, `[cols=...]`.
         let mut title = None;
         let mut cols = None;
@@ -406,6 +445,13 @@ mod tests {
 
     fn defined(names: &[&str]) -> Defined {
         Defined(names.iter().map(|s| s.to_string()).collect())
+    }
+
+    #[test]
+    fn lines_split_as_str_lines_does() {
+        for text in ["", "a", "a\n", "a\r\nb", "\n\nc\r\n", "x\ny", "a\r", "a\rb\n"] {
+            assert_eq!(lines(text).collect::<Vec<_>>(), text.lines().collect::<Vec<_>>(), "{text:?}");
+        }
     }
 
     #[test]

@@ -11,7 +11,10 @@ use crate::model::{provider_names, Model, TypeKind};
 
 fn opt(s: Option<&str>) -> TokenStream {
     match s {
-        Some(s) => quote! { Some(#s) },
+        Some(s) => {
+            let s = syntax::str_literal(s);
+            quote! { Some(#s) }
+        }
         None => quote! { None },
     }
 }
@@ -48,14 +51,14 @@ pub fn tables(model: &Model, bitmasks: bool) -> Result<syn::File> {
             .enumerants
             .iter()
             .map(|e| {
-                let c_name = &e.c_name;
-                let rust_name = &e.rust_name;
+                let c_name = syntax::str_literal(&e.c_name);
+                let rust_name = syntax::str_literal(&e.rust_name);
                 let raw = Literal::u64_unsuffixed(match ty.kind {
                     TypeKind::Enum => e.value as i64 as u64,
                     TypeKind::Bitmask { .. } => e.value as u64,
                 });
-                let providers = provider_names(&e.providers);
-                let alias = e.alias_of.as_deref().map(|a| quote! { , alias = #a });
+                let providers = provider_names(&e.providers).into_iter().map(syntax::str_literal);
+                let alias = e.alias_of.as_deref().map(syntax::str_literal).map(|a| quote! { , alias = #a });
                 let deprecated = e.deprecated.as_ref().map(|d| {
                     let note = &d.note;
                     quote! { , deprecated = #note }
@@ -91,17 +94,17 @@ pub fn lists(model: &Model) -> Result<syn::File> {
         .types
         .iter()
         .map(|ty| {
-            let c_name = &ty.c_name;
+            let c_name = syntax::str_literal(&ty.c_name);
             let enums_name = opt(ty.enums_name.as_deref());
-            let rust_name = &ty.rust_name;
+            let rust_name = syntax::str_literal(&ty.rust_name);
             let table = table_ident(&ty.rust_name);
             let (kind, module) = match ty.kind {
                 TypeKind::Enum => (quote! { Enum }, quote! { enum_tables }),
                 TypeKind::Bitmask { bits: 64 } => (quote! { Bitmask64 }, quote! { bitmask_tables }),
                 TypeKind::Bitmask { .. } => (quote! { Bitmask32 }, quote! { bitmask_tables }),
             };
-            let providers = provider_names(&ty.providers);
-            let aliases = ty.aliases.iter().map(|a| &a.c_name);
+            let providers = provider_names(&ty.providers).into_iter().map(syntax::str_literal);
+            let aliases = ty.aliases.iter().map(|a| syntax::str_literal(&a.c_name));
             syntax::macro_call(
                 "type_info",
                 quote! {
@@ -115,7 +118,7 @@ pub fn lists(model: &Model) -> Result<syn::File> {
         .extensions
         .iter()
         .map(|e| {
-            let name = &e.name;
+            let name = syntax::str_literal(&e.name);
             let number = opt_u32(e.number);
             let kind = opt(e.kind.as_deref());
             let platform = opt(e.platform.as_deref());

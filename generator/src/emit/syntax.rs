@@ -31,19 +31,20 @@ pub fn parse_file(file: &str, tokens: TokenStream) -> Result<syn::File> {
 
 /// `#[doc = " line"]`, one per line (rustdoc shows them as `/// line`).
 pub fn doc_attrs(text: &str) -> Vec<Attribute> {
-    text.lines().map(doc_attr).collect()
+    let doc = path("doc");
+    text.lines().map(|line| doc_attr(&doc, line)).collect()
 }
 
 /// One doc line. The literal is written raw (`r#" line"#`), which needs no escaping here
 /// and no unescaping when prettyplease reads it back: escaping every character of
 /// megabytes of doc text was a large part of a run.
-fn doc_attr(line: &str) -> Attribute {
+fn doc_attr(doc: &Path, line: &str) -> Attribute {
     Attribute {
         pound_token: Default::default(),
         style: AttrStyle::Outer,
         bracket_token: Default::default(),
         meta: Meta::NameValue(MetaNameValue {
-            path: path("doc"),
+            path: doc.clone(),
             eq_token: Default::default(),
             value: Expr::Lit(ExprLit { attrs: Vec::new(), lit: Lit::Str(doc_literal(line)) }),
         }),
@@ -52,19 +53,48 @@ fn doc_attr(line: &str) -> Attribute {
 
 /// `line` with a leading space (none for an empty line) as a string literal.
 fn doc_literal(line: &str) -> LitStr {
-    let value = if line.is_empty() { "" } else { line };
     let space = if line.is_empty() { "" } else { " " };
     // A raw literal cannot hold a lone carriage return; such rare lines are escaped.
-    if !value.contains('\r') {
-        let hashes = "#".repeat(raw_hashes(value));
-        let repr = format!("r{hashes}\"{space}{value}\"{hashes}");
-        if let Ok(literal) = repr.parse::<proc_macro2::Literal>() {
-            if let Lit::Str(lit) = Lit::new(literal) {
-                return lit;
-            }
+    if !line.contains('\r') {
+        let hashes = raw_hashes(line);
+        let mut repr = String::with_capacity(line.len() + 4 + 2 * hashes);
+        repr.push('r');
+        (0..hashes).for_each(|_| repr.push('#'));
+        repr.push('"');
+        repr.push_str(space);
+        repr.push_str(line);
+        repr.push('"');
+        (0..hashes).for_each(|_| repr.push('#'));
+        if let Some(lit) = string_literal(&repr) {
+            return lit;
         }
     }
-    LitStr::new(&format!("{space}{value}"), span())
+    LitStr::new(&format!("{space}{line}"), span())
+}
+
+/// A string literal from its source form (`"..."` or `r#"..."#`), checked by the lexer.
+fn string_literal(repr: &str) -> Option<LitStr> {
+    match Lit::new(repr.parse::<proc_macro2::Literal>().ok()?) {
+        Lit::Str(lit) => Some(lit),
+        _ => None,
+    }
+}
+
+/// `"text"` as a literal token. Plain text (letters, digits, `_`, spaces and simple
+/// punctuation: every C and Rust name) is written as it is; other text is escaped.
+/// Escaping character by character was a tenth of emitting the reflection tables.
+pub fn str_literal(text: &str) -> proc_macro2::Literal {
+    let plain = text.bytes().all(|b| b.is_ascii_alphanumeric() || b" _-.,:;()/+=".contains(&b));
+    if plain {
+        let mut repr = String::with_capacity(text.len() + 2);
+        repr.push('"');
+        repr.push_str(text);
+        repr.push('"');
+        if let Ok(literal) = repr.parse::<proc_macro2::Literal>() {
+            return literal;
+        }
+    }
+    proc_macro2::Literal::string(text)
 }
 
 /// The number of `#` a raw string needs so that no `"#...` inside ends it.
