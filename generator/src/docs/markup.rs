@@ -106,11 +106,9 @@ const SPAN: usize = 400;
 
 /// `pattern` in the first `SPAN` bytes of `text`.
 fn find_near(text: &str, pattern: &str) -> Option<usize> {
-    let mut end = text.len().min(SPAN + pattern.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    text[..end].find(pattern)
+    let end = text.len().min(SPAN + pattern.len());
+    // Byte search: a match of a whole `pattern` (valid UTF-8) starts on a char boundary.
+    memchr::memmem::find(&text.as_bytes()[..end], pattern.as_bytes())
 }
 
 /// The length of the plain ASCII text at the start of `text`: bytes that start no markup

@@ -7,7 +7,7 @@ pub mod includes;
 pub mod markup;
 pub mod spec;
 
-use std::collections::HashMap;
+use crate::model::fasthash::FastMap as HashMap;
 use std::fmt::Write as _;
 
 use crate::model::{provider_names, Deprecation, EnumType, Model, Provider, TypeKind};
@@ -142,9 +142,9 @@ impl Resolve for Names<'_> {
 fn names<'m>(model: &'m Model, spec: &'m Spec) -> Names<'m> {
     let mut n = Names {
         sync: &model.sync,
-        enumerants: HashMap::new(),
-        types: HashMap::new(),
-        extensions: HashMap::new(),
+        enumerants: HashMap::default(),
+        types: HashMap::default(),
+        extensions: HashMap::default(),
         spec,
     };
     for t in &model.types {

@@ -3,7 +3,9 @@
 //! enumerant (`* ename:VK_...`), anchors with their titles, and `{attribute}` values.
 //! `ifdef::`/`ifndef::` are evaluated here for the selected API.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use crate::model::fasthash::FastMap as HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -86,7 +88,7 @@ impl Sources {
             return Err(Error::Other(format!("{}: no specification sources (chapters/*.adoc)", dir.display())));
         }
         files.sort();
-        let mut anchors = HashMap::new();
+        let mut anchors = HashMap::default();
         let mut texts = Vec::with_capacity(files.len());
         for path in files {
             let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
@@ -157,7 +159,7 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 
 /// `:name: value` lines; `pass:q[...]` and `pass:[...]` wrappers removed.
 pub fn attributes(text: &str) -> HashMap<String, String> {
-    let mut out = HashMap::new();
+    let mut out = HashMap::default();
     for line in text.lines() {
         let Some(rest) = line.strip_prefix(':') else { continue };
         let Some((name, value)) = rest.split_once(':') else { continue };
@@ -325,11 +327,11 @@ fn index(lines: &[&str], spec: &mut Spec) {
         let desc = attr_value(line, "desc").unwrap_or_default().to_owned();
         let kind = attr_value(line, "type").unwrap_or_default().to_owned();
         let mut j = i + 1;
-        if lines.get(j).is_some_and(|l| l.trim() == "--") {
+        if lines.get(j).is_some_and(|l| l.trim_ascii() == "--") {
             j += 1;
         }
         let start = j;
-        while j < lines.len() && lines[j].trim() != "--" {
+        while j < lines.len() && lines[j].trim_ascii() != "--" {
             j += 1;
         }
         index_items(&lines[start..j], spec);
@@ -353,12 +355,12 @@ fn index(lines: &[&str], spec: &mut Spec) {
 fn index_rows(lines: &[&str], spec: &mut Spec) {
     let mut i = 0;
     while i < lines.len() {
-        if !lines[i].trim().starts_with("|===") {
+        if !lines[i].trim_ascii_start().starts_with("|===") {
             i += 1;
             continue;
         }
         let mut end = i + 1;
-        while end < lines.len() && !lines[end].trim().starts_with("|===") {
+        while end < lines.len() && !lines[end].trim_ascii_start().starts_with("|===") {
             end += 1;
         }
         // Most tables name no enumerant at a row's start: not worth splitting into cells.
@@ -486,7 +488,7 @@ mod tests {
 
     #[test]
     fn anchors_take_their_section_title() {
-        let mut a = HashMap::new();
+        let mut a = HashMap::default();
         collect_anchors("[[memory-external]]\n=== External Memory\n[[x,Shown]]\ntext [[inline]]", &mut a);
         assert_eq!(a["memory-external"], "External Memory");
         assert_eq!(a["x"], "Shown");
