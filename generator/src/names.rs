@@ -58,17 +58,15 @@ pub fn constant_name(c_name: &str) -> String {
 pub fn enumerant_prefix(type_c_name: &str, tags: &[&str]) -> (String, Option<String>) {
     let base = type_c_name.replacen("FlagBits", "", 1);
     let mut shouty = base.to_shouty_snake_case();
-    let mut vendor = None;
-    let mut sorted: Vec<&str> = tags.to_vec();
-    sorted.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-    for tag in sorted {
-        let suffix = format!("_{tag}");
-        if shouty.ends_with(&suffix) {
-            shouty.truncate(shouty.len() - suffix.len());
-            vendor = Some(tag.to_owned());
-            break;
-        }
-    }
+    // The longest tag that ends the name after a `_`.
+    let ends_with_tag = |tag: &str| {
+        shouty.len() > tag.len() && shouty.ends_with(tag) && shouty.as_bytes()[shouty.len() - tag.len() - 1] == b'_'
+    };
+    let longest = tags.iter().filter(|t| !t.is_empty() && ends_with_tag(t)).max_by_key(|t| t.len());
+    let vendor = longest.map(|tag| {
+        shouty.truncate(shouty.len() - tag.len() - 1);
+        tag.to_string()
+    });
     let digits = shouty.bytes().rev().take_while(u8::is_ascii_digit).count();
     if digits > 0 && digits < shouty.len() && !shouty[..shouty.len() - digits].ends_with('_') {
         shouty.insert(shouty.len() - digits, '_');
