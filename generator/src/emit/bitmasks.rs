@@ -3,25 +3,27 @@
 
 use quote::{format_ident, quote};
 
-use super::{file_with_doc, table_ident, type_item, Output};
+use super::{file_with_doc, table_ident, type_item, Output, Skeleton};
 use crate::error::Result;
 use crate::model::{EnumType, Model, TypeKind};
 
 /// One bitmask type.
-pub fn item(ty: &EnumType, output: &Output) -> Result<Vec<syn::Item>> {
+pub fn item(ty: &EnumType, output: &Output, skeleton: &Skeleton) -> Result<Vec<syn::Item>> {
     let name = format_ident!("{}", ty.rust_name);
     let table = table_ident(&ty.rust_name);
     let raw = match ty.kind {
-        TypeKind::Bitmask { bits: 64 } => quote! { u64 },
-        _ => quote! { u32 },
+        TypeKind::Bitmask { bits: 64 } => "u64",
+        _ => "u32",
     };
-    type_item(ty, raw.clone(), quote! { vk_bitmask!(#name, #raw, #table); }, output)
+    let raw_ident = super::syntax::ident(raw);
+    type_item(ty, raw, ("vk_bitmask", quote! { #name, #raw_ident, #table }), output, skeleton)
 }
 
 pub fn emit(model: &Model, output: &Output) -> Result<syn::File> {
+    let skeleton = Skeleton::new()?;
     let mut items = Vec::new();
     for ty in model.types.iter().filter(|t| matches!(t.kind, TypeKind::Bitmask { .. })) {
-        items.extend(item(ty, output)?);
+        items.extend(item(ty, output, &skeleton)?);
     }
     file_with_doc(
         "src/bitmasks.rs",

@@ -1,24 +1,23 @@
 //! Emit, enums: model enum types -> `src/enums.rs`: one open `i32` newtype per enum.
 
-use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{file_with_doc, table_ident, type_item, Output};
+use super::{file_with_doc, table_ident, type_item, Output, Skeleton};
 use crate::error::Result;
 use crate::model::{EnumType, Model, TypeKind};
 
 /// One enum type.
-pub fn item(ty: &EnumType, output: &Output) -> Result<Vec<syn::Item>> {
+pub fn item(ty: &EnumType, output: &Output, skeleton: &Skeleton) -> Result<Vec<syn::Item>> {
     let name = format_ident!("{}", ty.rust_name);
     let table = table_ident(&ty.rust_name);
-    let impls: TokenStream = quote! { vk_enum!(#name, #table); };
-    type_item(ty, quote! { i32 }, impls, output)
+    type_item(ty, "i32", ("vk_enum", quote! { #name, #table }), output, skeleton)
 }
 
 pub fn emit(model: &Model, output: &Output) -> Result<syn::File> {
+    let skeleton = Skeleton::new()?;
     let mut items = Vec::new();
     for ty in model.types.iter().filter(|t| t.kind == TypeKind::Enum) {
-        items.extend(item(ty, output)?);
+        items.extend(item(ty, output, &skeleton)?);
     }
     file_with_doc(
         "src/enums.rs",

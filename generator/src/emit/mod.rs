@@ -69,10 +69,10 @@ pub const FILES: &[(&str, Emitter)] = &[
 /// The syntax of one type as the crate holds it (for golden files and reviews).
 pub fn type_items(model: &Model, c_name: &str, output: &Output) -> Option<Result<syn::File>> {
     let ty = model.types.iter().find(|t| t.c_name == c_name || t.enums_name.as_deref() == Some(c_name))?;
-    let items = match ty.kind {
-        TypeKind::Enum => enums::item(ty, output),
-        TypeKind::Bitmask { .. } => bitmasks::item(ty, output),
-    };
+    let items = Skeleton::new().and_then(|skeleton| match ty.kind {
+        TypeKind::Enum => enums::item(ty, output, &skeleton),
+        TypeKind::Bitmask { .. } => bitmasks::item(ty, output, &skeleton),
+    });
     Some(items.and_then(|items| {
         let mut file = syntax::parse_file(c_name, TokenStream::new())?;
         file.items = items;
@@ -116,14 +116,65 @@ fn value_expr(kind: TypeKind, value: i128) -> syn::Expr {
     }
 }
 
+/// The items every type has: the struct with its attributes and an empty impl block,
+/// parsed once per file and copied for each type.
+pub struct Skeleton {
+    strukt: syn::ItemStruct,
+    imp: syn::ItemImpl,
+}
+
+impl Skeleton {
+    pub fn new() -> Result<Skeleton> {
+        let file = syntax::parse_file(
+            "skeleton",
+            quote! {
+                #[repr(transparent)]
+                #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+                pub struct Type(pub(crate) u32);
+                impl Type {}
+            },
+        )?;
+        match <[syn::Item; 2]>::try_from(file.items) {
+            Ok([syn::Item::Struct(strukt), syn::Item::Impl(imp)]) => Ok(Skeleton { strukt, imp }),
+            _ => unreachable!("the skeleton is a struct and an impl"),
+        }
+    }
+
+    /// `struct name(pub(crate) raw);`, `mac!(tokens);` and `impl name {}`.
+    fn items(&self, name: &syn::Ident, raw: &str, mac: &str, tokens: TokenStream) -> Vec<syn::Item> {
+        let type_path = |ident: syn::Ident| {
+            syn::Type::Path(syn::TypePath { attrs: Vec::new(), qself: None, path: syn::Path::from(ident) })
+        };
+        let mut strukt = self.strukt.clone();
+        strukt.ident = name.clone();
+        if let syn::Fields::Unnamed(fields) = &mut strukt.fields {
+            fields.unnamed[0].ty = type_path(syntax::ident(raw));
+        }
+        let mut imp = self.imp.clone();
+        imp.self_ty = Box::new(type_path(name.clone()));
+        let mac = syn::Item::Macro(syn::ItemMacro {
+            attrs: Vec::new(),
+            ident: None,
+            mac: syn::Macro {
+                path: syn::Path::from(syntax::ident(mac)),
+                bang_token: Default::default(),
+                delimiter: syn::MacroDelimiter::Paren(Default::default()),
+                tokens,
+            },
+            semi_token: Some(Default::default()),
+        });
+        vec![syn::Item::Struct(strukt), mac, syn::Item::Impl(imp)]
+    }
+}
+
 /// The struct, its macro impls, its constants and its aliases: shared by enums and
-/// bitmasks. The skeleton is parsed (a few tokens per type); the constants, thousands in
-/// all, are built directly.
+/// bitmasks. `mac!(tokens)` implements the type's traits; `raw` is its representation.
 fn type_item(
     ty: &crate::model::EnumType,
-    raw: TokenStream,
-    impls: TokenStream,
+    raw: &str,
+    (mac, tokens): (&str, TokenStream),
     output: &Output,
+    skeleton: &Skeleton,
 ) -> Result<Vec<syn::Item>> {
     use crate::docs;
     let name = format_ident!("{}", ty.rust_name);
@@ -139,24 +190,23 @@ fn type_item(
     let mut ordered: Vec<&crate::model::TypeAlias> = ty.aliases.iter().collect();
     ordered.sort_by_key(|a| (a.rust_name.clone(), crate::names::type_name(&a.c_name) != a.rust_name));
     let mut seen = std::collections::HashSet::new();
-    let aliases = ordered.into_iter().filter(|a| a.rust_name != ty.rust_name && seen.insert(&a.rust_name)).map(|a| {
-        let alias = format_ident!("{}", a.rust_name);
-        let d = doc(&format!("C: `{}`, an alias of [`{}`].", a.c_name, ty.rust_name));
-        let deprecated = a.deprecated.as_ref().map(|d| {
-            let note = &d.note;
-            quote! { #[deprecated(note = #note)] }
-        });
-        quote! { #d #deprecated pub type #alias = #name; }
-    });
-    let skeleton = quote! {
-        #[repr(transparent)]
-        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-        pub struct #name(pub(crate) #raw);
-        #impls
-        impl #name {}
-        #(#aliases)*
-    };
-    let mut items = syntax::parse_file(&ty.c_name, skeleton)?.items;
+    let aliases: TokenStream = ordered
+        .into_iter()
+        .filter(|a| a.rust_name != ty.rust_name && seen.insert(&a.rust_name))
+        .map(|a| {
+            let alias = format_ident!("{}", a.rust_name);
+            let d = doc(&format!("C: `{}`, an alias of [`{}`].", a.c_name, ty.rust_name));
+            let deprecated = a.deprecated.as_ref().map(|d| {
+                let note = &d.note;
+                quote! { #[deprecated(note = #note)] }
+            });
+            quote! { #d #deprecated pub type #alias = #name; }
+        })
+        .collect();
+    let mut items = skeleton.items(&name, raw, mac, tokens);
+    if !aliases.is_empty() {
+        items.extend(syntax::parse_file(&ty.c_name, aliases)?.items);
+    }
     if let Some(syn::Item::Struct(item)) = items.first_mut() {
         item.attrs.splice(0..0, syntax::doc_attrs(&type_doc));
     }
