@@ -361,6 +361,10 @@ fn unlink(md: &str) -> String {
 }
 
 fn substitute_attributes(text: &str, r: &dyn Resolve) -> String {
+    // Most text holds no attribute reference at all.
+    if memchr::memchr(b'{', text.as_bytes()).is_none() {
+        return text.to_owned();
+    }
     // latexmath passes its text through unchanged.
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
