@@ -840,6 +840,32 @@ mod tests {
         assert_eq!(format!("{halves:?}"), format!("{whole:?}"));
     }
 
+    /// Damage near the cut and elsewhere: the result (the registry, or the error with its
+    /// position) is the one-piece parse's, whichever path ran.
+    #[test]
+    fn damaged_registries_give_the_one_piece_result() {
+        let text = vk_xml();
+        let split = split_point(&text).expect("a split point");
+        let at = |needle: &str, from: usize| from + text[from..].find(needle).expect("found");
+        let damages: Vec<(usize, usize, &str)> = vec![
+            (split, split, "</types>"),                              // a stray end tag at the cut
+            (split, split + 1, ""),                                  // the cut's `<` removed
+            (split - 1, split - 1, "<!--"),                          // a comment left open before the cut
+            (at("<feature ", split), at("<feature ", split), "<x>"), // an element left open after it
+            (text.len() / 3, text.len() / 3, "&bogus;"),             // an unknown entity in the first half
+            (text.len() - 20, text.len(), ""),                       // truncated
+            (text.len(), text.len(), "<registry/>"),                 // a second root
+        ];
+        let path = Path::new("vk.xml");
+        for (from, to, insert) in damages {
+            let damaged = format!("{}{insert}{}", &text[..from], &text[to..]);
+            let lines = line_starts(&damaged);
+            let got = parse(path, damaged.as_bytes()).map(|r| format!("{r:?}")).map_err(|e| e.to_string());
+            let want = parse_whole(path, &damaged, &lines).map(|r| format!("{r:?}")).map_err(|e| e.to_string());
+            assert_eq!(got, want, "damage at {from}..{to} with {insert:?}");
+        }
+    }
+
     #[test]
     fn a_cut_inside_a_comment_falls_back_to_the_one_piece_parse() {
         let text = vk_xml();
