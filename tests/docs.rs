@@ -230,3 +230,31 @@ fn an_older_registry_with_the_newer_spec_links_only_what_it_has() {
         .unwrap();
     assert!(doc.status.success(), "{}", String::from_utf8_lossy(&doc.stderr));
 }
+
+/// Vulkan SC with its docs: the SC-only text is there, and every link resolves, also for
+/// values that alias a name Vulkan SC does not have (its `VK_EXT_robustness2` values alias
+/// KHR names of an extension it does not select).
+#[test]
+fn vulkan_sc_docs_build_without_a_broken_link() {
+    let tmp = TempDir::new("sc-docs");
+    let out = tmp.0.join("crate");
+    let options = Options {
+        registry: root().join("vk.xml"),
+        out: out.clone(),
+        api: Api::VulkanSc,
+        check: false,
+        crate_version: vkxml_codegen::DEFAULT_CRATE_VERSION.into(),
+        spec: Some((shared().join("vulkan-docs"), "1.4.360".into())),
+    };
+    generate(&options).unwrap();
+    let enums = std::fs::read_to_string(out.join("src/enums.rs")).unwrap();
+    assert!(enums.contains("which this API does not have (the same value)"), "the alias without a target is said so");
+    let doc = Command::new(env!("CARGO"))
+        .args(["doc", "--quiet", "--no-deps", "--manifest-path"])
+        .arg(out.join("Cargo.toml"))
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .env("CARGO_TARGET_DIR", vkxml_codegen_e2e::nested_target().join("crates"))
+        .output()
+        .unwrap();
+    assert!(doc.status.success(), "{}", String::from_utf8_lossy(&doc.stderr));
+}

@@ -344,8 +344,15 @@ fn build_part(types: &[EnumType], names: &Names<'_>, spec: &Spec, spec_release: 
                 (None, None) => {}
             }
             if let Some(target) = &e.alias_of {
-                let path = names.enumerant(target).unwrap_or_default();
-                let _ = write!(d, "Alias of [`{path}`](crate::{path}) (`{target}`).\n\n");
+                match names.enumerant(target) {
+                    Some(path) => {
+                        let _ = write!(d, "Alias of [`{path}`](crate::{path}) (`{target}`).\n\n");
+                    }
+                    // Vulkan SC's `VK_EXT_robustness2` values alias KHR names it does not have.
+                    None => {
+                        let _ = write!(d, "Alias of `{target}`, which this API does not have (the same value).\n\n");
+                    }
+                }
                 if let Some(dep) = &e.deprecated {
                     let since = ty
                         .enumerants
