@@ -378,6 +378,15 @@ struct Family<'r> {
     enumerants: Vec<Pending<'r>>,
 }
 
+/// A type whose providers, aliases and users are known; its values not yet resolved.
+struct Prepared<'r> {
+    family: Family<'r>,
+    providers: BTreeSet<Provider>,
+    own_providers: BTreeSet<Provider>,
+    type_aliases: Vec<TypeAlias>,
+    used_by: Vec<String>,
+}
+
 fn build_types(registry: &Registry, sel: &Selection, api: Api) -> Result<Vec<EnumType>> {
     // Flags type of each FlagBits block, from `requires=` (32-bit) or `bitvalues=` (64-bit).
     let mut flags_of_bits: HashMap<&str, &str> = HashMap::default();
@@ -577,7 +586,10 @@ fn build_types(registry: &Registry, sel: &Selection, api: Api) -> Result<Vec<Enu
             }
         }
     }
-    let mut out = Vec::new();
+    // What needs the selection (providers by closure) first, in order; then the values and
+    // names of each type, which need only the registry, on two threads: half the types each,
+    // joined in order, the first error in that order reported.
+    let mut prepared = Vec::with_capacity(families.len());
     for (key, family) in families {
         let mut providers: BTreeSet<Provider> = BTreeSet::new();
         for n in [Some(family.c_name.as_str()), family.enums_name.as_deref()].into_iter().flatten() {
@@ -592,31 +604,52 @@ fn build_types(registry: &Registry, sel: &Selection, api: Api) -> Result<Vec<Enu
             Some(p) => p.clone(),
             None => providers.clone(),
         };
-        let enumerants = resolve_enumerants(registry, &family, &own_providers, &all_defs, &tags)?;
         let mut type_aliases = aliases.remove(&key).unwrap_or_default();
         type_aliases.sort_by(|a, b| a.c_name.cmp(&b.c_name));
         let own: Vec<&str> = std::iter::once(family.c_name.as_str())
             .chain(family.enums_name.as_deref())
             .chain(type_aliases.iter().map(|a| a.c_name.as_str()))
             .collect();
-        let old_names = old_names(&family, &type_aliases, &enumerants, &tags);
         let mut used_by: Vec<String> =
             own.iter().filter_map(|n| users.get(n)).flatten().map(|n| n.to_string()).collect();
         used_by.sort();
         used_by.dedup();
-        out.push(EnumType {
-            used_by,
-            rust_name: names::type_name(&family.c_name),
-            c_name: family.c_name,
-            enums_name: family.enums_name,
-            kind: family.kind,
-            providers: providers.into_iter().collect(),
-            aliases: type_aliases,
-            enumerants,
-            old_names,
-            pos: family.pos,
-        });
+        prepared.push(Prepared { family, providers, own_providers, type_aliases, used_by });
     }
+    let finish = |part: Vec<Prepared>| {
+        let mut types = Vec::with_capacity(part.len());
+        for Prepared { family, providers, own_providers, type_aliases, used_by } in part {
+            let enumerants = resolve_enumerants(registry, &family, &own_providers, &all_defs, &tags)?;
+            let old_names = old_names(&family, &type_aliases, &enumerants, &tags);
+            types.push(EnumType {
+                used_by,
+                rust_name: names::type_name(&family.c_name),
+                c_name: family.c_name,
+                enums_name: family.enums_name,
+                kind: family.kind,
+                providers: providers.into_iter().collect(),
+                aliases: type_aliases,
+                enumerants,
+                old_names,
+                pos: family.pos,
+            });
+        }
+        Ok::<_, Error>(types)
+    };
+    // Split by weight (values), so that both threads finish together.
+    let total: usize = prepared.iter().map(|p| p.family.enumerants.len() + 8).sum();
+    let mut sum = 0;
+    let split = prepared.iter().position(|p| {
+        sum += p.family.enumerants.len() + 8;
+        sum * 2 >= total
+    });
+    let second = prepared.split_off(split.map_or(prepared.len(), |i| i + 1));
+    let (first, second) = std::thread::scope(|scope| {
+        let second = scope.spawn(|| finish(second));
+        (finish(prepared), second.join().expect("resolving values does not panic"))
+    });
+    let mut out = first?;
+    out.extend(second?);
     check_rust_type_names(&out)?;
     Ok(out)
 }
