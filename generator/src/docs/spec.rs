@@ -1,7 +1,8 @@
 //! Docs, spec: the specification's AsciiDoc sources -> a model of what the docs need,
-//! read once: reference pages (name, desc, type, lines), the list items that describe each
-//! enumerant (`* ename:VK_...`), anchors with their titles, and `{attribute}` values.
-//! `ifdef::`/`ifndef::` are evaluated here for the selected API.
+//! read once: reference pages (name, desc, type, text), the list items and table rows that
+//! describe each enumerant (`* ename:VK_...`, `| ename:VK_... | ...`), anchors with their
+//! titles, and `{attribute}` values. The files and anchors are read without the API
+//! ([`Sources`]); `ifdef::`/`ifndef::` are then evaluated for the selected API.
 
 use std::collections::HashSet;
 
