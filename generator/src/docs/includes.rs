@@ -21,27 +21,26 @@ pub fn sync_include(line: &str, sync: &Sync) -> Option<Vec<String>> {
     } else if let Some(pipeline) = target.strip_prefix("pipelineOrders/") {
         sync.pipelines.get(&pipeline.replace('_', " "))?.iter().map(|s| format!("  * ename:{s}")).collect()
     } else if target == "supportedPipelineStages" {
-        let row = |(stage, queues): &(String, Option<Vec<String>>)| {
-            let support = match queues {
-                Some(q) if !q.is_empty() => q.iter().map(|q| format!("ename:{q}")).collect::<Vec<_>>().join(" or "),
-                _ => "None required".to_owned(),
-            };
-            format!("|ename:{stage} | {support}")
-        };
-        sync.stages.iter().map(row).collect()
+        support_rows(&sync.stages, " or ", "None required")
     } else if target == "supportedAccessTypes" {
-        let row = |(flag, stages): &(String, Option<Vec<String>>)| {
-            let support = match stages {
-                Some(s) if !s.is_empty() => s.iter().map(|s| format!("ename:{s}")).collect::<Vec<_>>().join(", "),
-                _ => "Any".to_owned(),
-            };
-            format!("|ename:{flag} | {support}")
-        };
-        sync.accesses.iter().map(row).collect()
+        support_rows(&sync.accesses, ", ", "Any")
     } else {
         return None;
     };
     Some(lines)
+}
+
+/// One table row per flag: `|ename:FLAG | ename:A<sep>ename:B`, or `none` when nothing
+/// is listed.
+fn support_rows(flags: &[(String, Option<Vec<String>>)], sep: &str, none: &str) -> Vec<String> {
+    let row = |(flag, support): &(String, Option<Vec<String>>)| {
+        let support = match support {
+            Some(list) if !list.is_empty() => list.iter().map(|s| format!("ename:{s}")).collect::<Vec<_>>().join(sep),
+            _ => none.to_owned(),
+        };
+        format!("|ename:{flag} | {support}")
+    };
+    flags.iter().map(row).collect()
 }
 
 /// `lines` with each sync include replaced by the lines it stands for.
