@@ -152,11 +152,18 @@ pub fn generate(options: &Options) -> Result<Report> {
             None => None,
         };
         phases.docs = t.elapsed();
-        finish(options, model, docs, phases)
+        emit_and_write(options, model, docs, phases)
     })
 }
 
-fn finish(options: &Options, model: model::Model, docs: Option<docs::Docs>, mut phases: Phases) -> Result<Report> {
+/// The pipeline's second half: emit and format every file, then write them (or, with
+/// `check`, compare them).
+fn emit_and_write(
+    options: &Options,
+    model: model::Model,
+    docs: Option<docs::Docs>,
+    mut phases: Phases,
+) -> Result<Report> {
     let coverage = docs.as_ref().map(|d| d.coverage.clone());
     let header = header(&model, options.spec.as_ref().map(|(_, r)| r.as_str()));
     let output = emit::Output { header, crate_version: options.crate_version.clone(), docs };
