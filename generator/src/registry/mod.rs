@@ -202,7 +202,7 @@ pub fn read(path: &Path) -> Result<Registry> {
 }
 
 /// Parses registry bytes; `path` is only used in messages. A large registry is parsed in
-/// two halves on two threads (see `split_point`); anything unusual, and every error, goes
+/// two halves on two threads (see [`Cut`]); anything unusual, and every error, goes
 /// through the one-piece parse, so messages and positions are the same either way.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<Registry> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
@@ -211,19 +211,19 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Registry> {
         let col = valid.iter().rev().take_while(|&&b| b != b'\n').count() as u32 + 1;
         Error::Xml { path: path.to_owned(), pos: Pos { line, col }, message: format!("invalid UTF-8: {e}") }
     })?;
-    let line_starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-    if let Some(split) = split_point(text) {
-        if let Some(registry) = parse_in_halves(path, text, &line_starts, split) {
+    if let Some(cut) = Cut::find(text) {
+        if let Some(registry) = parse_in_halves(path, text, &cut) {
             return registry;
         }
     }
-    parse_whole(path, text, &line_starts)
+    parse_whole(path, text)
 }
 
 /// The one-piece parse.
-fn parse_whole(path: &Path, text: &str, line_starts: &[usize]) -> Result<Registry> {
+fn parse_whole(path: &Path, text: &str) -> Result<Registry> {
     let doc = Document::parse_with_options(text, parsing_options()).map_err(|e| xml_error(path, text, e))?;
-    let mut reader = Reader::new(&doc, text, line_starts, 0, path);
+    let lines = Lines::of(text, 0..text.len());
+    let mut reader = Reader::new(&doc, text, &lines, 0, path);
     reader.read_root()?;
     Ok(reader.registry)
 }
@@ -245,46 +245,153 @@ fn xml_error(path: &Path, text: &str, e: roxmltree::Error) -> Error {
     Error::Xml { path: path.to_owned(), pos, message: e.to_string() }
 }
 
+/// Where the lines of a piece of the registry text start: positions in O(log n), the
+/// piece's own lines found on the thread that reads it.
+struct Lines {
+    /// Byte offsets in the whole text of the lines that start in the piece, and of the
+    /// line the piece starts in.
+    starts: Vec<usize>,
+    /// The number of the line `starts[0]` begins.
+    first: usize,
+}
+
+impl Lines {
+    fn of(text: &str, piece: std::ops::Range<usize>) -> Lines {
+        let bytes = text.as_bytes();
+        let line_start = memchr::memrchr(b'\n', &bytes[..piece.start]).map_or(0, |i| i + 1);
+        let first = 1 + bytes[..line_start].iter().filter(|&&b| b == b'\n').count();
+        let mut starts = vec![line_start];
+        starts.extend(memchr::memchr_iter(b'\n', &bytes[piece.clone()]).map(|i| piece.start + i + 1));
+        Lines { starts, first }
+    }
+
+    /// Line and column (in characters) of byte `offset` of `text`.
+    fn pos(&self, text: &str, offset: usize) -> Pos {
+        let i = self.starts.partition_point(|&s| s <= offset).max(1) - 1;
+        let start = self.starts[i].min(offset);
+        let col = text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1;
+        Pos { line: (self.first + i) as u32, col: col as u32 }
+    }
+}
+
 /// Below this size a registry is parsed in one piece: splitting would not pay.
 const SPLIT_ABOVE: usize = 512 * 1024;
 
-/// Where to cut a large registry in two: the start of the top-level section (`<commands`,
-/// the first `<feature`, `<extensions`) nearest the middle. Found by text search only; the
-/// halves' parses check it: a cut anywhere but between two children of `<registry>`
-/// leaves a half that is not well-formed (an element, comment or attribute left open), and
-/// then the one-piece parse runs.
-fn split_point(text: &str) -> Option<usize> {
-    if text.len() < SPLIT_ABOVE {
-        return None;
-    }
-    let middle = text.len() / 2;
-    ["<commands", "<feature ", "<extensions"]
-        .iter()
-        .filter_map(|tag| text.find(tag))
-        .min_by_key(|&at| at.abs_diff(middle))
+/// Sections whose children the reader takes one by one, whatever the section's own
+/// attributes, with the child element each holds: read as two sections cut between two
+/// children, they give what the one section gives.
+const SPLITTABLE: &[(&str, &str)] = &[("types", "type"), ("commands", "command"), ("extensions", "extension")];
+
+/// Where a large registry is cut in two for the two threads: near its middle (parsing and
+/// reading cost about the same per byte in every section), between two children of a
+/// [`SPLITTABLE`] section, or else at the start of the top-level section nearest it.
+///
+/// Found by text search only; the halves' parses check it. Each half is made a document of
+/// its own by closing (or opening) the section and `<registry>` at the cut, and both parse
+/// only if the cut falls directly inside that section, between two of its children: a cut
+/// anywhere else leaves an element, comment or attribute open or closes the wrong element,
+/// and then the one-piece parse runs.
+#[derive(Debug, PartialEq)]
+struct Cut {
+    at: usize,
+    /// The section the cut falls inside; `None` between two top-level sections.
+    inside: Option<&'static str>,
 }
 
-/// The two halves of `text` cut at `split`, each closed or opened with a bare
-/// `<registry>` so that it is a document of its own, parsed on its own thread, and read on
-/// it. `None` when a half does not parse or the root is not `<registry>` (the caller then
-/// parses in one piece, which gives the error).
-fn parse_in_halves(path: &Path, text: &str, line_starts: &[usize], split: usize) -> Option<Result<Registry>> {
-    const OPEN: &str = "<registry>";
-    let first = format!("{}</registry>", &text[..split]);
-    let second = format!("{OPEN}{}", &text[split..]);
-    // Byte offset in `text` of byte 0 of `second`.
-    let second_offset = split.checked_sub(OPEN.len())?;
-    let read = |half: &str, offset: usize| -> Option<Result<Registry>> {
-        let doc = Document::parse_with_options(half, parsing_options()).ok()?;
+impl Cut {
+    fn find(text: &str) -> Option<Cut> {
+        if text.len() < SPLIT_ABOVE {
+            return None;
+        }
+        let middle = text.len() / 2;
+        Cut::inside_section(text, middle).or_else(|| Cut::between_sections(text, middle))
+    }
+
+    /// The first child of the splittable section around `middle` that starts a line at
+    /// `middle` or after, indented as the section's first child is.
+    fn inside_section(text: &str, middle: usize) -> Option<Cut> {
+        let bytes = text.as_bytes();
+        for &(section, child) in SPLITTABLE {
+            let Some(start) = find_tag(bytes, section, 0) else { continue };
+            let Some(end) = find(bytes, format!("</{section}>").as_bytes(), start) else { continue };
+            if !(start..end).contains(&middle) {
+                continue;
+            }
+            let open_end = start + memchr::memchr(b'>', &bytes[start..])?;
+            let first_line = open_end + memchr::memchr(b'\n', &bytes[open_end..])? + 1;
+            let indent = bytes[first_line..].iter().take_while(|&&b| b == b' ' || b == b'\t').count();
+            let line_start = format!("\n{}<{child}", &text[first_line..first_line + indent]);
+            let mut from = middle;
+            while let Some(at) = find(bytes, line_start.as_bytes(), from).filter(|&at| at < end) {
+                if is_name_end(bytes.get(at + line_start.len())) {
+                    return Some(Cut { at: at + 1, inside: Some(section) });
+                }
+                from = at + 1;
+            }
+        }
+        None
+    }
+
+    /// The start of the top-level section (`<commands`, the first `<feature`,
+    /// `<extensions`) nearest `middle`.
+    fn between_sections(text: &str, middle: usize) -> Option<Cut> {
+        ["commands", "feature", "extensions"]
+            .iter()
+            .filter_map(|tag| find_tag(text.as_bytes(), tag, 0))
+            .min_by_key(|&at| at.abs_diff(middle))
+            .map(|at| Cut { at, inside: None })
+    }
+}
+
+/// Where `needle` first occurs in `bytes` at `from` or after.
+fn find(bytes: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    memchr::memmem::find(&bytes[from..], needle).map(|i| from + i)
+}
+
+/// Where the first start tag named `name` begins at `from` or after.
+fn find_tag(bytes: &[u8], name: &str, from: usize) -> Option<usize> {
+    let open = format!("<{name}");
+    let mut from = from;
+    while let Some(at) = find(bytes, open.as_bytes(), from) {
+        if is_name_end(bytes.get(at + open.len())) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
+fn is_name_end(byte: Option<&u8>) -> bool {
+    matches!(byte, Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/'))
+}
+
+/// The two halves of `text` at `cut`, each made a document of its own (see [`Cut`]),
+/// parsed and read on a thread of its own. `None` when a half does not parse or its root
+/// is not `<registry>` (the caller then parses in one piece, which gives the error).
+fn parse_in_halves(path: &Path, text: &str, cut: &Cut) -> Option<Result<Registry>> {
+    let (close, open) = match cut.inside {
+        Some(section) => (format!("</{section}></registry>"), format!("<registry><{section}>")),
+        None => ("</registry>".to_owned(), "<registry>".to_owned()),
+    };
+    // Byte offset in `text` of byte 0 of the second half's document.
+    let second_offset = cut.at.checked_sub(open.len())?;
+    let read = |piece: std::ops::Range<usize>, offset: usize| -> Option<Result<Registry>> {
+        let document = if offset == 0 {
+            format!("{}{close}", &text[piece.clone()])
+        } else {
+            format!("{open}{}", &text[piece.clone()])
+        };
+        let doc = Document::parse_with_options(&document, parsing_options()).ok()?;
         if !doc.root_element().has_tag_name("registry") {
             return None;
         }
-        let mut reader = Reader::new(&doc, text, line_starts, offset, path);
+        let lines = Lines::of(text, piece);
+        let mut reader = Reader::new(&doc, text, &lines, offset, path);
         Some(reader.read_root().map(|()| reader.registry))
     };
     let (a, b) = std::thread::scope(|scope| {
-        let b = scope.spawn(|| read(&second, second_offset));
-        (read(&first, 0), b.join().expect("reading a half does not panic"))
+        let b = scope.spawn(|| read(cut.at..text.len(), second_offset));
+        (read(0..cut.at, 0), b.join().expect("reading a half does not panic"))
     });
     let (a, b) = (a?, b?);
     // Errors in document order: the first half's first.
@@ -387,8 +494,8 @@ struct Reader<'a, 'input> {
     doc: &'a Document<'input>,
     /// The whole registry text (a half's positions are mapped back to it).
     text: &'a str,
-    /// Byte offset of each line's start, for positions in O(log n).
-    line_starts: &'a [usize],
+    /// Where the lines of the piece being read start.
+    lines: &'a Lines,
     /// Byte offset in `text` of byte 0 of the document being read.
     offset: usize,
     /// (element, attribute) pairs already warned about.
@@ -406,11 +513,11 @@ fn elements<'a, 'i>(node: Node<'a, 'i>) -> impl Iterator<Item = Node<'a, 'i>> {
 }
 
 impl<'a, 'input> Reader<'a, 'input> {
-    fn new(doc: &'a Document<'input>, text: &'a str, line_starts: &'a [usize], offset: usize, path: &'a Path) -> Self {
+    fn new(doc: &'a Document<'input>, text: &'a str, lines: &'a Lines, offset: usize, path: &'a Path) -> Self {
         Reader {
             doc,
             text,
-            line_starts,
+            lines,
             offset,
             path,
             registry: Registry { path: path.to_owned(), ..Default::default() },
@@ -419,11 +526,7 @@ impl<'a, 'input> Reader<'a, 'input> {
     }
 
     fn pos(&self, node: Node) -> Pos {
-        let offset = node.range().start + self.offset;
-        let line = self.line_starts.partition_point(|&s| s <= offset);
-        let start = self.line_starts[line - 1];
-        let col = self.text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1;
-        Pos { line: line as u32, col: col as u32 }
+        self.lines.pos(self.text, node.range().start + self.offset)
     }
 
     fn error(&self, node: Node, message: impl Into<String>) -> Error {
@@ -822,22 +925,42 @@ impl<'a, 'input> Reader<'a, 'input> {
 mod tests {
     use super::*;
 
-    fn line_starts(text: &str) -> Vec<usize> {
-        std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect()
-    }
-
     fn vk_xml() -> String {
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../vk.xml")).expect("the workspace's vk.xml")
+    }
+
+    fn assert_halves_equal_whole(text: &str, cut: &Cut) {
+        let path = Path::new("vk.xml");
+        let halves = parse_in_halves(path, text, cut).expect("the halves parse").unwrap();
+        let whole = parse_whole(path, text).unwrap();
+        assert_eq!(format!("{halves:?}"), format!("{whole:?}"), "cut {cut:?}");
     }
 
     #[test]
     fn a_registry_read_in_halves_equals_the_one_piece_read() {
         let text = vk_xml();
-        let path = Path::new("vk.xml");
-        let split = split_point(&text).expect("vk.xml is large enough to split");
-        let halves = parse_in_halves(path, &text, &line_starts(&text), split).expect("the halves parse").unwrap();
-        let whole = parse_whole(path, &text, &line_starts(&text)).unwrap();
-        assert_eq!(format!("{halves:?}"), format!("{whole:?}"));
+        let cut = Cut::find(&text).expect("vk.xml is large enough to split");
+        // vk.xml's middle is in `<commands>`: the cut falls between two `<command>`s.
+        assert_eq!(cut.inside, Some("commands"));
+        assert!(text[cut.at..].starts_with("        <command"), "{:?}", &text[cut.at..cut.at + 40]);
+        assert_halves_equal_whole(&text, &cut);
+    }
+
+    #[test]
+    fn cuts_in_every_splittable_section_and_between_sections_read_as_the_whole() {
+        let text = vk_xml();
+        for (section, child) in SPLITTABLE {
+            // A point in the middle of the section.
+            let start = find_tag(text.as_bytes(), section, 0).unwrap();
+            let end = find(text.as_bytes(), format!("</{section}>").as_bytes(), start).unwrap();
+            let cut = Cut::inside_section(&text, (start + end) / 2).expect("a cut inside the section");
+            assert_eq!(cut.inside, Some(*section));
+            assert!(text[cut.at..].trim_start().starts_with(&format!("<{child}")));
+            assert_halves_equal_whole(&text, &cut);
+        }
+        let between = Cut::between_sections(&text, text.len() / 2).unwrap();
+        assert_eq!(between.inside, None);
+        assert_halves_equal_whole(&text, &between);
     }
 
     /// Damage near the cut and elsewhere: the result (the registry, or the error with its
@@ -845,10 +968,11 @@ mod tests {
     #[test]
     fn damaged_registries_give_the_one_piece_result() {
         let text = vk_xml();
-        let split = split_point(&text).expect("a split point");
+        let split = Cut::find(&text).expect("a cut").at;
         let at = |needle: &str, from: usize| from + text[from..].find(needle).expect("found");
         let damages: Vec<(usize, usize, &str)> = vec![
             (split, split, "</types>"),                              // a stray end tag at the cut
+            (split, split, "</command>"),                            // another
             (split, split + 1, ""),                                  // the cut's `<` removed
             (split - 1, split - 1, "<!--"),                          // a comment left open before the cut
             (at("<feature ", split), at("<feature ", split), "<x>"), // an element left open after it
@@ -859,9 +983,8 @@ mod tests {
         let path = Path::new("vk.xml");
         for (from, to, insert) in damages {
             let damaged = format!("{}{insert}{}", &text[..from], &text[to..]);
-            let lines = line_starts(&damaged);
             let got = parse(path, damaged.as_bytes()).map(|r| format!("{r:?}")).map_err(|e| e.to_string());
-            let want = parse_whole(path, &damaged, &lines).map(|r| format!("{r:?}")).map_err(|e| e.to_string());
+            let want = parse_whole(path, &damaged).map(|r| format!("{r:?}")).map_err(|e| e.to_string());
             assert_eq!(got, want, "damage at {from}..{to} with {insert:?}");
         }
     }
@@ -869,19 +992,14 @@ mod tests {
     #[test]
     fn a_cut_inside_a_comment_falls_back_to_the_one_piece_parse() {
         let text = vk_xml();
-        // A comment holding `<commands`, `<feature ` and `<extensions` right at the middle:
-        // the text search picks it, the halves do not parse.
-        let mut middle = text.len() / 2;
-        while !text[middle..].starts_with("\n") {
-            middle += 1;
-        }
-        let text = format!("{}\n<!-- <commands <feature <extensions -->{}", &text[..middle], &text[middle..]);
-        let split = split_point(&text).expect("a split point");
-        assert!(parse_in_halves(Path::new("x.xml"), &text, &line_starts(&text), split).is_none());
+        // A comment right at the cut holding a line that looks like the next child: the
+        // text search picks it, the halves do not parse.
+        let cut = Cut::find(&text).unwrap();
+        let text = format!("{}<!--\n        <command decoy -->\n{}", &text[..cut.at], &text[cut.at..]);
+        let decoy = Cut::find(&text).expect("a cut");
+        assert!(text[decoy.at..].starts_with("        <command decoy"), "{:?}", &text[decoy.at..decoy.at + 40]);
+        assert!(parse_in_halves(Path::new("x.xml"), &text, &decoy).is_none());
         let parsed = parse(Path::new("x.xml"), text.as_bytes()).unwrap();
-        assert_eq!(
-            format!("{parsed:?}"),
-            format!("{:?}", parse_whole(Path::new("x.xml"), &text, &line_starts(&text)).unwrap())
-        );
+        assert_eq!(format!("{parsed:?}"), format!("{:?}", parse_whole(Path::new("x.xml"), &text).unwrap()));
     }
 }
