@@ -75,24 +75,41 @@ pub fn enumerant_prefix(type_c_name: &str, tags: &[&str]) -> (String, Option<Str
 }
 
 struct Candidate {
+    /// The name without its `_BIT`s.
     short: String,
-    long: String,
-    bit_removed: bool,
+    /// The name with them, where there were any.
+    with_bit: Option<String>,
     /// The name does not start with the type's prefix (`VK_STENCIL_FRONT_AND_BACK`).
     off_prefix: bool,
 }
 
-fn with_digit_guard(s: &str) -> String {
-    if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("TYPE_{s}")
-    } else {
-        s.to_owned()
+impl Candidate {
+    fn bit_removed(&self) -> bool {
+        self.with_bit.is_some()
+    }
+
+    fn long(&self) -> &str {
+        self.with_bit.as_deref().unwrap_or(&self.short)
     }
 }
 
+fn with_digit_guard(s: String) -> String {
+    if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("TYPE_{s}")
+    } else {
+        s
+    }
+}
+
+/// `s` without `_tag` at its end, where something is left.
+fn strip_tag<'a>(s: &'a str, tag: &str) -> Option<&'a str> {
+    s.strip_suffix(tag).and_then(|r| r.strip_suffix('_')).filter(|r| !r.is_empty())
+}
+
 fn candidate(c_name: &str, prefix: &str, vendor: Option<&str>) -> Candidate {
-    let upper = c_name.to_ascii_uppercase();
-    let c_name = upper.as_str();
+    let upper: std::borrow::Cow<str> =
+        if c_name.bytes().any(|b| b.is_ascii_lowercase()) { c_name.to_ascii_uppercase().into() } else { c_name.into() };
+    let c_name = upper.as_ref();
     let on_prefix = c_name.strip_prefix(prefix).and_then(|r| r.strip_prefix('_')).filter(|r| !r.is_empty());
     let rest = match on_prefix {
         Some(r) => r,
@@ -113,17 +130,25 @@ fn candidate(c_name: &str, prefix: &str, vendor: Option<&str>) -> Candidate {
             }
         }
     };
-    let rest = match vendor {
-        Some(v) => rest.strip_suffix(&format!("_{v}")).filter(|r| !r.is_empty()).unwrap_or(rest),
-        None => rest,
+    let rest = vendor.and_then(|v| strip_tag(rest, v)).unwrap_or(rest);
+    let (short, with_bit) = if rest.contains("_BIT") {
+        (rest.replace("_BIT", ""), Some(with_digit_guard(rest.to_owned())))
+    } else {
+        (rest.to_owned(), None)
     };
-    let short = rest.replace("_BIT", "");
-    Candidate {
-        bit_removed: short != rest,
-        off_prefix: on_prefix.is_none(),
-        short: with_digit_guard(&short),
-        long: with_digit_guard(rest),
+    Candidate { short: with_digit_guard(short), with_bit, off_prefix: on_prefix.is_none() }
+}
+
+/// Runs of indices whose `key`s are equal, each run in index order, runs in key order.
+fn equal_runs<'k>(n: usize, key: impl Fn(usize) -> &'k str) -> Vec<Vec<usize>> {
+    // Most types have no two equal names: a set tells, without sorting.
+    let mut seen = std::collections::HashSet::with_capacity(n);
+    if (0..n).all(|i| seen.insert(key(i))) {
+        return Vec::new();
     }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| key(a).cmp(key(b)));
+    order.chunk_by(|&a, &b| key(a) == key(b)).filter(|run| run.len() > 1).map(<[usize]>::to_vec).collect()
 }
 
 /// Rust names of a type's enumerants, in the same order; collisions resolved by the rule
@@ -137,11 +162,7 @@ pub fn enumerant_names(
     let (prefix, vendor) = enumerant_prefix(type_c_name, tags);
     let candidates: Vec<Candidate> = c_names.iter().map(|c| candidate(c, &prefix, vendor.as_deref())).collect();
     let mut names: Vec<String> = candidates.iter().map(|c| c.short.clone()).collect();
-    let mut groups: std::collections::BTreeMap<&str, Vec<usize>> = std::collections::BTreeMap::new();
-    for (i, c) in candidates.iter().enumerate() {
-        groups.entry(c.short.as_str()).or_default().push(i);
-    }
-    for members in groups.values().filter(|m| m.len() > 1) {
+    for members in equal_runs(candidates.len(), |i| &candidates[i].short) {
         // Whether a member is an alias of another member of the group.
         let aliases_member = |i: usize| {
             let mut current = aliases.get(i).copied().flatten();
@@ -160,31 +181,32 @@ pub fn enumerant_names(
             .min_by(|&&a, &&b| {
                 let c = |i: usize| &candidates[i];
                 let key =
-                    |i: usize| (!aliases_member(i), c(i).off_prefix, c(i).bit_removed, c_names[i].len(), c_names[i]);
+                    |i: usize| (!aliases_member(i), c(i).off_prefix, c(i).bit_removed(), c_names[i].len(), c_names[i]);
                 key(a).cmp(&key(b))
             })
             .expect("a group has members");
         for &i in members.iter().filter(|&&i| i != winner) {
-            names[i] = if candidates[i].bit_removed { candidates[i].long.clone() } else { constant_name(c_names[i]) };
+            names[i] = match &candidates[i].with_bit {
+                Some(long) => long.clone(),
+                None => constant_name(c_names[i]),
+            };
         }
     }
     // Last resort: the C name without `VK_`.
-    let mut seen = std::collections::HashMap::new();
-    for (i, n) in names.iter().enumerate() {
-        seen.entry(n.clone()).or_insert_with(Vec::new).push(i);
-    }
-    for (_, members) in seen.into_iter().filter(|(_, m)| m.len() > 1) {
+    for members in equal_runs(names.len(), |i| &names[i]) {
         for i in members {
-            if candidates[i].long == names[i] && candidates[i].short != names[i] {
+            if candidates[i].long() == names[i] && candidates[i].short != names[i] {
                 names[i] = constant_name(c_names[i]);
             }
         }
     }
-    let mut check = std::collections::HashSet::new();
-    for (i, n) in names.iter().enumerate() {
-        if !check.insert(n.as_str()) {
-            return Err(format!("`{}` of `{type_c_name}` has no Rust name of its own (`{n}` is taken)", c_names[i]));
-        }
+    // The first name (in enumerant order) that an earlier one already holds.
+    let taken = equal_runs(names.len(), |i| &names[i]).into_iter().map(|run| run[1]).min();
+    if let Some(i) = taken {
+        return Err(format!(
+            "`{}` of `{type_c_name}` has no Rust name of its own (`{}` is taken)",
+            c_names[i], names[i]
+        ));
     }
     Ok(names)
 }
@@ -252,7 +274,8 @@ fn is_keyword(s: &str) -> bool {
         "static", "struct", "super", "trait", "true", "try", "type", "unsafe", "use", "where", "while", "abstract",
         "become", "box", "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield",
     ];
-    KEYWORDS.contains(&s)
+    // Every keyword is lower case and at most 8 letters long.
+    s.len() <= 8 && s.bytes().all(|b| b.is_ascii_lowercase()) && KEYWORDS.contains(&s)
 }
 
 #[cfg(test)]

@@ -39,14 +39,22 @@ pub fn tables(model: &Model, bitmasks: bool) -> Result<syn::File> {
     let path = if bitmasks { "src/reflection/bitmask_tables.rs" } else { "src/reflection/enum_tables.rs" };
     let what = if bitmasks { "bitmask" } else { "enum" };
     let module_doc = format!(" Reflection tables of the {what} types.");
-    let mut file = syntax::parse_file(path, quote! { #![doc = #module_doc] use super::EnumerantInfo; })?;
+    let mut file = syntax::parse_file(
+        path,
+        quote! {
+            #![doc = #module_doc]
+            use super::EnumerantInfo;
+            pub(crate) static TABLE: &[EnumerantInfo] = &[];
+        },
+    )?;
+    // The empty table, parsed once and copied for each type.
+    let empty = file.items.pop().expect("the table item");
     for ty in model.types.iter().filter(|t| matches!(t.kind, TypeKind::Bitmask { .. }) == bitmasks) {
-        let table = table_ident(&ty.rust_name);
-        let doc = format!(" Enumerants of `{}`.", ty.rust_name);
-        let mut item: syn::Item = syn::parse_quote! {
-            #[doc = #doc]
-            pub(crate) static #table: &[EnumerantInfo] = &[];
-        };
+        let mut item = empty.clone();
+        if let syn::Item::Static(s) = &mut item {
+            s.ident = table_ident(&ty.rust_name);
+            s.attrs = syntax::doc_attrs(&format!("Enumerants of `{}`.", ty.rust_name));
+        }
         let rows = ty
             .enumerants
             .iter()

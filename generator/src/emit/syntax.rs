@@ -31,27 +31,32 @@ pub fn parse_file(file: &str, tokens: TokenStream) -> Result<syn::File> {
 
 /// `#[doc = " line"]`, one per line (rustdoc shows them as `/// line`).
 pub fn doc_attrs(text: &str) -> Vec<Attribute> {
-    let doc = path("doc");
-    text.lines().map(|line| doc_attr(&doc, line)).collect()
-}
-
-/// One doc line. The literal is written raw (`r#" line"#`), which needs no escaping here
-/// and no unescaping when prettyplease reads it back: escaping every character of
-/// megabytes of doc text was a large part of a run.
-fn doc_attr(doc: &Path, line: &str) -> Attribute {
-    Attribute {
+    // Each line copies one attribute: making the brackets and path anew costs more.
+    let template = Attribute {
         pound_token: Default::default(),
         style: AttrStyle::Outer,
         bracket_token: Default::default(),
         meta: Meta::NameValue(MetaNameValue {
-            path: doc.clone(),
+            path: path("doc"),
             eq_token: Default::default(),
-            value: Expr::Lit(ExprLit { attrs: Vec::new(), lit: Lit::Str(doc_literal(line)) }),
+            value: Expr::Lit(ExprLit { attrs: Vec::new(), lit: Lit::Bool(syn::LitBool::new(false, span())) }),
         }),
-    }
+    };
+    text.lines()
+        .map(|line| {
+            let mut attr = template.clone();
+            if let Meta::NameValue(meta) = &mut attr.meta {
+                meta.value = Expr::Lit(ExprLit { attrs: Vec::new(), lit: Lit::Str(doc_literal(line)) });
+            }
+            attr
+        })
+        .collect()
 }
 
-/// `line` with a leading space (none for an empty line) as a string literal.
+/// One doc line's literal. It is written raw (`r#" line"#`), which needs no escaping here
+/// and no unescaping when prettyplease reads it back: escaping every character of
+/// megabytes of doc text was a large part of a run. `line` gets a leading space (none when
+/// empty).
 fn doc_literal(line: &str) -> LitStr {
     let space = if line.is_empty() { "" } else { " " };
     // A raw literal cannot hold a lone carriage return; such rare lines are escaped.
