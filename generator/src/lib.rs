@@ -145,14 +145,22 @@ pub fn generate(options: &Options) -> Result<Report> {
                 phases.spec_index = index;
                 let release = options.spec.as_ref().map(|(_, r)| r.as_str()).unwrap_or_default();
                 let docs = docs::build(&model, &spec, release);
-                // Freeing the index (tens of thousands of strings) need not hold up emit.
-                scope.spawn(move || drop(spec));
+                // Freeing the index (tens of thousands of strings) need not hold up emit, nor
+                // the result.
+                std::thread::spawn(move || drop(spec));
                 Some(docs)
             }
             None => None,
         };
         phases.docs = t.elapsed();
-        emit_and_write(options, model, docs, phases)
+        let header = header(&model, options.spec.as_ref().map(|(_, r)| r.as_str()));
+        let output = emit::Output { header, crate_version: options.crate_version.clone(), docs };
+        let report = emit_and_write(options, &model, &output, phases);
+        // Freeing the registry, the model and the docs (hundreds of thousands of small
+        // allocations) need not hold up the result: a process that exits next never waits
+        // for it.
+        std::thread::spawn(move || drop((bytes, registry, model, output)));
+        report
     })
 }
 
@@ -160,14 +168,11 @@ pub fn generate(options: &Options) -> Result<Report> {
 /// `check`, compare them).
 fn emit_and_write(
     options: &Options,
-    model: model::Model,
-    docs: Option<docs::Docs>,
+    model: &model::Model,
+    output: &emit::Output,
     mut phases: Phases,
 ) -> Result<Report> {
-    let coverage = docs.as_ref().map(|d| d.coverage.clone());
-    let header = header(&model, options.spec.as_ref().map(|(_, r)| r.as_str()));
-    let output = emit::Output { header, crate_version: options.crate_version.clone(), docs };
-    let (rendered, times) = writer::render(&model, &output)?;
+    let (rendered, times) = writer::render(model, output)?;
     phases.emit = times.emit;
     phases.format = times.format;
     phases.emit_and_format_wall = times.wall;
@@ -185,10 +190,10 @@ fn emit_and_write(
         types: model.types.len(),
         enumerants: model.types.iter().map(|t| t.enumerants.len()).sum(),
         extensions: model.extensions.len(),
-        warnings: model.warnings,
+        warnings: model.warnings.clone(),
         changed,
         files: rendered.len(),
-        coverage,
+        coverage: output.docs.as_ref().map(|d| d.coverage.clone()),
         phases,
     })
 }

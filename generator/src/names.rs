@@ -39,6 +39,12 @@ pub fn type_name(c_name: &str) -> String {
     c_name.strip_prefix("Vk").unwrap_or(c_name).to_owned()
 }
 
+/// `ExternalMemoryHandleTypeFlags` -> `EXTERNAL_MEMORY_HANDLE_TYPE_FLAGS`: the name of a
+/// type's reflection table.
+pub fn table_name(rust_name: &str) -> String {
+    rust_name.to_shouty_snake_case()
+}
+
 /// `VkAccessFlagBits2` -> `VkAccessFlags2`: the Flags type that holds a FlagBits type.
 pub fn flags_name_of_bits(bits: &str) -> String {
     bits.replacen("FlagBits", "Flags", 1)
@@ -291,6 +297,8 @@ mod tests {
     #[test]
     fn type_names_drop_vk() {
         assert_eq!(type_name("VkExternalMemoryHandleTypeFlags"), "ExternalMemoryHandleTypeFlags");
+        assert_eq!(table_name("ExternalMemoryHandleTypeFlags"), "EXTERNAL_MEMORY_HANDLE_TYPE_FLAGS");
+        assert_eq!(table_name("AccessFlags2"), "ACCESS_FLAGS2");
         assert_eq!(flags_name_of_bits("VkAccessFlagBits2"), "VkAccessFlags2");
         assert_eq!(constant_name("VK_UUID_SIZE"), "UUID_SIZE");
     }

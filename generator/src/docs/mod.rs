@@ -31,17 +31,31 @@ pub fn refpage_link(name: &str) -> String {
 
 /// "Provided by `VK_VERSION_1_1`, `VK_KHR_foo` (with `VK_KHR_bar`)."
 pub fn provided_by(providers: &[Provider]) -> String {
+    let mut out = String::with_capacity(16 + 32 * providers.len());
+    write_provided_by(&mut out, providers);
+    out
+}
+
+fn write_provided_by(out: &mut String, providers: &[Provider]) {
     if providers.is_empty() {
-        return "Provided by no feature or extension of this API (reached only through other types).".into();
+        out.push_str("Provided by no feature or extension of this API (reached only through other types).");
+        return;
     }
-    let list: Vec<String> = providers
-        .iter()
-        .map(|p| match &p.depends {
-            Some(d) => format!("`{}` (with `{d}`)", p.name),
-            None => format!("`{}`", p.name),
-        })
-        .collect();
-    format!("Provided by {}.", list.join(", "))
+    out.push_str("Provided by ");
+    for (i, p) in providers.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push('`');
+        out.push_str(&p.name);
+        out.push('`');
+        if let Some(d) = &p.depends {
+            out.push_str(" (with `");
+            out.push_str(d);
+            out.push_str("`)");
+        }
+    }
+    out.push('.');
 }
 
 /// The short doc of an enumerant, without specification text.
@@ -51,18 +65,24 @@ pub fn enumerant_doc(
     alias_rust: Option<&str>,
     deprecated: Option<&Deprecation>,
 ) -> String {
-    let mut doc = format!("`{c_name}`\n\n{}", provided_by(providers));
+    let mut doc = String::with_capacity(c_name.len() + 48 + 32 * providers.len());
+    doc.push('`');
+    doc.push_str(c_name);
+    doc.push_str("`\n\n");
+    write_provided_by(&mut doc, providers);
     if let Some(target) = alias_rust {
-        doc.push_str(&format!("\n\nAlias of [`Self::{target}`]."));
+        doc.push_str("\n\nAlias of [`Self::");
+        doc.push_str(target);
+        doc.push_str("`].");
     }
     if let Some(d) = deprecated {
-        doc.push_str(&format!("\n\nDeprecated: {}.", d.note));
+        doc.push_str("\n\nDeprecated: ");
+        doc.push_str(&d.note);
+        doc.push('.');
     }
     doc
 }
 
-/// The license line each item with the specification's text carries (the crate root
-/// links the license).
 /// The doc of a value's second name, under an old name of its type.
 pub fn old_name_doc(old: &crate::model::OldName, target: &str) -> String {
     format!(
@@ -72,6 +92,8 @@ pub fn old_name_doc(old: &crate::model::OldName, target: &str) -> String {
     )
 }
 
+/// The license line each item with the specification's text carries (the crate root
+/// links the license).
 pub fn attribution(release: &str) -> String {
     format!("Text: Vulkan specification {release}, © The Khronos Group Inc., CC-BY-4.0.")
 }

@@ -10,7 +10,7 @@ use crate::model::{EnumType, Model, TypeKind};
 /// One bitmask type.
 pub fn item(ty: &EnumType, output: &Output, skeleton: &Skeleton) -> Result<Vec<syn::Item>> {
     let name = format_ident!("{}", ty.rust_name);
-    let table = table_ident(&ty.rust_name);
+    let table = table_ident(ty);
     let raw = match ty.kind {
         TypeKind::Bitmask { bits: 64 } => "u64",
         _ => "u32",

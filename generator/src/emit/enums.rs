@@ -9,7 +9,7 @@ use crate::model::{EnumType, Model, TypeKind};
 /// One enum type.
 pub fn item(ty: &EnumType, output: &Output, skeleton: &Skeleton) -> Result<Vec<syn::Item>> {
     let name = format_ident!("{}", ty.rust_name);
-    let table = table_ident(&ty.rust_name);
+    let table = table_ident(ty);
     type_item(ty, "i32", ("vk_enum", quote! { #name, #table }), output, skeleton)
 }
 

@@ -93,11 +93,9 @@ fn doc(text: &str) -> TokenStream {
     quote! { #(#[doc = #lines])* }
 }
 
-/// The name of a type's reflection table: `ExternalMemoryHandleTypeFlags` ->
-/// `EXTERNAL_MEMORY_HANDLE_TYPE_FLAGS`.
-fn table_ident(rust_name: &str) -> proc_macro2::Ident {
-    use heck::ToShoutySnakeCase;
-    format_ident!("{}", rust_name.to_shouty_snake_case())
+/// The name of a type's reflection table.
+fn table_ident(ty: &crate::model::EnumType) -> proc_macro2::Ident {
+    syntax::ident(&ty.table_name)
 }
 
 /// A value as the type's Rust representation writes it: decimal for enums, `1 << n` for

@@ -52,7 +52,7 @@ pub fn tables(model: &Model, bitmasks: bool) -> Result<syn::File> {
     for ty in model.types.iter().filter(|t| matches!(t.kind, TypeKind::Bitmask { .. }) == bitmasks) {
         let mut item = empty.clone();
         if let syn::Item::Static(s) = &mut item {
-            s.ident = table_ident(&ty.rust_name);
+            s.ident = table_ident(ty);
             s.attrs = syntax::doc_attrs(&format!("Enumerants of `{}`.", ty.rust_name));
         }
         let rows = ty
@@ -105,7 +105,7 @@ pub fn lists(model: &Model) -> Result<syn::File> {
             let c_name = syntax::str_literal(&ty.c_name);
             let enums_name = opt(ty.enums_name.as_deref());
             let rust_name = syntax::str_literal(&ty.rust_name);
-            let table = table_ident(&ty.rust_name);
+            let table = table_ident(ty);
             let (kind, module) = match ty.kind {
                 TypeKind::Enum => (quote! { Enum }, quote! { enum_tables }),
                 TypeKind::Bitmask { bits: 64 } => (quote! { Bitmask64 }, quote! { bitmask_tables }),

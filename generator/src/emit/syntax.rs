@@ -120,11 +120,26 @@ pub fn deprecated_attr(note: &str) -> Attribute {
 
 /// An integer literal, negative values as `-n`.
 pub fn int(value: i128) -> Expr {
-    let lit = |v: i128| Expr::Lit(ExprLit { attrs: Vec::new(), lit: Lit::Int(LitInt::new(&v.to_string(), span())) });
+    let lit = |v: i128| Expr::Lit(ExprLit { attrs: Vec::new(), lit: Lit::Int(int_literal(v)) });
     if value < 0 {
         Expr::Unary(ExprUnary { attrs: Vec::new(), op: UnOp::Neg(Default::default()), expr: Box::new(lit(-value)) })
     } else {
         lit(value)
+    }
+}
+
+/// Literals up to this value are made once per thread and copied: bit positions and most
+/// enum values are small, and making a literal means lexing it.
+const SMALL: i128 = 128;
+
+fn int_literal(value: i128) -> LitInt {
+    thread_local! {
+        static SMALL_INTS: Vec<LitInt> = (0..=SMALL).map(|v| LitInt::new(&v.to_string(), span())).collect();
+    }
+    if (0..=SMALL).contains(&value) {
+        SMALL_INTS.with(|small| small[value as usize].clone())
+    } else {
+        LitInt::new(&value.to_string(), span())
     }
 }
 

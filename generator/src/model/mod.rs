@@ -125,6 +125,8 @@ pub struct EnumType {
     /// The `<enums>` block holding the values: `VkExternalMemoryHandleTypeFlagBits`.
     pub enums_name: Option<String>,
     pub rust_name: String,
+    /// The name of its reflection table: `EXTERNAL_MEMORY_HANDLE_TYPE_FLAGS`.
+    pub table_name: String,
     pub kind: TypeKind,
     pub providers: Vec<Provider>,
     pub aliases: Vec<TypeAlias>,
@@ -621,9 +623,11 @@ fn build_types(registry: &Registry, sel: &Selection, api: Api) -> Result<Vec<Enu
         for Prepared { family, providers, own_providers, type_aliases, used_by } in part {
             let enumerants = resolve_enumerants(registry, &family, &own_providers, &all_defs, &tags)?;
             let old_names = old_names(&family, &type_aliases, &enumerants, &tags);
+            let rust_name = names::type_name(&family.c_name);
             types.push(EnumType {
                 used_by,
-                rust_name: names::type_name(&family.c_name),
+                table_name: names::table_name(&rust_name),
+                rust_name,
                 c_name: family.c_name,
                 enums_name: family.enums_name,
                 kind: family.kind,

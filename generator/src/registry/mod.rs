@@ -259,7 +259,7 @@ impl Lines {
     fn of(text: &str, piece: std::ops::Range<usize>) -> Lines {
         let bytes = text.as_bytes();
         let line_start = memchr::memrchr(b'\n', &bytes[..piece.start]).map_or(0, |i| i + 1);
-        let first = 1 + bytes[..line_start].iter().filter(|&&b| b == b'\n').count();
+        let first = 1 + memchr::memchr_iter(b'\n', &bytes[..line_start]).count();
         let mut starts = vec![line_start];
         starts.extend(memchr::memchr_iter(b'\n', &bytes[piece.clone()]).map(|i| piece.start + i + 1));
         Lines { starts, first }
