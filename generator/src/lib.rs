@@ -73,6 +73,10 @@ pub struct Report {
     /// How much carries the specification's text (with a specification).
     pub coverage: Option<docs::Coverage>,
     pub phases: Phases,
+    /// Frees what the run built (registry, model, docs), on a thread of its own: a caller
+    /// that runs again (the benchmark) joins it first, so that memory stays at one run's;
+    /// a process that exits next need not wait for it.
+    pub freeing: Option<std::thread::JoinHandle<()>>,
 }
 
 /// The header of every generated file: the registry and specification releases used.
@@ -138,6 +142,7 @@ pub fn generate(options: &Options) -> Result<Report> {
         phases.resolve = t.elapsed();
 
         let t = Instant::now();
+        let mut freeing_spec = None;
         let docs = match spec {
             Some(spec) => {
                 let (spec, read, index) = spec.join().expect("indexing the specification does not panic")?;
@@ -147,7 +152,7 @@ pub fn generate(options: &Options) -> Result<Report> {
                 let docs = docs::build(&model, &spec, release);
                 // Freeing the index (tens of thousands of strings) need not hold up emit, nor
                 // the result.
-                std::thread::spawn(move || drop(spec));
+                freeing_spec = Some(std::thread::spawn(move || drop(spec)));
                 Some(docs)
             }
             None => None,
@@ -155,11 +160,18 @@ pub fn generate(options: &Options) -> Result<Report> {
         phases.docs = t.elapsed();
         let header = header(&model, options.spec.as_ref().map(|(_, r)| r.as_str()));
         let output = emit::Output { header, crate_version: options.crate_version.clone(), docs };
-        let report = emit_and_write(options, &model, &output, phases);
+        let mut report = emit_and_write(options, &model, &output, phases);
         // Freeing the registry, the model and the docs (hundreds of thousands of small
-        // allocations) need not hold up the result: a process that exits next never waits
-        // for it.
-        std::thread::spawn(move || drop((bytes, registry, model, output)));
+        // allocations) need not hold up the result.
+        let freeing = std::thread::spawn(move || {
+            drop((bytes, registry, model, output));
+            if let Some(spec) = freeing_spec {
+                let _ = spec.join();
+            }
+        });
+        if let Ok(report) = &mut report {
+            report.freeing = Some(freeing);
+        }
         report
     })
 }
@@ -195,6 +207,7 @@ fn emit_and_write(
         files: rendered.len(),
         coverage: output.docs.as_ref().map(|d| d.coverage.clone()),
         phases,
+        freeing: None,
     })
 }
 

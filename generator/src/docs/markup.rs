@@ -193,7 +193,14 @@ pub fn inline(text: &str, r: &dyn Resolve) -> String {
         if c.is_ascii_lowercase() && !word_char(prev(i)) {
             // A word followed by `:`: an API macro (`ename:VK_FOO`) or a normative word.
             let word_len = rest.bytes().take_while(u8::is_ascii_alphanumeric).count();
-            if rest.as_bytes().get(word_len) == Some(&b':') {
+            if rest.as_bytes().get(word_len) != Some(&b':') {
+                // Every rule that starts with a word has a `:` after it (`ename:`, `must:`,
+                // `latexmath:[`, `link:`, `https:`): without one, the word is plain text.
+                out.push_str(&rest[..word_len]);
+                i += word_len;
+                continue;
+            }
+            {
                 let word = &rest[..word_len];
                 let after = &rest[word_len + 1..];
                 if MACROS.contains(&word) {

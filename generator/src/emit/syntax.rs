@@ -53,11 +53,35 @@ pub fn doc_attrs(text: &str) -> Vec<Attribute> {
         .collect()
 }
 
+/// Doc lines remembered per thread: half of a crate's doc lines repeat one of a few
+/// hundred (empty lines, headings, the attribution, "Provided by `VK_VERSION_1_0`."), and
+/// copying a literal costs a tenth of making one.
+const DOC_LINES_KEPT: usize = 4096;
+
+/// One doc line's literal, copied when the line was seen before on this thread.
+fn doc_literal(line: &str) -> LitStr {
+    use crate::model::fasthash::FastMap;
+    thread_local! {
+        static SEEN: std::cell::RefCell<FastMap<Box<str>, LitStr>> = Default::default();
+    }
+    SEEN.with(|seen| {
+        let mut seen = seen.borrow_mut();
+        if let Some(lit) = seen.get(line) {
+            return lit.clone();
+        }
+        let lit = new_doc_literal(line);
+        if seen.len() < DOC_LINES_KEPT {
+            seen.insert(line.into(), lit.clone());
+        }
+        lit
+    })
+}
+
 /// One doc line's literal. It is written raw (`r#" line"#`), which needs no escaping here
 /// and no unescaping when prettyplease reads it back: escaping every character of
 /// megabytes of doc text was a large part of a run. `line` gets a leading space (none when
 /// empty).
-fn doc_literal(line: &str) -> LitStr {
+fn new_doc_literal(line: &str) -> LitStr {
     let space = if line.is_empty() { "" } else { " " };
     // A raw literal cannot hold a lone carriage return; such rare lines are escaped.
     if !line.contains('\r') {
