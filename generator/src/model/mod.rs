@@ -226,7 +226,21 @@ pub fn build(registry: &Registry, api: Api) -> Result<Model> {
         ));
     }
     let mut warnings = registry.warnings.clone();
-    let types = build_types(registry, &selection, api)?;
+    // The extensions and the selection's facts need only the selection: they are made on
+    // a second thread while the values are read. Errors are reported in the same order as
+    // in one thread: the types' first.
+    let (types, extensions) = std::thread::scope(|scope| {
+        let side = scope.spawn(|| (SelectionFacts::new(registry, &selection), build_extensions(registry, &selection)));
+        let mut extensions = None;
+        let types = build_types(registry, &selection, api, || {
+            let (facts, ext) = side.join().expect("the selection's facts do not panic");
+            extensions = Some(ext);
+            facts
+        });
+        (types, extensions)
+    });
+    let types = types?;
+    let extensions = extensions.expect("the types take the selection's facts");
     let constants = build_constants(registry, &selection, api, &types)?;
     check_identifiers(registry, &selection, &types, &constants)?;
     let features = selection
@@ -238,8 +252,25 @@ pub fn build(registry: &Registry, api: Api) -> Result<Model> {
             internal: f.apitype.as_deref() == Some("internal"),
         })
         .collect();
+    let extensions = extensions?;
+    warnings.sort();
+    let sync = build_sync(registry, &types);
+    Ok(Model {
+        api,
+        registry_version: registry_version(registry, &selection),
+        types,
+        constants,
+        features,
+        extensions,
+        sync,
+        warnings,
+    })
+}
+
+/// Each selected extension's facts, sorted by name.
+fn build_extensions(registry: &Registry, sel: &Selection) -> Result<Vec<Extension>> {
     let mut extensions = Vec::new();
-    for ext in &selection.extensions {
+    for ext in &sel.extensions {
         let number = match &ext.number {
             Some(n) => {
                 Some(values::parse_int(n).and_then(|n| u32::try_from(n).ok()).ok_or_else(|| Error::Registry {
@@ -258,7 +289,7 @@ pub fn build(registry: &Registry, api: Api) -> Result<Model> {
         let spec_version = ext
             .blocks
             .iter()
-            .filter(|b| b.kind == BlockKind::Require && selection.block_selected(b))
+            .filter(|b| b.kind == BlockKind::Require && sel.block_selected(b))
             .flat_map(|b| &b.enums)
             .find(|e| e.extends.is_none() && e.name.ends_with("_SPEC_VERSION"))
             .and_then(|e| e.value.as_deref())
@@ -277,20 +308,9 @@ pub fn build(registry: &Registry, api: Api) -> Result<Model> {
             spec_version,
         });
     }
-    check_extension_numbers(registry, &selection)?;
+    check_extension_numbers(registry, sel)?;
     extensions.sort_by(|a, b| a.name.cmp(&b.name));
-    warnings.sort();
-    let sync = build_sync(registry, &types);
-    Ok(Model {
-        api,
-        registry_version: registry_version(registry, &selection),
-        types,
-        constants,
-        features,
-        extensions,
-        sync,
-        warnings,
-    })
+    Ok(extensions)
 }
 
 /// The `<sync>` facts restricted to the enumerants the model has.
@@ -389,7 +409,73 @@ struct Prepared<'r> {
     used_by: Vec<String>,
 }
 
-fn build_types(registry: &Registry, sel: &Selection, api: Api) -> Result<Vec<EnumType>> {
+/// What the types need of the selection besides their values, made on a second thread
+/// while the values are read.
+struct SelectionFacts<'r> {
+    /// Providers of each type (and of its own values).
+    type_providers: HashMap<&'r str, BTreeSet<Provider>>,
+    /// Type name -> the structures and commands that name it.
+    users: HashMap<&'r str, Vec<&'r str>>,
+    /// Every `<enum extends>` of the registry, with its extension's number.
+    all_defs: HashMap<&'r str, (&'r EnumDef, Option<i64>)>,
+}
+
+impl<'r> SelectionFacts<'r> {
+    fn new(registry: &'r Registry, sel: &Selection<'r>) -> SelectionFacts<'r> {
+        // Providers of each type (and of its own values): interfaces that require the type
+        // under its own name.
+        let mut type_providers: HashMap<&str, BTreeSet<Provider>> = HashMap::default();
+        for iface in sel.interfaces() {
+            for block in iface.blocks().iter().filter(|b| b.kind == BlockKind::Require && sel.block_selected(b)) {
+                for t in &block.types {
+                    type_providers.entry(t.name.as_str()).or_default().insert(Provider {
+                        name: sel.public_name(iface.name()).to_owned(),
+                        depends: block.depends.clone(),
+                    });
+                }
+            }
+        }
+        // Every `<enum extends>` of the registry, selected or not: an alias may name a value of
+        // an extension the API does not select (vulkansc's VK_EXT_robustness2 aliases the
+        // vulkan-only KHR name); its value comes from there.
+        let mut all_defs: HashMap<&str, (&EnumDef, Option<i64>)> = HashMap::default();
+        for ext in &registry.extensions {
+            let number = ext.number.as_deref().and_then(values::parse_int).and_then(|n| i64::try_from(n).ok());
+            for block in &ext.blocks {
+                for def in block.enums.iter().filter(|d| d.extends.is_some()) {
+                    all_defs.entry(&def.name).or_insert((def, number));
+                }
+            }
+        }
+        // Type name -> the structures and commands that name it (members, parameters).
+        let mut users: HashMap<&str, Vec<&str>> = HashMap::default();
+        for &name in &sel.required_types {
+            if let Some(t) = sel.types.get(name) {
+                if matches!(t.category.as_deref(), Some("struct") | Some("union")) && t.alias.is_none() {
+                    for r in &t.type_refs {
+                        users.entry(r.as_str()).or_default().push(name);
+                    }
+                }
+            }
+        }
+        for &name in &sel.required_commands {
+            if let Some(c) = sel.commands.get(name) {
+                for r in &c.type_refs {
+                    users.entry(r.as_str()).or_default().push(name);
+                }
+            }
+        }
+        SelectionFacts { type_providers, users, all_defs }
+    }
+}
+
+/// The enum and bitmask types; `facts` gives the [`SelectionFacts`] when they are needed.
+fn build_types<'r>(
+    registry: &'r Registry,
+    sel: &Selection<'r>,
+    api: Api,
+    facts: impl FnOnce() -> SelectionFacts<'r>,
+) -> Result<Vec<EnumType>> {
     // Flags type of each FlagBits block, from `requires=` (32-bit) or `bitvalues=` (64-bit).
     let mut flags_of_bits: HashMap<&str, &str> = HashMap::default();
     for ty in sel.types.values() {
@@ -516,20 +602,6 @@ fn build_types(registry: &Registry, sel: &Selection, api: Api) -> Result<Vec<Enu
         }
     }
 
-    // Providers of each type (and of its own values): interfaces that require the type
-    // under its own name.
-    let mut type_providers: HashMap<&str, BTreeSet<Provider>> = HashMap::default();
-    for iface in sel.interfaces() {
-        for block in iface.blocks().iter().filter(|b| b.kind == BlockKind::Require && sel.block_selected(b)) {
-            for t in &block.types {
-                type_providers.entry(t.name.as_str()).or_default().insert(Provider {
-                    name: sel.public_name(iface.name()).to_owned(),
-                    depends: block.depends.clone(),
-                });
-            }
-        }
-    }
-
     // Type aliases, by the family they end at.
     let mut aliases: BTreeMap<String, Vec<TypeAlias>> = BTreeMap::new();
     for &name in &sel.required_types {
@@ -557,37 +629,8 @@ fn build_types(registry: &Registry, sel: &Selection, api: Api) -> Result<Vec<Enu
         });
     }
 
-    // Every `<enum extends>` of the registry, selected or not: an alias may name a value of
-    // an extension the API does not select (vulkansc's VK_EXT_robustness2 aliases the
-    // vulkan-only KHR name); its value comes from there.
-    let mut all_defs: HashMap<&str, (&EnumDef, Option<i64>)> = HashMap::default();
-    for ext in &registry.extensions {
-        let number = ext.number.as_deref().and_then(values::parse_int).and_then(|n| i64::try_from(n).ok());
-        for block in &ext.blocks {
-            for def in block.enums.iter().filter(|d| d.extends.is_some()) {
-                all_defs.entry(&def.name).or_insert((def, number));
-            }
-        }
-    }
     let tags: Vec<&str> = registry.tags.iter().map(|t| t.name.as_str()).collect();
-    // Type name -> the structures and commands that name it (members, parameters).
-    let mut users: HashMap<&str, Vec<&str>> = HashMap::default();
-    for &name in &sel.required_types {
-        if let Some(t) = sel.types.get(name) {
-            if matches!(t.category.as_deref(), Some("struct") | Some("union")) && t.alias.is_none() {
-                for r in &t.type_refs {
-                    users.entry(r.as_str()).or_default().push(name);
-                }
-            }
-        }
-    }
-    for &name in &sel.required_commands {
-        if let Some(c) = sel.commands.get(name) {
-            for r in &c.type_refs {
-                users.entry(r.as_str()).or_default().push(name);
-            }
-        }
-    }
+    let SelectionFacts { type_providers, users, all_defs } = facts();
     // What needs the selection (providers by closure) first, in order; then the values and
     // names of each type, which need only the registry, on two threads: half the types each,
     // joined in order, the first error in that order reported.

@@ -2,8 +2,8 @@
 //! the features and extensions that count, the definitions of types for the API, and the
 //! closure of required types (members, Flags bits, aliases, command parameters).
 
-use std::cell::OnceCell;
 use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
 use super::fasthash::{FastMap as HashMap, FastSet as HashSet};
 
@@ -83,7 +83,7 @@ pub struct Selection<'r> {
     pub required_commands: BTreeSet<&'r str>,
     /// Internal features (`apitype="internal"`) -> the public version that includes them.
     public_names: HashMap<&'r str, &'r str>,
-    closures: OnceCell<Vec<HashSet<&'r str>>>,
+    closures: OnceLock<Vec<HashSet<&'r str>>>,
 }
 
 impl<'r> Selection<'r> {
@@ -122,7 +122,7 @@ impl<'r> Selection<'r> {
             required_types: BTreeSet::new(),
             required_commands: BTreeSet::new(),
             public_names,
-            closures: OnceCell::new(),
+            closures: OnceLock::new(),
         };
         let mut required = HashSet::default();
         let mut removed = BTreeSet::new();
