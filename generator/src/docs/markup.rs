@@ -4,7 +4,7 @@
 //! spec's HTML, lists, tables, notes and code blocks become their Markdown forms. Nothing
 //! of AsciiDoc survives.
 
-use super::{refpage_url, spec_url};
+use super::spec_url;
 
 /// What the converter asks about names.
 pub trait Resolve {
@@ -35,42 +35,60 @@ fn push_plain(out: &mut String, c: char) {
 }
 
 fn code_span(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    push_code_span(&mut out, text);
+    out
+}
+
+fn push_code_span(out: &mut String, text: &str) {
     if text.contains('`') {
-        format!("`` {text} ``")
+        out.push_str("`` ");
+        out.push_str(text);
+        out.push_str(" ``");
     } else {
-        format!("`{text}`")
+        out.push('`');
+        out.push_str(text);
+        out.push('`');
     }
 }
 
-fn link(label: &str, target: &str) -> String {
-    format!("[{}]({target})", code_span(label))
+/// ``[`label`](target)``, the target written by `target`.
+fn push_link(out: &mut String, label: &str, target: impl FnOnce(&mut String)) {
+    out.push('[');
+    push_code_span(out, label);
+    out.push_str("](");
+    target(out);
+    out.push(')');
 }
 
 /// An API name macro: `ename:`, `slink:`, ...
-fn api_name(kind: &str, name: &str, r: &dyn Resolve) -> String {
+fn push_api_name(out: &mut String, kind: &str, name: &str, r: &dyn Resolve) {
+    fn in_crate(path: &str) -> impl FnOnce(&mut String) + '_ {
+        move |out: &mut String| {
+            out.push_str("crate::");
+            out.push_str(path);
+        }
+    }
+    let refpage = |out: &mut String| crate::docs::push_refpage_url(out, name);
     match kind {
         "ename" => match r.enumerant(name) {
-            Some(path) => link(&path, &format!("crate::{path}")),
-            None => code_span(name),
+            Some(path) => push_link(out, &path, in_crate(&path)),
+            None => push_code_span(out, name),
         },
         "elink" | "tname" | "tlink" => match r.type_path(name) {
-            Some(path) => link(&path, &format!("crate::{path}")),
-            None if r.has_refpage(name) => link(name, &refpage_url(name)),
-            None => code_span(name),
+            Some(path) => push_link(out, &path, in_crate(&path)),
+            None if r.has_refpage(name) => push_link(out, name, refpage),
+            None => push_code_span(out, name),
         },
         "apiext" => match r.extension(name) {
-            Some(path) => link(name, &format!("crate::{path}")),
-            None => code_span(name),
+            Some(path) => push_link(out, name, in_crate(&path)),
+            None => push_code_span(out, name),
         },
-        "slink" | "sname" | "flink" | "fname" | "basetype" | "dlink" | "dname" => {
-            if r.has_refpage(name) {
-                link(name, &refpage_url(name))
-            } else {
-                code_span(name)
-            }
+        "slink" | "sname" | "flink" | "fname" | "basetype" | "dlink" | "dname" if r.has_refpage(name) => {
+            push_link(out, name, refpage)
         }
-        // pname, code, stext, etext, ftext, ptext, apitext
-        _ => code_span(name),
+        // pname, code, stext, etext, ftext, ptext, apitext, and names without a refpage
+        _ => push_code_span(out, name),
     }
 }
 
@@ -166,7 +184,7 @@ pub fn inline(text: &str, r: &dyn Resolve) -> String {
                     .iter()
                     .find_map(|m| inner.strip_prefix(m).and_then(|x| x.strip_prefix(':')))
                     .unwrap_or(inner);
-                out.push_str(&code_span(inner));
+                push_code_span(&mut out, inner);
                 i += end + 2;
                 continue;
             }
@@ -206,7 +224,7 @@ pub fn inline(text: &str, r: &dyn Resolve) -> String {
                 if MACROS.contains(&word) {
                     let name_len = after.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count();
                     if name_len > 0 {
-                        out.push_str(&api_name(word, &after[..name_len], r));
+                        push_api_name(&mut out, word, &after[..name_len], r);
                         i += word_len + 1 + name_len;
                         continue;
                     }
@@ -232,7 +250,7 @@ pub fn inline(text: &str, r: &dyn Resolve) -> String {
                             out.push_str(&inline(inner, r));
                             out.push(')');
                         }
-                        3 => out.push_str(&code_span(inner)),
+                        3 => push_code_span(&mut out, inner),
                         _ => out.push_str(&inline(inner, r)),
                     }
                     i += end + 1;
@@ -837,6 +855,7 @@ fn table(lines: &[&str], cols: Option<usize>, r: &dyn Resolve) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::docs::refpage_url;
 
     struct R;
     impl Resolve for R {

@@ -16,7 +16,16 @@ use spec::Spec;
 
 /// The one place that decides the address of a reference page.
 pub fn refpage_url(name: &str) -> String {
-    format!("https://registry.khronos.org/vulkan/specs/latest/man/html/{name}.html")
+    let mut url = String::with_capacity(64 + name.len());
+    push_refpage_url(&mut url, name);
+    url
+}
+
+/// [`refpage_url`], written at the end of `out`.
+pub fn push_refpage_url(out: &mut String, name: &str) {
+    out.push_str("https://registry.khronos.org/vulkan/specs/latest/man/html/");
+    out.push_str(name);
+    out.push_str(".html");
 }
 
 /// The address of an anchor in the specification's HTML.
