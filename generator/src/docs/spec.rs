@@ -298,16 +298,20 @@ fn anchors_of_line(line: &str, following: &str, anchors: &mut HashMap<String, St
 }
 
 fn attr_value<'a>(header: &'a str, key: &str) -> Option<&'a str> {
-    let start = header.find(&format!("{key}='"))? + key.len() + 2;
-    let end = header[start..].find('\'')?;
+    let start = header.match_indices(key).map(|(i, _)| i + key.len()).find(|&i| header[i..].starts_with("='"))? + 2;
+    let end = memchr::memchr(b'\'', &header.as_bytes()[start..])?;
     Some(&header[start..start + end])
 }
 
 /// A list item line: `  * ename:VK_...` (any depth).
 fn item_start(line: &str) -> Option<&str> {
-    let t = line.trim_start();
+    // Most lines are not items: their first byte after the indentation tells.
+    let t = line.trim_ascii_start();
+    if !t.starts_with('*') {
+        return None;
+    }
     let rest = t.trim_start_matches('*');
-    if rest.len() == t.len() || !rest.starts_with(' ') {
+    if !rest.starts_with(' ') {
         return None;
     }
     Some(rest.trim_start())
