@@ -2,11 +2,12 @@
 //! table per type) and the crate-level lists of types and extensions. Rows are macro calls
 //! built directly as syntax: thousands of them, nothing to parse.
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Delimiter, Group, Literal, TokenStream};
 use quote::quote;
 
 use super::{syntax, table_ident};
 use crate::error::Result;
+use crate::model::fasthash::FastMap;
 use crate::model::{provider_names, Model, TypeKind};
 
 fn opt(s: Option<&str>) -> TokenStream {
@@ -49,6 +50,9 @@ pub fn tables(model: &Model, bitmasks: bool) -> Result<syn::File> {
     )?;
     // The empty table, parsed once and copied for each type.
     let empty = file.items.pop().expect("the table item");
+    // Most values share their list of providers with many others (`["VK_VERSION_1_0"]`):
+    // each list is made once and shared.
+    let mut provider_lists: FastMap<Vec<&str>, Group> = FastMap::default();
     for ty in model.types.iter().filter(|t| matches!(t.kind, TypeKind::Bitmask { .. }) == bitmasks) {
         let mut item = empty.clone();
         if let syn::Item::Static(s) = &mut item {
@@ -65,16 +69,22 @@ pub fn tables(model: &Model, bitmasks: bool) -> Result<syn::File> {
                     TypeKind::Enum => e.value as i64 as u64,
                     TypeKind::Bitmask { .. } => e.value as u64,
                 });
-                let providers = provider_names(&e.providers).into_iter().map(syntax::str_literal);
+                let names = provider_names(&e.providers);
+                let providers = match provider_lists.get(&names) {
+                    Some(group) => group.clone(),
+                    None => {
+                        let literals = names.iter().map(|n| syntax::str_literal(n));
+                        let group = Group::new(Delimiter::Bracket, quote! { #(#literals),* });
+                        provider_lists.insert(names, group.clone());
+                        group
+                    }
+                };
                 let alias = e.alias_of.as_deref().map(syntax::str_literal).map(|a| quote! { , alias = #a });
                 let deprecated = e.deprecated.as_ref().map(|d| {
                     let note = &d.note;
                     quote! { , deprecated = #note }
                 });
-                syntax::macro_call(
-                    "enumerant",
-                    quote! { #c_name, #rust_name, #raw, [#(#providers),*] #alias #deprecated },
-                )
+                syntax::macro_call("enumerant", quote! { #c_name, #rust_name, #raw, #providers #alias #deprecated })
             })
             .collect();
         fill_static(&mut item, rows);

@@ -31,26 +31,31 @@ pub fn parse_file(file: &str, tokens: TokenStream) -> Result<syn::File> {
 
 /// `#[doc = " line"]`, one per line (rustdoc shows them as `/// line`).
 pub fn doc_attrs(text: &str) -> Vec<Attribute> {
-    // Each line copies one attribute: making the brackets and path anew costs more.
-    let template = Attribute {
-        pound_token: Default::default(),
-        style: AttrStyle::Outer,
-        bracket_token: Default::default(),
-        meta: Meta::NameValue(MetaNameValue {
-            path: path("doc"),
-            eq_token: Default::default(),
-            value: Expr::Lit(ExprLit { attrs: Vec::new(), lit: Lit::Bool(syn::LitBool::new(false, span())) }),
-        }),
-    };
-    text.lines()
-        .map(|line| {
-            let mut attr = template.clone();
-            if let Meta::NameValue(meta) = &mut attr.meta {
-                meta.value = Expr::Lit(ExprLit { attrs: Vec::new(), lit: Lit::Str(doc_literal(line)) });
-            }
-            attr
-        })
-        .collect()
+    // Each line copies one attribute, made once per thread: making the brackets and the
+    // path anew costs more.
+    thread_local! {
+        static TEMPLATE: Attribute = Attribute {
+            pound_token: Default::default(),
+            style: AttrStyle::Outer,
+            bracket_token: Default::default(),
+            meta: Meta::NameValue(MetaNameValue {
+                path: path("doc"),
+                eq_token: Default::default(),
+                value: Expr::Lit(ExprLit { attrs: Vec::new(), lit: Lit::Bool(syn::LitBool::new(false, span())) }),
+            }),
+        };
+    }
+    TEMPLATE.with(|template| {
+        text.lines()
+            .map(|line| {
+                let mut attr = template.clone();
+                if let Meta::NameValue(meta) = &mut attr.meta {
+                    meta.value = Expr::Lit(ExprLit { attrs: Vec::new(), lit: Lit::Str(doc_literal(line)) });
+                }
+                attr
+            })
+            .collect()
+    })
 }
 
 /// Doc lines remembered per thread: half of a crate's doc lines repeat one of a few
