@@ -543,9 +543,11 @@ fn build_types<'r>(
         }
     }
 
-    // Own values of each block.
-    let mut index: HashMap<String, (String, usize)> = HashMap::default();
-    for (key, family) in families.iter_mut() {
+    // Own values of each block. Each value's type, by the family's number in `keys`.
+    let keys: Vec<String> = families.keys().cloned().collect();
+    let key_ids: HashMap<&str, usize> = keys.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
+    let mut index: HashMap<&str, (usize, usize)> = HashMap::default();
+    for (key_id, family) in families.values_mut().enumerate() {
         let Some(block_name) = family.enums_name.clone() else { continue };
         let block = sel.enums_blocks[block_name.as_str()];
         if let Some(w) = block.bitwidth.as_deref() {
@@ -567,12 +569,14 @@ fn build_types<'r>(
             } else {
                 Some(values::enumerant_value(registry, def, None, family.kind.width())?)
             };
-            add_enumerant(registry, &mut index, key, family, def, value, None)?;
+            add_enumerant(registry, &mut index, (key_id, &keys), family, def, value, None)?;
         }
     }
 
     // Values added by `<enum extends>` in the selected require blocks, in registry order.
     for iface in sel.interfaces() {
+        // The extension's number, read when a value first needs it.
+        let mut number = None;
         for block in iface.blocks().iter().filter(|b| b.kind == BlockKind::Require && sel.block_selected(b)) {
             for def in &block.enums {
                 let Some(extends) = def.extends.as_deref() else { continue };
@@ -588,16 +592,21 @@ fn build_types<'r>(
                         format!("`{}` extends `{extends}`, which is not a type of this registry", def.name),
                     ));
                 }
-                let Some(key) = family_of_block.get(target).cloned() else { continue };
-                let family = families.get_mut(&key).expect("family of a known block");
+                let Some(key) = family_of_block.get(target) else { continue };
+                let key_id = key_ids[key.as_str()];
+                let family = families.get_mut(key).expect("family of a known block");
                 let value = if def.alias.is_some() {
                     None
                 } else {
-                    Some(values::enumerant_value(registry, def, iface.ext_number(registry)?, family.kind.width())?)
+                    let number = match number {
+                        Some(n) => n,
+                        None => *number.insert(iface.ext_number(registry)?),
+                    };
+                    Some(values::enumerant_value(registry, def, number, family.kind.width())?)
                 };
                 let provider =
                     Provider { name: sel.public_name(iface.name()).to_owned(), depends: block.depends.clone() };
-                add_enumerant(registry, &mut index, &key, family, def, value, Some(provider))?;
+                add_enumerant(registry, &mut index, (key_id, &keys), family, def, value, Some(provider))?;
             }
         }
     }
@@ -769,26 +778,28 @@ fn deprecation_note(kind: &str, alias: Option<&str>) -> String {
     }
 }
 
+/// Adds a value to `family`, the type numbered `key` in `keys`; a value defined again
+/// must have the same value and type. `index`: each value's type and place.
 fn add_enumerant<'r>(
     registry: &Registry,
-    index: &mut HashMap<String, (String, usize)>,
-    key: &str,
+    index: &mut HashMap<&'r str, (usize, usize)>,
+    (key, keys): (usize, &[String]),
     family: &mut Family<'r>,
     def: &'r EnumDef,
     value: Option<i128>,
     provider: Option<Provider>,
 ) -> Result<()> {
     let alias = def.alias.as_deref();
-    if let Some((other_key, i)) = index.get(&def.name) {
+    if let Some(&(other_key, i)) = index.get(def.name.as_str()) {
         if other_key != key {
             return Err(registry_error(
                 registry,
                 def.pos,
                 "enum",
-                format!("`{}` is defined for two types, `{other_key}` and `{key}`", def.name),
+                format!("`{}` is defined for two types, `{}` and `{}`", def.name, keys[other_key], keys[key]),
             ));
         }
-        let existing = &mut family.enumerants[*i];
+        let existing = &mut family.enumerants[i];
         let same = match (existing.value, value) {
             (Some(a), Some(b)) => a == b,
             (None, None) => existing.alias == alias,
@@ -805,7 +816,7 @@ fn add_enumerant<'r>(
         existing.providers.extend(provider);
         return Ok(());
     }
-    index.insert(def.name.clone(), (key.to_owned(), family.enumerants.len()));
+    index.insert(&def.name, (key, family.enumerants.len()));
     family.enumerants.push(Pending { def, value, alias, providers: provider.into_iter().collect() });
     Ok(())
 }
