@@ -208,6 +208,10 @@ impl<'r> Selection<'r> {
     /// Marks a type and everything it needs: `requires`, `alias`, `bitvalues`, nested types.
     pub fn require_type(&self, name: &str, required: &mut HashSet<&'r str>) {
         let Some(ty) = self.types.get(name) else { return };
+        // Most types a block names are already required (by an earlier version).
+        if required.contains(ty.name.as_str()) {
+            return;
+        }
         let mut stack: Vec<&'r TypeDef> = vec![ty];
         while let Some(ty) = stack.pop() {
             if !required.insert(ty.name.as_str()) {
