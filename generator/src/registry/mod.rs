@@ -321,12 +321,8 @@ impl Cut {
             let first_line = open_end + memchr::memchr(b'\n', &bytes[open_end..])? + 1;
             let indent = bytes[first_line..].iter().take_while(|&&b| b == b' ' || b == b'\t').count();
             let line_start = format!("\n{}<{child}", &text[first_line..first_line + indent]);
-            let mut from = middle;
-            while let Some(at) = find(bytes, line_start.as_bytes(), from).filter(|&at| at < end) {
-                if is_name_end(bytes.get(at + line_start.len())) {
-                    return Some(Cut { at: at + 1, inside: Some(section) });
-                }
-                from = at + 1;
+            if let Some(at) = find_start(bytes, &line_start, middle).filter(|&at| at < end) {
+                return Some(Cut { at: at + 1, inside: Some(section) });
             }
         }
         None
@@ -350,10 +346,14 @@ fn find(bytes: &[u8], needle: &[u8], from: usize) -> Option<usize> {
 
 /// Where the first start tag named `name` begins at `from` or after.
 fn find_tag(bytes: &[u8], name: &str, from: usize) -> Option<usize> {
-    let open = format!("<{name}");
-    let mut from = from;
-    while let Some(at) = find(bytes, open.as_bytes(), from) {
-        if is_name_end(bytes.get(at + open.len())) {
+    find_start(bytes, &format!("<{name}"), from)
+}
+
+/// Where `start` (text ending in a tag's name) first occurs at `from` or after with the
+/// name ending there.
+fn find_start(bytes: &[u8], start: &str, mut from: usize) -> Option<usize> {
+    while let Some(at) = find(bytes, start.as_bytes(), from) {
+        if is_name_end(bytes.get(at + start.len())) {
             return Some(at);
         }
         from = at + 1;
