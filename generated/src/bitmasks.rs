@@ -1762,44 +1762,30 @@ impl BufferCreateFlags {
 pub struct BufferUsageFlags(pub(crate) u32);
 vk_bitmask!(BufferUsageFlags, u32, BUFFER_USAGE_FLAGS);
 impl BufferUsageFlags {
-    /// [`BufferUsageFlags::TRANSFER_SRC`](crate::BufferUsageFlags::TRANSFER_SRC)
-    ///
     /// [`BufferUsageFlags::TRANSFER_SRC`](crate::BufferUsageFlags::TRANSFER_SRC) specifies that the buffer **can** be used as the source of a *transfer command* (see the definition of [`PipelineStageFlags::TRANSFER`](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#synchronization-pipeline-stages-transfer)).
     ///
     /// C: `VK_BUFFER_USAGE_TRANSFER_SRC_BIT`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const TRANSFER_SRC: Self = Self(1 << 0);
-    /// [`BufferUsageFlags::TRANSFER_DST`](crate::BufferUsageFlags::TRANSFER_DST)
-    ///
     /// [`BufferUsageFlags::TRANSFER_DST`](crate::BufferUsageFlags::TRANSFER_DST) specifies that the buffer **can** be used as the destination of a transfer command.
     ///
     /// C: `VK_BUFFER_USAGE_TRANSFER_DST_BIT`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const TRANSFER_DST: Self = Self(1 << 1);
-    /// [`BufferUsageFlags::UNIFORM_TEXEL_BUFFER`](crate::BufferUsageFlags::UNIFORM_TEXEL_BUFFER)
-    ///
     /// [`BufferUsageFlags::UNIFORM_TEXEL_BUFFER`](crate::BufferUsageFlags::UNIFORM_TEXEL_BUFFER) specifies that the buffer **can** be used to create a [`VkBufferView`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkBufferView.html) suitable for occupying a [`VkDescriptorSet`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDescriptorSet.html) slot of type [`DescriptorType::UNIFORM_TEXEL_BUFFER`](crate::DescriptorType::UNIFORM_TEXEL_BUFFER).
-    ///
-    /// [`BufferUsageFlags::UNIFORM_TEXEL_BUFFER`](crate::BufferUsageFlags::UNIFORM_TEXEL_BUFFER)
     ///
     /// C: `VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const UNIFORM_TEXEL_BUFFER: Self = Self(1 << 2);
-    /// [`BufferUsageFlags::STORAGE_TEXEL_BUFFER`](crate::BufferUsageFlags::STORAGE_TEXEL_BUFFER)
-    ///
     /// [`BufferUsageFlags::STORAGE_TEXEL_BUFFER`](crate::BufferUsageFlags::STORAGE_TEXEL_BUFFER) specifies that the buffer **can** be used to create a [`VkBufferView`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkBufferView.html) suitable for occupying a [`VkDescriptorSet`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDescriptorSet.html) slot of type [`DescriptorType::STORAGE_TEXEL_BUFFER`](crate::DescriptorType::STORAGE_TEXEL_BUFFER).
-    ///
-    /// [`BufferUsageFlags::STORAGE_TEXEL_BUFFER`](crate::BufferUsageFlags::STORAGE_TEXEL_BUFFER)
     ///
     /// C: `VK_BUFFER_USAGE_STORAGE_TEXEL_BUFFER_BIT`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const STORAGE_TEXEL_BUFFER: Self = Self(1 << 3);
-    /// [`BufferUsageFlags::UNIFORM_BUFFER`](crate::BufferUsageFlags::UNIFORM_BUFFER)
-    ///
     /// [`BufferUsageFlags::UNIFORM_BUFFER`](crate::BufferUsageFlags::UNIFORM_BUFFER) specifies that the buffer **can** be used in a [`VkDescriptorBufferInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDescriptorBufferInfo.html) suitable for occupying a [`VkDescriptorSet`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDescriptorSet.html) slot either of type [`DescriptorType::UNIFORM_BUFFER`](crate::DescriptorType::UNIFORM_BUFFER) or [`DescriptorType::UNIFORM_BUFFER_DYNAMIC`](crate::DescriptorType::UNIFORM_BUFFER_DYNAMIC).
     ///
     /// C: `VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT`. Provided by `VK_VERSION_1_0`.
@@ -1809,8 +1795,6 @@ impl BufferUsageFlags {
     /// [`BufferUsageFlags::STORAGE_BUFFER`](crate::BufferUsageFlags::STORAGE_BUFFER) is used for `scratchData`
     ///
     /// [`BufferUsageFlags::STORAGE_BUFFER`](crate::BufferUsageFlags::STORAGE_BUFFER) is used in `VK_KHR_acceleration_structure` for `scratchData`
-    ///
-    /// [`BufferUsageFlags::STORAGE_BUFFER`](crate::BufferUsageFlags::STORAGE_BUFFER)
     ///
     /// [`BufferUsageFlags::STORAGE_BUFFER`](crate::BufferUsageFlags::STORAGE_BUFFER) specifies that the buffer **can** be used in a [`VkDescriptorBufferInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDescriptorBufferInfo.html) suitable for occupying a [`VkDescriptorSet`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDescriptorSet.html) slot either of type [`DescriptorType::STORAGE_BUFFER`](crate::DescriptorType::STORAGE_BUFFER) or [`DescriptorType::STORAGE_BUFFER_DYNAMIC`](crate::DescriptorType::STORAGE_BUFFER_DYNAMIC).
     ///
@@ -1836,8 +1820,6 @@ impl BufferUsageFlags {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const INDIRECT_BUFFER: Self = Self(1 << 8);
-    /// [`BufferUsageFlags::SHADER_DEVICE_ADDRESS`](crate::BufferUsageFlags::SHADER_DEVICE_ADDRESS)
-    ///
     /// [`BufferUsageFlags::SHADER_DEVICE_ADDRESS`](crate::BufferUsageFlags::SHADER_DEVICE_ADDRESS) specifies that the buffer **can** be used to retrieve a buffer device address via [`vkGetBufferDeviceAddress`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkGetBufferDeviceAddress.html) and use that address to access the buffer's memory from a shader.
     ///
     /// C: `VK_BUFFER_USAGE_SHADER_DEVICE_ADDRESS_BIT`. Provided by `VK_VERSION_1_2`.
@@ -1846,15 +1828,11 @@ impl BufferUsageFlags {
     pub const SHADER_DEVICE_ADDRESS: Self = Self(1 << 17);
     /// [`BufferUsageFlags::VIDEO_DECODE_SRC_KHR`](crate::BufferUsageFlags::VIDEO_DECODE_SRC_KHR) specifies that the buffer **can** be used as the source video bitstream buffer in a [video decode operation](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#video-decode-operations).
     ///
-    /// [`BufferUsageFlags::VIDEO_DECODE_SRC_KHR`](crate::BufferUsageFlags::VIDEO_DECODE_SRC_KHR)
-    ///
     /// C: `VK_BUFFER_USAGE_VIDEO_DECODE_SRC_BIT_KHR`. Provided by `VK_KHR_video_decode_queue`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const VIDEO_DECODE_SRC_KHR: Self = Self(1 << 13);
     /// [`BufferUsageFlags::VIDEO_DECODE_DST_KHR`](crate::BufferUsageFlags::VIDEO_DECODE_DST_KHR) is reserved for future use.
-    ///
-    /// [`BufferUsageFlags::VIDEO_DECODE_DST_KHR`](crate::BufferUsageFlags::VIDEO_DECODE_DST_KHR)
     ///
     /// C: `VK_BUFFER_USAGE_VIDEO_DECODE_DST_BIT_KHR`. Provided by `VK_KHR_video_decode_queue`.
     ///
@@ -1934,15 +1912,11 @@ impl BufferUsageFlags {
     pub const SHADER_DEVICE_ADDRESS_KHR: Self = Self(1 << 17);
     /// [`BufferUsageFlags::VIDEO_ENCODE_DST_KHR`](crate::BufferUsageFlags::VIDEO_ENCODE_DST_KHR) specifies that the buffer **can** be used as the destination video bitstream buffer in a [video encode operation](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#video-encode-operations).
     ///
-    /// [`BufferUsageFlags::VIDEO_ENCODE_DST_KHR`](crate::BufferUsageFlags::VIDEO_ENCODE_DST_KHR)
-    ///
     /// C: `VK_BUFFER_USAGE_VIDEO_ENCODE_DST_BIT_KHR`. Provided by `VK_KHR_video_encode_queue`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const VIDEO_ENCODE_DST_KHR: Self = Self(1 << 15);
     /// [`BufferUsageFlags::VIDEO_ENCODE_SRC_KHR`](crate::BufferUsageFlags::VIDEO_ENCODE_SRC_KHR) is reserved for future use.
-    ///
-    /// [`BufferUsageFlags::VIDEO_ENCODE_SRC_KHR`](crate::BufferUsageFlags::VIDEO_ENCODE_SRC_KHR)
     ///
     /// C: `VK_BUFFER_USAGE_VIDEO_ENCODE_SRC_BIT_KHR`. Provided by `VK_KHR_video_encode_queue`.
     ///
@@ -2195,8 +2169,6 @@ impl BufferUsageFlags2 {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const EXECUTION_GRAPH_SCRATCH_AMDX: Self = Self(1 << 25);
-    /// [`BufferUsageFlags2::DESCRIPTOR_HEAP_EXT`](crate::BufferUsageFlags2::DESCRIPTOR_HEAP_EXT)
-    ///
     /// [`BufferUsageFlags2::DESCRIPTOR_HEAP_EXT`](crate::BufferUsageFlags2::DESCRIPTOR_HEAP_EXT) specifies that the buffer **can** be used as a [descriptor heap](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#descriptorheaps).
     ///
     /// C: `VK_BUFFER_USAGE_2_DESCRIPTOR_HEAP_BIT_EXT`. Provided by `VK_EXT_descriptor_heap`.
@@ -2283,8 +2255,6 @@ impl BufferUsageFlags2 {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const TRANSFORM_FEEDBACK_COUNTER_BUFFER_EXT: Self = Self(1 << 12);
-    /// [`BufferUsageFlags2::VIDEO_DECODE_SRC_KHR`](crate::BufferUsageFlags2::VIDEO_DECODE_SRC_KHR)
-    ///
     /// [`BufferUsageFlags2::VIDEO_DECODE_SRC_KHR`](crate::BufferUsageFlags2::VIDEO_DECODE_SRC_KHR) specifies that the buffer **can** be used as the source video bitstream buffer in a [video decode operation](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#video-decode-operations).
     ///
     /// C: `VK_BUFFER_USAGE_2_VIDEO_DECODE_SRC_BIT_KHR`. Provided by `VK_KHR_extended_flags` (with `VK_KHR_video_decode_queue`), `VK_KHR_maintenance5` (with `VK_KHR_video_decode_queue`).
@@ -2297,8 +2267,6 @@ impl BufferUsageFlags2 {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const VIDEO_DECODE_DST_KHR: Self = Self(1 << 14);
-    /// [`BufferUsageFlags2::VIDEO_ENCODE_DST_KHR`](crate::BufferUsageFlags2::VIDEO_ENCODE_DST_KHR)
-    ///
     /// [`BufferUsageFlags2::VIDEO_ENCODE_DST_KHR`](crate::BufferUsageFlags2::VIDEO_ENCODE_DST_KHR) specifies that the buffer **can** be used as the destination video bitstream buffer in a [video encode operation](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#video-encode-operations).
     ///
     /// C: `VK_BUFFER_USAGE_2_VIDEO_ENCODE_DST_BIT_KHR`. Provided by `VK_KHR_extended_flags` (with `VK_KHR_video_encode_queue`), `VK_KHR_maintenance5` (with `VK_KHR_video_encode_queue`).
@@ -2562,24 +2530,18 @@ impl BuildAccelerationStructureFlagsKHR {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ALLOW_UPDATE: Self = Self(1 << 0);
-    /// [`BuildAccelerationStructureFlagsKHR::ALLOW_COMPACTION`](crate::BuildAccelerationStructureFlagsKHR::ALLOW_COMPACTION)
-    ///
     /// [`BuildAccelerationStructureFlagsKHR::ALLOW_COMPACTION`](crate::BuildAccelerationStructureFlagsKHR::ALLOW_COMPACTION) specifies that the specified acceleration structure **can** act as the source for a copy acceleration structure command with `mode` of [`CopyAccelerationStructureModeKHR::COMPACT`](crate::CopyAccelerationStructureModeKHR::COMPACT) to produce a compacted acceleration structure.
     ///
     /// C: `VK_BUILD_ACCELERATION_STRUCTURE_ALLOW_COMPACTION_BIT_KHR`. Provided by `VK_KHR_acceleration_structure`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ALLOW_COMPACTION: Self = Self(1 << 1);
-    /// [`BuildAccelerationStructureFlagsKHR::PREFER_FAST_TRACE`](crate::BuildAccelerationStructureFlagsKHR::PREFER_FAST_TRACE)
-    ///
     /// [`BuildAccelerationStructureFlagsKHR::PREFER_FAST_TRACE`](crate::BuildAccelerationStructureFlagsKHR::PREFER_FAST_TRACE) specifies that the given acceleration structure build **should** prioritize trace performance over build time.
     ///
     /// C: `VK_BUILD_ACCELERATION_STRUCTURE_PREFER_FAST_TRACE_BIT_KHR`. Provided by `VK_KHR_acceleration_structure`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const PREFER_FAST_TRACE: Self = Self(1 << 2);
-    /// [`BuildAccelerationStructureFlagsKHR::PREFER_FAST_BUILD`](crate::BuildAccelerationStructureFlagsKHR::PREFER_FAST_BUILD)
-    ///
     /// [`BuildAccelerationStructureFlagsKHR::PREFER_FAST_BUILD`](crate::BuildAccelerationStructureFlagsKHR::PREFER_FAST_BUILD) specifies that the given acceleration structure build **should** prioritize build time over trace performance.
     ///
     /// C: `VK_BUILD_ACCELERATION_STRUCTURE_PREFER_FAST_BUILD_BIT_KHR`. Provided by `VK_KHR_acceleration_structure`.
@@ -2705,8 +2667,6 @@ impl BuildAccelerationStructureFlagsKHR {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ALLOW_DISABLE_OPACITY_MICROMAPS: Self = Self(1 << 7);
-    /// [`BuildAccelerationStructureFlagsKHR::MICROMAP_LOSSY`](crate::BuildAccelerationStructureFlagsKHR::MICROMAP_LOSSY)
-    ///
     /// [`BuildAccelerationStructureFlagsKHR::MICROMAP_LOSSY`](crate::BuildAccelerationStructureFlagsKHR::MICROMAP_LOSSY) specifies that micromaps **can** be compressed with a lossy encoding as described in [Ray Opacity Micromap](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#ray-opacity-micromap), which **may** support additional subdivision levels.
     ///
     /// C: `VK_BUILD_ACCELERATION_STRUCTURE_MICROMAP_LOSSY_BIT_KHR`. Provided by `VK_KHR_opacity_micromap`.
@@ -4353,24 +4313,18 @@ vk_bitmask!(
 pub struct DependencyFlags(pub(crate) u32);
 vk_bitmask!(DependencyFlags, u32, DEPENDENCY_FLAGS);
 impl DependencyFlags {
-    /// [`DependencyFlags::BY_REGION`](crate::DependencyFlags::BY_REGION)
-    ///
     /// [`DependencyFlags::BY_REGION`](crate::DependencyFlags::BY_REGION) specifies that dependencies will be split into multiple [framebuffer-local regions](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#synchronization-framebuffer-regions) according to the (x,y,layer,sample) coordinates.
     ///
     /// C: `VK_DEPENDENCY_BY_REGION_BIT`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const BY_REGION: Self = Self(1 << 0);
-    /// [`DependencyFlags::DEVICE_GROUP`](crate::DependencyFlags::DEVICE_GROUP)
-    ///
     /// [`DependencyFlags::DEVICE_GROUP`](crate::DependencyFlags::DEVICE_GROUP) specifies that dependencies are [non-device-local](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#synchronization-device-local-dependencies).
     ///
     /// C: `VK_DEPENDENCY_DEVICE_GROUP_BIT`. Provided by `VK_VERSION_1_1`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DEVICE_GROUP: Self = Self(1 << 2);
-    /// [`DependencyFlags::VIEW_LOCAL`](crate::DependencyFlags::VIEW_LOCAL)
-    ///
     /// [`DependencyFlags::VIEW_LOCAL`](crate::DependencyFlags::VIEW_LOCAL) specifies that dependencies will be split into multiple [framebuffer-local regions](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#synchronization-framebuffer-regions) according to the view.
     ///
     /// C: `VK_DEPENDENCY_VIEW_LOCAL_BIT`. Provided by `VK_VERSION_1_1`.
@@ -4385,8 +4339,6 @@ impl DependencyFlags {
     ///
     /// C: `VK_DEPENDENCY_DEVICE_GROUP_BIT_KHR`. Provided by `VK_KHR_device_group`.
     pub const DEVICE_GROUP_KHR: Self = Self(1 << 2);
-    /// [`DependencyFlags::FEEDBACK_LOOP_EXT`](crate::DependencyFlags::FEEDBACK_LOOP_EXT)
-    ///
     /// [`DependencyFlags::FEEDBACK_LOOP_EXT`](crate::DependencyFlags::FEEDBACK_LOOP_EXT) specifies that the render pass will write to and read from the same image with [feedback loop enabled](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#renderpass-feedbackloop).
     ///
     /// C: `VK_DEPENDENCY_FEEDBACK_LOOP_BIT_EXT`. Provided by `VK_EXT_attachment_feedback_loop_layout`.
@@ -5919,8 +5871,6 @@ impl ExternalMemoryHandleTypeFlags {
     pub const OPAQUE_FD: Self = Self(1 << 0);
     /// [`ExternalMemoryHandleTypeFlags::OPAQUE_WIN32`](crate::ExternalMemoryHandleTypeFlags::OPAQUE_WIN32) specifies an NT handle that has only limited valid usage outside of Vulkan and other compatible APIs. It **must** be compatible with the functions `DuplicateHandle`, `CloseHandle`, `CompareObjectHandles`, `GetHandleInformation`, and `SetHandleInformation`. It owns a reference to the underlying memory resource represented by its Vulkan memory object.
     ///
-    /// [`ExternalMemoryHandleTypeFlags::OPAQUE_WIN32`](crate::ExternalMemoryHandleTypeFlags::OPAQUE_WIN32)
-    ///
     /// C: `VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_WIN32_BIT`. Provided by `VK_VERSION_1_1`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
@@ -5933,15 +5883,11 @@ impl ExternalMemoryHandleTypeFlags {
     pub const OPAQUE_WIN32_KMT: Self = Self(1 << 2);
     /// [`ExternalMemoryHandleTypeFlags::D3D11_TEXTURE`](crate::ExternalMemoryHandleTypeFlags::D3D11_TEXTURE) specifies an NT handle returned by `IDXGIResource1`::`CreateSharedHandle` referring to a Direct3D 10 or 11 texture resource. It owns a reference to the memory used by the Direct3D resource.
     ///
-    /// [`ExternalMemoryHandleTypeFlags::D3D11_TEXTURE`](crate::ExternalMemoryHandleTypeFlags::D3D11_TEXTURE)
-    ///
     /// C: `VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D11_TEXTURE_BIT`. Provided by `VK_VERSION_1_1`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const D3D11_TEXTURE: Self = Self(1 << 3);
     /// [`ExternalMemoryHandleTypeFlags::D3D11_TEXTURE_KMT`](crate::ExternalMemoryHandleTypeFlags::D3D11_TEXTURE_KMT) specifies a global share handle returned by `IDXGIResource`::`GetSharedHandle` referring to a Direct3D 10 or 11 texture resource. It does not own a reference to the underlying Direct3D resource, and will therefore become invalid when all Vulkan memory objects and Direct3D resources associated with it are destroyed.
-    ///
-    /// [`ExternalMemoryHandleTypeFlags::D3D11_TEXTURE_KMT`](crate::ExternalMemoryHandleTypeFlags::D3D11_TEXTURE_KMT)
     ///
     /// C: `VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D11_TEXTURE_KMT_BIT`. Provided by `VK_VERSION_1_1`.
     ///
@@ -5954,8 +5900,6 @@ impl ExternalMemoryHandleTypeFlags {
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const D3D12_HEAP: Self = Self(1 << 5);
     /// [`ExternalMemoryHandleTypeFlags::D3D12_RESOURCE`](crate::ExternalMemoryHandleTypeFlags::D3D12_RESOURCE) specifies an NT handle returned by `ID3D12Device`::`CreateSharedHandle` referring to a Direct3D 12 committed resource. It owns a reference to the memory used by the Direct3D resource.
-    ///
-    /// [`ExternalMemoryHandleTypeFlags::D3D12_RESOURCE`](crate::ExternalMemoryHandleTypeFlags::D3D12_RESOURCE)
     ///
     /// C: `VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D12_RESOURCE_BIT`. Provided by `VK_VERSION_1_1`.
     ///
@@ -6046,8 +5990,6 @@ impl ExternalMemoryHandleTypeFlags {
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const MTLBUFFER_EXT: Self = Self(1 << 16);
     /// [`ExternalMemoryHandleTypeFlags::MTLTEXTURE_EXT`](crate::ExternalMemoryHandleTypeFlags::MTLTEXTURE_EXT) is a handle to a `MTLResource` holding a `MTLTexture`.
-    ///
-    /// [`ExternalMemoryHandleTypeFlags::MTLTEXTURE_EXT`](crate::ExternalMemoryHandleTypeFlags::MTLTEXTURE_EXT)
     ///
     /// C: `VK_EXTERNAL_MEMORY_HANDLE_TYPE_MTLTEXTURE_BIT_EXT`. Provided by `VK_EXT_external_memory_metal`.
     ///
@@ -6625,8 +6567,6 @@ pub type FenceImportFlagsKHR = FenceImportFlags;
 pub struct FormatFeatureFlags(pub(crate) u32);
 vk_bitmask!(FormatFeatureFlags, u32, FORMAT_FEATURE_FLAGS);
 impl FormatFeatureFlags {
-    /// [`FormatFeatureFlags::SAMPLED_IMAGE`](crate::FormatFeatureFlags::SAMPLED_IMAGE)
-    ///
     /// [`FormatFeatureFlags::SAMPLED_IMAGE`](crate::FormatFeatureFlags::SAMPLED_IMAGE) specifies that an image view **can** be [sampled from](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#descriptors-sampledimage).
     ///
     /// C: `VK_FORMAT_FEATURE_SAMPLED_IMAGE_BIT`. Provided by `VK_VERSION_1_0`.
@@ -6687,8 +6627,6 @@ impl FormatFeatureFlags {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DEPTH_STENCIL_ATTACHMENT: Self = Self(1 << 9);
-    /// [`FormatFeatureFlags::BLIT_SRC`](crate::FormatFeatureFlags::BLIT_SRC)
-    ///
     /// [`FormatFeatureFlags::BLIT_SRC`](crate::FormatFeatureFlags::BLIT_SRC) specifies that an image **can** be used as `srcImage` for the [`vkCmdBlitImage2`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdBlitImage2.html) and [`vkCmdBlitImage`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdBlitImage.html) commands.
     ///
     /// C: `VK_FORMAT_FEATURE_BLIT_SRC_BIT`. Provided by `VK_VERSION_1_0`.
@@ -6701,24 +6639,18 @@ impl FormatFeatureFlags {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const BLIT_DST: Self = Self(1 << 11);
-    /// [`FormatFeatureFlags::SAMPLED_IMAGE_FILTER_LINEAR`](crate::FormatFeatureFlags::SAMPLED_IMAGE_FILTER_LINEAR)
-    ///
     /// [`FormatFeatureFlags::SAMPLED_IMAGE_FILTER_LINEAR`](crate::FormatFeatureFlags::SAMPLED_IMAGE_FILTER_LINEAR) specifies that if [`FormatFeatureFlags::SAMPLED_IMAGE`](crate::FormatFeatureFlags::SAMPLED_IMAGE) is also set, an image view **can** be used with a sampler that has either of `magFilter` or `minFilter` set to [`Filter::LINEAR`](crate::Filter::LINEAR), or `mipmapMode` set to [`SamplerMipmapMode::LINEAR`](crate::SamplerMipmapMode::LINEAR). If [`FormatFeatureFlags::BLIT_SRC`](crate::FormatFeatureFlags::BLIT_SRC) is also set, an image can be used as the `srcImage` to [`vkCmdBlitImage2`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdBlitImage2.html) and [`vkCmdBlitImage`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdBlitImage.html) with a `filter` of [`Filter::LINEAR`](crate::Filter::LINEAR). This bit **must** only be exposed for formats that also support the [`FormatFeatureFlags::SAMPLED_IMAGE`](crate::FormatFeatureFlags::SAMPLED_IMAGE) or [`FormatFeatureFlags::BLIT_SRC`](crate::FormatFeatureFlags::BLIT_SRC).
     ///
     /// C: `VK_FORMAT_FEATURE_SAMPLED_IMAGE_FILTER_LINEAR_BIT`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SAMPLED_IMAGE_FILTER_LINEAR: Self = Self(1 << 12);
-    /// [`FormatFeatureFlags::TRANSFER_SRC`](crate::FormatFeatureFlags::TRANSFER_SRC)
-    ///
     /// [`FormatFeatureFlags::TRANSFER_SRC`](crate::FormatFeatureFlags::TRANSFER_SRC) specifies that an image **can** be used as a source image for [copy commands](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#copies). If the application `apiVersion` is Vulkan 1.0 and `VK_KHR_maintenance1` is not supported, [`FormatFeatureFlags::TRANSFER_SRC`](crate::FormatFeatureFlags::TRANSFER_SRC) is implied to be set when the format feature flag is not 0.
     ///
     /// C: `VK_FORMAT_FEATURE_TRANSFER_SRC_BIT`. Provided by `VK_VERSION_1_1`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const TRANSFER_SRC: Self = Self(1 << 14);
-    /// [`FormatFeatureFlags::TRANSFER_DST`](crate::FormatFeatureFlags::TRANSFER_DST)
-    ///
     /// [`FormatFeatureFlags::TRANSFER_DST`](crate::FormatFeatureFlags::TRANSFER_DST) specifies that an image **can** be used as a destination image for [copy commands](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#copies) and [clear commands](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#clears). If the application `apiVersion` is Vulkan 1.0 and `VK_KHR_maintenance1` is not supported, [`FormatFeatureFlags::TRANSFER_DST`](crate::FormatFeatureFlags::TRANSFER_DST) is implied to be set when the format feature flag is not 0.
     ///
     /// C: `VK_FORMAT_FEATURE_TRANSFER_DST_BIT`. Provided by `VK_VERSION_1_1`.
@@ -8480,24 +8412,18 @@ impl ImageAspectFlags {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const METADATA: Self = Self(1 << 3);
-    /// [`ImageAspectFlags::PLANE_0`](crate::ImageAspectFlags::PLANE_0)
-    ///
     /// [`ImageAspectFlags::PLANE_0`](crate::ImageAspectFlags::PLANE_0) specifies plane 0 of a *multi-planar* image format.
     ///
     /// C: `VK_IMAGE_ASPECT_PLANE_0_BIT`. Provided by `VK_VERSION_1_1`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const PLANE_0: Self = Self(1 << 4);
-    /// [`ImageAspectFlags::PLANE_1`](crate::ImageAspectFlags::PLANE_1)
-    ///
     /// [`ImageAspectFlags::PLANE_1`](crate::ImageAspectFlags::PLANE_1) specifies plane 1 of a *multi-planar* image format.
     ///
     /// C: `VK_IMAGE_ASPECT_PLANE_1_BIT`. Provided by `VK_VERSION_1_1`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const PLANE_1: Self = Self(1 << 5);
-    /// [`ImageAspectFlags::PLANE_2`](crate::ImageAspectFlags::PLANE_2)
-    ///
     /// [`ImageAspectFlags::PLANE_2`](crate::ImageAspectFlags::PLANE_2) specifies plane 2 of a *multi-planar* image format.
     ///
     /// C: `VK_IMAGE_ASPECT_PLANE_2_BIT`. Provided by `VK_VERSION_1_1`.
@@ -8907,29 +8833,21 @@ impl ImageCompressionFlagsEXT {
 pub struct ImageConstraintsInfoFlagsFUCHSIA(pub(crate) u32);
 vk_bitmask!(ImageConstraintsInfoFlagsFUCHSIA, u32, IMAGE_CONSTRAINTS_INFO_FLAGS_FUCHSIA);
 impl ImageConstraintsInfoFlagsFUCHSIA {
-    /// [`ImageConstraintsInfoFlagsFUCHSIA::CPU_READ_RARELY`](crate::ImageConstraintsInfoFlagsFUCHSIA::CPU_READ_RARELY)
+    /// The specification has no description of `VK_IMAGE_CONSTRAINTS_INFO_CPU_READ_RARELY_FUCHSIA`.
     ///
     /// C: `VK_IMAGE_CONSTRAINTS_INFO_CPU_READ_RARELY_FUCHSIA`. Provided by `VK_FUCHSIA_buffer_collection`.
-    ///
-    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const CPU_READ_RARELY: Self = Self(1 << 0);
-    /// [`ImageConstraintsInfoFlagsFUCHSIA::CPU_READ_OFTEN`](crate::ImageConstraintsInfoFlagsFUCHSIA::CPU_READ_OFTEN)
+    /// The specification has no description of `VK_IMAGE_CONSTRAINTS_INFO_CPU_READ_OFTEN_FUCHSIA`.
     ///
     /// C: `VK_IMAGE_CONSTRAINTS_INFO_CPU_READ_OFTEN_FUCHSIA`. Provided by `VK_FUCHSIA_buffer_collection`.
-    ///
-    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const CPU_READ_OFTEN: Self = Self(1 << 1);
-    /// [`ImageConstraintsInfoFlagsFUCHSIA::CPU_WRITE_RARELY`](crate::ImageConstraintsInfoFlagsFUCHSIA::CPU_WRITE_RARELY)
+    /// The specification has no description of `VK_IMAGE_CONSTRAINTS_INFO_CPU_WRITE_RARELY_FUCHSIA`.
     ///
     /// C: `VK_IMAGE_CONSTRAINTS_INFO_CPU_WRITE_RARELY_FUCHSIA`. Provided by `VK_FUCHSIA_buffer_collection`.
-    ///
-    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const CPU_WRITE_RARELY: Self = Self(1 << 2);
-    /// [`ImageConstraintsInfoFlagsFUCHSIA::CPU_WRITE_OFTEN`](crate::ImageConstraintsInfoFlagsFUCHSIA::CPU_WRITE_OFTEN)
+    /// The specification has no description of `VK_IMAGE_CONSTRAINTS_INFO_CPU_WRITE_OFTEN_FUCHSIA`.
     ///
     /// C: `VK_IMAGE_CONSTRAINTS_INFO_CPU_WRITE_OFTEN_FUCHSIA`. Provided by `VK_FUCHSIA_buffer_collection`.
-    ///
-    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const CPU_WRITE_OFTEN: Self = Self(1 << 3);
     /// [`ImageConstraintsInfoFlagsFUCHSIA::PROTECTED_OPTIONAL`](crate::ImageConstraintsInfoFlagsFUCHSIA::PROTECTED_OPTIONAL) specifies that protected memory is optional for the buffer collection.
     ///
@@ -9233,8 +9151,6 @@ impl ImageCreateFlags {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const FRAGMENT_DENSITY_MAP_OFFSET_EXT: Self = Self(1 << 15);
-    /// [`ImageCreateFlags::ALIAS_SINGLE_LAYER_DESCRIPTOR_KHR`](crate::ImageCreateFlags::ALIAS_SINGLE_LAYER_DESCRIPTOR_KHR)
-    ///
     /// [`ImageCreateFlags::ALIAS_SINGLE_LAYER_DESCRIPTOR_KHR`](crate::ImageCreateFlags::ALIAS_SINGLE_LAYER_DESCRIPTOR_KHR) specifies that a single layer image view created from this image can be accessed with both `Arrayed` equal to 0 and `Arrayed` equal to 1 in a shader. If accessed with `Arrayed` equal to 1 in a shader, and [`VkImageViewCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkImageViewCreateInfo.html)::`viewType` is [`ImageViewType::TYPE_1D`](crate::ImageViewType::TYPE_1D) or [`ImageViewType::TYPE_2D`](crate::ImageViewType::TYPE_2D), the image is treated as having an array size of `1`, and `subresourceRange`.baseArrayLayer is accessed. If accessed with `Arrayed` equal to 0 in a shader, and [`VkImageViewCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkImageViewCreateInfo.html)::`viewType` is [`ImageViewType::TYPE_1D_ARRAY`](crate::ImageViewType::TYPE_1D_ARRAY) or [`ImageViewType::TYPE_2D_ARRAY`](crate::ImageViewType::TYPE_2D_ARRAY), the descriptor is accessed as-if the view was created with [`ImageViewType::TYPE_1D`](crate::ImageViewType::TYPE_1D) or [`ImageViewType::TYPE_2D`](crate::ImageViewType::TYPE_2D) respectively. Cube map view aliasing is not included by this flag bit. Also, image views created with a [multi-planar format](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#formats-multiplanar) **can** not alias like this.
     ///
     /// C: `VK_IMAGE_CREATE_ALIAS_SINGLE_LAYER_DESCRIPTOR_BIT_KHR`. Provided by `VK_KHR_maintenance11`.
@@ -9649,15 +9565,11 @@ impl ImageUsageFlags {
     pub const TRANSFER_DST: Self = Self(1 << 1);
     /// [`ImageUsageFlags::SAMPLED`](crate::ImageUsageFlags::SAMPLED) specifies that the image **can** be used to create a [`VkImageView`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkImageView.html) suitable for occupying a [`VkDescriptorSet`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDescriptorSet.html) slot either of type [`DescriptorType::SAMPLED_IMAGE`](crate::DescriptorType::SAMPLED_IMAGE) or [`DescriptorType::COMBINED_IMAGE_SAMPLER`](crate::DescriptorType::COMBINED_IMAGE_SAMPLER), and be sampled by a shader.
     ///
-    /// [`ImageUsageFlags::SAMPLED`](crate::ImageUsageFlags::SAMPLED)
-    ///
     /// C: `VK_IMAGE_USAGE_SAMPLED_BIT`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SAMPLED: Self = Self(1 << 2);
     /// [`ImageUsageFlags::STORAGE`](crate::ImageUsageFlags::STORAGE) specifies that the image **can** be used to create a [`VkImageView`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkImageView.html) suitable for occupying a [`VkDescriptorSet`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDescriptorSet.html) slot of type [`DescriptorType::STORAGE_IMAGE`](crate::DescriptorType::STORAGE_IMAGE).
-    ///
-    /// [`ImageUsageFlags::STORAGE`](crate::ImageUsageFlags::STORAGE)
     ///
     /// C: `VK_IMAGE_USAGE_STORAGE_BIT`. Provided by `VK_VERSION_1_0`.
     ///
@@ -9665,19 +9577,11 @@ impl ImageUsageFlags {
     pub const STORAGE: Self = Self(1 << 3);
     /// [`ImageUsageFlags::COLOR_ATTACHMENT`](crate::ImageUsageFlags::COLOR_ATTACHMENT) specifies that the image **can** be used to create a [`VkImageView`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkImageView.html) suitable for use as a color or resolve attachment in a [`VkFramebuffer`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkFramebuffer.html).
     ///
-    /// [`ImageUsageFlags::COLOR_ATTACHMENT`](crate::ImageUsageFlags::COLOR_ATTACHMENT)
-    ///
-    /// [`ImageUsageFlags::COLOR_ATTACHMENT`](crate::ImageUsageFlags::COLOR_ATTACHMENT)
-    ///
     /// C: `VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const COLOR_ATTACHMENT: Self = Self(1 << 4);
     /// [`ImageUsageFlags::DEPTH_STENCIL_ATTACHMENT`](crate::ImageUsageFlags::DEPTH_STENCIL_ATTACHMENT) specifies that the image **can** be used to create a [`VkImageView`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkImageView.html) suitable for use as a depth/stencil or depth/stencil resolve attachment in a [`VkFramebuffer`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkFramebuffer.html).
-    ///
-    /// [`ImageUsageFlags::DEPTH_STENCIL_ATTACHMENT`](crate::ImageUsageFlags::DEPTH_STENCIL_ATTACHMENT)
-    ///
-    /// [`ImageUsageFlags::DEPTH_STENCIL_ATTACHMENT`](crate::ImageUsageFlags::DEPTH_STENCIL_ATTACHMENT)
     ///
     /// C: `VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT`. Provided by `VK_VERSION_1_0`.
     ///
@@ -9685,19 +9589,11 @@ impl ImageUsageFlags {
     pub const DEPTH_STENCIL_ATTACHMENT: Self = Self(1 << 5);
     /// [`ImageUsageFlags::TRANSIENT_ATTACHMENT`](crate::ImageUsageFlags::TRANSIENT_ATTACHMENT) specifies that implementations **may** support using [memory allocations](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#memory) with the [`MemoryPropertyFlags::LAZILY_ALLOCATED`](crate::MemoryPropertyFlags::LAZILY_ALLOCATED) to back an image with this usage. This bit **can** be set for any image that **can** be used to create a [`VkImageView`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkImageView.html) suitable for use as a color, resolve, depth/stencil, or input attachment.
     ///
-    /// [`ImageUsageFlags::TRANSIENT_ATTACHMENT`](crate::ImageUsageFlags::TRANSIENT_ATTACHMENT)
-    ///
-    /// [`ImageUsageFlags::TRANSIENT_ATTACHMENT`](crate::ImageUsageFlags::TRANSIENT_ATTACHMENT)
-    ///
     /// C: `VK_IMAGE_USAGE_TRANSIENT_ATTACHMENT_BIT`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const TRANSIENT_ATTACHMENT: Self = Self(1 << 6);
     /// [`ImageUsageFlags::INPUT_ATTACHMENT`](crate::ImageUsageFlags::INPUT_ATTACHMENT) specifies that the image **can** be used to create a [`VkImageView`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkImageView.html) suitable for occupying [`VkDescriptorSet`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDescriptorSet.html) slot of type [`DescriptorType::INPUT_ATTACHMENT`](crate::DescriptorType::INPUT_ATTACHMENT); be read from a shader as an input attachment; and be used as an input attachment in a framebuffer.
-    ///
-    /// [`ImageUsageFlags::INPUT_ATTACHMENT`](crate::ImageUsageFlags::INPUT_ATTACHMENT)
-    ///
-    /// [`ImageUsageFlags::INPUT_ATTACHMENT`](crate::ImageUsageFlags::INPUT_ATTACHMENT)
     ///
     /// C: `VK_IMAGE_USAGE_INPUT_ATTACHMENT_BIT`. Provided by `VK_VERSION_1_0`.
     ///
@@ -9711,27 +9607,17 @@ impl ImageUsageFlags {
     pub const HOST_TRANSFER: Self = Self(1 << 22);
     /// [`ImageUsageFlags::VIDEO_DECODE_DST_KHR`](crate::ImageUsageFlags::VIDEO_DECODE_DST_KHR) specifies that the image **can** be used as a [decode output picture](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#decode-output-picture) in a [video decode operation](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#video-decode-operations).
     ///
-    /// [`ImageUsageFlags::VIDEO_DECODE_DST_KHR`](crate::ImageUsageFlags::VIDEO_DECODE_DST_KHR)
-    ///
-    /// [`ImageUsageFlags::VIDEO_DECODE_DST_KHR`](crate::ImageUsageFlags::VIDEO_DECODE_DST_KHR)
-    ///
     /// C: `VK_IMAGE_USAGE_VIDEO_DECODE_DST_BIT_KHR`. Provided by `VK_KHR_video_decode_queue`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const VIDEO_DECODE_DST_KHR: Self = Self(1 << 10);
     /// [`ImageUsageFlags::VIDEO_DECODE_SRC_KHR`](crate::ImageUsageFlags::VIDEO_DECODE_SRC_KHR) is reserved for future use.
     ///
-    /// [`ImageUsageFlags::VIDEO_DECODE_SRC_KHR`](crate::ImageUsageFlags::VIDEO_DECODE_SRC_KHR)
-    ///
     /// C: `VK_IMAGE_USAGE_VIDEO_DECODE_SRC_BIT_KHR`. Provided by `VK_KHR_video_decode_queue`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const VIDEO_DECODE_SRC_KHR: Self = Self(1 << 11);
     /// [`ImageUsageFlags::VIDEO_DECODE_DPB_KHR`](crate::ImageUsageFlags::VIDEO_DECODE_DPB_KHR) specifies that the image **can** be used as an output [reconstructed picture](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#reconstructed-picture) or an input [reference picture](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#reference-picture) in a [video decode operation](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#video-decode-operations).
-    ///
-    /// [`ImageUsageFlags::VIDEO_DECODE_DPB_KHR`](crate::ImageUsageFlags::VIDEO_DECODE_DPB_KHR)
-    ///
-    /// [`ImageUsageFlags::VIDEO_DECODE_DPB_KHR`](crate::ImageUsageFlags::VIDEO_DECODE_DPB_KHR)
     ///
     /// C: `VK_IMAGE_USAGE_VIDEO_DECODE_DPB_BIT_KHR`. Provided by `VK_KHR_video_decode_queue`.
     ///
@@ -9743,17 +9629,11 @@ impl ImageUsageFlags {
     pub const SHADING_RATE_IMAGE_NV: Self = Self(1 << 8);
     /// [`ImageUsageFlags::FRAGMENT_DENSITY_MAP_EXT`](crate::ImageUsageFlags::FRAGMENT_DENSITY_MAP_EXT) specifies that the image **can** be used to create a [`VkImageView`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkImageView.html) suitable for use as a [fragment density map image](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#fragmentdensitymapops).
     ///
-    /// [`ImageUsageFlags::FRAGMENT_DENSITY_MAP_EXT`](crate::ImageUsageFlags::FRAGMENT_DENSITY_MAP_EXT)
-    ///
     /// C: `VK_IMAGE_USAGE_FRAGMENT_DENSITY_MAP_BIT_EXT`. Provided by `VK_EXT_fragment_density_map`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const FRAGMENT_DENSITY_MAP_EXT: Self = Self(1 << 9);
     /// [`ImageUsageFlags::FRAGMENT_SHADING_RATE_ATTACHMENT_KHR`](crate::ImageUsageFlags::FRAGMENT_SHADING_RATE_ATTACHMENT_KHR) specifies that the image **can** be used to create a [`VkImageView`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkImageView.html) suitable for use as a [fragment shading rate attachment](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#primsrast-fragment-shading-rate-attachment) or [shading rate image](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#primsrast-shading-rate-image)
-    ///
-    /// [`ImageUsageFlags::FRAGMENT_SHADING_RATE_ATTACHMENT_KHR`](crate::ImageUsageFlags::FRAGMENT_SHADING_RATE_ATTACHMENT_KHR)
-    ///
-    /// [`ImageUsageFlags::FRAGMENT_SHADING_RATE_ATTACHMENT_KHR`](crate::ImageUsageFlags::FRAGMENT_SHADING_RATE_ATTACHMENT_KHR)
     ///
     /// C: `VK_IMAGE_USAGE_FRAGMENT_SHADING_RATE_ATTACHMENT_BIT_KHR`. Provided by `VK_KHR_fragment_shading_rate`.
     ///
@@ -9765,17 +9645,11 @@ impl ImageUsageFlags {
     pub const HOST_TRANSFER_EXT: Self = Self(1 << 22);
     /// [`ImageUsageFlags::VIDEO_ENCODE_DST_KHR`](crate::ImageUsageFlags::VIDEO_ENCODE_DST_KHR) is reserved for future use.
     ///
-    /// [`ImageUsageFlags::VIDEO_ENCODE_DST_KHR`](crate::ImageUsageFlags::VIDEO_ENCODE_DST_KHR)
-    ///
     /// C: `VK_IMAGE_USAGE_VIDEO_ENCODE_DST_BIT_KHR`. Provided by `VK_KHR_video_encode_queue`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const VIDEO_ENCODE_DST_KHR: Self = Self(1 << 13);
     /// [`ImageUsageFlags::VIDEO_ENCODE_SRC_KHR`](crate::ImageUsageFlags::VIDEO_ENCODE_SRC_KHR) specifies that the image **can** be used as an [encode input picture](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#encode-input-picture) in a [video encode operation](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#video-encode-operations).
-    ///
-    /// [`ImageUsageFlags::VIDEO_ENCODE_SRC_KHR`](crate::ImageUsageFlags::VIDEO_ENCODE_SRC_KHR)
-    ///
-    /// [`ImageUsageFlags::VIDEO_ENCODE_SRC_KHR`](crate::ImageUsageFlags::VIDEO_ENCODE_SRC_KHR)
     ///
     /// C: `VK_IMAGE_USAGE_VIDEO_ENCODE_SRC_BIT_KHR`. Provided by `VK_KHR_video_encode_queue`.
     ///
@@ -9783,17 +9657,11 @@ impl ImageUsageFlags {
     pub const VIDEO_ENCODE_SRC_KHR: Self = Self(1 << 14);
     /// [`ImageUsageFlags::VIDEO_ENCODE_DPB_KHR`](crate::ImageUsageFlags::VIDEO_ENCODE_DPB_KHR) specifies that the image **can** be used as an output [reconstructed picture](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#reconstructed-picture) or an input [reference picture](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#reference-picture) in a [video encode operation](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#video-encode-operations).
     ///
-    /// [`ImageUsageFlags::VIDEO_ENCODE_DPB_KHR`](crate::ImageUsageFlags::VIDEO_ENCODE_DPB_KHR)
-    ///
-    /// [`ImageUsageFlags::VIDEO_ENCODE_DPB_KHR`](crate::ImageUsageFlags::VIDEO_ENCODE_DPB_KHR)
-    ///
     /// C: `VK_IMAGE_USAGE_VIDEO_ENCODE_DPB_BIT_KHR`. Provided by `VK_KHR_video_encode_queue`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const VIDEO_ENCODE_DPB_KHR: Self = Self(1 << 15);
     /// [`ImageUsageFlags::ATTACHMENT_FEEDBACK_LOOP_EXT`](crate::ImageUsageFlags::ATTACHMENT_FEEDBACK_LOOP_EXT) specifies that the image **can** be used as a color or depth/stencil attachment with [feedback loop enabled](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#renderpass-feedbackloop).
-    ///
-    /// [`ImageUsageFlags::ATTACHMENT_FEEDBACK_LOOP_EXT`](crate::ImageUsageFlags::ATTACHMENT_FEEDBACK_LOOP_EXT)
     ///
     /// C: `VK_IMAGE_USAGE_ATTACHMENT_FEEDBACK_LOOP_BIT_EXT`. Provided by `VK_EXT_attachment_feedback_loop_layout`.
     ///
@@ -9805,15 +9673,11 @@ impl ImageUsageFlags {
     pub const INVOCATION_MASK_HUAWEI: Self = Self(1 << 18);
     /// [`ImageUsageFlags::SAMPLE_WEIGHT_QCOM`](crate::ImageUsageFlags::SAMPLE_WEIGHT_QCOM) specifies that the image **can** be used in [weight image sampling operations](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#textures-weightimage).
     ///
-    /// [`ImageUsageFlags::SAMPLE_WEIGHT_QCOM`](crate::ImageUsageFlags::SAMPLE_WEIGHT_QCOM)
-    ///
     /// C: `VK_IMAGE_USAGE_SAMPLE_WEIGHT_BIT_QCOM`. Provided by `VK_QCOM_image_processing`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SAMPLE_WEIGHT_QCOM: Self = Self(1 << 20);
     /// [`ImageUsageFlags::SAMPLE_BLOCK_MATCH_QCOM`](crate::ImageUsageFlags::SAMPLE_BLOCK_MATCH_QCOM) specifies that the image **can** be used in [block matching operations](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#textures-blockmatch).
-    ///
-    /// [`ImageUsageFlags::SAMPLE_BLOCK_MATCH_QCOM`](crate::ImageUsageFlags::SAMPLE_BLOCK_MATCH_QCOM)
     ///
     /// C: `VK_IMAGE_USAGE_SAMPLE_BLOCK_MATCH_BIT_QCOM`. Provided by `VK_QCOM_image_processing`.
     ///
@@ -9833,19 +9697,11 @@ impl ImageUsageFlags {
     pub const TILE_MEMORY_QCOM: Self = Self(1 << 27);
     /// [`ImageUsageFlags::VIDEO_ENCODE_QUANTIZATION_DELTA_MAP_KHR`](crate::ImageUsageFlags::VIDEO_ENCODE_QUANTIZATION_DELTA_MAP_KHR) specifies that the image **can** be used as a [quantization delta map](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#encode-quantization-delta-map) in a [video encode operation](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#video-encode-operations).
     ///
-    /// [`ImageUsageFlags::VIDEO_ENCODE_QUANTIZATION_DELTA_MAP_KHR`](crate::ImageUsageFlags::VIDEO_ENCODE_QUANTIZATION_DELTA_MAP_KHR)
-    ///
-    /// [`ImageUsageFlags::VIDEO_ENCODE_QUANTIZATION_DELTA_MAP_KHR`](crate::ImageUsageFlags::VIDEO_ENCODE_QUANTIZATION_DELTA_MAP_KHR)
-    ///
     /// C: `VK_IMAGE_USAGE_VIDEO_ENCODE_QUANTIZATION_DELTA_MAP_BIT_KHR`. Provided by `VK_KHR_video_encode_quantization_map`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const VIDEO_ENCODE_QUANTIZATION_DELTA_MAP_KHR: Self = Self(1 << 25);
     /// [`ImageUsageFlags::VIDEO_ENCODE_EMPHASIS_MAP_KHR`](crate::ImageUsageFlags::VIDEO_ENCODE_EMPHASIS_MAP_KHR) specifies that the image **can** be used as an [emphasis map](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#encode-emphasis-map) in a [video encode operation](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#video-encode-operations).
-    ///
-    /// [`ImageUsageFlags::VIDEO_ENCODE_EMPHASIS_MAP_KHR`](crate::ImageUsageFlags::VIDEO_ENCODE_EMPHASIS_MAP_KHR)
-    ///
-    /// [`ImageUsageFlags::VIDEO_ENCODE_EMPHASIS_MAP_KHR`](crate::ImageUsageFlags::VIDEO_ENCODE_EMPHASIS_MAP_KHR)
     ///
     /// C: `VK_IMAGE_USAGE_VIDEO_ENCODE_EMPHASIS_MAP_BIT_KHR`. Provided by `VK_KHR_video_encode_quantization_map`.
     ///
@@ -10739,8 +10595,6 @@ impl MemoryMapFlags {
 pub struct MemoryPropertyFlags(pub(crate) u32);
 vk_bitmask!(MemoryPropertyFlags, u32, MEMORY_PROPERTY_FLAGS);
 impl MemoryPropertyFlags {
-    /// [`MemoryPropertyFlags::DEVICE_LOCAL`](crate::MemoryPropertyFlags::DEVICE_LOCAL)
-    ///
     /// [`MemoryPropertyFlags::DEVICE_LOCAL`](crate::MemoryPropertyFlags::DEVICE_LOCAL) \| + [`MemoryPropertyFlags::HOST_VISIBLE`](crate::MemoryPropertyFlags::HOST_VISIBLE) \| + [`MemoryPropertyFlags::HOST_COHERENT`](crate::MemoryPropertyFlags::HOST_COHERENT)
     ///
     /// [`MemoryPropertyFlags::DEVICE_LOCAL`](crate::MemoryPropertyFlags::DEVICE_LOCAL) \| + [`MemoryPropertyFlags::HOST_VISIBLE`](crate::MemoryPropertyFlags::HOST_VISIBLE) \| + [`MemoryPropertyFlags::HOST_CACHED`](crate::MemoryPropertyFlags::HOST_CACHED)
@@ -10805,8 +10659,6 @@ impl MemoryPropertyFlags {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const LAZILY_ALLOCATED: Self = Self(1 << 4);
-    /// [`MemoryPropertyFlags::PROTECTED`](crate::MemoryPropertyFlags::PROTECTED)
-    ///
     /// [`MemoryPropertyFlags::PROTECTED`](crate::MemoryPropertyFlags::PROTECTED) \| [`MemoryPropertyFlags::DEVICE_LOCAL`](crate::MemoryPropertyFlags::DEVICE_LOCAL)
     ///
     /// [`MemoryPropertyFlags::PROTECTED`](crate::MemoryPropertyFlags::PROTECTED) bit specifies that the memory type only allows device access to the memory, and allows protected queue operations to access the memory. Memory types **must** not have [`MemoryPropertyFlags::PROTECTED`](crate::MemoryPropertyFlags::PROTECTED) set and any of [`MemoryPropertyFlags::HOST_VISIBLE`](crate::MemoryPropertyFlags::HOST_VISIBLE) set, or [`MemoryPropertyFlags::HOST_COHERENT`](crate::MemoryPropertyFlags::HOST_COHERENT) set, or [`MemoryPropertyFlags::HOST_CACHED`](crate::MemoryPropertyFlags::HOST_CACHED) set.
@@ -11631,8 +11483,6 @@ impl PhysicalDeviceSchedulingControlsFlagsARM {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SHADER_CORE_COUNT: Self = Self(1 << 0);
-    /// [`PhysicalDeviceSchedulingControlsFlagsARM::DISPATCH_PARAMETERS`](crate::PhysicalDeviceSchedulingControlsFlagsARM::DISPATCH_PARAMETERS)
-    ///
     /// [`PhysicalDeviceSchedulingControlsFlagsARM::DISPATCH_PARAMETERS`](crate::PhysicalDeviceSchedulingControlsFlagsARM::DISPATCH_PARAMETERS) specifies that a [`vkCmdSetDispatchParametersARM`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetDispatchParametersARM.html) command **may** be recorded in a command buffer and that properties returned in [`VkPhysicalDeviceSchedulingControlsDispatchParametersPropertiesARM`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPhysicalDeviceSchedulingControlsDispatchParametersPropertiesARM.html) are valid.
     ///
     /// C: `VK_PHYSICAL_DEVICE_SCHEDULING_CONTROLS_DISPATCH_PARAMETERS_ARM`. Provided by `VK_ARM_scheduling_controls`.
@@ -12088,19 +11938,15 @@ impl PipelineCreateFlags {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const VIEW_INDEX_FROM_DEVICE_INDEX: Self = Self(1 << 3);
-    /// [`PipelineCreateFlags::FAIL_ON_PIPELINE_COMPILE_REQUIRED`](crate::PipelineCreateFlags::FAIL_ON_PIPELINE_COMPILE_REQUIRED)
-    ///
     /// [`PipelineCreateFlags::FAIL_ON_PIPELINE_COMPILE_REQUIRED`](crate::PipelineCreateFlags::FAIL_ON_PIPELINE_COMPILE_REQUIRED) specifies that pipeline creation will fail if a compile is required for creation of a valid [`VkPipeline`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipeline.html) object; [`Result::PIPELINE_COMPILE_REQUIRED`](crate::Result::PIPELINE_COMPILE_REQUIRED) will be returned by pipeline creation, and the [`VkPipeline`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipeline.html) will be [`VK_NULL_HANDLE`](https://registry.khronos.org/vulkan/specs/latest/man/html/VK_NULL_HANDLE.html).
     ///
     /// C: `VK_PIPELINE_CREATE_FAIL_ON_PIPELINE_COMPILE_REQUIRED_BIT`. Provided by `VK_VERSION_1_3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const FAIL_ON_PIPELINE_COMPILE_REQUIRED: Self = Self(1 << 8);
-    /// [`PipelineCreateFlags::EARLY_RETURN_ON_FAILURE`](crate::PipelineCreateFlags::EARLY_RETURN_ON_FAILURE)
+    /// The specification has no description of `VK_PIPELINE_CREATE_EARLY_RETURN_ON_FAILURE_BIT`.
     ///
     /// C: `VK_PIPELINE_CREATE_EARLY_RETURN_ON_FAILURE_BIT`. Provided by `VK_VERSION_1_3`.
-    ///
-    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const EARLY_RETURN_ON_FAILURE: Self = Self(1 << 9);
     /// [`PipelineCreateFlags::NO_PROTECTED_ACCESS`](crate::PipelineCreateFlags::NO_PROTECTED_ACCESS) specifies that the pipeline **must** not be bound to a protected command buffer.
     ///
@@ -12175,8 +12021,6 @@ impl PipelineCreateFlags {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const RAY_TRACING_SHADER_GROUP_HANDLE_CAPTURE_REPLAY_KHR: Self = Self(1 << 19);
-    /// [`PipelineCreateFlags::DEFER_COMPILE_NV`](crate::PipelineCreateFlags::DEFER_COMPILE_NV)
-    ///
     /// [`PipelineCreateFlags::DEFER_COMPILE_NV`](crate::PipelineCreateFlags::DEFER_COMPILE_NV) specifies that a pipeline is created with all shaders in the deferred state. Before using the pipeline the application **must** call [`vkCompileDeferredNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCompileDeferredNV.html) exactly once on each shader in the pipeline before using the pipeline.
     ///
     /// C: `VK_PIPELINE_CREATE_DEFER_COMPILE_BIT_NV`. Provided by `VK_NV_ray_tracing`.
@@ -12304,8 +12148,6 @@ impl PipelineCreateFlags {
     /// C: `VK_PIPELINE_CREATE_PROTECTED_ACCESS_ONLY_BIT_EXT`. Provided by `VK_EXT_pipeline_protected_access`.
     pub const PROTECTED_ACCESS_ONLY_EXT: Self = Self(1 << 30);
     /// [`PipelineCreateFlags::RAY_TRACING_OPACITY_MICROMAP_KHR`](crate::PipelineCreateFlags::RAY_TRACING_OPACITY_MICROMAP_KHR) specifies that the ray tracing pipeline **can** be used with acceleration structures which reference an opacity micromap array. This flag has no effect on using opacity micromaps with ray queries.
-    ///
-    /// [`PipelineCreateFlags::RAY_TRACING_OPACITY_MICROMAP_KHR`](crate::PipelineCreateFlags::RAY_TRACING_OPACITY_MICROMAP_KHR)
     ///
     /// C: `VK_PIPELINE_CREATE_RAY_TRACING_OPACITY_MICROMAP_BIT_KHR`. Provided by `VK_KHR_opacity_micromap`.
     ///
@@ -12805,8 +12647,6 @@ impl PipelineCreateFlags2 {
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const RAY_TRACING_OPACITY_MICROMAP_KHR: Self = Self(1 << 24);
     /// [`PipelineCreateFlags2::OPACITY_MICROMAP_DISALLOW_MIXED_SPECIAL_INDEX_KHR`](crate::PipelineCreateFlags2::OPACITY_MICROMAP_DISALLOW_MIXED_SPECIAL_INDEX_KHR) specifies that the pipeline **cannot** be used with acceleration structures which are built with geometry that have an index buffer including both special indices and indices pointing to an associated micromap array. Geometry which has an index buffer using only special indices without an associated micromap array **can** be used with this flag.
-    ///
-    /// [`PipelineCreateFlags2::OPACITY_MICROMAP_DISALLOW_MIXED_SPECIAL_INDEX_KHR`](crate::PipelineCreateFlags2::OPACITY_MICROMAP_DISALLOW_MIXED_SPECIAL_INDEX_KHR)
     ///
     /// C: `VK_PIPELINE_CREATE_2_OPACITY_MICROMAP_DISALLOW_MIXED_SPECIAL_INDEX_BIT_KHR`. Provided by `VK_KHR_opacity_micromap` (with `VK_VERSION_1_4,VK_KHR_extended_flags,VK_KHR_maintenance5`).
     ///
@@ -13577,15 +13417,11 @@ impl PipelineStageFlags {
     pub const TOP_OF_PIPE: Self = Self(1 << 0);
     /// [`PipelineStageFlags::DRAW_INDIRECT`](crate::PipelineStageFlags::DRAW_INDIRECT) specifies the stage of the pipeline where `VkDrawIndirect`\* / `VkDispatchIndirect`\* / `VkTraceRaysIndirect`\* data structures are consumed. This stage also includes reading commands written by [`vkCmdExecuteGeneratedCommandsNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdExecuteGeneratedCommandsNV.html). This stage also includes reading commands written by [`vkCmdExecuteGeneratedCommandsEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdExecuteGeneratedCommandsEXT.html).
     ///
-    /// [`PipelineStageFlags::DRAW_INDIRECT`](crate::PipelineStageFlags::DRAW_INDIRECT)
-    ///
     /// C: `VK_PIPELINE_STAGE_DRAW_INDIRECT_BIT`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DRAW_INDIRECT: Self = Self(1 << 1);
     /// [`PipelineStageFlags::VERTEX_INPUT`](crate::PipelineStageFlags::VERTEX_INPUT) specifies the stage of the pipeline where vertex and index buffers are consumed.
-    ///
-    /// [`PipelineStageFlags::VERTEX_INPUT`](crate::PipelineStageFlags::VERTEX_INPUT)
     ///
     /// C: `VK_PIPELINE_STAGE_VERTEX_INPUT_BIT`. Provided by `VK_VERSION_1_0`.
     ///
@@ -13593,15 +13429,11 @@ impl PipelineStageFlags {
     pub const VERTEX_INPUT: Self = Self(1 << 2);
     /// [`PipelineStageFlags::VERTEX_SHADER`](crate::PipelineStageFlags::VERTEX_SHADER) specifies the vertex shader stage.
     ///
-    /// [`PipelineStageFlags::VERTEX_SHADER`](crate::PipelineStageFlags::VERTEX_SHADER)
-    ///
     /// C: `VK_PIPELINE_STAGE_VERTEX_SHADER_BIT`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const VERTEX_SHADER: Self = Self(1 << 3);
     /// [`PipelineStageFlags::TESSELLATION_CONTROL_SHADER`](crate::PipelineStageFlags::TESSELLATION_CONTROL_SHADER) specifies the tessellation control shader stage.
-    ///
-    /// [`PipelineStageFlags::TESSELLATION_CONTROL_SHADER`](crate::PipelineStageFlags::TESSELLATION_CONTROL_SHADER)
     ///
     /// C: `VK_PIPELINE_STAGE_TESSELLATION_CONTROL_SHADER_BIT`. Provided by `VK_VERSION_1_0`.
     ///
@@ -13609,15 +13441,11 @@ impl PipelineStageFlags {
     pub const TESSELLATION_CONTROL_SHADER: Self = Self(1 << 4);
     /// [`PipelineStageFlags::TESSELLATION_EVALUATION_SHADER`](crate::PipelineStageFlags::TESSELLATION_EVALUATION_SHADER) specifies the tessellation evaluation shader stage.
     ///
-    /// [`PipelineStageFlags::TESSELLATION_EVALUATION_SHADER`](crate::PipelineStageFlags::TESSELLATION_EVALUATION_SHADER)
-    ///
     /// C: `VK_PIPELINE_STAGE_TESSELLATION_EVALUATION_SHADER_BIT`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const TESSELLATION_EVALUATION_SHADER: Self = Self(1 << 5);
     /// [`PipelineStageFlags::GEOMETRY_SHADER`](crate::PipelineStageFlags::GEOMETRY_SHADER) specifies the geometry shader stage.
-    ///
-    /// [`PipelineStageFlags::GEOMETRY_SHADER`](crate::PipelineStageFlags::GEOMETRY_SHADER)
     ///
     /// C: `VK_PIPELINE_STAGE_GEOMETRY_SHADER_BIT`. Provided by `VK_VERSION_1_0`.
     ///
@@ -13625,19 +13453,11 @@ impl PipelineStageFlags {
     pub const GEOMETRY_SHADER: Self = Self(1 << 6);
     /// [`PipelineStageFlags::FRAGMENT_SHADER`](crate::PipelineStageFlags::FRAGMENT_SHADER) specifies the fragment shader stage.
     ///
-    /// [`PipelineStageFlags::FRAGMENT_SHADER`](crate::PipelineStageFlags::FRAGMENT_SHADER)
-    ///
-    /// [`PipelineStageFlags::FRAGMENT_SHADER`](crate::PipelineStageFlags::FRAGMENT_SHADER)
-    ///
     /// C: `VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const FRAGMENT_SHADER: Self = Self(1 << 7);
     /// [`PipelineStageFlags::EARLY_FRAGMENT_TESTS`](crate::PipelineStageFlags::EARLY_FRAGMENT_TESTS) specifies the stage of the pipeline where early fragment tests (depth and stencil tests before fragment shading) are performed. This stage also includes [render pass load operations](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#renderpass-load-operations) for framebuffer attachments with a depth/stencil format.
-    ///
-    /// [`PipelineStageFlags::EARLY_FRAGMENT_TESTS`](crate::PipelineStageFlags::EARLY_FRAGMENT_TESTS)
-    ///
-    /// [`PipelineStageFlags::EARLY_FRAGMENT_TESTS`](crate::PipelineStageFlags::EARLY_FRAGMENT_TESTS)
     ///
     /// C: `VK_PIPELINE_STAGE_EARLY_FRAGMENT_TESTS_BIT`. Provided by `VK_VERSION_1_0`.
     ///
@@ -13645,19 +13465,11 @@ impl PipelineStageFlags {
     pub const EARLY_FRAGMENT_TESTS: Self = Self(1 << 8);
     /// [`PipelineStageFlags::LATE_FRAGMENT_TESTS`](crate::PipelineStageFlags::LATE_FRAGMENT_TESTS) specifies the stage of the pipeline where late fragment tests (depth and stencil tests after fragment shading) are performed. This stage also includes [render pass store operations](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#renderpass-store-operations) for framebuffer attachments with a depth/stencil format.
     ///
-    /// [`PipelineStageFlags::LATE_FRAGMENT_TESTS`](crate::PipelineStageFlags::LATE_FRAGMENT_TESTS)
-    ///
-    /// [`PipelineStageFlags::LATE_FRAGMENT_TESTS`](crate::PipelineStageFlags::LATE_FRAGMENT_TESTS)
-    ///
     /// C: `VK_PIPELINE_STAGE_LATE_FRAGMENT_TESTS_BIT`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const LATE_FRAGMENT_TESTS: Self = Self(1 << 9);
     /// [`PipelineStageFlags::COLOR_ATTACHMENT_OUTPUT`](crate::PipelineStageFlags::COLOR_ATTACHMENT_OUTPUT) specifies the stage of the pipeline after blending where the final color values are output from the pipeline. This stage includes [blending](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#framebuffer-blending), [logic operations](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#framebuffer-logicop), render pass [load](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#renderpass-load-operations) and [store](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#renderpass-store-operations) operations for color attachments, [render pass multisample resolve operations](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#renderpass-resolve-operations), and [`vkCmdClearAttachments`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdClearAttachments.html).
-    ///
-    /// [`PipelineStageFlags::COLOR_ATTACHMENT_OUTPUT`](crate::PipelineStageFlags::COLOR_ATTACHMENT_OUTPUT)
-    ///
-    /// [`PipelineStageFlags::COLOR_ATTACHMENT_OUTPUT`](crate::PipelineStageFlags::COLOR_ATTACHMENT_OUTPUT)
     ///
     /// C: `VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT`. Provided by `VK_VERSION_1_0`.
     ///
@@ -13703,19 +13515,13 @@ impl PipelineStageFlags {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const NONE: Self = Self(0x0);
-    /// [`PipelineStageFlags::TRANSFORM_FEEDBACK_EXT`](crate::PipelineStageFlags::TRANSFORM_FEEDBACK_EXT)
-    ///
     /// [`PipelineStageFlags::TRANSFORM_FEEDBACK_EXT`](crate::PipelineStageFlags::TRANSFORM_FEEDBACK_EXT) specifies the stage of the pipeline where vertex attribute output values are written to the transform feedback buffers.
     ///
     /// C: `VK_PIPELINE_STAGE_TRANSFORM_FEEDBACK_BIT_EXT`. Provided by `VK_EXT_transform_feedback`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const TRANSFORM_FEEDBACK_EXT: Self = Self(1 << 24);
-    /// [`PipelineStageFlags::CONDITIONAL_RENDERING_EXT`](crate::PipelineStageFlags::CONDITIONAL_RENDERING_EXT)
-    ///
     /// [`PipelineStageFlags::CONDITIONAL_RENDERING_EXT`](crate::PipelineStageFlags::CONDITIONAL_RENDERING_EXT) specifies the stage of the pipeline where the predicate of conditional rendering is consumed.
-    ///
-    /// [`PipelineStageFlags::CONDITIONAL_RENDERING_EXT`](crate::PipelineStageFlags::CONDITIONAL_RENDERING_EXT)
     ///
     /// C: `VK_PIPELINE_STAGE_CONDITIONAL_RENDERING_BIT_EXT`. Provided by `VK_EXT_conditional_rendering`.
     ///
@@ -13753,18 +13559,12 @@ impl PipelineStageFlags {
     ///
     /// C: `VK_PIPELINE_STAGE_MESH_SHADER_BIT_NV`. Provided by `VK_NV_mesh_shader`.
     pub const MESH_SHADER_NV: Self = Self(1 << 20);
-    /// [`PipelineStageFlags::FRAGMENT_DENSITY_PROCESS_EXT`](crate::PipelineStageFlags::FRAGMENT_DENSITY_PROCESS_EXT)
-    ///
     /// [`PipelineStageFlags::FRAGMENT_DENSITY_PROCESS_EXT`](crate::PipelineStageFlags::FRAGMENT_DENSITY_PROCESS_EXT) specifies the stage of the pipeline where the fragment density map is read to [generate the fragment areas](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#fragmentdensitymapops).
-    ///
-    /// [`PipelineStageFlags::FRAGMENT_DENSITY_PROCESS_EXT`](crate::PipelineStageFlags::FRAGMENT_DENSITY_PROCESS_EXT)
     ///
     /// C: `VK_PIPELINE_STAGE_FRAGMENT_DENSITY_PROCESS_BIT_EXT`. Provided by `VK_EXT_fragment_density_map`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const FRAGMENT_DENSITY_PROCESS_EXT: Self = Self(1 << 23);
-    /// [`PipelineStageFlags::FRAGMENT_SHADING_RATE_ATTACHMENT_KHR`](crate::PipelineStageFlags::FRAGMENT_SHADING_RATE_ATTACHMENT_KHR)
-    ///
     /// [`PipelineStageFlags::FRAGMENT_SHADING_RATE_ATTACHMENT_KHR`](crate::PipelineStageFlags::FRAGMENT_SHADING_RATE_ATTACHMENT_KHR) specifies the stage of the pipeline where the [fragment shading rate attachment](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#primsrast-fragment-shading-rate-attachment) or [shading rate image](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#primsrast-shading-rate-image) is read to determine the fragment shading rate for portions of a rasterized primitive.
     ///
     /// C: `VK_PIPELINE_STAGE_FRAGMENT_SHADING_RATE_ATTACHMENT_BIT_KHR`. Provided by `VK_KHR_fragment_shading_rate`.
@@ -13785,15 +13585,11 @@ impl PipelineStageFlags {
     pub const NONE_KHR: Self = Self(0x0);
     /// [`PipelineStageFlags::TASK_SHADER_EXT`](crate::PipelineStageFlags::TASK_SHADER_EXT) specifies the task shader stage.
     ///
-    /// [`PipelineStageFlags::TASK_SHADER_EXT`](crate::PipelineStageFlags::TASK_SHADER_EXT)
-    ///
     /// C: `VK_PIPELINE_STAGE_TASK_SHADER_BIT_EXT`. Provided by `VK_EXT_mesh_shader`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const TASK_SHADER_EXT: Self = Self(1 << 19);
     /// [`PipelineStageFlags::MESH_SHADER_EXT`](crate::PipelineStageFlags::MESH_SHADER_EXT) specifies the mesh shader stage.
-    ///
-    /// [`PipelineStageFlags::MESH_SHADER_EXT`](crate::PipelineStageFlags::MESH_SHADER_EXT)
     ///
     /// C: `VK_PIPELINE_STAGE_MESH_SHADER_BIT_EXT`. Provided by `VK_EXT_mesh_shader`.
     ///
@@ -14483,8 +14279,6 @@ impl PipelineStageFlags2 {
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const COPY_INDIRECT_KHR: Self = Self(1 << 46);
     /// [`PipelineStageFlags2::MEMORY_DECOMPRESSION_EXT`](crate::PipelineStageFlags2::MEMORY_DECOMPRESSION_EXT) specifies the execution of decompression commands with [`vkCmdDecompressMemoryEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdDecompressMemoryEXT.html) and [`vkCmdDecompressMemoryIndirectCountEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdDecompressMemoryIndirectCountEXT.html).
-    ///
-    /// [`PipelineStageFlags2::MEMORY_DECOMPRESSION_EXT`](crate::PipelineStageFlags2::MEMORY_DECOMPRESSION_EXT)
     ///
     /// C: `VK_PIPELINE_STAGE_2_MEMORY_DECOMPRESSION_BIT_EXT`. Provided by `VK_EXT_memory_decompression`.
     ///
@@ -16434,8 +16228,6 @@ impl ShaderCreateFlagsEXT {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const TYPE_64_INDEXING: Self = Self(1 << 15);
-    /// [`ShaderCreateFlagsEXT::INDEPENDENT_SETS_KHR`](crate::ShaderCreateFlagsEXT::INDEPENDENT_SETS_KHR)
-    ///
     /// [`ShaderCreateFlagsEXT::INDEPENDENT_SETS_KHR`](crate::ShaderCreateFlagsEXT::INDEPENDENT_SETS_KHR) specifies that implementations **must** ensure that the properties and/or absence of a particular descriptor set do not influence any other descriptor sets for the shader. This allows shader objects to be created with a subset of the total descriptor sets.
     ///
     /// C: `VK_SHADER_CREATE_INDEPENDENT_SETS_BIT_KHR`. Provided by `VK_KHR_maintenance11` (with `VK_EXT_shader_object`).
@@ -16600,15 +16392,11 @@ impl ShaderStageFlags {
     pub const VERTEX: Self = Self(1 << 0);
     /// [`ShaderStageFlags::TESSELLATION_CONTROL`](crate::ShaderStageFlags::TESSELLATION_CONTROL) specifies the tessellation control stage.
     ///
-    /// [`ShaderStageFlags::TESSELLATION_CONTROL`](crate::ShaderStageFlags::TESSELLATION_CONTROL)
-    ///
     /// C: `VK_SHADER_STAGE_TESSELLATION_CONTROL_BIT`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const TESSELLATION_CONTROL: Self = Self(1 << 1);
     /// [`ShaderStageFlags::TESSELLATION_EVALUATION`](crate::ShaderStageFlags::TESSELLATION_EVALUATION) specifies the tessellation evaluation stage.
-    ///
-    /// [`ShaderStageFlags::TESSELLATION_EVALUATION`](crate::ShaderStageFlags::TESSELLATION_EVALUATION)
     ///
     /// C: `VK_SHADER_STAGE_TESSELLATION_EVALUATION_BIT`. Provided by `VK_VERSION_1_0`.
     ///
@@ -16616,22 +16404,16 @@ impl ShaderStageFlags {
     pub const TESSELLATION_EVALUATION: Self = Self(1 << 2);
     /// [`ShaderStageFlags::GEOMETRY`](crate::ShaderStageFlags::GEOMETRY) specifies the geometry stage.
     ///
-    /// [`ShaderStageFlags::GEOMETRY`](crate::ShaderStageFlags::GEOMETRY)
-    ///
     /// C: `VK_SHADER_STAGE_GEOMETRY_BIT`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const GEOMETRY: Self = Self(1 << 3);
     /// [`ShaderStageFlags::FRAGMENT`](crate::ShaderStageFlags::FRAGMENT) specifies the fragment stage.
     ///
-    /// [`ShaderStageFlags::FRAGMENT`](crate::ShaderStageFlags::FRAGMENT)
-    ///
     /// C: `VK_SHADER_STAGE_FRAGMENT_BIT`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const FRAGMENT: Self = Self(1 << 4);
-    /// [`ShaderStageFlags::COMPUTE`](crate::ShaderStageFlags::COMPUTE)
-    ///
     /// [`ShaderStageFlags::COMPUTE`](crate::ShaderStageFlags::COMPUTE) specifies the compute stage.
     ///
     /// C: `VK_SHADER_STAGE_COMPUTE_BIT`. Provided by `VK_VERSION_1_0`.
@@ -16668,15 +16450,11 @@ impl ShaderStageFlags {
     pub const ANY_HIT_KHR: Self = Self(1 << 9);
     /// [`ShaderStageFlags::CLOSEST_HIT_KHR`](crate::ShaderStageFlags::CLOSEST_HIT_KHR) specifies the closest hit stage.
     ///
-    /// [`ShaderStageFlags::CLOSEST_HIT_KHR`](crate::ShaderStageFlags::CLOSEST_HIT_KHR)
-    ///
     /// C: `VK_SHADER_STAGE_CLOSEST_HIT_BIT_KHR`. Provided by `VK_KHR_ray_tracing_pipeline`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const CLOSEST_HIT_KHR: Self = Self(1 << 10);
     /// [`ShaderStageFlags::MISS_KHR`](crate::ShaderStageFlags::MISS_KHR) specifies the miss stage.
-    ///
-    /// [`ShaderStageFlags::MISS_KHR`](crate::ShaderStageFlags::MISS_KHR)
     ///
     /// C: `VK_SHADER_STAGE_MISS_BIT_KHR`. Provided by `VK_KHR_ray_tracing_pipeline`.
     ///
@@ -16684,15 +16462,11 @@ impl ShaderStageFlags {
     pub const MISS_KHR: Self = Self(1 << 11);
     /// [`ShaderStageFlags::INTERSECTION_KHR`](crate::ShaderStageFlags::INTERSECTION_KHR) specifies the intersection stage.
     ///
-    /// [`ShaderStageFlags::INTERSECTION_KHR`](crate::ShaderStageFlags::INTERSECTION_KHR)
-    ///
     /// C: `VK_SHADER_STAGE_INTERSECTION_BIT_KHR`. Provided by `VK_KHR_ray_tracing_pipeline`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const INTERSECTION_KHR: Self = Self(1 << 12);
     /// [`ShaderStageFlags::CALLABLE_KHR`](crate::ShaderStageFlags::CALLABLE_KHR) specifies the callable stage.
-    ///
-    /// [`ShaderStageFlags::CALLABLE_KHR`](crate::ShaderStageFlags::CALLABLE_KHR)
     ///
     /// C: `VK_SHADER_STAGE_CALLABLE_BIT_KHR`. Provided by `VK_KHR_ray_tracing_pipeline`.
     ///
@@ -16731,8 +16505,6 @@ impl ShaderStageFlags {
     /// C: `VK_SHADER_STAGE_MESH_BIT_NV`. Provided by `VK_NV_mesh_shader`.
     pub const MESH_NV: Self = Self(1 << 7);
     /// [`ShaderStageFlags::TASK_EXT`](crate::ShaderStageFlags::TASK_EXT) specifies the task stage.
-    ///
-    /// [`ShaderStageFlags::TASK_EXT`](crate::ShaderStageFlags::TASK_EXT)
     ///
     /// C: `VK_SHADER_STAGE_TASK_BIT_EXT`. Provided by `VK_EXT_mesh_shader`.
     ///
@@ -17665,8 +17437,6 @@ impl SurfaceTransformFlagsKHR {
 pub struct SwapchainCreateFlagsKHR(pub(crate) u32);
 vk_bitmask!(SwapchainCreateFlagsKHR, u32, SWAPCHAIN_CREATE_FLAGS_KHR);
 impl SwapchainCreateFlagsKHR {
-    /// [`SwapchainCreateFlagsKHR::SPLIT_INSTANCE_BIND_REGIONS`](crate::SwapchainCreateFlagsKHR::SPLIT_INSTANCE_BIND_REGIONS)
-    ///
     /// [`SwapchainCreateFlagsKHR::SPLIT_INSTANCE_BIND_REGIONS`](crate::SwapchainCreateFlagsKHR::SPLIT_INSTANCE_BIND_REGIONS) specifies that images created from the swapchain (i.e. with the `swapchain` member of [`VkImageSwapchainCreateInfoKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkImageSwapchainCreateInfoKHR.html) set to this swapchain's handle) **must** use [`ImageCreateFlags::SPLIT_INSTANCE_BIND_REGIONS`](crate::ImageCreateFlags::SPLIT_INSTANCE_BIND_REGIONS).
     ///
     /// C: `VK_SWAPCHAIN_CREATE_SPLIT_INSTANCE_BIND_REGIONS_BIT_KHR`. Provided by `VK_KHR_device_group` (with `VK_KHR_swapchain`), `VK_KHR_swapchain` (with `VK_VERSION_1_1`).
@@ -17824,8 +17594,6 @@ impl TensorCreateFlagsARM {
 pub struct TensorUsageFlagsARM(pub(crate) u64);
 vk_bitmask!(TensorUsageFlagsARM, u64, TENSOR_USAGE_FLAGS_ARM);
 impl TensorUsageFlagsARM {
-    /// [`TensorUsageFlagsARM::SHADER`](crate::TensorUsageFlagsARM::SHADER)
-    ///
     /// [`TensorUsageFlagsARM::SHADER`](crate::TensorUsageFlagsARM::SHADER) specifies that the tensor **can** be used to create a [`VkTensorViewARM`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkTensorViewARM.html) suitable for occupying a [`VkDescriptorSet`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDescriptorSet.html) slot of type [`DescriptorType::TENSOR_ARM`](crate::DescriptorType::TENSOR_ARM) accessed by shader stages.
     ///
     /// C: `VK_TENSOR_USAGE_SHADER_BIT_ARM`. Provided by `VK_ARM_tensors`.
@@ -17850,8 +17618,6 @@ impl TensorUsageFlagsARM {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const IMAGE_ALIASING: Self = Self(1 << 4);
-    /// [`TensorUsageFlagsARM::DATA_GRAPH`](crate::TensorUsageFlagsARM::DATA_GRAPH)
-    ///
     /// [`TensorUsageFlagsARM::DATA_GRAPH`](crate::TensorUsageFlagsARM::DATA_GRAPH) specifies that the tensor **can** be used to create a [`VkTensorViewARM`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkTensorViewARM.html) suitable for occupying a [`VkDescriptorSet`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDescriptorSet.html) slot of type [`DescriptorType::TENSOR_ARM`](crate::DescriptorType::TENSOR_ARM) accessed by [data graph pipelines](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#graphs-pipelines).
     ///
     /// C: `VK_TENSOR_USAGE_DATA_GRAPH_BIT_ARM`. Provided by `VK_ARM_data_graph`.
@@ -19342,56 +19108,42 @@ impl VideoEncodeFeedbackFlagsKHR {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const BITSTREAM_HAS_OVERRIDES: Self = Self(1 << 2);
-    /// [`VideoEncodeFeedbackFlagsKHR::AVERAGE_QUANTIZATION`](crate::VideoEncodeFeedbackFlagsKHR::AVERAGE_QUANTIZATION).
-    ///
     /// [`VideoEncodeFeedbackFlagsKHR::AVERAGE_QUANTIZATION`](crate::VideoEncodeFeedbackFlagsKHR::AVERAGE_QUANTIZATION) specifies that queries managed by the pool will capture the average quantization used across the encoded coding blocks.
     ///
     /// C: `VK_VIDEO_ENCODE_FEEDBACK_AVERAGE_QUANTIZATION_BIT_KHR`. Provided by `VK_KHR_video_encode_feedback2`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const AVERAGE_QUANTIZATION: Self = Self(1 << 3);
-    /// [`VideoEncodeFeedbackFlagsKHR::MIN_QUANTIZATION`](crate::VideoEncodeFeedbackFlagsKHR::MIN_QUANTIZATION).
-    ///
     /// [`VideoEncodeFeedbackFlagsKHR::MIN_QUANTIZATION`](crate::VideoEncodeFeedbackFlagsKHR::MIN_QUANTIZATION) specifies that queries managed by the pool will capture the minimum quantization used across the encoded coding blocks.
     ///
     /// C: `VK_VIDEO_ENCODE_FEEDBACK_MIN_QUANTIZATION_BIT_KHR`. Provided by `VK_KHR_video_encode_feedback2`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const MIN_QUANTIZATION: Self = Self(1 << 4);
-    /// [`VideoEncodeFeedbackFlagsKHR::MAX_QUANTIZATION`](crate::VideoEncodeFeedbackFlagsKHR::MAX_QUANTIZATION).
-    ///
     /// [`VideoEncodeFeedbackFlagsKHR::MAX_QUANTIZATION`](crate::VideoEncodeFeedbackFlagsKHR::MAX_QUANTIZATION) specifies that queries managed by the pool will capture the maximum quantization used across the encoded coding blocks.
     ///
     /// C: `VK_VIDEO_ENCODE_FEEDBACK_MAX_QUANTIZATION_BIT_KHR`. Provided by `VK_KHR_video_encode_feedback2`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const MAX_QUANTIZATION: Self = Self(1 << 5);
-    /// [`VideoEncodeFeedbackFlagsKHR::INTRA_PIXELS`](crate::VideoEncodeFeedbackFlagsKHR::INTRA_PIXELS).
-    ///
     /// [`VideoEncodeFeedbackFlagsKHR::INTRA_PIXELS`](crate::VideoEncodeFeedbackFlagsKHR::INTRA_PIXELS) specifies that queries managed by the pool will capture the number of pixels encoded as intra blocks, including or excluding any skipped blocks, as described below.
     ///
     /// C: `VK_VIDEO_ENCODE_FEEDBACK_INTRA_PIXELS_BIT_KHR`. Provided by `VK_KHR_video_encode_feedback2`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const INTRA_PIXELS: Self = Self(1 << 6);
-    /// [`VideoEncodeFeedbackFlagsKHR::INTER_PIXELS`](crate::VideoEncodeFeedbackFlagsKHR::INTER_PIXELS).
-    ///
     /// [`VideoEncodeFeedbackFlagsKHR::INTER_PIXELS`](crate::VideoEncodeFeedbackFlagsKHR::INTER_PIXELS) specifies that queries managed by the pool will capture the number of pixels encoded as inter blocks, including or excluding any skipped blocks, as described below.
     ///
     /// C: `VK_VIDEO_ENCODE_FEEDBACK_INTER_PIXELS_BIT_KHR`. Provided by `VK_KHR_video_encode_feedback2`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const INTER_PIXELS: Self = Self(1 << 7);
-    /// [`VideoEncodeFeedbackFlagsKHR::SKIPPED_PIXELS`](crate::VideoEncodeFeedbackFlagsKHR::SKIPPED_PIXELS).
-    ///
     /// [`VideoEncodeFeedbackFlagsKHR::SKIPPED_PIXELS`](crate::VideoEncodeFeedbackFlagsKHR::SKIPPED_PIXELS) specifies that queries managed by the pool will capture the number of pixels encoded as skipped blocks.
     ///
     /// C: `VK_VIDEO_ENCODE_FEEDBACK_SKIPPED_PIXELS_BIT_KHR`. Provided by `VK_KHR_video_encode_feedback2`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SKIPPED_PIXELS: Self = Self(1 << 8);
-    /// [`VideoEncodeFeedbackFlagsKHR::PICTURE_PARTITION_COUNT`](crate::VideoEncodeFeedbackFlagsKHR::PICTURE_PARTITION_COUNT).
-    ///
     /// [`VideoEncodeFeedbackFlagsKHR::PICTURE_PARTITION_COUNT`](crate::VideoEncodeFeedbackFlagsKHR::PICTURE_PARTITION_COUNT) specifies that queries managed by the pool will capture the number of encoded picture partitions.
     ///
     /// C: `VK_VIDEO_ENCODE_FEEDBACK_PICTURE_PARTITION_COUNT_BIT_KHR`. Provided by `VK_KHR_video_encode_feedback2`.

@@ -328,8 +328,6 @@ impl AccelerationStructureTypeKHR {
     ///
     /// C: `VK_ACCELERATION_STRUCTURE_TYPE_BOTTOM_LEVEL_NV`. Provided by `VK_NV_ray_tracing`.
     pub const BOTTOM_LEVEL_NV: Self = Self(1);
-    /// [`AccelerationStructureTypeKHR::OPACITY_MICROMAP`](crate::AccelerationStructureTypeKHR::OPACITY_MICROMAP)
-    ///
     /// [`AccelerationStructureTypeKHR::OPACITY_MICROMAP`](crate::AccelerationStructureTypeKHR::OPACITY_MICROMAP) is a micromap containing opacity information, which **can** be referenced by geometry in bottom-level acceleration structures.
     ///
     /// C: `VK_ACCELERATION_STRUCTURE_TYPE_OPACITY_MICROMAP_KHR`. Provided by `VK_KHR_opacity_micromap`.
@@ -1725,20 +1723,12 @@ impl BorderColor {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const INT_OPAQUE_WHITE: Self = Self(5);
-    /// [`BorderColor::FLOAT_CUSTOM_EXT`](crate::BorderColor::FLOAT_CUSTOM_EXT)
-    ///
-    /// [`BorderColor::FLOAT_CUSTOM_EXT`](crate::BorderColor::FLOAT_CUSTOM_EXT)
-    ///
     /// [`BorderColor::FLOAT_CUSTOM_EXT`](crate::BorderColor::FLOAT_CUSTOM_EXT) specifies that a [`VkSamplerCustomBorderColorCreateInfoEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSamplerCustomBorderColorCreateInfoEXT.html) structure is included in the [`VkSamplerCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSamplerCreateInfo.html)::`pNext` chain containing the color data in floating-point format.
     ///
     /// C: `VK_BORDER_COLOR_FLOAT_CUSTOM_EXT`. Provided by `VK_EXT_custom_border_color`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const FLOAT_CUSTOM_EXT: Self = Self(1000287003);
-    /// [`BorderColor::INT_CUSTOM_EXT`](crate::BorderColor::INT_CUSTOM_EXT)
-    ///
-    /// [`BorderColor::INT_CUSTOM_EXT`](crate::BorderColor::INT_CUSTOM_EXT)
-    ///
     /// [`BorderColor::INT_CUSTOM_EXT`](crate::BorderColor::INT_CUSTOM_EXT) specifies that a [`VkSamplerCustomBorderColorCreateInfoEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSamplerCustomBorderColorCreateInfoEXT.html) structure is included in the [`VkSamplerCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkSamplerCreateInfo.html)::`pNext` chain containing the color data in integer format.
     ///
     /// C: `VK_BORDER_COLOR_INT_CUSTOM_EXT`. Provided by `VK_EXT_custom_border_color`.
@@ -3590,21 +3580,13 @@ vk_enum!(
     DataGraphPipelineNodeConnectionTypeARM, DATA_GRAPH_PIPELINE_NODE_CONNECTION_TYPE_ARM
 );
 impl DataGraphPipelineNodeConnectionTypeARM {
-    /// [`DataGraphPipelineNodeConnectionTypeARM::OPTICAL_FLOW_INPUT`](crate::DataGraphPipelineNodeConnectionTypeARM::OPTICAL_FLOW_INPUT)
-    ///
     /// [`DataGraphPipelineNodeConnectionTypeARM::OPTICAL_FLOW_INPUT`](crate::DataGraphPipelineNodeConnectionTypeARM::OPTICAL_FLOW_INPUT) specifies the connection point for the input image of an optical flow node.
-    ///
-    /// [`DataGraphPipelineNodeConnectionTypeARM::OPTICAL_FLOW_INPUT`](crate::DataGraphPipelineNodeConnectionTypeARM::OPTICAL_FLOW_INPUT)
     ///
     /// C: `VK_DATA_GRAPH_PIPELINE_NODE_CONNECTION_TYPE_OPTICAL_FLOW_INPUT_ARM`. Provided by `VK_ARM_data_graph_optical_flow`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const OPTICAL_FLOW_INPUT: Self = Self(1000631000);
-    /// [`DataGraphPipelineNodeConnectionTypeARM::OPTICAL_FLOW_REFERENCE`](crate::DataGraphPipelineNodeConnectionTypeARM::OPTICAL_FLOW_REFERENCE)
-    ///
     /// [`DataGraphPipelineNodeConnectionTypeARM::OPTICAL_FLOW_REFERENCE`](crate::DataGraphPipelineNodeConnectionTypeARM::OPTICAL_FLOW_REFERENCE) specifies the connection point for the input reference image of an optical flow node.
-    ///
-    /// [`DataGraphPipelineNodeConnectionTypeARM::OPTICAL_FLOW_REFERENCE`](crate::DataGraphPipelineNodeConnectionTypeARM::OPTICAL_FLOW_REFERENCE)
     ///
     /// C: `VK_DATA_GRAPH_PIPELINE_NODE_CONNECTION_TYPE_OPTICAL_FLOW_REFERENCE_ARM`. Provided by `VK_ARM_data_graph_optical_flow`.
     ///
@@ -3612,25 +3594,17 @@ impl DataGraphPipelineNodeConnectionTypeARM {
     pub const OPTICAL_FLOW_REFERENCE: Self = Self(1000631001);
     /// [`DataGraphPipelineNodeConnectionTypeARM::OPTICAL_FLOW_HINT`](crate::DataGraphPipelineNodeConnectionTypeARM::OPTICAL_FLOW_HINT) specifies the connection point for the optional external hint flow vector map of an optical flow node.
     ///
-    /// [`DataGraphPipelineNodeConnectionTypeARM::OPTICAL_FLOW_HINT`](crate::DataGraphPipelineNodeConnectionTypeARM::OPTICAL_FLOW_HINT)
-    ///
     /// C: `VK_DATA_GRAPH_PIPELINE_NODE_CONNECTION_TYPE_OPTICAL_FLOW_HINT_ARM`. Provided by `VK_ARM_data_graph_optical_flow`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const OPTICAL_FLOW_HINT: Self = Self(1000631002);
-    /// [`DataGraphPipelineNodeConnectionTypeARM::OPTICAL_FLOW_FLOW_VECTOR`](crate::DataGraphPipelineNodeConnectionTypeARM::OPTICAL_FLOW_FLOW_VECTOR)
-    ///
     /// [`DataGraphPipelineNodeConnectionTypeARM::OPTICAL_FLOW_FLOW_VECTOR`](crate::DataGraphPipelineNodeConnectionTypeARM::OPTICAL_FLOW_FLOW_VECTOR) specifies the connection point for the output flow vector map of an optical flow node.
-    ///
-    /// [`DataGraphPipelineNodeConnectionTypeARM::OPTICAL_FLOW_FLOW_VECTOR`](crate::DataGraphPipelineNodeConnectionTypeARM::OPTICAL_FLOW_FLOW_VECTOR)
     ///
     /// C: `VK_DATA_GRAPH_PIPELINE_NODE_CONNECTION_TYPE_OPTICAL_FLOW_FLOW_VECTOR_ARM`. Provided by `VK_ARM_data_graph_optical_flow`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const OPTICAL_FLOW_FLOW_VECTOR: Self = Self(1000631003);
     /// [`DataGraphPipelineNodeConnectionTypeARM::OPTICAL_FLOW_COST`](crate::DataGraphPipelineNodeConnectionTypeARM::OPTICAL_FLOW_COST) specifies the connection point for the optional output cost map of an optical flow node.
-    ///
-    /// [`DataGraphPipelineNodeConnectionTypeARM::OPTICAL_FLOW_COST`](crate::DataGraphPipelineNodeConnectionTypeARM::OPTICAL_FLOW_COST)
     ///
     /// C: `VK_DATA_GRAPH_PIPELINE_NODE_CONNECTION_TYPE_OPTICAL_FLOW_COST_ARM`. Provided by `VK_ARM_data_graph_optical_flow`.
     ///
@@ -3779,8 +3753,6 @@ vk_enum!(
     DataGraphPipelineSessionBindPointARM, DATA_GRAPH_PIPELINE_SESSION_BIND_POINT_ARM
 );
 impl DataGraphPipelineSessionBindPointARM {
-    /// [`DataGraphPipelineSessionBindPointARM::TRANSIENT`](crate::DataGraphPipelineSessionBindPointARM::TRANSIENT)
-    ///
     /// [`DataGraphPipelineSessionBindPointARM::TRANSIENT`](crate::DataGraphPipelineSessionBindPointARM::TRANSIENT) corresponds to the transient data produced and consumed during one dispatch of a data graph pipeline in a data graph pipeline session. This transient data is never reused by subsequent dispatches and can safely be clobbered once a [`vkCmdDispatchDataGraphARM`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdDispatchDataGraphARM.html) command completes execution.
     ///
     /// C: `VK_DATA_GRAPH_PIPELINE_SESSION_BIND_POINT_TRANSIENT_ARM`. Provided by `VK_ARM_data_graph`.
@@ -3793,8 +3765,6 @@ impl DataGraphPipelineSessionBindPointARM {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const OPTICAL_FLOW_CACHE: Self = Self(1000631001);
-    /// [`DataGraphPipelineSessionBindPointARM::NEURAL_ACCELERATOR_STATISTICS`](crate::DataGraphPipelineSessionBindPointARM::NEURAL_ACCELERATOR_STATISTICS)
-    ///
     /// [`DataGraphPipelineSessionBindPointARM::NEURAL_ACCELERATOR_STATISTICS`](crate::DataGraphPipelineSessionBindPointARM::NEURAL_ACCELERATOR_STATISTICS) corresponds to neural statistics data produced during one dispatch of a data graph pipeline in a data graph pipeline session.
     ///
     /// C: `VK_DATA_GRAPH_PIPELINE_SESSION_BIND_POINT_NEURAL_ACCELERATOR_STATISTICS_ARM`. Provided by `VK_ARM_data_graph_neural_accelerator_statistics`.
@@ -4750,15 +4720,11 @@ impl DescriptorType {
     pub const COMBINED_IMAGE_SAMPLER: Self = Self(1);
     /// [`DescriptorType::SAMPLED_IMAGE`](crate::DescriptorType::SAMPLED_IMAGE) specifies a [sampled image descriptor](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#descriptors-sampledimage).
     ///
-    /// [`DescriptorType::SAMPLED_IMAGE`](crate::DescriptorType::SAMPLED_IMAGE)
-    ///
     /// C: `VK_DESCRIPTOR_TYPE_SAMPLED_IMAGE`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SAMPLED_IMAGE: Self = Self(2);
     /// [`DescriptorType::STORAGE_IMAGE`](crate::DescriptorType::STORAGE_IMAGE) specifies a [storage image descriptor](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#descriptors-storageimage).
-    ///
-    /// [`DescriptorType::STORAGE_IMAGE`](crate::DescriptorType::STORAGE_IMAGE)
     ///
     /// C: `VK_DESCRIPTOR_TYPE_STORAGE_IMAGE`. Provided by `VK_VERSION_1_0`.
     ///
@@ -4766,15 +4732,11 @@ impl DescriptorType {
     pub const STORAGE_IMAGE: Self = Self(3);
     /// [`DescriptorType::UNIFORM_TEXEL_BUFFER`](crate::DescriptorType::UNIFORM_TEXEL_BUFFER) specifies a [uniform texel buffer descriptor](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#descriptors-uniformtexelbuffer).
     ///
-    /// [`DescriptorType::UNIFORM_TEXEL_BUFFER`](crate::DescriptorType::UNIFORM_TEXEL_BUFFER)
-    ///
     /// C: `VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const UNIFORM_TEXEL_BUFFER: Self = Self(4);
     /// [`DescriptorType::STORAGE_TEXEL_BUFFER`](crate::DescriptorType::STORAGE_TEXEL_BUFFER) specifies a [storage texel buffer descriptor](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#descriptors-storagetexelbuffer).
-    ///
-    /// [`DescriptorType::STORAGE_TEXEL_BUFFER`](crate::DescriptorType::STORAGE_TEXEL_BUFFER)
     ///
     /// C: `VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER`. Provided by `VK_VERSION_1_0`.
     ///
@@ -4782,15 +4744,11 @@ impl DescriptorType {
     pub const STORAGE_TEXEL_BUFFER: Self = Self(5);
     /// [`DescriptorType::UNIFORM_BUFFER`](crate::DescriptorType::UNIFORM_BUFFER) specifies a [uniform buffer descriptor](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#descriptors-uniformbuffer).
     ///
-    /// [`DescriptorType::UNIFORM_BUFFER`](crate::DescriptorType::UNIFORM_BUFFER)
-    ///
     /// C: `VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const UNIFORM_BUFFER: Self = Self(6);
     /// [`DescriptorType::STORAGE_BUFFER`](crate::DescriptorType::STORAGE_BUFFER) specifies a [storage buffer descriptor](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#descriptors-storagebuffer).
-    ///
-    /// [`DescriptorType::STORAGE_BUFFER`](crate::DescriptorType::STORAGE_BUFFER)
     ///
     /// C: `VK_DESCRIPTOR_TYPE_STORAGE_BUFFER`. Provided by `VK_VERSION_1_0`.
     ///
@@ -4798,15 +4756,11 @@ impl DescriptorType {
     pub const STORAGE_BUFFER: Self = Self(7);
     /// [`DescriptorType::UNIFORM_BUFFER_DYNAMIC`](crate::DescriptorType::UNIFORM_BUFFER_DYNAMIC) specifies a [dynamic uniform buffer descriptor](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#descriptors-uniformbufferdynamic).
     ///
-    /// [`DescriptorType::UNIFORM_BUFFER_DYNAMIC`](crate::DescriptorType::UNIFORM_BUFFER_DYNAMIC)
-    ///
     /// C: `VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const UNIFORM_BUFFER_DYNAMIC: Self = Self(8);
     /// [`DescriptorType::STORAGE_BUFFER_DYNAMIC`](crate::DescriptorType::STORAGE_BUFFER_DYNAMIC) specifies a [dynamic storage buffer descriptor](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#descriptors-storagebufferdynamic).
-    ///
-    /// [`DescriptorType::STORAGE_BUFFER_DYNAMIC`](crate::DescriptorType::STORAGE_BUFFER_DYNAMIC)
     ///
     /// C: `VK_DESCRIPTOR_TYPE_STORAGE_BUFFER_DYNAMIC`. Provided by `VK_VERSION_1_0`.
     ///
@@ -4820,8 +4774,6 @@ impl DescriptorType {
     pub const INPUT_ATTACHMENT: Self = Self(10);
     /// [`DescriptorType::INLINE_UNIFORM_BLOCK`](crate::DescriptorType::INLINE_UNIFORM_BLOCK) specifies an [inline uniform block](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#descriptors-inlineuniformblock).
     ///
-    /// [`DescriptorType::INLINE_UNIFORM_BLOCK`](crate::DescriptorType::INLINE_UNIFORM_BLOCK)
-    ///
     /// C: `VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK`. Provided by `VK_VERSION_1_3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
@@ -4830,16 +4782,12 @@ impl DescriptorType {
     ///
     /// C: `VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK_EXT`. Provided by `VK_EXT_inline_uniform_block`.
     pub const INLINE_UNIFORM_BLOCK_EXT: Self = Self(1000138000);
-    /// [`DescriptorType::ACCELERATION_STRUCTURE_KHR`](crate::DescriptorType::ACCELERATION_STRUCTURE_KHR)
-    ///
     /// [`DescriptorType::ACCELERATION_STRUCTURE_KHR`](crate::DescriptorType::ACCELERATION_STRUCTURE_KHR) specifies an [acceleration structure descriptor](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#descriptors-accelerationstructure).
     ///
     /// C: `VK_DESCRIPTOR_TYPE_ACCELERATION_STRUCTURE_KHR`. Provided by `VK_KHR_acceleration_structure`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ACCELERATION_STRUCTURE_KHR: Self = Self(1000150000);
-    /// [`DescriptorType::ACCELERATION_STRUCTURE_NV`](crate::DescriptorType::ACCELERATION_STRUCTURE_NV)
-    ///
     /// [`DescriptorType::ACCELERATION_STRUCTURE_NV`](crate::DescriptorType::ACCELERATION_STRUCTURE_NV) specifies an [acceleration structure descriptor](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#descriptors-accelerationstructure).
     ///
     /// C: `VK_DESCRIPTOR_TYPE_ACCELERATION_STRUCTURE_NV`. Provided by `VK_NV_ray_tracing`.
@@ -4874,8 +4822,6 @@ impl DescriptorType {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const MUTABLE_EXT: Self = Self(1000351000);
-    /// [`DescriptorType::PARTITIONED_ACCELERATION_STRUCTURE_NV`](crate::DescriptorType::PARTITIONED_ACCELERATION_STRUCTURE_NV)
-    ///
     /// [`DescriptorType::PARTITIONED_ACCELERATION_STRUCTURE_NV`](crate::DescriptorType::PARTITIONED_ACCELERATION_STRUCTURE_NV) specifies a [partitioned acceleration structure descriptor](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#descriptors-partitionedaccelerationstructure).
     ///
     /// C: `VK_DESCRIPTOR_TYPE_PARTITIONED_ACCELERATION_STRUCTURE_NV`. Provided by `VK_NV_partitioned_acceleration_structure`.
@@ -6113,48 +6059,36 @@ pub type DriverIdKHR = DriverId;
 pub struct DynamicState(pub(crate) i32);
 vk_enum!(DynamicState, DYNAMIC_STATE);
 impl DynamicState {
-    /// [`DynamicState::VIEWPORT`](crate::DynamicState::VIEWPORT)
-    ///
     /// [`DynamicState::VIEWPORT`](crate::DynamicState::VIEWPORT) specifies that the `pViewports` state in [`VkPipelineViewportStateCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineViewportStateCreateInfo.html) will be ignored and **must** be set dynamically with [`vkCmdSetViewport`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetViewport.html) before any drawing commands. The number of viewports used by a pipeline is still specified by the `viewportCount` member of [`VkPipelineViewportStateCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineViewportStateCreateInfo.html).
     ///
     /// C: `VK_DYNAMIC_STATE_VIEWPORT`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const VIEWPORT: Self = Self(0);
-    /// [`DynamicState::SCISSOR`](crate::DynamicState::SCISSOR)
-    ///
     /// [`DynamicState::SCISSOR`](crate::DynamicState::SCISSOR) specifies that the `pScissors` state in [`VkPipelineViewportStateCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineViewportStateCreateInfo.html) will be ignored and **must** be set dynamically with [`vkCmdSetScissor`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetScissor.html) before any drawing commands. The number of scissor rectangles used by a pipeline is still specified by the `scissorCount` member of [`VkPipelineViewportStateCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineViewportStateCreateInfo.html).
     ///
     /// C: `VK_DYNAMIC_STATE_SCISSOR`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SCISSOR: Self = Self(1);
-    /// [`DynamicState::LINE_WIDTH`](crate::DynamicState::LINE_WIDTH)
-    ///
     /// [`DynamicState::LINE_WIDTH`](crate::DynamicState::LINE_WIDTH) specifies that the `lineWidth` state in [`VkPipelineRasterizationStateCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineRasterizationStateCreateInfo.html) will be ignored and **must** be set dynamically with [`vkCmdSetLineWidth`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetLineWidth.html) before any drawing commands that generate line primitives for the rasterizer.
     ///
     /// C: `VK_DYNAMIC_STATE_LINE_WIDTH`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const LINE_WIDTH: Self = Self(2);
-    /// [`DynamicState::DEPTH_BIAS`](crate::DynamicState::DEPTH_BIAS)
-    ///
     /// [`DynamicState::DEPTH_BIAS`](crate::DynamicState::DEPTH_BIAS) specifies that any instance of [`VkDepthBiasRepresentationInfoEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkDepthBiasRepresentationInfoEXT.html) included in the `pNext` chain of [`VkPipelineRasterizationStateCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineRasterizationStateCreateInfo.html) as well as the `depthBiasConstantFactor`, `depthBiasClamp` and `depthBiasSlopeFactor` states in [`VkPipelineRasterizationStateCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineRasterizationStateCreateInfo.html) will be ignored and **must** be set dynamically with [`vkCmdSetDepthBias`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetDepthBias.html) or [`vkCmdSetDepthBias2EXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetDepthBias2EXT.html) before any draws are performed with [depth bias enabled](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#primsrast-depthbias-enable).
     ///
     /// C: `VK_DYNAMIC_STATE_DEPTH_BIAS`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DEPTH_BIAS: Self = Self(3);
-    /// [`DynamicState::BLEND_CONSTANTS`](crate::DynamicState::BLEND_CONSTANTS)
-    ///
     /// [`DynamicState::BLEND_CONSTANTS`](crate::DynamicState::BLEND_CONSTANTS) specifies that the `blendConstants` state in [`VkPipelineColorBlendStateCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineColorBlendStateCreateInfo.html) will be ignored and **must** be set dynamically with [`vkCmdSetBlendConstants`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetBlendConstants.html) before any draws are performed with a pipeline state with [`VkPipelineColorBlendAttachmentState`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineColorBlendAttachmentState.html) member `blendEnable` set to `VK_TRUE` and any of the blend functions using a constant blend color.
     ///
     /// C: `VK_DYNAMIC_STATE_BLEND_CONSTANTS`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const BLEND_CONSTANTS: Self = Self(4);
-    /// [`DynamicState::DEPTH_BOUNDS`](crate::DynamicState::DEPTH_BOUNDS)
-    ///
     /// [`DynamicState::DEPTH_BOUNDS`](crate::DynamicState::DEPTH_BOUNDS) specifies that the `minDepthBounds` and `maxDepthBounds` states of [`VkPipelineDepthStencilStateCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineDepthStencilStateCreateInfo.html) will be ignored and **must** be set dynamically with [`vkCmdSetDepthBounds`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetDepthBounds.html) before any draws are performed with a pipeline state with [`VkPipelineDepthStencilStateCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineDepthStencilStateCreateInfo.html) member `depthBoundsTestEnable` set to `VK_TRUE`.
     ///
     /// C: `VK_DYNAMIC_STATE_DEPTH_BOUNDS`. Provided by `VK_VERSION_1_0`.
@@ -6179,124 +6113,90 @@ impl DynamicState {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const STENCIL_REFERENCE: Self = Self(8);
-    /// [`DynamicState::CULL_MODE`](crate::DynamicState::CULL_MODE)
-    ///
     /// [`DynamicState::CULL_MODE`](crate::DynamicState::CULL_MODE) specifies that the `cullMode` state in [`VkPipelineRasterizationStateCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineRasterizationStateCreateInfo.html) will be ignored and **must** be set dynamically with [`vkCmdSetCullMode`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetCullMode.html) before any drawing commands.
     ///
     /// C: `VK_DYNAMIC_STATE_CULL_MODE`. Provided by `VK_VERSION_1_3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const CULL_MODE: Self = Self(1000267000);
-    /// [`DynamicState::FRONT_FACE`](crate::DynamicState::FRONT_FACE)
-    ///
     /// [`DynamicState::FRONT_FACE`](crate::DynamicState::FRONT_FACE) specifies that the `frontFace` state in [`VkPipelineRasterizationStateCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineRasterizationStateCreateInfo.html) will be ignored and **must** be set dynamically with [`vkCmdSetFrontFace`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetFrontFace.html) before any drawing commands.
     ///
     /// C: `VK_DYNAMIC_STATE_FRONT_FACE`. Provided by `VK_VERSION_1_3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const FRONT_FACE: Self = Self(1000267001);
-    /// [`DynamicState::PRIMITIVE_TOPOLOGY`](crate::DynamicState::PRIMITIVE_TOPOLOGY)
-    ///
     /// [`DynamicState::PRIMITIVE_TOPOLOGY`](crate::DynamicState::PRIMITIVE_TOPOLOGY) specifies that the `topology` state in [`VkPipelineInputAssemblyStateCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineInputAssemblyStateCreateInfo.html) only specifies the [topology class](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#drawing-primitive-topology-class), and the specific topology order and adjacency **must** be set dynamically with [`vkCmdSetPrimitiveTopology`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetPrimitiveTopology.html) before any drawing commands.
     ///
     /// C: `VK_DYNAMIC_STATE_PRIMITIVE_TOPOLOGY`. Provided by `VK_VERSION_1_3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const PRIMITIVE_TOPOLOGY: Self = Self(1000267002);
-    /// [`DynamicState::VIEWPORT_WITH_COUNT`](crate::DynamicState::VIEWPORT_WITH_COUNT)
-    ///
-    /// [`DynamicState::VIEWPORT_WITH_COUNT`](crate::DynamicState::VIEWPORT_WITH_COUNT)
-    ///
     /// [`DynamicState::VIEWPORT_WITH_COUNT`](crate::DynamicState::VIEWPORT_WITH_COUNT) specifies that the `viewportCount` and `pViewports` state in [`VkPipelineViewportStateCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineViewportStateCreateInfo.html) will be ignored and **must** be set dynamically with [`vkCmdSetViewportWithCount`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetViewportWithCount.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_VIEWPORT_WITH_COUNT`. Provided by `VK_VERSION_1_3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const VIEWPORT_WITH_COUNT: Self = Self(1000267003);
-    /// [`DynamicState::SCISSOR_WITH_COUNT`](crate::DynamicState::SCISSOR_WITH_COUNT)
-    ///
-    /// [`DynamicState::SCISSOR_WITH_COUNT`](crate::DynamicState::SCISSOR_WITH_COUNT)
-    ///
     /// [`DynamicState::SCISSOR_WITH_COUNT`](crate::DynamicState::SCISSOR_WITH_COUNT) specifies that the `scissorCount` and `pScissors` state in [`VkPipelineViewportStateCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineViewportStateCreateInfo.html) will be ignored and **must** be set dynamically with [`vkCmdSetScissorWithCount`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetScissorWithCount.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_SCISSOR_WITH_COUNT`. Provided by `VK_VERSION_1_3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SCISSOR_WITH_COUNT: Self = Self(1000267004);
-    /// [`DynamicState::VERTEX_INPUT_BINDING_STRIDE`](crate::DynamicState::VERTEX_INPUT_BINDING_STRIDE)
-    ///
     /// [`DynamicState::VERTEX_INPUT_BINDING_STRIDE`](crate::DynamicState::VERTEX_INPUT_BINDING_STRIDE) specifies that the `stride` state in [`VkVertexInputBindingDescription`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkVertexInputBindingDescription.html) will be ignored and **must** be set dynamically with [`vkCmdBindVertexBuffers2`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdBindVertexBuffers2.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_VERTEX_INPUT_BINDING_STRIDE`. Provided by `VK_VERSION_1_3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const VERTEX_INPUT_BINDING_STRIDE: Self = Self(1000267005);
-    /// [`DynamicState::DEPTH_TEST_ENABLE`](crate::DynamicState::DEPTH_TEST_ENABLE)
-    ///
     /// [`DynamicState::DEPTH_TEST_ENABLE`](crate::DynamicState::DEPTH_TEST_ENABLE) specifies that the `depthTestEnable` state in [`VkPipelineDepthStencilStateCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineDepthStencilStateCreateInfo.html) will be ignored and **must** be set dynamically with [`vkCmdSetDepthTestEnable`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetDepthTestEnable.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_DEPTH_TEST_ENABLE`. Provided by `VK_VERSION_1_3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DEPTH_TEST_ENABLE: Self = Self(1000267006);
-    /// [`DynamicState::DEPTH_WRITE_ENABLE`](crate::DynamicState::DEPTH_WRITE_ENABLE)
-    ///
     /// [`DynamicState::DEPTH_WRITE_ENABLE`](crate::DynamicState::DEPTH_WRITE_ENABLE) specifies that the `depthWriteEnable` state in [`VkPipelineDepthStencilStateCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineDepthStencilStateCreateInfo.html) will be ignored and **must** be set dynamically with [`vkCmdSetDepthWriteEnable`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetDepthWriteEnable.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_DEPTH_WRITE_ENABLE`. Provided by `VK_VERSION_1_3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DEPTH_WRITE_ENABLE: Self = Self(1000267007);
-    /// [`DynamicState::DEPTH_COMPARE_OP`](crate::DynamicState::DEPTH_COMPARE_OP)
-    ///
     /// [`DynamicState::DEPTH_COMPARE_OP`](crate::DynamicState::DEPTH_COMPARE_OP) specifies that the `depthCompareOp` state in [`VkPipelineDepthStencilStateCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineDepthStencilStateCreateInfo.html) will be ignored and **must** be set dynamically with [`vkCmdSetDepthCompareOp`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetDepthCompareOp.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_DEPTH_COMPARE_OP`. Provided by `VK_VERSION_1_3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DEPTH_COMPARE_OP: Self = Self(1000267008);
-    /// [`DynamicState::DEPTH_BOUNDS_TEST_ENABLE`](crate::DynamicState::DEPTH_BOUNDS_TEST_ENABLE)
-    ///
     /// [`DynamicState::DEPTH_BOUNDS_TEST_ENABLE`](crate::DynamicState::DEPTH_BOUNDS_TEST_ENABLE) specifies that the `depthBoundsTestEnable` state in [`VkPipelineDepthStencilStateCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineDepthStencilStateCreateInfo.html) will be ignored and **must** be set dynamically with [`vkCmdSetDepthBoundsTestEnable`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetDepthBoundsTestEnable.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_DEPTH_BOUNDS_TEST_ENABLE`. Provided by `VK_VERSION_1_3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DEPTH_BOUNDS_TEST_ENABLE: Self = Self(1000267009);
-    /// [`DynamicState::STENCIL_TEST_ENABLE`](crate::DynamicState::STENCIL_TEST_ENABLE)
-    ///
     /// [`DynamicState::STENCIL_TEST_ENABLE`](crate::DynamicState::STENCIL_TEST_ENABLE) specifies that the `stencilTestEnable` state in [`VkPipelineDepthStencilStateCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineDepthStencilStateCreateInfo.html) will be ignored and **must** be set dynamically with [`vkCmdSetStencilTestEnable`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetStencilTestEnable.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_STENCIL_TEST_ENABLE`. Provided by `VK_VERSION_1_3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const STENCIL_TEST_ENABLE: Self = Self(1000267010);
-    /// [`DynamicState::STENCIL_OP`](crate::DynamicState::STENCIL_OP)
-    ///
     /// [`DynamicState::STENCIL_OP`](crate::DynamicState::STENCIL_OP) specifies that the `failOp`, `passOp`, `depthFailOp`, and `compareOp` states in [`VkPipelineDepthStencilStateCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineDepthStencilStateCreateInfo.html) for both `front` and `back` will be ignored and **must** be set dynamically with [`vkCmdSetStencilOp`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetStencilOp.html) before any draws are performed with a pipeline state with [`VkPipelineDepthStencilStateCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineDepthStencilStateCreateInfo.html) member `stencilTestEnable` set to `VK_TRUE`
     ///
     /// C: `VK_DYNAMIC_STATE_STENCIL_OP`. Provided by `VK_VERSION_1_3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const STENCIL_OP: Self = Self(1000267011);
-    /// [`DynamicState::RASTERIZER_DISCARD_ENABLE`](crate::DynamicState::RASTERIZER_DISCARD_ENABLE)
-    ///
     /// [`DynamicState::RASTERIZER_DISCARD_ENABLE`](crate::DynamicState::RASTERIZER_DISCARD_ENABLE) specifies that the `rasterizerDiscardEnable` state in [`VkPipelineRasterizationStateCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineRasterizationStateCreateInfo.html) will be ignored and **must** be set dynamically with [`vkCmdSetRasterizerDiscardEnable`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetRasterizerDiscardEnable.html) before any drawing commands.
     ///
     /// C: `VK_DYNAMIC_STATE_RASTERIZER_DISCARD_ENABLE`. Provided by `VK_VERSION_1_3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const RASTERIZER_DISCARD_ENABLE: Self = Self(1000377001);
-    /// [`DynamicState::DEPTH_BIAS_ENABLE`](crate::DynamicState::DEPTH_BIAS_ENABLE)
-    ///
     /// [`DynamicState::DEPTH_BIAS_ENABLE`](crate::DynamicState::DEPTH_BIAS_ENABLE) specifies that the `depthBiasEnable` state in [`VkPipelineRasterizationStateCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineRasterizationStateCreateInfo.html) will be ignored and **must** be set dynamically with [`vkCmdSetDepthBiasEnable`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetDepthBiasEnable.html) before any drawing commands.
     ///
     /// C: `VK_DYNAMIC_STATE_DEPTH_BIAS_ENABLE`. Provided by `VK_VERSION_1_3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DEPTH_BIAS_ENABLE: Self = Self(1000377002);
-    /// [`DynamicState::PRIMITIVE_RESTART_ENABLE`](crate::DynamicState::PRIMITIVE_RESTART_ENABLE)
-    ///
     /// [`DynamicState::PRIMITIVE_RESTART_ENABLE`](crate::DynamicState::PRIMITIVE_RESTART_ENABLE) specifies that the `primitiveRestartEnable` state in [`VkPipelineInputAssemblyStateCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineInputAssemblyStateCreateInfo.html) will be ignored and **must** be set dynamically with [`vkCmdSetPrimitiveRestartEnable`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetPrimitiveRestartEnable.html) before any drawing commands.
     ///
     /// C: `VK_DYNAMIC_STATE_PRIMITIVE_RESTART_ENABLE`. Provided by `VK_VERSION_1_3`.
@@ -6315,24 +6215,18 @@ impl DynamicState {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const VIEWPORT_W_SCALING_NV: Self = Self(1000087000);
-    /// [`DynamicState::DISCARD_RECTANGLE_EXT`](crate::DynamicState::DISCARD_RECTANGLE_EXT)
-    ///
     /// [`DynamicState::DISCARD_RECTANGLE_EXT`](crate::DynamicState::DISCARD_RECTANGLE_EXT) specifies that the `pDiscardRectangles` state in [`VkPipelineDiscardRectangleStateCreateInfoEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineDiscardRectangleStateCreateInfoEXT.html) will be ignored and **must** be set dynamically with [`vkCmdSetDiscardRectangleEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetDiscardRectangleEXT.html) before any draw or clear commands.
     ///
     /// C: `VK_DYNAMIC_STATE_DISCARD_RECTANGLE_EXT`. Provided by `VK_EXT_discard_rectangles`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DISCARD_RECTANGLE_EXT: Self = Self(1000099000);
-    /// [`DynamicState::DISCARD_RECTANGLE_ENABLE_EXT`](crate::DynamicState::DISCARD_RECTANGLE_ENABLE_EXT)
-    ///
     /// [`DynamicState::DISCARD_RECTANGLE_ENABLE_EXT`](crate::DynamicState::DISCARD_RECTANGLE_ENABLE_EXT) specifies that the presence of the [`VkPipelineDiscardRectangleStateCreateInfoEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineDiscardRectangleStateCreateInfoEXT.html) structure in the [`VkGraphicsPipelineCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkGraphicsPipelineCreateInfo.html) chain with a `discardRectangleCount` greater than zero does not implicitly enable discard rectangles and they **must** be enabled dynamically with [`vkCmdSetDiscardRectangleEnableEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetDiscardRectangleEnableEXT.html) before any draw commands. This is available on implementations that support at least `specVersion` `2` of the `VK_EXT_discard_rectangles` extension.
     ///
     /// C: `VK_DYNAMIC_STATE_DISCARD_RECTANGLE_ENABLE_EXT`. Provided by `VK_EXT_discard_rectangles`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DISCARD_RECTANGLE_ENABLE_EXT: Self = Self(1000099001);
-    /// [`DynamicState::DISCARD_RECTANGLE_MODE_EXT`](crate::DynamicState::DISCARD_RECTANGLE_MODE_EXT)
-    ///
     /// [`DynamicState::DISCARD_RECTANGLE_MODE_EXT`](crate::DynamicState::DISCARD_RECTANGLE_MODE_EXT) specifies that the `discardRectangleMode` state in [`VkPipelineDiscardRectangleStateCreateInfoEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineDiscardRectangleStateCreateInfoEXT.html) will be ignored and **must** be set dynamically with [`vkCmdSetDiscardRectangleModeEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetDiscardRectangleModeEXT.html) before any draw commands. This is available on implementations that support at least `specVersion` `2` of the `VK_EXT_discard_rectangles` extension.
     ///
     /// C: `VK_DYNAMIC_STATE_DISCARD_RECTANGLE_MODE_EXT`. Provided by `VK_EXT_discard_rectangles`.
@@ -6375,8 +6269,6 @@ impl DynamicState {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const EXCLUSIVE_SCISSOR_NV: Self = Self(1000205001);
-    /// [`DynamicState::FRAGMENT_SHADING_RATE_KHR`](crate::DynamicState::FRAGMENT_SHADING_RATE_KHR)
-    ///
     /// [`DynamicState::FRAGMENT_SHADING_RATE_KHR`](crate::DynamicState::FRAGMENT_SHADING_RATE_KHR) specifies that state in [`VkPipelineFragmentShadingRateStateCreateInfoKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineFragmentShadingRateStateCreateInfoKHR.html) and [`VkPipelineFragmentShadingRateEnumStateCreateInfoNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineFragmentShadingRateEnumStateCreateInfoNV.html) will be ignored and **must** be set dynamically with [`vkCmdSetFragmentShadingRateKHR`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetFragmentShadingRateKHR.html) or [`vkCmdSetFragmentShadingRateEnumNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetFragmentShadingRateEnumNV.html) before any drawing commands.
     ///
     /// C: `VK_DYNAMIC_STATE_FRAGMENT_SHADING_RATE_KHR`. Provided by `VK_KHR_fragment_shading_rate`.
@@ -6435,16 +6327,12 @@ impl DynamicState {
     ///
     /// C: `VK_DYNAMIC_STATE_STENCIL_OP_EXT`. Provided by `VK_EXT_extended_dynamic_state`.
     pub const STENCIL_OP_EXT: Self = Self(1000267011);
-    /// [`DynamicState::VERTEX_INPUT_EXT`](crate::DynamicState::VERTEX_INPUT_EXT)
-    ///
     /// [`DynamicState::VERTEX_INPUT_EXT`](crate::DynamicState::VERTEX_INPUT_EXT) specifies that the `pVertexInputState` state will be ignored and **must** be set dynamically with [`vkCmdSetVertexInputEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetVertexInputEXT.html) before any drawing commands
     ///
     /// C: `VK_DYNAMIC_STATE_VERTEX_INPUT_EXT`. Provided by `VK_EXT_vertex_input_dynamic_state`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const VERTEX_INPUT_EXT: Self = Self(1000352000);
-    /// [`DynamicState::PATCH_CONTROL_POINTS_EXT`](crate::DynamicState::PATCH_CONTROL_POINTS_EXT)
-    ///
     /// [`DynamicState::PATCH_CONTROL_POINTS_EXT`](crate::DynamicState::PATCH_CONTROL_POINTS_EXT) specifies that the `patchControlPoints` state in [`VkPipelineTessellationStateCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineTessellationStateCreateInfo.html) will be ignored and **must** be set dynamically with [`vkCmdSetPatchControlPointsEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetPatchControlPointsEXT.html) before any drawing commands.
     ///
     /// C: `VK_DYNAMIC_STATE_PATCH_CONTROL_POINTS_EXT`. Provided by `VK_EXT_extended_dynamic_state2`.
@@ -6459,8 +6347,6 @@ impl DynamicState {
     ///
     /// C: `VK_DYNAMIC_STATE_DEPTH_BIAS_ENABLE_EXT`. Provided by `VK_EXT_extended_dynamic_state2`.
     pub const DEPTH_BIAS_ENABLE_EXT: Self = Self(1000377002);
-    /// [`DynamicState::LOGIC_OP_EXT`](crate::DynamicState::LOGIC_OP_EXT)
-    ///
     /// [`DynamicState::LOGIC_OP_EXT`](crate::DynamicState::LOGIC_OP_EXT) specifies that the `logicOp` state in [`VkPipelineColorBlendStateCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineColorBlendStateCreateInfo.html) will be ignored and **must** be set dynamically with [`vkCmdSetLogicOpEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetLogicOpEXT.html) before any drawing commands.
     ///
     /// C: `VK_DYNAMIC_STATE_LOGIC_OP_EXT`. Provided by `VK_EXT_extended_dynamic_state2`.
@@ -6477,248 +6363,186 @@ impl DynamicState {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const COLOR_WRITE_ENABLE_EXT: Self = Self(1000381000);
-    /// [`DynamicState::DEPTH_CLAMP_ENABLE_EXT`](crate::DynamicState::DEPTH_CLAMP_ENABLE_EXT)
-    ///
     /// [`DynamicState::DEPTH_CLAMP_ENABLE_EXT`](crate::DynamicState::DEPTH_CLAMP_ENABLE_EXT) specifies that the `depthClampEnable` state in [`VkPipelineRasterizationStateCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineRasterizationStateCreateInfo.html) will be ignored and **must** be set dynamically with [`vkCmdSetDepthClampEnableEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetDepthClampEnableEXT.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_DEPTH_CLAMP_ENABLE_EXT`. Provided by `VK_EXT_extended_dynamic_state3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DEPTH_CLAMP_ENABLE_EXT: Self = Self(1000455003);
-    /// [`DynamicState::POLYGON_MODE_EXT`](crate::DynamicState::POLYGON_MODE_EXT)
-    ///
     /// [`DynamicState::POLYGON_MODE_EXT`](crate::DynamicState::POLYGON_MODE_EXT) specifies that the `polygonMode` state in [`VkPipelineRasterizationStateCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineRasterizationStateCreateInfo.html) will be ignored and **must** be set dynamically with [`vkCmdSetPolygonModeEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetPolygonModeEXT.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_POLYGON_MODE_EXT`. Provided by `VK_EXT_extended_dynamic_state3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const POLYGON_MODE_EXT: Self = Self(1000455004);
-    /// [`DynamicState::RASTERIZATION_SAMPLES_EXT`](crate::DynamicState::RASTERIZATION_SAMPLES_EXT)
-    ///
     /// [`DynamicState::RASTERIZATION_SAMPLES_EXT`](crate::DynamicState::RASTERIZATION_SAMPLES_EXT) specifies that the `rasterizationSamples` state in [`VkPipelineMultisampleStateCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineMultisampleStateCreateInfo.html) will be ignored and **must** be set dynamically with [`vkCmdSetRasterizationSamplesEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetRasterizationSamplesEXT.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_RASTERIZATION_SAMPLES_EXT`. Provided by `VK_EXT_extended_dynamic_state3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const RASTERIZATION_SAMPLES_EXT: Self = Self(1000455005);
-    /// [`DynamicState::SAMPLE_MASK_EXT`](crate::DynamicState::SAMPLE_MASK_EXT)
-    ///
     /// [`DynamicState::SAMPLE_MASK_EXT`](crate::DynamicState::SAMPLE_MASK_EXT) specifies that the `pSampleMask` state in [`VkPipelineMultisampleStateCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineMultisampleStateCreateInfo.html) will be ignored and **must** be set dynamically with [`vkCmdSetSampleMaskEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetSampleMaskEXT.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_SAMPLE_MASK_EXT`. Provided by `VK_EXT_extended_dynamic_state3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SAMPLE_MASK_EXT: Self = Self(1000455006);
-    /// [`DynamicState::ALPHA_TO_COVERAGE_ENABLE_EXT`](crate::DynamicState::ALPHA_TO_COVERAGE_ENABLE_EXT)
-    ///
     /// [`DynamicState::ALPHA_TO_COVERAGE_ENABLE_EXT`](crate::DynamicState::ALPHA_TO_COVERAGE_ENABLE_EXT) specifies that the `alphaToCoverageEnable` state in [`VkPipelineMultisampleStateCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineMultisampleStateCreateInfo.html) will be ignored and **must** be set dynamically with [`vkCmdSetAlphaToCoverageEnableEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetAlphaToCoverageEnableEXT.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_ALPHA_TO_COVERAGE_ENABLE_EXT`. Provided by `VK_EXT_extended_dynamic_state3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ALPHA_TO_COVERAGE_ENABLE_EXT: Self = Self(1000455007);
-    /// [`DynamicState::ALPHA_TO_ONE_ENABLE_EXT`](crate::DynamicState::ALPHA_TO_ONE_ENABLE_EXT)
-    ///
     /// [`DynamicState::ALPHA_TO_ONE_ENABLE_EXT`](crate::DynamicState::ALPHA_TO_ONE_ENABLE_EXT) specifies that the `alphaToOneEnable` state in [`VkPipelineMultisampleStateCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineMultisampleStateCreateInfo.html) will be ignored and **must** be set dynamically with [`vkCmdSetAlphaToOneEnableEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetAlphaToOneEnableEXT.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_ALPHA_TO_ONE_ENABLE_EXT`. Provided by `VK_EXT_extended_dynamic_state3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ALPHA_TO_ONE_ENABLE_EXT: Self = Self(1000455008);
-    /// [`DynamicState::LOGIC_OP_ENABLE_EXT`](crate::DynamicState::LOGIC_OP_ENABLE_EXT)
-    ///
     /// [`DynamicState::LOGIC_OP_ENABLE_EXT`](crate::DynamicState::LOGIC_OP_ENABLE_EXT) specifies that the `logicOpEnable` state in [`VkPipelineColorBlendStateCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineColorBlendStateCreateInfo.html) will be ignored and **must** be set dynamically with [`vkCmdSetLogicOpEnableEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetLogicOpEnableEXT.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_LOGIC_OP_ENABLE_EXT`. Provided by `VK_EXT_extended_dynamic_state3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const LOGIC_OP_ENABLE_EXT: Self = Self(1000455009);
-    /// [`DynamicState::COLOR_BLEND_ENABLE_EXT`](crate::DynamicState::COLOR_BLEND_ENABLE_EXT)
-    ///
     /// [`DynamicState::COLOR_BLEND_ENABLE_EXT`](crate::DynamicState::COLOR_BLEND_ENABLE_EXT) specifies that the `blendEnable` state in [`VkPipelineColorBlendAttachmentState`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineColorBlendAttachmentState.html) will be ignored and **must** be set dynamically with [`vkCmdSetColorBlendEnableEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetColorBlendEnableEXT.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_COLOR_BLEND_ENABLE_EXT`. Provided by `VK_EXT_extended_dynamic_state3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const COLOR_BLEND_ENABLE_EXT: Self = Self(1000455010);
-    /// [`DynamicState::COLOR_BLEND_EQUATION_EXT`](crate::DynamicState::COLOR_BLEND_EQUATION_EXT)
-    ///
     /// [`DynamicState::COLOR_BLEND_EQUATION_EXT`](crate::DynamicState::COLOR_BLEND_EQUATION_EXT) specifies that the `srcColorBlendFactor`, `dstColorBlendFactor`, `colorBlendOp`, `srcAlphaBlendFactor`, `dstAlphaBlendFactor`, and `alphaBlendOp` states in [`VkPipelineColorBlendAttachmentState`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineColorBlendAttachmentState.html) will be ignored and **must** be set dynamically with [`vkCmdSetColorBlendEquationEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetColorBlendEquationEXT.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_COLOR_BLEND_EQUATION_EXT`. Provided by `VK_EXT_extended_dynamic_state3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const COLOR_BLEND_EQUATION_EXT: Self = Self(1000455011);
-    /// [`DynamicState::COLOR_WRITE_MASK_EXT`](crate::DynamicState::COLOR_WRITE_MASK_EXT)
-    ///
     /// [`DynamicState::COLOR_WRITE_MASK_EXT`](crate::DynamicState::COLOR_WRITE_MASK_EXT) specifies that the `colorWriteMask` state in [`VkPipelineColorBlendAttachmentState`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineColorBlendAttachmentState.html) will be ignored and **must** be set dynamically with [`vkCmdSetColorWriteMaskEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetColorWriteMaskEXT.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_COLOR_WRITE_MASK_EXT`. Provided by `VK_EXT_extended_dynamic_state3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const COLOR_WRITE_MASK_EXT: Self = Self(1000455012);
-    /// [`DynamicState::TESSELLATION_DOMAIN_ORIGIN_EXT`](crate::DynamicState::TESSELLATION_DOMAIN_ORIGIN_EXT)
-    ///
     /// [`DynamicState::TESSELLATION_DOMAIN_ORIGIN_EXT`](crate::DynamicState::TESSELLATION_DOMAIN_ORIGIN_EXT) specifies that the `domainOrigin` state in [`VkPipelineTessellationDomainOriginStateCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineTessellationDomainOriginStateCreateInfo.html) will be ignored and **must** be set dynamically with [`vkCmdSetTessellationDomainOriginEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetTessellationDomainOriginEXT.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_TESSELLATION_DOMAIN_ORIGIN_EXT`. Provided by `VK_EXT_extended_dynamic_state3` (with `VK_KHR_maintenance2,VK_VERSION_1_1`).
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const TESSELLATION_DOMAIN_ORIGIN_EXT: Self = Self(1000455002);
-    /// [`DynamicState::RASTERIZATION_STREAM_EXT`](crate::DynamicState::RASTERIZATION_STREAM_EXT)
-    ///
     /// [`DynamicState::RASTERIZATION_STREAM_EXT`](crate::DynamicState::RASTERIZATION_STREAM_EXT) specifies that the `rasterizationStream` state in [`VkPipelineRasterizationStateStreamCreateInfoEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineRasterizationStateStreamCreateInfoEXT.html) will be ignored and **must** be set dynamically with [`vkCmdSetRasterizationStreamEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetRasterizationStreamEXT.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_RASTERIZATION_STREAM_EXT`. Provided by `VK_EXT_extended_dynamic_state3` (with `VK_EXT_transform_feedback`).
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const RASTERIZATION_STREAM_EXT: Self = Self(1000455013);
-    /// [`DynamicState::CONSERVATIVE_RASTERIZATION_MODE_EXT`](crate::DynamicState::CONSERVATIVE_RASTERIZATION_MODE_EXT)
-    ///
     /// [`DynamicState::CONSERVATIVE_RASTERIZATION_MODE_EXT`](crate::DynamicState::CONSERVATIVE_RASTERIZATION_MODE_EXT) specifies that the `conservativeRasterizationMode` state in [`VkPipelineRasterizationConservativeStateCreateInfoEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineRasterizationConservativeStateCreateInfoEXT.html) will be ignored and **must** be set dynamically with [`vkCmdSetConservativeRasterizationModeEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetConservativeRasterizationModeEXT.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_CONSERVATIVE_RASTERIZATION_MODE_EXT`. Provided by `VK_EXT_extended_dynamic_state3` (with `VK_EXT_conservative_rasterization`).
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const CONSERVATIVE_RASTERIZATION_MODE_EXT: Self = Self(1000455014);
-    /// [`DynamicState::EXTRA_PRIMITIVE_OVERESTIMATION_SIZE_EXT`](crate::DynamicState::EXTRA_PRIMITIVE_OVERESTIMATION_SIZE_EXT)
-    ///
     /// [`DynamicState::EXTRA_PRIMITIVE_OVERESTIMATION_SIZE_EXT`](crate::DynamicState::EXTRA_PRIMITIVE_OVERESTIMATION_SIZE_EXT) specifies that the `extraPrimitiveOverestimationSize` state in [`VkPipelineRasterizationConservativeStateCreateInfoEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineRasterizationConservativeStateCreateInfoEXT.html) will be ignored and **must** be set dynamically with [`vkCmdSetExtraPrimitiveOverestimationSizeEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetExtraPrimitiveOverestimationSizeEXT.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_EXTRA_PRIMITIVE_OVERESTIMATION_SIZE_EXT`. Provided by `VK_EXT_extended_dynamic_state3` (with `VK_EXT_conservative_rasterization`).
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const EXTRA_PRIMITIVE_OVERESTIMATION_SIZE_EXT: Self = Self(1000455015);
-    /// [`DynamicState::DEPTH_CLIP_ENABLE_EXT`](crate::DynamicState::DEPTH_CLIP_ENABLE_EXT)
-    ///
     /// [`DynamicState::DEPTH_CLIP_ENABLE_EXT`](crate::DynamicState::DEPTH_CLIP_ENABLE_EXT) specifies that the `depthClipEnable` state in [`VkPipelineRasterizationDepthClipStateCreateInfoEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineRasterizationDepthClipStateCreateInfoEXT.html) will be ignored and **must** be set dynamically with [`vkCmdSetDepthClipEnableEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetDepthClipEnableEXT.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_DEPTH_CLIP_ENABLE_EXT`. Provided by `VK_EXT_extended_dynamic_state3` (with `VK_EXT_depth_clip_enable`).
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DEPTH_CLIP_ENABLE_EXT: Self = Self(1000455016);
-    /// [`DynamicState::SAMPLE_LOCATIONS_ENABLE_EXT`](crate::DynamicState::SAMPLE_LOCATIONS_ENABLE_EXT)
-    ///
     /// [`DynamicState::SAMPLE_LOCATIONS_ENABLE_EXT`](crate::DynamicState::SAMPLE_LOCATIONS_ENABLE_EXT) specifies that the `sampleLocationsEnable` state in [`VkPipelineSampleLocationsStateCreateInfoEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineSampleLocationsStateCreateInfoEXT.html) will be ignored and **must** be set dynamically with [`vkCmdSetSampleLocationsEnableEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetSampleLocationsEnableEXT.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_SAMPLE_LOCATIONS_ENABLE_EXT`. Provided by `VK_EXT_extended_dynamic_state3` (with `VK_EXT_sample_locations`).
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SAMPLE_LOCATIONS_ENABLE_EXT: Self = Self(1000455017);
-    /// [`DynamicState::COLOR_BLEND_ADVANCED_EXT`](crate::DynamicState::COLOR_BLEND_ADVANCED_EXT)
-    ///
     /// [`DynamicState::COLOR_BLEND_ADVANCED_EXT`](crate::DynamicState::COLOR_BLEND_ADVANCED_EXT) specifies that the `colorBlendOp` state in [`VkPipelineColorBlendAttachmentState`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineColorBlendAttachmentState.html), and `srcPremultiplied`, `dstPremultiplied`, and `blendOverlap` states in [`VkPipelineColorBlendAdvancedStateCreateInfoEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineColorBlendAdvancedStateCreateInfoEXT.html) will be ignored and **must** be set dynamically with [`vkCmdSetColorBlendAdvancedEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetColorBlendAdvancedEXT.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_COLOR_BLEND_ADVANCED_EXT`. Provided by `VK_EXT_extended_dynamic_state3` (with `VK_EXT_blend_operation_advanced`).
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const COLOR_BLEND_ADVANCED_EXT: Self = Self(1000455018);
-    /// [`DynamicState::PROVOKING_VERTEX_MODE_EXT`](crate::DynamicState::PROVOKING_VERTEX_MODE_EXT)
-    ///
     /// [`DynamicState::PROVOKING_VERTEX_MODE_EXT`](crate::DynamicState::PROVOKING_VERTEX_MODE_EXT) specifies that the `provokingVertexMode` state in [`VkPipelineRasterizationProvokingVertexStateCreateInfoEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineRasterizationProvokingVertexStateCreateInfoEXT.html) will be ignored and **must** be set dynamically with [`vkCmdSetProvokingVertexModeEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetProvokingVertexModeEXT.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_PROVOKING_VERTEX_MODE_EXT`. Provided by `VK_EXT_extended_dynamic_state3` (with `VK_EXT_provoking_vertex`).
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const PROVOKING_VERTEX_MODE_EXT: Self = Self(1000455019);
-    /// [`DynamicState::LINE_RASTERIZATION_MODE_EXT`](crate::DynamicState::LINE_RASTERIZATION_MODE_EXT)
-    ///
     /// [`DynamicState::LINE_RASTERIZATION_MODE_EXT`](crate::DynamicState::LINE_RASTERIZATION_MODE_EXT) specifies that the `lineRasterizationMode` state in [`VkPipelineRasterizationLineStateCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineRasterizationLineStateCreateInfo.html) will be ignored and **must** be set dynamically with [`vkCmdSetLineRasterizationModeEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetLineRasterizationModeEXT.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_LINE_RASTERIZATION_MODE_EXT`. Provided by `VK_EXT_extended_dynamic_state3` (with `VK_VERSION_1_4,VK_KHR_line_rasterization,VK_EXT_line_rasterization`).
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const LINE_RASTERIZATION_MODE_EXT: Self = Self(1000455020);
-    /// [`DynamicState::LINE_STIPPLE_ENABLE_EXT`](crate::DynamicState::LINE_STIPPLE_ENABLE_EXT)
-    ///
     /// [`DynamicState::LINE_STIPPLE_ENABLE_EXT`](crate::DynamicState::LINE_STIPPLE_ENABLE_EXT) specifies that the `stippledLineEnable` state in [`VkPipelineRasterizationLineStateCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineRasterizationLineStateCreateInfo.html) will be ignored and **must** be set dynamically with [`vkCmdSetLineStippleEnableEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetLineStippleEnableEXT.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_LINE_STIPPLE_ENABLE_EXT`. Provided by `VK_EXT_extended_dynamic_state3` (with `VK_VERSION_1_4,VK_KHR_line_rasterization,VK_EXT_line_rasterization`).
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const LINE_STIPPLE_ENABLE_EXT: Self = Self(1000455021);
-    /// [`DynamicState::DEPTH_CLIP_NEGATIVE_ONE_TO_ONE_EXT`](crate::DynamicState::DEPTH_CLIP_NEGATIVE_ONE_TO_ONE_EXT)
-    ///
     /// [`DynamicState::DEPTH_CLIP_NEGATIVE_ONE_TO_ONE_EXT`](crate::DynamicState::DEPTH_CLIP_NEGATIVE_ONE_TO_ONE_EXT) specifies that the `negativeOneToOne` state in [`VkPipelineViewportDepthClipControlCreateInfoEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineViewportDepthClipControlCreateInfoEXT.html) will be ignored and **must** be set dynamically with [`vkCmdSetDepthClipNegativeOneToOneEXT`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetDepthClipNegativeOneToOneEXT.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_DEPTH_CLIP_NEGATIVE_ONE_TO_ONE_EXT`. Provided by `VK_EXT_extended_dynamic_state3` (with `VK_EXT_depth_clip_control`).
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DEPTH_CLIP_NEGATIVE_ONE_TO_ONE_EXT: Self = Self(1000455022);
-    /// [`DynamicState::VIEWPORT_W_SCALING_ENABLE_NV`](crate::DynamicState::VIEWPORT_W_SCALING_ENABLE_NV)
-    ///
     /// [`DynamicState::VIEWPORT_W_SCALING_ENABLE_NV`](crate::DynamicState::VIEWPORT_W_SCALING_ENABLE_NV) specifies that the `viewportWScalingEnable` state in [`VkPipelineViewportWScalingStateCreateInfoNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineViewportWScalingStateCreateInfoNV.html) will be ignored and **must** be set dynamically with [`vkCmdSetViewportWScalingEnableNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetViewportWScalingEnableNV.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_VIEWPORT_W_SCALING_ENABLE_NV`. Provided by `VK_EXT_extended_dynamic_state3` (with `VK_NV_clip_space_w_scaling`).
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const VIEWPORT_W_SCALING_ENABLE_NV: Self = Self(1000455023);
-    /// [`DynamicState::VIEWPORT_SWIZZLE_NV`](crate::DynamicState::VIEWPORT_SWIZZLE_NV)
-    ///
     /// [`DynamicState::VIEWPORT_SWIZZLE_NV`](crate::DynamicState::VIEWPORT_SWIZZLE_NV) specifies that the `viewportCount`, and `pViewportSwizzles` states in [`VkPipelineViewportSwizzleStateCreateInfoNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineViewportSwizzleStateCreateInfoNV.html) will be ignored and **must** be set dynamically with [`vkCmdSetViewportSwizzleNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetViewportSwizzleNV.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_VIEWPORT_SWIZZLE_NV`. Provided by `VK_EXT_extended_dynamic_state3` (with `VK_NV_viewport_swizzle`).
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const VIEWPORT_SWIZZLE_NV: Self = Self(1000455024);
-    /// [`DynamicState::COVERAGE_TO_COLOR_ENABLE_NV`](crate::DynamicState::COVERAGE_TO_COLOR_ENABLE_NV)
-    ///
     /// [`DynamicState::COVERAGE_TO_COLOR_ENABLE_NV`](crate::DynamicState::COVERAGE_TO_COLOR_ENABLE_NV) specifies that the `coverageToColorEnable` state in [`VkPipelineCoverageToColorStateCreateInfoNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineCoverageToColorStateCreateInfoNV.html) will be ignored and **must** be set dynamically with [`vkCmdSetCoverageToColorEnableNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetCoverageToColorEnableNV.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_COVERAGE_TO_COLOR_ENABLE_NV`. Provided by `VK_EXT_extended_dynamic_state3` (with `VK_NV_fragment_coverage_to_color`).
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const COVERAGE_TO_COLOR_ENABLE_NV: Self = Self(1000455025);
-    /// [`DynamicState::COVERAGE_TO_COLOR_LOCATION_NV`](crate::DynamicState::COVERAGE_TO_COLOR_LOCATION_NV)
-    ///
     /// [`DynamicState::COVERAGE_TO_COLOR_LOCATION_NV`](crate::DynamicState::COVERAGE_TO_COLOR_LOCATION_NV) specifies that the `coverageToColorLocation` state in [`VkPipelineCoverageToColorStateCreateInfoNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineCoverageToColorStateCreateInfoNV.html) will be ignored and **must** be set dynamically with [`vkCmdSetCoverageToColorLocationNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetCoverageToColorLocationNV.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_COVERAGE_TO_COLOR_LOCATION_NV`. Provided by `VK_EXT_extended_dynamic_state3` (with `VK_NV_fragment_coverage_to_color`).
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const COVERAGE_TO_COLOR_LOCATION_NV: Self = Self(1000455026);
-    /// [`DynamicState::COVERAGE_MODULATION_MODE_NV`](crate::DynamicState::COVERAGE_MODULATION_MODE_NV)
-    ///
     /// [`DynamicState::COVERAGE_MODULATION_MODE_NV`](crate::DynamicState::COVERAGE_MODULATION_MODE_NV) specifies that the `coverageModulationMode` state in [`VkPipelineCoverageModulationStateCreateInfoNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineCoverageModulationStateCreateInfoNV.html) will be ignored and **must** be set dynamically with [`vkCmdSetCoverageModulationModeNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetCoverageModulationModeNV.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_COVERAGE_MODULATION_MODE_NV`. Provided by `VK_EXT_extended_dynamic_state3` (with `VK_NV_framebuffer_mixed_samples`).
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const COVERAGE_MODULATION_MODE_NV: Self = Self(1000455027);
-    /// [`DynamicState::COVERAGE_MODULATION_TABLE_ENABLE_NV`](crate::DynamicState::COVERAGE_MODULATION_TABLE_ENABLE_NV)
-    ///
     /// [`DynamicState::COVERAGE_MODULATION_TABLE_ENABLE_NV`](crate::DynamicState::COVERAGE_MODULATION_TABLE_ENABLE_NV) specifies that the `coverageModulationTableEnable` state in [`VkPipelineCoverageModulationStateCreateInfoNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineCoverageModulationStateCreateInfoNV.html) will be ignored and **must** be set dynamically with [`vkCmdSetCoverageModulationTableEnableNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetCoverageModulationTableEnableNV.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_COVERAGE_MODULATION_TABLE_ENABLE_NV`. Provided by `VK_EXT_extended_dynamic_state3` (with `VK_NV_framebuffer_mixed_samples`).
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const COVERAGE_MODULATION_TABLE_ENABLE_NV: Self = Self(1000455028);
-    /// [`DynamicState::COVERAGE_MODULATION_TABLE_NV`](crate::DynamicState::COVERAGE_MODULATION_TABLE_NV)
-    ///
     /// [`DynamicState::COVERAGE_MODULATION_TABLE_NV`](crate::DynamicState::COVERAGE_MODULATION_TABLE_NV) specifies that the `coverageModulationTableCount`, and `pCoverageModulationTable` states in [`VkPipelineCoverageModulationStateCreateInfoNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineCoverageModulationStateCreateInfoNV.html) will be ignored and **must** be set dynamically with [`vkCmdSetCoverageModulationTableNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetCoverageModulationTableNV.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_COVERAGE_MODULATION_TABLE_NV`. Provided by `VK_EXT_extended_dynamic_state3` (with `VK_NV_framebuffer_mixed_samples`).
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const COVERAGE_MODULATION_TABLE_NV: Self = Self(1000455029);
-    /// [`DynamicState::SHADING_RATE_IMAGE_ENABLE_NV`](crate::DynamicState::SHADING_RATE_IMAGE_ENABLE_NV)
-    ///
     /// [`DynamicState::SHADING_RATE_IMAGE_ENABLE_NV`](crate::DynamicState::SHADING_RATE_IMAGE_ENABLE_NV) specifies that the `shadingRateImageEnable` state in [`VkPipelineViewportShadingRateImageStateCreateInfoNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineViewportShadingRateImageStateCreateInfoNV.html) will be ignored and **must** be set dynamically with [`vkCmdSetShadingRateImageEnableNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetShadingRateImageEnableNV.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_SHADING_RATE_IMAGE_ENABLE_NV`. Provided by `VK_EXT_extended_dynamic_state3` (with `VK_NV_shading_rate_image`).
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const SHADING_RATE_IMAGE_ENABLE_NV: Self = Self(1000455030);
-    /// [`DynamicState::REPRESENTATIVE_FRAGMENT_TEST_ENABLE_NV`](crate::DynamicState::REPRESENTATIVE_FRAGMENT_TEST_ENABLE_NV)
-    ///
     /// [`DynamicState::REPRESENTATIVE_FRAGMENT_TEST_ENABLE_NV`](crate::DynamicState::REPRESENTATIVE_FRAGMENT_TEST_ENABLE_NV) specifies that the `representativeFragmentTestEnable` state in [`VkPipelineRepresentativeFragmentTestStateCreateInfoNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineRepresentativeFragmentTestStateCreateInfoNV.html) will be ignored and **must** be set dynamically with [`vkCmdSetRepresentativeFragmentTestEnableNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetRepresentativeFragmentTestEnableNV.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_REPRESENTATIVE_FRAGMENT_TEST_ENABLE_NV`. Provided by `VK_EXT_extended_dynamic_state3` (with `VK_NV_representative_fragment_test`).
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const REPRESENTATIVE_FRAGMENT_TEST_ENABLE_NV: Self = Self(1000455031);
-    /// [`DynamicState::COVERAGE_REDUCTION_MODE_NV`](crate::DynamicState::COVERAGE_REDUCTION_MODE_NV)
-    ///
     /// [`DynamicState::COVERAGE_REDUCTION_MODE_NV`](crate::DynamicState::COVERAGE_REDUCTION_MODE_NV) specifies that the `coverageReductionMode` state in [`VkPipelineCoverageReductionStateCreateInfoNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkPipelineCoverageReductionStateCreateInfoNV.html) will be ignored and **must** be set dynamically with [`vkCmdSetCoverageReductionModeNV`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkCmdSetCoverageReductionModeNV.html) before any draw call.
     ///
     /// C: `VK_DYNAMIC_STATE_COVERAGE_REDUCTION_MODE_NV`. Provided by `VK_EXT_extended_dynamic_state3` (with `VK_NV_coverage_reduction_mode`).
@@ -7666,15 +7490,11 @@ impl Format {
     pub const UNDEFINED: Self = Self(0);
     /// [`Format::R4G4_UNORM_PACK8`](crate::Format::R4G4_UNORM_PACK8) specifies a two-component, 8-bit packed unsigned normalized format that has a 4-bit R component in bits 4..7, and a 4-bit G component in bits 0..3.
     ///
-    /// [`Format::R4G4_UNORM_PACK8`](crate::Format::R4G4_UNORM_PACK8)
-    ///
     /// C: `VK_FORMAT_R4G4_UNORM_PACK8`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const R4G4_UNORM_PACK8: Self = Self(1);
     /// [`Format::R4G4B4A4_UNORM_PACK16`](crate::Format::R4G4B4A4_UNORM_PACK16) specifies a four-component, 16-bit packed unsigned normalized format that has a 4-bit R component in bits 12..15, a 4-bit G component in bits 8..11, a 4-bit B component in bits 4..7, and a 4-bit A component in bits 0..3.
-    ///
-    /// [`Format::R4G4B4A4_UNORM_PACK16`](crate::Format::R4G4B4A4_UNORM_PACK16)
     ///
     /// C: `VK_FORMAT_R4G4B4A4_UNORM_PACK16`. Provided by `VK_VERSION_1_0`.
     ///
@@ -7682,15 +7502,11 @@ impl Format {
     pub const R4G4B4A4_UNORM_PACK16: Self = Self(2);
     /// [`Format::B4G4R4A4_UNORM_PACK16`](crate::Format::B4G4R4A4_UNORM_PACK16) specifies a four-component, 16-bit packed unsigned normalized format that has a 4-bit B component in bits 12..15, a 4-bit G component in bits 8..11, a 4-bit R component in bits 4..7, and a 4-bit A component in bits 0..3.
     ///
-    /// [`Format::B4G4R4A4_UNORM_PACK16`](crate::Format::B4G4R4A4_UNORM_PACK16)
-    ///
     /// C: `VK_FORMAT_B4G4R4A4_UNORM_PACK16`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const B4G4R4A4_UNORM_PACK16: Self = Self(3);
     /// [`Format::R5G6B5_UNORM_PACK16`](crate::Format::R5G6B5_UNORM_PACK16) specifies a three-component, 16-bit packed unsigned normalized format that has a 5-bit R component in bits 11..15, a 6-bit G component in bits 5..10, and a 5-bit B component in bits 0..4.
-    ///
-    /// [`Format::R5G6B5_UNORM_PACK16`](crate::Format::R5G6B5_UNORM_PACK16)
     ///
     /// C: `VK_FORMAT_R5G6B5_UNORM_PACK16`. Provided by `VK_VERSION_1_0`.
     ///
@@ -7698,15 +7514,11 @@ impl Format {
     pub const R5G6B5_UNORM_PACK16: Self = Self(4);
     /// [`Format::B5G6R5_UNORM_PACK16`](crate::Format::B5G6R5_UNORM_PACK16) specifies a three-component, 16-bit packed unsigned normalized format that has a 5-bit B component in bits 11..15, a 6-bit G component in bits 5..10, and a 5-bit R component in bits 0..4.
     ///
-    /// [`Format::B5G6R5_UNORM_PACK16`](crate::Format::B5G6R5_UNORM_PACK16)
-    ///
     /// C: `VK_FORMAT_B5G6R5_UNORM_PACK16`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const B5G6R5_UNORM_PACK16: Self = Self(5);
     /// [`Format::R5G5B5A1_UNORM_PACK16`](crate::Format::R5G5B5A1_UNORM_PACK16) specifies a four-component, 16-bit packed unsigned normalized format that has a 5-bit R component in bits 11..15, a 5-bit G component in bits 6..10, a 5-bit B component in bits 1..5, and a 1-bit A component in bit 0.
-    ///
-    /// [`Format::R5G5B5A1_UNORM_PACK16`](crate::Format::R5G5B5A1_UNORM_PACK16)
     ///
     /// C: `VK_FORMAT_R5G5B5A1_UNORM_PACK16`. Provided by `VK_VERSION_1_0`.
     ///
@@ -7714,35 +7526,23 @@ impl Format {
     pub const R5G5B5A1_UNORM_PACK16: Self = Self(6);
     /// [`Format::B5G5R5A1_UNORM_PACK16`](crate::Format::B5G5R5A1_UNORM_PACK16) specifies a four-component, 16-bit packed unsigned normalized format that has a 5-bit B component in bits 11..15, a 5-bit G component in bits 6..10, a 5-bit R component in bits 1..5, and a 1-bit A component in bit 0.
     ///
-    /// [`Format::B5G5R5A1_UNORM_PACK16`](crate::Format::B5G5R5A1_UNORM_PACK16)
-    ///
     /// C: `VK_FORMAT_B5G5R5A1_UNORM_PACK16`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const B5G5R5A1_UNORM_PACK16: Self = Self(7);
     /// [`Format::A1R5G5B5_UNORM_PACK16`](crate::Format::A1R5G5B5_UNORM_PACK16) specifies a four-component, 16-bit packed unsigned normalized format that has a 1-bit A component in bit 15, a 5-bit R component in bits 10..14, a 5-bit G component in bits 5..9, and a 5-bit B component in bits 0..4.
     ///
-    /// [`Format::A1R5G5B5_UNORM_PACK16`](crate::Format::A1R5G5B5_UNORM_PACK16)
-    ///
     /// C: `VK_FORMAT_A1R5G5B5_UNORM_PACK16`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const A1R5G5B5_UNORM_PACK16: Self = Self(8);
-    /// [`Format::R8_UNORM`](crate::Format::R8_UNORM)
-    ///
     /// [`Format::R8_UNORM`](crate::Format::R8_UNORM) specifies a one-component, 8-bit unsigned normalized format that has a single 8-bit R component.
-    ///
-    /// [`Format::R8_UNORM`](crate::Format::R8_UNORM)
     ///
     /// C: `VK_FORMAT_R8_UNORM`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const R8_UNORM: Self = Self(9);
-    /// [`Format::R8_SNORM`](crate::Format::R8_SNORM)
-    ///
     /// [`Format::R8_SNORM`](crate::Format::R8_SNORM) specifies a one-component, 8-bit signed normalized format that has a single 8-bit R component.
-    ///
-    /// [`Format::R8_SNORM`](crate::Format::R8_SNORM)
     ///
     /// C: `VK_FORMAT_R8_SNORM`. Provided by `VK_VERSION_1_0`.
     ///
@@ -7760,23 +7560,15 @@ impl Format {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const R8_SSCALED: Self = Self(12);
-    /// [`Format::R8_UINT`](crate::Format::R8_UINT)
-    ///
     /// [`Format::R8_UINT`](crate::Format::R8_UINT) specifies a one-component, 8-bit unsigned integer format that has a single 8-bit R component.
     ///
     /// [`Format::R8_UINT`](crate::Format::R8_UINT), [`Format::R8_SINT`](crate::Format::R8_SINT), [`Format::R8_UNORM`](crate::Format::R8_UNORM), [`Format::R8_SNORM`](crate::Format::R8_SNORM)
-    ///
-    /// [`Format::R8_UINT`](crate::Format::R8_UINT)
     ///
     /// C: `VK_FORMAT_R8_UINT`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const R8_UINT: Self = Self(13);
-    /// [`Format::R8_SINT`](crate::Format::R8_SINT)
-    ///
     /// [`Format::R8_SINT`](crate::Format::R8_SINT) specifies a one-component, 8-bit signed integer format that has a single 8-bit R component.
-    ///
-    /// [`Format::R8_SINT`](crate::Format::R8_SINT)
     ///
     /// C: `VK_FORMAT_R8_SINT`. Provided by `VK_VERSION_1_0`.
     ///
@@ -7784,27 +7576,17 @@ impl Format {
     pub const R8_SINT: Self = Self(14);
     /// [`Format::R8_SRGB`](crate::Format::R8_SRGB) specifies a one-component, 8-bit unsigned normalized format that has a single 8-bit R component stored with sRGB nonlinear encoding.
     ///
-    /// [`Format::R8_SRGB`](crate::Format::R8_SRGB)
-    ///
     /// C: `VK_FORMAT_R8_SRGB`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const R8_SRGB: Self = Self(15);
-    /// [`Format::R8G8_UNORM`](crate::Format::R8G8_UNORM)
-    ///
     /// [`Format::R8G8_UNORM`](crate::Format::R8G8_UNORM) specifies a two-component, 16-bit unsigned normalized format that has an 8-bit R component in byte 0, and an 8-bit G component in byte 1.
-    ///
-    /// [`Format::R8G8_UNORM`](crate::Format::R8G8_UNORM)
     ///
     /// C: `VK_FORMAT_R8G8_UNORM`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const R8G8_UNORM: Self = Self(16);
-    /// [`Format::R8G8_SNORM`](crate::Format::R8G8_SNORM)
-    ///
     /// [`Format::R8G8_SNORM`](crate::Format::R8G8_SNORM) specifies a two-component, 16-bit signed normalized format that has an 8-bit R component in byte 0, and an 8-bit G component in byte 1.
-    ///
-    /// [`Format::R8G8_SNORM`](crate::Format::R8G8_SNORM)
     ///
     /// C: `VK_FORMAT_R8G8_SNORM`. Provided by `VK_VERSION_1_0`.
     ///
@@ -7822,21 +7604,13 @@ impl Format {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const R8G8_SSCALED: Self = Self(19);
-    /// [`Format::R8G8_UINT`](crate::Format::R8G8_UINT)
-    ///
     /// [`Format::R8G8_UINT`](crate::Format::R8G8_UINT) specifies a two-component, 16-bit unsigned integer format that has an 8-bit R component in byte 0, and an 8-bit G component in byte 1.
-    ///
-    /// [`Format::R8G8_UINT`](crate::Format::R8G8_UINT)
     ///
     /// C: `VK_FORMAT_R8G8_UINT`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const R8G8_UINT: Self = Self(20);
-    /// [`Format::R8G8_SINT`](crate::Format::R8G8_SINT)
-    ///
     /// [`Format::R8G8_SINT`](crate::Format::R8G8_SINT) specifies a two-component, 16-bit signed integer format that has an 8-bit R component in byte 0, and an 8-bit G component in byte 1.
-    ///
-    /// [`Format::R8G8_SINT`](crate::Format::R8G8_SINT)
     ///
     /// C: `VK_FORMAT_R8G8_SINT`. Provided by `VK_VERSION_1_0`.
     ///
@@ -7844,23 +7618,17 @@ impl Format {
     pub const R8G8_SINT: Self = Self(21);
     /// [`Format::R8G8_SRGB`](crate::Format::R8G8_SRGB) specifies a two-component, 16-bit unsigned normalized format that has an 8-bit R component stored with sRGB nonlinear encoding in byte 0, and an 8-bit G component stored with sRGB nonlinear encoding in byte 1.
     ///
-    /// [`Format::R8G8_SRGB`](crate::Format::R8G8_SRGB)
-    ///
     /// C: `VK_FORMAT_R8G8_SRGB`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const R8G8_SRGB: Self = Self(22);
     /// [`Format::R8G8B8_UNORM`](crate::Format::R8G8B8_UNORM) specifies a three-component, 24-bit unsigned normalized format that has an 8-bit R component in byte 0, an 8-bit G component in byte 1, and an 8-bit B component in byte 2.
     ///
-    /// [`Format::R8G8B8_UNORM`](crate::Format::R8G8B8_UNORM)
-    ///
     /// C: `VK_FORMAT_R8G8B8_UNORM`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const R8G8B8_UNORM: Self = Self(23);
     /// [`Format::R8G8B8_SNORM`](crate::Format::R8G8B8_SNORM) specifies a three-component, 24-bit signed normalized format that has an 8-bit R component in byte 0, an 8-bit G component in byte 1, and an 8-bit B component in byte 2.
-    ///
-    /// [`Format::R8G8B8_SNORM`](crate::Format::R8G8B8_SNORM)
     ///
     /// C: `VK_FORMAT_R8G8B8_SNORM`. Provided by `VK_VERSION_1_0`.
     ///
@@ -7892,23 +7660,17 @@ impl Format {
     pub const R8G8B8_SINT: Self = Self(28);
     /// [`Format::R8G8B8_SRGB`](crate::Format::R8G8B8_SRGB) specifies a three-component, 24-bit unsigned normalized format that has an 8-bit R component stored with sRGB nonlinear encoding in byte 0, an 8-bit G component stored with sRGB nonlinear encoding in byte 1, and an 8-bit B component stored with sRGB nonlinear encoding in byte 2.
     ///
-    /// [`Format::R8G8B8_SRGB`](crate::Format::R8G8B8_SRGB)
-    ///
     /// C: `VK_FORMAT_R8G8B8_SRGB`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const R8G8B8_SRGB: Self = Self(29);
     /// [`Format::B8G8R8_UNORM`](crate::Format::B8G8R8_UNORM) specifies a three-component, 24-bit unsigned normalized format that has an 8-bit B component in byte 0, an 8-bit G component in byte 1, and an 8-bit R component in byte 2.
     ///
-    /// [`Format::B8G8R8_UNORM`](crate::Format::B8G8R8_UNORM)
-    ///
     /// C: `VK_FORMAT_B8G8R8_UNORM`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const B8G8R8_UNORM: Self = Self(30);
     /// [`Format::B8G8R8_SNORM`](crate::Format::B8G8R8_SNORM) specifies a three-component, 24-bit signed normalized format that has an 8-bit B component in byte 0, an 8-bit G component in byte 1, and an 8-bit R component in byte 2.
-    ///
-    /// [`Format::B8G8R8_SNORM`](crate::Format::B8G8R8_SNORM)
     ///
     /// C: `VK_FORMAT_B8G8R8_SNORM`. Provided by `VK_VERSION_1_0`.
     ///
@@ -7940,23 +7702,17 @@ impl Format {
     pub const B8G8R8_SINT: Self = Self(35);
     /// [`Format::B8G8R8_SRGB`](crate::Format::B8G8R8_SRGB) specifies a three-component, 24-bit unsigned normalized format that has an 8-bit B component stored with sRGB nonlinear encoding in byte 0, an 8-bit G component stored with sRGB nonlinear encoding in byte 1, and an 8-bit R component stored with sRGB nonlinear encoding in byte 2.
     ///
-    /// [`Format::B8G8R8_SRGB`](crate::Format::B8G8R8_SRGB)
-    ///
     /// C: `VK_FORMAT_B8G8R8_SRGB`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const B8G8R8_SRGB: Self = Self(36);
     /// [`Format::R8G8B8A8_UNORM`](crate::Format::R8G8B8A8_UNORM) specifies a four-component, 32-bit unsigned normalized format that has an 8-bit R component in byte 0, an 8-bit G component in byte 1, an 8-bit B component in byte 2, and an 8-bit A component in byte 3.
     ///
-    /// [`Format::R8G8B8A8_UNORM`](crate::Format::R8G8B8A8_UNORM)
-    ///
     /// C: `VK_FORMAT_R8G8B8A8_UNORM`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const R8G8B8A8_UNORM: Self = Self(37);
     /// [`Format::R8G8B8A8_SNORM`](crate::Format::R8G8B8A8_SNORM) specifies a four-component, 32-bit signed normalized format that has an 8-bit R component in byte 0, an 8-bit G component in byte 1, an 8-bit B component in byte 2, and an 8-bit A component in byte 3.
-    ///
-    /// [`Format::R8G8B8A8_SNORM`](crate::Format::R8G8B8A8_SNORM)
     ///
     /// C: `VK_FORMAT_R8G8B8A8_SNORM`. Provided by `VK_VERSION_1_0`.
     ///
@@ -7976,15 +7732,11 @@ impl Format {
     pub const R8G8B8A8_SSCALED: Self = Self(40);
     /// [`Format::R8G8B8A8_UINT`](crate::Format::R8G8B8A8_UINT) specifies a four-component, 32-bit unsigned integer format that has an 8-bit R component in byte 0, an 8-bit G component in byte 1, an 8-bit B component in byte 2, and an 8-bit A component in byte 3.
     ///
-    /// [`Format::R8G8B8A8_UINT`](crate::Format::R8G8B8A8_UINT)
-    ///
     /// C: `VK_FORMAT_R8G8B8A8_UINT`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const R8G8B8A8_UINT: Self = Self(41);
     /// [`Format::R8G8B8A8_SINT`](crate::Format::R8G8B8A8_SINT) specifies a four-component, 32-bit signed integer format that has an 8-bit R component in byte 0, an 8-bit G component in byte 1, an 8-bit B component in byte 2, and an 8-bit A component in byte 3.
-    ///
-    /// [`Format::R8G8B8A8_SINT`](crate::Format::R8G8B8A8_SINT)
     ///
     /// C: `VK_FORMAT_R8G8B8A8_SINT`. Provided by `VK_VERSION_1_0`.
     ///
@@ -7992,23 +7744,17 @@ impl Format {
     pub const R8G8B8A8_SINT: Self = Self(42);
     /// [`Format::R8G8B8A8_SRGB`](crate::Format::R8G8B8A8_SRGB) specifies a four-component, 32-bit unsigned normalized format that has an 8-bit R component stored with sRGB nonlinear encoding in byte 0, an 8-bit G component stored with sRGB nonlinear encoding in byte 1, an 8-bit B component stored with sRGB nonlinear encoding in byte 2, and an 8-bit A component in byte 3.
     ///
-    /// [`Format::R8G8B8A8_SRGB`](crate::Format::R8G8B8A8_SRGB)
-    ///
     /// C: `VK_FORMAT_R8G8B8A8_SRGB`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const R8G8B8A8_SRGB: Self = Self(43);
     /// [`Format::B8G8R8A8_UNORM`](crate::Format::B8G8R8A8_UNORM) specifies a four-component, 32-bit unsigned normalized format that has an 8-bit B component in byte 0, an 8-bit G component in byte 1, an 8-bit R component in byte 2, and an 8-bit A component in byte 3.
     ///
-    /// [`Format::B8G8R8A8_UNORM`](crate::Format::B8G8R8A8_UNORM)
-    ///
     /// C: `VK_FORMAT_B8G8R8A8_UNORM`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const B8G8R8A8_UNORM: Self = Self(44);
     /// [`Format::B8G8R8A8_SNORM`](crate::Format::B8G8R8A8_SNORM) specifies a four-component, 32-bit signed normalized format that has an 8-bit B component in byte 0, an 8-bit G component in byte 1, an 8-bit R component in byte 2, and an 8-bit A component in byte 3.
-    ///
-    /// [`Format::B8G8R8A8_SNORM`](crate::Format::B8G8R8A8_SNORM)
     ///
     /// C: `VK_FORMAT_B8G8R8A8_SNORM`. Provided by `VK_VERSION_1_0`.
     ///
@@ -8040,23 +7786,17 @@ impl Format {
     pub const B8G8R8A8_SINT: Self = Self(49);
     /// [`Format::B8G8R8A8_SRGB`](crate::Format::B8G8R8A8_SRGB) specifies a four-component, 32-bit unsigned normalized format that has an 8-bit B component stored with sRGB nonlinear encoding in byte 0, an 8-bit G component stored with sRGB nonlinear encoding in byte 1, an 8-bit R component stored with sRGB nonlinear encoding in byte 2, and an 8-bit A component in byte 3.
     ///
-    /// [`Format::B8G8R8A8_SRGB`](crate::Format::B8G8R8A8_SRGB)
-    ///
     /// C: `VK_FORMAT_B8G8R8A8_SRGB`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const B8G8R8A8_SRGB: Self = Self(50);
     /// [`Format::A8B8G8R8_UNORM_PACK32`](crate::Format::A8B8G8R8_UNORM_PACK32) specifies a four-component, 32-bit packed unsigned normalized format that has an 8-bit A component in bits 24..31, an 8-bit B component in bits 16..23, an 8-bit G component in bits 8..15, and an 8-bit R component in bits 0..7.
     ///
-    /// [`Format::A8B8G8R8_UNORM_PACK32`](crate::Format::A8B8G8R8_UNORM_PACK32)
-    ///
     /// C: `VK_FORMAT_A8B8G8R8_UNORM_PACK32`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const A8B8G8R8_UNORM_PACK32: Self = Self(51);
     /// [`Format::A8B8G8R8_SNORM_PACK32`](crate::Format::A8B8G8R8_SNORM_PACK32) specifies a four-component, 32-bit packed signed normalized format that has an 8-bit A component in bits 24..31, an 8-bit B component in bits 16..23, an 8-bit G component in bits 8..15, and an 8-bit R component in bits 0..7.
-    ///
-    /// [`Format::A8B8G8R8_SNORM_PACK32`](crate::Format::A8B8G8R8_SNORM_PACK32)
     ///
     /// C: `VK_FORMAT_A8B8G8R8_SNORM_PACK32`. Provided by `VK_VERSION_1_0`.
     ///
@@ -8087,8 +7827,6 @@ impl Format {
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const A8B8G8R8_SINT_PACK32: Self = Self(56);
     /// [`Format::A8B8G8R8_SRGB_PACK32`](crate::Format::A8B8G8R8_SRGB_PACK32) specifies a four-component, 32-bit packed unsigned normalized format that has an 8-bit A component in bits 24..31, an 8-bit B component stored with sRGB nonlinear encoding in bits 16..23, an 8-bit G component stored with sRGB nonlinear encoding in bits 8..15, and an 8-bit R component stored with sRGB nonlinear encoding in bits 0..7.
-    ///
-    /// [`Format::A8B8G8R8_SRGB_PACK32`](crate::Format::A8B8G8R8_SRGB_PACK32)
     ///
     /// C: `VK_FORMAT_A8B8G8R8_SRGB_PACK32`. Provided by `VK_VERSION_1_0`.
     ///
@@ -8130,11 +7868,7 @@ impl Format {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const A2R10G10B10_SINT_PACK32: Self = Self(63);
-    /// [`Format::A2B10G10R10_UNORM_PACK32`](crate::Format::A2B10G10R10_UNORM_PACK32)
-    ///
     /// [`Format::A2B10G10R10_UNORM_PACK32`](crate::Format::A2B10G10R10_UNORM_PACK32) specifies a four-component, 32-bit packed unsigned normalized format that has a 2-bit A component in bits 30..31, a 10-bit B component in bits 20..29, a 10-bit G component in bits 10..19, and a 10-bit R component in bits 0..9.
-    ///
-    /// [`Format::A2B10G10R10_UNORM_PACK32`](crate::Format::A2B10G10R10_UNORM_PACK32)
     ///
     /// C: `VK_FORMAT_A2B10G10R10_UNORM_PACK32`. Provided by `VK_VERSION_1_0`.
     ///
@@ -8158,11 +7892,7 @@ impl Format {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const A2B10G10R10_SSCALED_PACK32: Self = Self(67);
-    /// [`Format::A2B10G10R10_UINT_PACK32`](crate::Format::A2B10G10R10_UINT_PACK32)
-    ///
     /// [`Format::A2B10G10R10_UINT_PACK32`](crate::Format::A2B10G10R10_UINT_PACK32) specifies a four-component, 32-bit packed unsigned integer format that has a 2-bit A component in bits 30..31, a 10-bit B component in bits 20..29, a 10-bit G component in bits 10..19, and a 10-bit R component in bits 0..9.
-    ///
-    /// [`Format::A2B10G10R10_UINT_PACK32`](crate::Format::A2B10G10R10_UINT_PACK32)
     ///
     /// C: `VK_FORMAT_A2B10G10R10_UINT_PACK32`. Provided by `VK_VERSION_1_0`.
     ///
@@ -8174,21 +7904,13 @@ impl Format {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const A2B10G10R10_SINT_PACK32: Self = Self(69);
-    /// [`Format::R16_UNORM`](crate::Format::R16_UNORM)
-    ///
     /// [`Format::R16_UNORM`](crate::Format::R16_UNORM) specifies a one-component, 16-bit unsigned normalized format that has a single 16-bit R component.
-    ///
-    /// [`Format::R16_UNORM`](crate::Format::R16_UNORM)
     ///
     /// C: `VK_FORMAT_R16_UNORM`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const R16_UNORM: Self = Self(70);
-    /// [`Format::R16_SNORM`](crate::Format::R16_SNORM)
-    ///
     /// [`Format::R16_SNORM`](crate::Format::R16_SNORM) specifies a one-component, 16-bit signed normalized format that has a single 16-bit R component.
-    ///
-    /// [`Format::R16_SNORM`](crate::Format::R16_SNORM)
     ///
     /// C: `VK_FORMAT_R16_SNORM`. Provided by `VK_VERSION_1_0`.
     ///
@@ -8206,53 +7928,33 @@ impl Format {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const R16_SSCALED: Self = Self(73);
-    /// [`Format::R16_UINT`](crate::Format::R16_UINT)
-    ///
     /// [`Format::R16_UINT`](crate::Format::R16_UINT) specifies a one-component, 16-bit unsigned integer format that has a single 16-bit R component.
-    ///
-    /// [`Format::R16_UINT`](crate::Format::R16_UINT)
     ///
     /// C: `VK_FORMAT_R16_UINT`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const R16_UINT: Self = Self(74);
-    /// [`Format::R16_SINT`](crate::Format::R16_SINT)
-    ///
     /// [`Format::R16_SINT`](crate::Format::R16_SINT) specifies a one-component, 16-bit signed integer format that has a single 16-bit R component.
-    ///
-    /// [`Format::R16_SINT`](crate::Format::R16_SINT)
     ///
     /// C: `VK_FORMAT_R16_SINT`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const R16_SINT: Self = Self(75);
-    /// [`Format::R16_SFLOAT`](crate::Format::R16_SFLOAT)
-    ///
     /// [`Format::R16_SFLOAT`](crate::Format::R16_SFLOAT) specifies a one-component, 16-bit signed floating-point format that has a single 16-bit R component.
     ///
     /// [`Format::R16_SFLOAT`](crate::Format::R16_SFLOAT), [`Format::R16_UNORM`](crate::Format::R16_UNORM), [`Format::R16_SNORM`](crate::Format::R16_SNORM), [`Format::R16_UINT`](crate::Format::R16_UINT), [`Format::R16_SINT`](crate::Format::R16_SINT)
-    ///
-    /// [`Format::R16_SFLOAT`](crate::Format::R16_SFLOAT)
     ///
     /// C: `VK_FORMAT_R16_SFLOAT`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const R16_SFLOAT: Self = Self(76);
-    /// [`Format::R16G16_UNORM`](crate::Format::R16G16_UNORM)
-    ///
     /// [`Format::R16G16_UNORM`](crate::Format::R16G16_UNORM) specifies a two-component, 32-bit unsigned normalized format that has a 16-bit R component in bytes 0..1, and a 16-bit G component in bytes 2..3.
-    ///
-    /// [`Format::R16G16_UNORM`](crate::Format::R16G16_UNORM)
     ///
     /// C: `VK_FORMAT_R16G16_UNORM`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const R16G16_UNORM: Self = Self(77);
-    /// [`Format::R16G16_SNORM`](crate::Format::R16G16_SNORM)
-    ///
     /// [`Format::R16G16_SNORM`](crate::Format::R16G16_SNORM) specifies a two-component, 32-bit signed normalized format that has a 16-bit R component in bytes 0..1, and a 16-bit G component in bytes 2..3.
-    ///
-    /// [`Format::R16G16_SNORM`](crate::Format::R16G16_SNORM)
     ///
     /// C: `VK_FORMAT_R16G16_SNORM`. Provided by `VK_VERSION_1_0`.
     ///
@@ -8270,31 +7972,19 @@ impl Format {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const R16G16_SSCALED: Self = Self(80);
-    /// [`Format::R16G16_UINT`](crate::Format::R16G16_UINT)
-    ///
     /// [`Format::R16G16_UINT`](crate::Format::R16G16_UINT) specifies a two-component, 32-bit unsigned integer format that has a 16-bit R component in bytes 0..1, and a 16-bit G component in bytes 2..3.
-    ///
-    /// [`Format::R16G16_UINT`](crate::Format::R16G16_UINT)
     ///
     /// C: `VK_FORMAT_R16G16_UINT`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const R16G16_UINT: Self = Self(81);
-    /// [`Format::R16G16_SINT`](crate::Format::R16G16_SINT)
-    ///
     /// [`Format::R16G16_SINT`](crate::Format::R16G16_SINT) specifies a two-component, 32-bit signed integer format that has a 16-bit R component in bytes 0..1, and a 16-bit G component in bytes 2..3.
-    ///
-    /// [`Format::R16G16_SINT`](crate::Format::R16G16_SINT)
     ///
     /// C: `VK_FORMAT_R16G16_SINT`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const R16G16_SINT: Self = Self(82);
-    /// [`Format::R16G16_SFLOAT`](crate::Format::R16G16_SFLOAT)
-    ///
     /// [`Format::R16G16_SFLOAT`](crate::Format::R16G16_SFLOAT) specifies a two-component, 32-bit signed floating-point format that has a 16-bit R component in bytes 0..1, and a 16-bit G component in bytes 2..3.
-    ///
-    /// [`Format::R16G16_SFLOAT`](crate::Format::R16G16_SFLOAT)
     ///
     /// C: `VK_FORMAT_R16G16_SFLOAT`. Provided by `VK_VERSION_1_0`.
     ///
@@ -8342,21 +8032,13 @@ impl Format {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const R16G16B16_SFLOAT: Self = Self(90);
-    /// [`Format::R16G16B16A16_UNORM`](crate::Format::R16G16B16A16_UNORM)
-    ///
     /// [`Format::R16G16B16A16_UNORM`](crate::Format::R16G16B16A16_UNORM) specifies a four-component, 64-bit unsigned normalized format that has a 16-bit R component in bytes 0..1, a 16-bit G component in bytes 2..3, a 16-bit B component in bytes 4..5, and a 16-bit A component in bytes 6..7.
-    ///
-    /// [`Format::R16G16B16A16_UNORM`](crate::Format::R16G16B16A16_UNORM)
     ///
     /// C: `VK_FORMAT_R16G16B16A16_UNORM`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const R16G16B16A16_UNORM: Self = Self(91);
-    /// [`Format::R16G16B16A16_SNORM`](crate::Format::R16G16B16A16_SNORM)
-    ///
     /// [`Format::R16G16B16A16_SNORM`](crate::Format::R16G16B16A16_SNORM) specifies a four-component, 64-bit signed normalized format that has a 16-bit R component in bytes 0..1, a 16-bit G component in bytes 2..3, a 16-bit B component in bytes 4..5, and a 16-bit A component in bytes 6..7.
-    ///
-    /// [`Format::R16G16B16A16_SNORM`](crate::Format::R16G16B16A16_SNORM)
     ///
     /// C: `VK_FORMAT_R16G16B16A16_SNORM`. Provided by `VK_VERSION_1_0`.
     ///
@@ -8376,15 +8058,11 @@ impl Format {
     pub const R16G16B16A16_SSCALED: Self = Self(94);
     /// [`Format::R16G16B16A16_UINT`](crate::Format::R16G16B16A16_UINT) specifies a four-component, 64-bit unsigned integer format that has a 16-bit R component in bytes 0..1, a 16-bit G component in bytes 2..3, a 16-bit B component in bytes 4..5, and a 16-bit A component in bytes 6..7.
     ///
-    /// [`Format::R16G16B16A16_UINT`](crate::Format::R16G16B16A16_UINT)
-    ///
     /// C: `VK_FORMAT_R16G16B16A16_UINT`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const R16G16B16A16_UINT: Self = Self(95);
     /// [`Format::R16G16B16A16_SINT`](crate::Format::R16G16B16A16_SINT) specifies a four-component, 64-bit signed integer format that has a 16-bit R component in bytes 0..1, a 16-bit G component in bytes 2..3, a 16-bit B component in bytes 4..5, and a 16-bit A component in bytes 6..7.
-    ///
-    /// [`Format::R16G16B16A16_SINT`](crate::Format::R16G16B16A16_SINT)
     ///
     /// C: `VK_FORMAT_R16G16B16A16_SINT`. Provided by `VK_VERSION_1_0`.
     ///
@@ -8392,23 +8070,17 @@ impl Format {
     pub const R16G16B16A16_SINT: Self = Self(96);
     /// [`Format::R16G16B16A16_SFLOAT`](crate::Format::R16G16B16A16_SFLOAT) specifies a four-component, 64-bit signed floating-point format that has a 16-bit R component in bytes 0..1, a 16-bit G component in bytes 2..3, a 16-bit B component in bytes 4..5, and a 16-bit A component in bytes 6..7.
     ///
-    /// [`Format::R16G16B16A16_SFLOAT`](crate::Format::R16G16B16A16_SFLOAT)
-    ///
     /// C: `VK_FORMAT_R16G16B16A16_SFLOAT`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const R16G16B16A16_SFLOAT: Self = Self(97);
     /// [`Format::R32_UINT`](crate::Format::R32_UINT) specifies a one-component, 32-bit unsigned integer format that has a single 32-bit R component.
     ///
-    /// [`Format::R32_UINT`](crate::Format::R32_UINT)
-    ///
     /// C: `VK_FORMAT_R32_UINT`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const R32_UINT: Self = Self(98);
     /// [`Format::R32_SINT`](crate::Format::R32_SINT) specifies a one-component, 32-bit signed integer format that has a single 32-bit R component.
-    ///
-    /// [`Format::R32_SINT`](crate::Format::R32_SINT)
     ///
     /// C: `VK_FORMAT_R32_SINT`. Provided by `VK_VERSION_1_0`.
     ///
@@ -8418,15 +8090,11 @@ impl Format {
     ///
     /// [`Format::R32_SFLOAT`](crate::Format::R32_SFLOAT), [`Format::R32_SINT`](crate::Format::R32_SINT), [`Format::R32_UINT`](crate::Format::R32_UINT)
     ///
-    /// [`Format::R32_SFLOAT`](crate::Format::R32_SFLOAT)
-    ///
     /// C: `VK_FORMAT_R32_SFLOAT`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const R32_SFLOAT: Self = Self(100);
     /// [`Format::R32G32_UINT`](crate::Format::R32G32_UINT) specifies a two-component, 64-bit unsigned integer format that has a 32-bit R component in bytes 0..3, and a 32-bit G component in bytes 4..7.
-    ///
-    /// [`Format::R32G32_UINT`](crate::Format::R32G32_UINT)
     ///
     /// C: `VK_FORMAT_R32G32_UINT`. Provided by `VK_VERSION_1_0`.
     ///
@@ -8434,15 +8102,11 @@ impl Format {
     pub const R32G32_UINT: Self = Self(101);
     /// [`Format::R32G32_SINT`](crate::Format::R32G32_SINT) specifies a two-component, 64-bit signed integer format that has a 32-bit R component in bytes 0..3, and a 32-bit G component in bytes 4..7.
     ///
-    /// [`Format::R32G32_SINT`](crate::Format::R32G32_SINT)
-    ///
     /// C: `VK_FORMAT_R32G32_SINT`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const R32G32_SINT: Self = Self(102);
     /// [`Format::R32G32_SFLOAT`](crate::Format::R32G32_SFLOAT) specifies a two-component, 64-bit signed floating-point format that has a 32-bit R component in bytes 0..3, and a 32-bit G component in bytes 4..7.
-    ///
-    /// [`Format::R32G32_SFLOAT`](crate::Format::R32G32_SFLOAT)
     ///
     /// C: `VK_FORMAT_R32G32_SFLOAT`. Provided by `VK_VERSION_1_0`.
     ///
@@ -8462,15 +8126,11 @@ impl Format {
     pub const R32G32B32_SINT: Self = Self(105);
     /// [`Format::R32G32B32_SFLOAT`](crate::Format::R32G32B32_SFLOAT) specifies a three-component, 96-bit signed floating-point format that has a 32-bit R component in bytes 0..3, a 32-bit G component in bytes 4..7, and a 32-bit B component in bytes 8..11.
     ///
-    /// [`Format::R32G32B32_SFLOAT`](crate::Format::R32G32B32_SFLOAT)
-    ///
     /// C: `VK_FORMAT_R32G32B32_SFLOAT`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const R32G32B32_SFLOAT: Self = Self(106);
     /// [`Format::R32G32B32A32_UINT`](crate::Format::R32G32B32A32_UINT) specifies a four-component, 128-bit unsigned integer format that has a 32-bit R component in bytes 0..3, a 32-bit G component in bytes 4..7, a 32-bit B component in bytes 8..11, and a 32-bit A component in bytes 12..15.
-    ///
-    /// [`Format::R32G32B32A32_UINT`](crate::Format::R32G32B32A32_UINT)
     ///
     /// C: `VK_FORMAT_R32G32B32A32_UINT`. Provided by `VK_VERSION_1_0`.
     ///
@@ -8478,15 +8138,11 @@ impl Format {
     pub const R32G32B32A32_UINT: Self = Self(107);
     /// [`Format::R32G32B32A32_SINT`](crate::Format::R32G32B32A32_SINT) specifies a four-component, 128-bit signed integer format that has a 32-bit R component in bytes 0..3, a 32-bit G component in bytes 4..7, a 32-bit B component in bytes 8..11, and a 32-bit A component in bytes 12..15.
     ///
-    /// [`Format::R32G32B32A32_SINT`](crate::Format::R32G32B32A32_SINT)
-    ///
     /// C: `VK_FORMAT_R32G32B32A32_SINT`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const R32G32B32A32_SINT: Self = Self(108);
     /// [`Format::R32G32B32A32_SFLOAT`](crate::Format::R32G32B32A32_SFLOAT) specifies a four-component, 128-bit signed floating-point format that has a 32-bit R component in bytes 0..3, a 32-bit G component in bytes 4..7, a 32-bit B component in bytes 8..11, and a 32-bit A component in bytes 12..15.
-    ///
-    /// [`Format::R32G32B32A32_SFLOAT`](crate::Format::R32G32B32A32_SFLOAT)
     ///
     /// C: `VK_FORMAT_R32G32B32A32_SFLOAT`. Provided by `VK_VERSION_1_0`.
     ///
@@ -8564,11 +8220,7 @@ impl Format {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const R64G64B64A64_SFLOAT: Self = Self(121);
-    /// [`Format::B10G11R11_UFLOAT_PACK32`](crate::Format::B10G11R11_UFLOAT_PACK32)
-    ///
     /// [`Format::B10G11R11_UFLOAT_PACK32`](crate::Format::B10G11R11_UFLOAT_PACK32) specifies a three-component, 32-bit packed unsigned floating-point format that has a 10-bit B component in bits 22..31, an 11-bit G component in bits 11..21, an 11-bit R component in bits 0..10. See [Unsigned 10-Bit Floating-Point Numbers](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#fundamentals-fp10) and [Unsigned 11-Bit Floating-Point Numbers](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#fundamentals-fp11).
-    ///
-    /// [`Format::B10G11R11_UFLOAT_PACK32`](crate::Format::B10G11R11_UFLOAT_PACK32)
     ///
     /// C: `VK_FORMAT_B10G11R11_UFLOAT_PACK32`. Provided by `VK_VERSION_1_0`.
     ///
@@ -8582,23 +8234,17 @@ impl Format {
     pub const E5B9G9R9_UFLOAT_PACK32: Self = Self(123);
     /// [`Format::D16_UNORM`](crate::Format::D16_UNORM) specifies a one-component, 16-bit unsigned normalized format that has a single 16-bit depth component.
     ///
-    /// [`Format::D16_UNORM`](crate::Format::D16_UNORM)
-    ///
     /// C: `VK_FORMAT_D16_UNORM`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const D16_UNORM: Self = Self(124);
     /// [`Format::X8_D24_UNORM_PACK32`](crate::Format::X8_D24_UNORM_PACK32) specifies a two-component, 32-bit format that has 24 unsigned normalized bits in the depth component and, optionally:, 8 bits that are unused.
     ///
-    /// [`Format::X8_D24_UNORM_PACK32`](crate::Format::X8_D24_UNORM_PACK32)
-    ///
     /// C: `VK_FORMAT_X8_D24_UNORM_PACK32`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const X8_D24_UNORM_PACK32: Self = Self(125);
     /// [`Format::D32_SFLOAT`](crate::Format::D32_SFLOAT) specifies a one-component, 32-bit signed floating-point format that has 32 bits in the depth component.
-    ///
-    /// [`Format::D32_SFLOAT`](crate::Format::D32_SFLOAT)
     ///
     /// C: `VK_FORMAT_D32_SFLOAT`. Provided by `VK_VERSION_1_0`.
     ///
@@ -8612,15 +8258,11 @@ impl Format {
     pub const S8_UINT: Self = Self(127);
     /// [`Format::D16_UNORM_S8_UINT`](crate::Format::D16_UNORM_S8_UINT) specifies a two-component, 24-bit format that has 16 unsigned normalized bits in the depth component and 8 unsigned integer bits in the stencil component.
     ///
-    /// [`Format::D16_UNORM_S8_UINT`](crate::Format::D16_UNORM_S8_UINT)
-    ///
     /// C: `VK_FORMAT_D16_UNORM_S8_UINT`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const D16_UNORM_S8_UINT: Self = Self(128);
     /// [`Format::D24_UNORM_S8_UINT`](crate::Format::D24_UNORM_S8_UINT) specifies a two-component, 32-bit packed format that has 8 unsigned integer bits in the stencil component, and 24 unsigned normalized bits in the depth component.
-    ///
-    /// [`Format::D24_UNORM_S8_UINT`](crate::Format::D24_UNORM_S8_UINT)
     ///
     /// C: `VK_FORMAT_D24_UNORM_S8_UINT`. Provided by `VK_VERSION_1_0`.
     ///
@@ -8628,450 +8270,328 @@ impl Format {
     pub const D24_UNORM_S8_UINT: Self = Self(129);
     /// [`Format::D32_SFLOAT_S8_UINT`](crate::Format::D32_SFLOAT_S8_UINT) specifies a two-component format that has 32 signed float bits in the depth component and 8 unsigned integer bits in the stencil component. There are optionally: 24 bits that are unused.
     ///
-    /// [`Format::D32_SFLOAT_S8_UINT`](crate::Format::D32_SFLOAT_S8_UINT)
-    ///
     /// C: `VK_FORMAT_D32_SFLOAT_S8_UINT`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const D32_SFLOAT_S8_UINT: Self = Self(130);
-    /// [`Format::BC1_RGB_UNORM_BLOCK`](crate::Format::BC1_RGB_UNORM_BLOCK)
-    ///
     /// [`Format::BC1_RGB_UNORM_BLOCK`](crate::Format::BC1_RGB_UNORM_BLOCK) specifies a three-component, block-compressed format where each 64-bit compressed texel block encodes a 4×4 rectangle of unsigned normalized RGB texel data. This format has no alpha and is considered opaque.
     ///
     /// C: `VK_FORMAT_BC1_RGB_UNORM_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const BC1_RGB_UNORM_BLOCK: Self = Self(131);
-    /// [`Format::BC1_RGB_SRGB_BLOCK`](crate::Format::BC1_RGB_SRGB_BLOCK)
-    ///
     /// [`Format::BC1_RGB_SRGB_BLOCK`](crate::Format::BC1_RGB_SRGB_BLOCK) specifies a three-component, block-compressed format where each 64-bit compressed texel block encodes a 4×4 rectangle of unsigned normalized RGB texel data with sRGB nonlinear encoding. This format has no alpha and is considered opaque.
     ///
     /// C: `VK_FORMAT_BC1_RGB_SRGB_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const BC1_RGB_SRGB_BLOCK: Self = Self(132);
-    /// [`Format::BC1_RGBA_UNORM_BLOCK`](crate::Format::BC1_RGBA_UNORM_BLOCK)
-    ///
     /// [`Format::BC1_RGBA_UNORM_BLOCK`](crate::Format::BC1_RGBA_UNORM_BLOCK) specifies a four-component, block-compressed format where each 64-bit compressed texel block encodes a 4×4 rectangle of unsigned normalized RGB texel data, and provides 1 bit of alpha.
     ///
     /// C: `VK_FORMAT_BC1_RGBA_UNORM_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const BC1_RGBA_UNORM_BLOCK: Self = Self(133);
-    /// [`Format::BC1_RGBA_SRGB_BLOCK`](crate::Format::BC1_RGBA_SRGB_BLOCK)
-    ///
     /// [`Format::BC1_RGBA_SRGB_BLOCK`](crate::Format::BC1_RGBA_SRGB_BLOCK) specifies a four-component, block-compressed format where each 64-bit compressed texel block encodes a 4×4 rectangle of unsigned normalized RGB texel data with sRGB nonlinear encoding, and provides 1 bit of alpha.
     ///
     /// C: `VK_FORMAT_BC1_RGBA_SRGB_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const BC1_RGBA_SRGB_BLOCK: Self = Self(134);
-    /// [`Format::BC2_UNORM_BLOCK`](crate::Format::BC2_UNORM_BLOCK)
-    ///
     /// [`Format::BC2_UNORM_BLOCK`](crate::Format::BC2_UNORM_BLOCK) specifies a four-component, block-compressed format where each 128-bit compressed texel block encodes a 4×4 rectangle of unsigned normalized RGBA texel data with the first 64 bits encoding alpha values followed by 64 bits encoding RGB values.
     ///
     /// C: `VK_FORMAT_BC2_UNORM_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const BC2_UNORM_BLOCK: Self = Self(135);
-    /// [`Format::BC2_SRGB_BLOCK`](crate::Format::BC2_SRGB_BLOCK)
-    ///
     /// [`Format::BC2_SRGB_BLOCK`](crate::Format::BC2_SRGB_BLOCK) specifies a four-component, block-compressed format where each 128-bit compressed texel block encodes a 4×4 rectangle of unsigned normalized RGBA texel data with the first 64 bits encoding alpha values followed by 64 bits encoding RGB values with sRGB nonlinear encoding.
     ///
     /// C: `VK_FORMAT_BC2_SRGB_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const BC2_SRGB_BLOCK: Self = Self(136);
-    /// [`Format::BC3_UNORM_BLOCK`](crate::Format::BC3_UNORM_BLOCK)
-    ///
     /// [`Format::BC3_UNORM_BLOCK`](crate::Format::BC3_UNORM_BLOCK) specifies a four-component, block-compressed format where each 128-bit compressed texel block encodes a 4×4 rectangle of unsigned normalized RGBA texel data with the first 64 bits encoding alpha values followed by 64 bits encoding RGB values.
     ///
     /// C: `VK_FORMAT_BC3_UNORM_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const BC3_UNORM_BLOCK: Self = Self(137);
-    /// [`Format::BC3_SRGB_BLOCK`](crate::Format::BC3_SRGB_BLOCK)
-    ///
     /// [`Format::BC3_SRGB_BLOCK`](crate::Format::BC3_SRGB_BLOCK) specifies a four-component, block-compressed format where each 128-bit compressed texel block encodes a 4×4 rectangle of unsigned normalized RGBA texel data with the first 64 bits encoding alpha values followed by 64 bits encoding RGB values with sRGB nonlinear encoding.
     ///
     /// C: `VK_FORMAT_BC3_SRGB_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const BC3_SRGB_BLOCK: Self = Self(138);
-    /// [`Format::BC4_UNORM_BLOCK`](crate::Format::BC4_UNORM_BLOCK)
-    ///
     /// [`Format::BC4_UNORM_BLOCK`](crate::Format::BC4_UNORM_BLOCK) specifies a one-component, block-compressed format where each 64-bit compressed texel block encodes a 4×4 rectangle of unsigned normalized red texel data.
     ///
     /// C: `VK_FORMAT_BC4_UNORM_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const BC4_UNORM_BLOCK: Self = Self(139);
-    /// [`Format::BC4_SNORM_BLOCK`](crate::Format::BC4_SNORM_BLOCK)
-    ///
     /// [`Format::BC4_SNORM_BLOCK`](crate::Format::BC4_SNORM_BLOCK) specifies a one-component, block-compressed format where each 64-bit compressed texel block encodes a 4×4 rectangle of signed normalized red texel data.
     ///
     /// C: `VK_FORMAT_BC4_SNORM_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const BC4_SNORM_BLOCK: Self = Self(140);
-    /// [`Format::BC5_UNORM_BLOCK`](crate::Format::BC5_UNORM_BLOCK)
-    ///
     /// [`Format::BC5_UNORM_BLOCK`](crate::Format::BC5_UNORM_BLOCK) specifies a two-component, block-compressed format where each 128-bit compressed texel block encodes a 4×4 rectangle of unsigned normalized RG texel data with the first 64 bits encoding red values followed by 64 bits encoding green values.
     ///
     /// C: `VK_FORMAT_BC5_UNORM_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const BC5_UNORM_BLOCK: Self = Self(141);
-    /// [`Format::BC5_SNORM_BLOCK`](crate::Format::BC5_SNORM_BLOCK)
-    ///
     /// [`Format::BC5_SNORM_BLOCK`](crate::Format::BC5_SNORM_BLOCK) specifies a two-component, block-compressed format where each 128-bit compressed texel block encodes a 4×4 rectangle of signed normalized RG texel data with the first 64 bits encoding red values followed by 64 bits encoding green values.
     ///
     /// C: `VK_FORMAT_BC5_SNORM_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const BC5_SNORM_BLOCK: Self = Self(142);
-    /// [`Format::BC6H_UFLOAT_BLOCK`](crate::Format::BC6H_UFLOAT_BLOCK)
-    ///
     /// [`Format::BC6H_UFLOAT_BLOCK`](crate::Format::BC6H_UFLOAT_BLOCK) specifies a three-component, block-compressed format where each 128-bit compressed texel block encodes a 4×4 rectangle of unsigned floating-point RGB texel data.
     ///
     /// C: `VK_FORMAT_BC6H_UFLOAT_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const BC6H_UFLOAT_BLOCK: Self = Self(143);
-    /// [`Format::BC6H_SFLOAT_BLOCK`](crate::Format::BC6H_SFLOAT_BLOCK)
-    ///
     /// [`Format::BC6H_SFLOAT_BLOCK`](crate::Format::BC6H_SFLOAT_BLOCK) specifies a three-component, block-compressed format where each 128-bit compressed texel block encodes a 4×4 rectangle of signed floating-point RGB texel data.
     ///
     /// C: `VK_FORMAT_BC6H_SFLOAT_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const BC6H_SFLOAT_BLOCK: Self = Self(144);
-    /// [`Format::BC7_UNORM_BLOCK`](crate::Format::BC7_UNORM_BLOCK)
-    ///
     /// [`Format::BC7_UNORM_BLOCK`](crate::Format::BC7_UNORM_BLOCK) specifies a four-component, block-compressed format where each 128-bit compressed texel block encodes a 4×4 rectangle of unsigned normalized RGBA texel data.
     ///
     /// C: `VK_FORMAT_BC7_UNORM_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const BC7_UNORM_BLOCK: Self = Self(145);
-    /// [`Format::BC7_SRGB_BLOCK`](crate::Format::BC7_SRGB_BLOCK)
-    ///
     /// [`Format::BC7_SRGB_BLOCK`](crate::Format::BC7_SRGB_BLOCK) specifies a four-component, block-compressed format where each 128-bit compressed texel block encodes a 4×4 rectangle of unsigned normalized RGBA texel data with sRGB nonlinear encoding applied to the RGB components.
     ///
     /// C: `VK_FORMAT_BC7_SRGB_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const BC7_SRGB_BLOCK: Self = Self(146);
-    /// [`Format::ETC2_R8G8B8_UNORM_BLOCK`](crate::Format::ETC2_R8G8B8_UNORM_BLOCK)
-    ///
     /// [`Format::ETC2_R8G8B8_UNORM_BLOCK`](crate::Format::ETC2_R8G8B8_UNORM_BLOCK) specifies a three-component, ETC2 compressed format where each 64-bit compressed texel block encodes a 4×4 rectangle of unsigned normalized RGB texel data. This format has no alpha and is considered opaque.
-    ///
-    /// [`Format::ETC2_R8G8B8_UNORM_BLOCK`](crate::Format::ETC2_R8G8B8_UNORM_BLOCK)
     ///
     /// C: `VK_FORMAT_ETC2_R8G8B8_UNORM_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ETC2_R8G8B8_UNORM_BLOCK: Self = Self(147);
-    /// [`Format::ETC2_R8G8B8_SRGB_BLOCK`](crate::Format::ETC2_R8G8B8_SRGB_BLOCK)
-    ///
     /// [`Format::ETC2_R8G8B8_SRGB_BLOCK`](crate::Format::ETC2_R8G8B8_SRGB_BLOCK) specifies a three-component, ETC2 compressed format where each 64-bit compressed texel block encodes a 4×4 rectangle of unsigned normalized RGB texel data with sRGB nonlinear encoding. This format has no alpha and is considered opaque.
-    ///
-    /// [`Format::ETC2_R8G8B8_SRGB_BLOCK`](crate::Format::ETC2_R8G8B8_SRGB_BLOCK)
     ///
     /// C: `VK_FORMAT_ETC2_R8G8B8_SRGB_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ETC2_R8G8B8_SRGB_BLOCK: Self = Self(148);
-    /// [`Format::ETC2_R8G8B8A1_UNORM_BLOCK`](crate::Format::ETC2_R8G8B8A1_UNORM_BLOCK)
-    ///
     /// [`Format::ETC2_R8G8B8A1_UNORM_BLOCK`](crate::Format::ETC2_R8G8B8A1_UNORM_BLOCK) specifies a four-component, ETC2 compressed format where each 64-bit compressed texel block encodes a 4×4 rectangle of unsigned normalized RGB texel data, and provides 1 bit of alpha.
-    ///
-    /// [`Format::ETC2_R8G8B8A1_UNORM_BLOCK`](crate::Format::ETC2_R8G8B8A1_UNORM_BLOCK)
     ///
     /// C: `VK_FORMAT_ETC2_R8G8B8A1_UNORM_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ETC2_R8G8B8A1_UNORM_BLOCK: Self = Self(149);
-    /// [`Format::ETC2_R8G8B8A1_SRGB_BLOCK`](crate::Format::ETC2_R8G8B8A1_SRGB_BLOCK)
-    ///
     /// [`Format::ETC2_R8G8B8A1_SRGB_BLOCK`](crate::Format::ETC2_R8G8B8A1_SRGB_BLOCK) specifies a four-component, ETC2 compressed format where each 64-bit compressed texel block encodes a 4×4 rectangle of unsigned normalized RGB texel data with sRGB nonlinear encoding, and provides 1 bit of alpha.
-    ///
-    /// [`Format::ETC2_R8G8B8A1_SRGB_BLOCK`](crate::Format::ETC2_R8G8B8A1_SRGB_BLOCK)
     ///
     /// C: `VK_FORMAT_ETC2_R8G8B8A1_SRGB_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ETC2_R8G8B8A1_SRGB_BLOCK: Self = Self(150);
-    /// [`Format::ETC2_R8G8B8A8_UNORM_BLOCK`](crate::Format::ETC2_R8G8B8A8_UNORM_BLOCK)
-    ///
     /// [`Format::ETC2_R8G8B8A8_UNORM_BLOCK`](crate::Format::ETC2_R8G8B8A8_UNORM_BLOCK) specifies a four-component, ETC2 compressed format where each 128-bit compressed texel block encodes a 4×4 rectangle of unsigned normalized RGBA texel data with the first 64 bits encoding alpha values followed by 64 bits encoding RGB values.
-    ///
-    /// [`Format::ETC2_R8G8B8A8_UNORM_BLOCK`](crate::Format::ETC2_R8G8B8A8_UNORM_BLOCK)
     ///
     /// C: `VK_FORMAT_ETC2_R8G8B8A8_UNORM_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ETC2_R8G8B8A8_UNORM_BLOCK: Self = Self(151);
-    /// [`Format::ETC2_R8G8B8A8_SRGB_BLOCK`](crate::Format::ETC2_R8G8B8A8_SRGB_BLOCK)
-    ///
     /// [`Format::ETC2_R8G8B8A8_SRGB_BLOCK`](crate::Format::ETC2_R8G8B8A8_SRGB_BLOCK) specifies a four-component, ETC2 compressed format where each 128-bit compressed texel block encodes a 4×4 rectangle of unsigned normalized RGBA texel data with the first 64 bits encoding alpha values followed by 64 bits encoding RGB values with sRGB nonlinear encoding applied.
-    ///
-    /// [`Format::ETC2_R8G8B8A8_SRGB_BLOCK`](crate::Format::ETC2_R8G8B8A8_SRGB_BLOCK)
     ///
     /// C: `VK_FORMAT_ETC2_R8G8B8A8_SRGB_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ETC2_R8G8B8A8_SRGB_BLOCK: Self = Self(152);
-    /// [`Format::EAC_R11_UNORM_BLOCK`](crate::Format::EAC_R11_UNORM_BLOCK)
-    ///
     /// [`Format::EAC_R11_UNORM_BLOCK`](crate::Format::EAC_R11_UNORM_BLOCK) specifies a one-component, ETC2 compressed format where each 64-bit compressed texel block encodes a 4×4 rectangle of unsigned normalized red texel data.
     ///
     /// C: `VK_FORMAT_EAC_R11_UNORM_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const EAC_R11_UNORM_BLOCK: Self = Self(153);
-    /// [`Format::EAC_R11_SNORM_BLOCK`](crate::Format::EAC_R11_SNORM_BLOCK)
-    ///
     /// [`Format::EAC_R11_SNORM_BLOCK`](crate::Format::EAC_R11_SNORM_BLOCK) specifies a one-component, ETC2 compressed format where each 64-bit compressed texel block encodes a 4×4 rectangle of signed normalized red texel data.
     ///
     /// C: `VK_FORMAT_EAC_R11_SNORM_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const EAC_R11_SNORM_BLOCK: Self = Self(154);
-    /// [`Format::EAC_R11G11_UNORM_BLOCK`](crate::Format::EAC_R11G11_UNORM_BLOCK)
-    ///
     /// [`Format::EAC_R11G11_UNORM_BLOCK`](crate::Format::EAC_R11G11_UNORM_BLOCK) specifies a two-component, ETC2 compressed format where each 128-bit compressed texel block encodes a 4×4 rectangle of unsigned normalized RG texel data with the first 64 bits encoding red values followed by 64 bits encoding green values.
     ///
     /// C: `VK_FORMAT_EAC_R11G11_UNORM_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const EAC_R11G11_UNORM_BLOCK: Self = Self(155);
-    /// [`Format::EAC_R11G11_SNORM_BLOCK`](crate::Format::EAC_R11G11_SNORM_BLOCK)
-    ///
     /// [`Format::EAC_R11G11_SNORM_BLOCK`](crate::Format::EAC_R11G11_SNORM_BLOCK) specifies a two-component, ETC2 compressed format where each 128-bit compressed texel block encodes a 4×4 rectangle of signed normalized RG texel data with the first 64 bits encoding red values followed by 64 bits encoding green values.
     ///
     /// C: `VK_FORMAT_EAC_R11G11_SNORM_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const EAC_R11G11_SNORM_BLOCK: Self = Self(156);
-    /// [`Format::ASTC_4X4_UNORM_BLOCK`](crate::Format::ASTC_4X4_UNORM_BLOCK)
-    ///
     /// [`Format::ASTC_4X4_UNORM_BLOCK`](crate::Format::ASTC_4X4_UNORM_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 4×4 rectangle of unsigned normalized RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_4x4_UNORM_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_4X4_UNORM_BLOCK: Self = Self(157);
-    /// [`Format::ASTC_4X4_SRGB_BLOCK`](crate::Format::ASTC_4X4_SRGB_BLOCK)
-    ///
     /// [`Format::ASTC_4X4_SRGB_BLOCK`](crate::Format::ASTC_4X4_SRGB_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 4×4 rectangle of unsigned normalized RGBA texel data with sRGB nonlinear encoding applied to the RGB components.
     ///
     /// C: `VK_FORMAT_ASTC_4x4_SRGB_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_4X4_SRGB_BLOCK: Self = Self(158);
-    /// [`Format::ASTC_5X4_UNORM_BLOCK`](crate::Format::ASTC_5X4_UNORM_BLOCK)
-    ///
     /// [`Format::ASTC_5X4_UNORM_BLOCK`](crate::Format::ASTC_5X4_UNORM_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 5×4 rectangle of unsigned normalized RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_5x4_UNORM_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_5X4_UNORM_BLOCK: Self = Self(159);
-    /// [`Format::ASTC_5X4_SRGB_BLOCK`](crate::Format::ASTC_5X4_SRGB_BLOCK)
-    ///
     /// [`Format::ASTC_5X4_SRGB_BLOCK`](crate::Format::ASTC_5X4_SRGB_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 5×4 rectangle of unsigned normalized RGBA texel data with sRGB nonlinear encoding applied to the RGB components.
     ///
     /// C: `VK_FORMAT_ASTC_5x4_SRGB_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_5X4_SRGB_BLOCK: Self = Self(160);
-    /// [`Format::ASTC_5X5_UNORM_BLOCK`](crate::Format::ASTC_5X5_UNORM_BLOCK)
-    ///
     /// [`Format::ASTC_5X5_UNORM_BLOCK`](crate::Format::ASTC_5X5_UNORM_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 5×5 rectangle of unsigned normalized RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_5x5_UNORM_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_5X5_UNORM_BLOCK: Self = Self(161);
-    /// [`Format::ASTC_5X5_SRGB_BLOCK`](crate::Format::ASTC_5X5_SRGB_BLOCK)
-    ///
     /// [`Format::ASTC_5X5_SRGB_BLOCK`](crate::Format::ASTC_5X5_SRGB_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 5×5 rectangle of unsigned normalized RGBA texel data with sRGB nonlinear encoding applied to the RGB components.
     ///
     /// C: `VK_FORMAT_ASTC_5x5_SRGB_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_5X5_SRGB_BLOCK: Self = Self(162);
-    /// [`Format::ASTC_6X5_UNORM_BLOCK`](crate::Format::ASTC_6X5_UNORM_BLOCK)
-    ///
     /// [`Format::ASTC_6X5_UNORM_BLOCK`](crate::Format::ASTC_6X5_UNORM_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 6×5 rectangle of unsigned normalized RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_6x5_UNORM_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_6X5_UNORM_BLOCK: Self = Self(163);
-    /// [`Format::ASTC_6X5_SRGB_BLOCK`](crate::Format::ASTC_6X5_SRGB_BLOCK)
-    ///
     /// [`Format::ASTC_6X5_SRGB_BLOCK`](crate::Format::ASTC_6X5_SRGB_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 6×5 rectangle of unsigned normalized RGBA texel data with sRGB nonlinear encoding applied to the RGB components.
     ///
     /// C: `VK_FORMAT_ASTC_6x5_SRGB_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_6X5_SRGB_BLOCK: Self = Self(164);
-    /// [`Format::ASTC_6X6_UNORM_BLOCK`](crate::Format::ASTC_6X6_UNORM_BLOCK)
-    ///
     /// [`Format::ASTC_6X6_UNORM_BLOCK`](crate::Format::ASTC_6X6_UNORM_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 6×6 rectangle of unsigned normalized RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_6x6_UNORM_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_6X6_UNORM_BLOCK: Self = Self(165);
-    /// [`Format::ASTC_6X6_SRGB_BLOCK`](crate::Format::ASTC_6X6_SRGB_BLOCK)
-    ///
     /// [`Format::ASTC_6X6_SRGB_BLOCK`](crate::Format::ASTC_6X6_SRGB_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 6×6 rectangle of unsigned normalized RGBA texel data with sRGB nonlinear encoding applied to the RGB components.
     ///
     /// C: `VK_FORMAT_ASTC_6x6_SRGB_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_6X6_SRGB_BLOCK: Self = Self(166);
-    /// [`Format::ASTC_8X5_UNORM_BLOCK`](crate::Format::ASTC_8X5_UNORM_BLOCK)
-    ///
     /// [`Format::ASTC_8X5_UNORM_BLOCK`](crate::Format::ASTC_8X5_UNORM_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes an 8×5 rectangle of unsigned normalized RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_8x5_UNORM_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_8X5_UNORM_BLOCK: Self = Self(167);
-    /// [`Format::ASTC_8X5_SRGB_BLOCK`](crate::Format::ASTC_8X5_SRGB_BLOCK)
-    ///
     /// [`Format::ASTC_8X5_SRGB_BLOCK`](crate::Format::ASTC_8X5_SRGB_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes an 8×5 rectangle of unsigned normalized RGBA texel data with sRGB nonlinear encoding applied to the RGB components.
     ///
     /// C: `VK_FORMAT_ASTC_8x5_SRGB_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_8X5_SRGB_BLOCK: Self = Self(168);
-    /// [`Format::ASTC_8X6_UNORM_BLOCK`](crate::Format::ASTC_8X6_UNORM_BLOCK)
-    ///
     /// [`Format::ASTC_8X6_UNORM_BLOCK`](crate::Format::ASTC_8X6_UNORM_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes an 8×6 rectangle of unsigned normalized RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_8x6_UNORM_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_8X6_UNORM_BLOCK: Self = Self(169);
-    /// [`Format::ASTC_8X6_SRGB_BLOCK`](crate::Format::ASTC_8X6_SRGB_BLOCK)
-    ///
     /// [`Format::ASTC_8X6_SRGB_BLOCK`](crate::Format::ASTC_8X6_SRGB_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes an 8×6 rectangle of unsigned normalized RGBA texel data with sRGB nonlinear encoding applied to the RGB components.
     ///
     /// C: `VK_FORMAT_ASTC_8x6_SRGB_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_8X6_SRGB_BLOCK: Self = Self(170);
-    /// [`Format::ASTC_8X8_UNORM_BLOCK`](crate::Format::ASTC_8X8_UNORM_BLOCK)
-    ///
     /// [`Format::ASTC_8X8_UNORM_BLOCK`](crate::Format::ASTC_8X8_UNORM_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes an 8×8 rectangle of unsigned normalized RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_8x8_UNORM_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_8X8_UNORM_BLOCK: Self = Self(171);
-    /// [`Format::ASTC_8X8_SRGB_BLOCK`](crate::Format::ASTC_8X8_SRGB_BLOCK)
-    ///
     /// [`Format::ASTC_8X8_SRGB_BLOCK`](crate::Format::ASTC_8X8_SRGB_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes an 8×8 rectangle of unsigned normalized RGBA texel data with sRGB nonlinear encoding applied to the RGB components.
     ///
     /// C: `VK_FORMAT_ASTC_8x8_SRGB_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_8X8_SRGB_BLOCK: Self = Self(172);
-    /// [`Format::ASTC_10X5_UNORM_BLOCK`](crate::Format::ASTC_10X5_UNORM_BLOCK)
-    ///
     /// [`Format::ASTC_10X5_UNORM_BLOCK`](crate::Format::ASTC_10X5_UNORM_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 10×5 rectangle of unsigned normalized RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_10x5_UNORM_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_10X5_UNORM_BLOCK: Self = Self(173);
-    /// [`Format::ASTC_10X5_SRGB_BLOCK`](crate::Format::ASTC_10X5_SRGB_BLOCK)
-    ///
     /// [`Format::ASTC_10X5_SRGB_BLOCK`](crate::Format::ASTC_10X5_SRGB_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 10×5 rectangle of unsigned normalized RGBA texel data with sRGB nonlinear encoding applied to the RGB components.
     ///
     /// C: `VK_FORMAT_ASTC_10x5_SRGB_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_10X5_SRGB_BLOCK: Self = Self(174);
-    /// [`Format::ASTC_10X6_UNORM_BLOCK`](crate::Format::ASTC_10X6_UNORM_BLOCK)
-    ///
     /// [`Format::ASTC_10X6_UNORM_BLOCK`](crate::Format::ASTC_10X6_UNORM_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 10×6 rectangle of unsigned normalized RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_10x6_UNORM_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_10X6_UNORM_BLOCK: Self = Self(175);
-    /// [`Format::ASTC_10X6_SRGB_BLOCK`](crate::Format::ASTC_10X6_SRGB_BLOCK)
-    ///
     /// [`Format::ASTC_10X6_SRGB_BLOCK`](crate::Format::ASTC_10X6_SRGB_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 10×6 rectangle of unsigned normalized RGBA texel data with sRGB nonlinear encoding applied to the RGB components.
     ///
     /// C: `VK_FORMAT_ASTC_10x6_SRGB_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_10X6_SRGB_BLOCK: Self = Self(176);
-    /// [`Format::ASTC_10X8_UNORM_BLOCK`](crate::Format::ASTC_10X8_UNORM_BLOCK)
-    ///
     /// [`Format::ASTC_10X8_UNORM_BLOCK`](crate::Format::ASTC_10X8_UNORM_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 10×8 rectangle of unsigned normalized RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_10x8_UNORM_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_10X8_UNORM_BLOCK: Self = Self(177);
-    /// [`Format::ASTC_10X8_SRGB_BLOCK`](crate::Format::ASTC_10X8_SRGB_BLOCK)
-    ///
     /// [`Format::ASTC_10X8_SRGB_BLOCK`](crate::Format::ASTC_10X8_SRGB_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 10×8 rectangle of unsigned normalized RGBA texel data with sRGB nonlinear encoding applied to the RGB components.
     ///
     /// C: `VK_FORMAT_ASTC_10x8_SRGB_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_10X8_SRGB_BLOCK: Self = Self(178);
-    /// [`Format::ASTC_10X10_UNORM_BLOCK`](crate::Format::ASTC_10X10_UNORM_BLOCK)
-    ///
     /// [`Format::ASTC_10X10_UNORM_BLOCK`](crate::Format::ASTC_10X10_UNORM_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 10×10 rectangle of unsigned normalized RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_10x10_UNORM_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_10X10_UNORM_BLOCK: Self = Self(179);
-    /// [`Format::ASTC_10X10_SRGB_BLOCK`](crate::Format::ASTC_10X10_SRGB_BLOCK)
-    ///
     /// [`Format::ASTC_10X10_SRGB_BLOCK`](crate::Format::ASTC_10X10_SRGB_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 10×10 rectangle of unsigned normalized RGBA texel data with sRGB nonlinear encoding applied to the RGB components.
     ///
     /// C: `VK_FORMAT_ASTC_10x10_SRGB_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_10X10_SRGB_BLOCK: Self = Self(180);
-    /// [`Format::ASTC_12X10_UNORM_BLOCK`](crate::Format::ASTC_12X10_UNORM_BLOCK)
-    ///
     /// [`Format::ASTC_12X10_UNORM_BLOCK`](crate::Format::ASTC_12X10_UNORM_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 12×10 rectangle of unsigned normalized RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_12x10_UNORM_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_12X10_UNORM_BLOCK: Self = Self(181);
-    /// [`Format::ASTC_12X10_SRGB_BLOCK`](crate::Format::ASTC_12X10_SRGB_BLOCK)
-    ///
     /// [`Format::ASTC_12X10_SRGB_BLOCK`](crate::Format::ASTC_12X10_SRGB_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 12×10 rectangle of unsigned normalized RGBA texel data with sRGB nonlinear encoding applied to the RGB components.
     ///
     /// C: `VK_FORMAT_ASTC_12x10_SRGB_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_12X10_SRGB_BLOCK: Self = Self(182);
-    /// [`Format::ASTC_12X12_UNORM_BLOCK`](crate::Format::ASTC_12X12_UNORM_BLOCK)
-    ///
     /// [`Format::ASTC_12X12_UNORM_BLOCK`](crate::Format::ASTC_12X12_UNORM_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 12×12 rectangle of unsigned normalized RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_12x12_UNORM_BLOCK`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_12X12_UNORM_BLOCK: Self = Self(183);
-    /// [`Format::ASTC_12X12_SRGB_BLOCK`](crate::Format::ASTC_12X12_SRGB_BLOCK)
-    ///
     /// [`Format::ASTC_12X12_SRGB_BLOCK`](crate::Format::ASTC_12X12_SRGB_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 12×12 rectangle of unsigned normalized RGBA texel data with sRGB nonlinear encoding applied to the RGB components.
     ///
     /// C: `VK_FORMAT_ASTC_12x12_SRGB_BLOCK`. Provided by `VK_VERSION_1_0`.
@@ -9282,32 +8802,24 @@ impl Format {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const G16_B16_R16_3PLANE_444_UNORM: Self = Self(1000156033);
-    /// [`Format::G8_B8R8_2PLANE_444_UNORM`](crate::Format::G8_B8R8_2PLANE_444_UNORM)
-    ///
     /// [`Format::G8_B8R8_2PLANE_444_UNORM`](crate::Format::G8_B8R8_2PLANE_444_UNORM) specifies an unsigned normalized *multi-planar format* that has an 8-bit G component in plane 0, and a two-component, 16-bit BR plane 1 consisting of an 8-bit B component in byte 0 and an 8-bit R component in byte 1. Both planes have the same dimensions and each R, G, and B component contributes to a single texel. The location of each plane when this image is in linear layout can be determined via [`vkGetImageSubresourceLayout`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkGetImageSubresourceLayout.html), using [`ImageAspectFlags::PLANE_0`](crate::ImageAspectFlags::PLANE_0) for the G plane, and [`ImageAspectFlags::PLANE_1`](crate::ImageAspectFlags::PLANE_1) for the BR plane.
     ///
     /// C: `VK_FORMAT_G8_B8R8_2PLANE_444_UNORM`. Provided by `VK_VERSION_1_3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const G8_B8R8_2PLANE_444_UNORM: Self = Self(1000330000);
-    /// [`Format::G10X6_B10X6R10X6_2PLANE_444_UNORM_3PACK16`](crate::Format::G10X6_B10X6R10X6_2PLANE_444_UNORM_3PACK16)
-    ///
     /// [`Format::G10X6_B10X6R10X6_2PLANE_444_UNORM_3PACK16`](crate::Format::G10X6_B10X6R10X6_2PLANE_444_UNORM_3PACK16) specifies an unsigned normalized *multi-planar format* that has a 10-bit G component in the top 10 bits of each 16-bit word of plane 0, and a two-component, 32-bit BR plane 1 consisting of a 10-bit B component in the top 10 bits of the word in bytes 0..1, and a 10-bit R component in the top 10 bits of the word in bytes 2..3, the bottom 6 bits of each word unused. Both planes have the same dimensions and each R, G, and B component contributes to a single texel. The location of each plane when this image is in linear layout can be determined via [`vkGetImageSubresourceLayout`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkGetImageSubresourceLayout.html), using [`ImageAspectFlags::PLANE_0`](crate::ImageAspectFlags::PLANE_0) for the G plane, and [`ImageAspectFlags::PLANE_1`](crate::ImageAspectFlags::PLANE_1) for the BR plane.
     ///
     /// C: `VK_FORMAT_G10X6_B10X6R10X6_2PLANE_444_UNORM_3PACK16`. Provided by `VK_VERSION_1_3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const G10X6_B10X6R10X6_2PLANE_444_UNORM_3PACK16: Self = Self(1000330001);
-    /// [`Format::G12X4_B12X4R12X4_2PLANE_444_UNORM_3PACK16`](crate::Format::G12X4_B12X4R12X4_2PLANE_444_UNORM_3PACK16)
-    ///
     /// [`Format::G12X4_B12X4R12X4_2PLANE_444_UNORM_3PACK16`](crate::Format::G12X4_B12X4R12X4_2PLANE_444_UNORM_3PACK16) specifies an unsigned normalized *multi-planar format* that has a 12-bit G component in the top 12 bits of each 16-bit word of plane 0, and a two-component, 32-bit BR plane 1 consisting of a 12-bit B component in the top 12 bits of the word in bytes 0..1, and a 12-bit R component in the top 12 bits of the word in bytes 2..3, the bottom 4 bits of each word unused. Both planes have the same dimensions and each R, G, and B component contributes to a single texel. The location of each plane when this image is in linear layout can be determined via [`vkGetImageSubresourceLayout`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkGetImageSubresourceLayout.html), using [`ImageAspectFlags::PLANE_0`](crate::ImageAspectFlags::PLANE_0) for the G plane, and [`ImageAspectFlags::PLANE_1`](crate::ImageAspectFlags::PLANE_1) for the BR plane.
     ///
     /// C: `VK_FORMAT_G12X4_B12X4R12X4_2PLANE_444_UNORM_3PACK16`. Provided by `VK_VERSION_1_3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const G12X4_B12X4R12X4_2PLANE_444_UNORM_3PACK16: Self = Self(1000330002);
-    /// [`Format::G16_B16R16_2PLANE_444_UNORM`](crate::Format::G16_B16R16_2PLANE_444_UNORM)
-    ///
     /// [`Format::G16_B16R16_2PLANE_444_UNORM`](crate::Format::G16_B16R16_2PLANE_444_UNORM) specifies an unsigned normalized *multi-planar format* that has a 16-bit G component in each 16-bit word of plane 0, and a two-component, 32-bit BR plane 1 consisting of a 16-bit B component in the word in bytes 0..1, and a 16-bit R component in the word in bytes 2..3. Both planes have the same dimensions and each R, G, and B component contributes to a single texel. The location of each plane when this image is in linear layout can be determined via [`vkGetImageSubresourceLayout`](https://registry.khronos.org/vulkan/specs/latest/man/html/vkGetImageSubresourceLayout.html), using [`ImageAspectFlags::PLANE_0`](crate::ImageAspectFlags::PLANE_0) for the G plane, and [`ImageAspectFlags::PLANE_1`](crate::ImageAspectFlags::PLANE_1) for the BR plane.
     ///
     /// C: `VK_FORMAT_G16_B16R16_2PLANE_444_UNORM`. Provided by `VK_VERSION_1_3`.
@@ -9326,112 +8838,84 @@ impl Format {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const A4B4G4R4_UNORM_PACK16: Self = Self(1000340001);
-    /// [`Format::ASTC_4X4_SFLOAT_BLOCK`](crate::Format::ASTC_4X4_SFLOAT_BLOCK)
-    ///
     /// [`Format::ASTC_4X4_SFLOAT_BLOCK`](crate::Format::ASTC_4X4_SFLOAT_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 4×4 rectangle of signed floating-point RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_4x4_SFLOAT_BLOCK`. Provided by `VK_VERSION_1_3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_4X4_SFLOAT_BLOCK: Self = Self(1000066000);
-    /// [`Format::ASTC_5X4_SFLOAT_BLOCK`](crate::Format::ASTC_5X4_SFLOAT_BLOCK)
-    ///
     /// [`Format::ASTC_5X4_SFLOAT_BLOCK`](crate::Format::ASTC_5X4_SFLOAT_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 5×4 rectangle of signed floating-point RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_5x4_SFLOAT_BLOCK`. Provided by `VK_VERSION_1_3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_5X4_SFLOAT_BLOCK: Self = Self(1000066001);
-    /// [`Format::ASTC_5X5_SFLOAT_BLOCK`](crate::Format::ASTC_5X5_SFLOAT_BLOCK)
-    ///
     /// [`Format::ASTC_5X5_SFLOAT_BLOCK`](crate::Format::ASTC_5X5_SFLOAT_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 5×5 rectangle of signed floating-point RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_5x5_SFLOAT_BLOCK`. Provided by `VK_VERSION_1_3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_5X5_SFLOAT_BLOCK: Self = Self(1000066002);
-    /// [`Format::ASTC_6X5_SFLOAT_BLOCK`](crate::Format::ASTC_6X5_SFLOAT_BLOCK)
-    ///
     /// [`Format::ASTC_6X5_SFLOAT_BLOCK`](crate::Format::ASTC_6X5_SFLOAT_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 6×5 rectangle of signed floating-point RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_6x5_SFLOAT_BLOCK`. Provided by `VK_VERSION_1_3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_6X5_SFLOAT_BLOCK: Self = Self(1000066003);
-    /// [`Format::ASTC_6X6_SFLOAT_BLOCK`](crate::Format::ASTC_6X6_SFLOAT_BLOCK)
-    ///
     /// [`Format::ASTC_6X6_SFLOAT_BLOCK`](crate::Format::ASTC_6X6_SFLOAT_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 6×6 rectangle of signed floating-point RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_6x6_SFLOAT_BLOCK`. Provided by `VK_VERSION_1_3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_6X6_SFLOAT_BLOCK: Self = Self(1000066004);
-    /// [`Format::ASTC_8X5_SFLOAT_BLOCK`](crate::Format::ASTC_8X5_SFLOAT_BLOCK)
-    ///
     /// [`Format::ASTC_8X5_SFLOAT_BLOCK`](crate::Format::ASTC_8X5_SFLOAT_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 8×5 rectangle of signed floating-point RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_8x5_SFLOAT_BLOCK`. Provided by `VK_VERSION_1_3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_8X5_SFLOAT_BLOCK: Self = Self(1000066005);
-    /// [`Format::ASTC_8X6_SFLOAT_BLOCK`](crate::Format::ASTC_8X6_SFLOAT_BLOCK)
-    ///
     /// [`Format::ASTC_8X6_SFLOAT_BLOCK`](crate::Format::ASTC_8X6_SFLOAT_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 8×6 rectangle of signed floating-point RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_8x6_SFLOAT_BLOCK`. Provided by `VK_VERSION_1_3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_8X6_SFLOAT_BLOCK: Self = Self(1000066006);
-    /// [`Format::ASTC_8X8_SFLOAT_BLOCK`](crate::Format::ASTC_8X8_SFLOAT_BLOCK)
-    ///
     /// [`Format::ASTC_8X8_SFLOAT_BLOCK`](crate::Format::ASTC_8X8_SFLOAT_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 8×8 rectangle of signed floating-point RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_8x8_SFLOAT_BLOCK`. Provided by `VK_VERSION_1_3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_8X8_SFLOAT_BLOCK: Self = Self(1000066007);
-    /// [`Format::ASTC_10X5_SFLOAT_BLOCK`](crate::Format::ASTC_10X5_SFLOAT_BLOCK)
-    ///
     /// [`Format::ASTC_10X5_SFLOAT_BLOCK`](crate::Format::ASTC_10X5_SFLOAT_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 10×5 rectangle of signed floating-point RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_10x5_SFLOAT_BLOCK`. Provided by `VK_VERSION_1_3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_10X5_SFLOAT_BLOCK: Self = Self(1000066008);
-    /// [`Format::ASTC_10X6_SFLOAT_BLOCK`](crate::Format::ASTC_10X6_SFLOAT_BLOCK)
-    ///
     /// [`Format::ASTC_10X6_SFLOAT_BLOCK`](crate::Format::ASTC_10X6_SFLOAT_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 10×6 rectangle of signed floating-point RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_10x6_SFLOAT_BLOCK`. Provided by `VK_VERSION_1_3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_10X6_SFLOAT_BLOCK: Self = Self(1000066009);
-    /// [`Format::ASTC_10X8_SFLOAT_BLOCK`](crate::Format::ASTC_10X8_SFLOAT_BLOCK)
-    ///
     /// [`Format::ASTC_10X8_SFLOAT_BLOCK`](crate::Format::ASTC_10X8_SFLOAT_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 10×8 rectangle of signed floating-point RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_10x8_SFLOAT_BLOCK`. Provided by `VK_VERSION_1_3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_10X8_SFLOAT_BLOCK: Self = Self(1000066010);
-    /// [`Format::ASTC_10X10_SFLOAT_BLOCK`](crate::Format::ASTC_10X10_SFLOAT_BLOCK)
-    ///
     /// [`Format::ASTC_10X10_SFLOAT_BLOCK`](crate::Format::ASTC_10X10_SFLOAT_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 10×10 rectangle of signed floating-point RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_10x10_SFLOAT_BLOCK`. Provided by `VK_VERSION_1_3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_10X10_SFLOAT_BLOCK: Self = Self(1000066011);
-    /// [`Format::ASTC_12X10_SFLOAT_BLOCK`](crate::Format::ASTC_12X10_SFLOAT_BLOCK)
-    ///
     /// [`Format::ASTC_12X10_SFLOAT_BLOCK`](crate::Format::ASTC_12X10_SFLOAT_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 12×10 rectangle of signed floating-point RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_12x10_SFLOAT_BLOCK`. Provided by `VK_VERSION_1_3`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_12X10_SFLOAT_BLOCK: Self = Self(1000066012);
-    /// [`Format::ASTC_12X12_SFLOAT_BLOCK`](crate::Format::ASTC_12X12_SFLOAT_BLOCK)
-    ///
     /// [`Format::ASTC_12X12_SFLOAT_BLOCK`](crate::Format::ASTC_12X12_SFLOAT_BLOCK) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 12×12 rectangle of signed floating-point RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_12x12_SFLOAT_BLOCK`. Provided by `VK_VERSION_1_3`.
@@ -9445,8 +8929,6 @@ impl Format {
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const A1B5G5R5_UNORM_PACK16: Self = Self(1000470000);
     /// [`Format::A8_UNORM`](crate::Format::A8_UNORM) specifies a one-component, 8-bit unsigned normalized format that has a single 8-bit A component.
-    ///
-    /// [`Format::A8_UNORM`](crate::Format::A8_UNORM)
     ///
     /// C: `VK_FORMAT_A8_UNORM`. Provided by `VK_VERSION_1_4`.
     ///
@@ -9692,240 +9174,180 @@ impl Format {
     ///
     /// C: `VK_FORMAT_G16_B16_R16_3PLANE_444_UNORM_KHR`. Provided by `VK_KHR_sampler_ycbcr_conversion`.
     pub const G16_B16_R16_3PLANE_444_UNORM_KHR: Self = Self(1000156033);
-    /// [`Format::ASTC_3X3X3_UNORM_BLOCK_EXT`](crate::Format::ASTC_3X3X3_UNORM_BLOCK_EXT)
-    ///
     /// [`Format::ASTC_3X3X3_UNORM_BLOCK_EXT`](crate::Format::ASTC_3X3X3_UNORM_BLOCK_EXT) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 3×3×3 cuboid of unsigned normalized RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_3x3x3_UNORM_BLOCK_EXT`. Provided by `VK_EXT_texture_compression_astc_3d`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_3X3X3_UNORM_BLOCK_EXT: Self = Self(1000288000);
-    /// [`Format::ASTC_3X3X3_SRGB_BLOCK_EXT`](crate::Format::ASTC_3X3X3_SRGB_BLOCK_EXT)
-    ///
     /// [`Format::ASTC_3X3X3_SRGB_BLOCK_EXT`](crate::Format::ASTC_3X3X3_SRGB_BLOCK_EXT) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 3×3×3 cuboid of unsigned normalized RGBA texel data with sRGB nonlinear encoding applied to the RGB components.
     ///
     /// C: `VK_FORMAT_ASTC_3x3x3_SRGB_BLOCK_EXT`. Provided by `VK_EXT_texture_compression_astc_3d`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_3X3X3_SRGB_BLOCK_EXT: Self = Self(1000288001);
-    /// [`Format::ASTC_3X3X3_SFLOAT_BLOCK_EXT`](crate::Format::ASTC_3X3X3_SFLOAT_BLOCK_EXT)
-    ///
     /// [`Format::ASTC_3X3X3_SFLOAT_BLOCK_EXT`](crate::Format::ASTC_3X3X3_SFLOAT_BLOCK_EXT) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 3×3×3 cuboid of signed floating-point RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_3x3x3_SFLOAT_BLOCK_EXT`. Provided by `VK_EXT_texture_compression_astc_3d`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_3X3X3_SFLOAT_BLOCK_EXT: Self = Self(1000288002);
-    /// [`Format::ASTC_4X3X3_UNORM_BLOCK_EXT`](crate::Format::ASTC_4X3X3_UNORM_BLOCK_EXT)
-    ///
     /// [`Format::ASTC_4X3X3_UNORM_BLOCK_EXT`](crate::Format::ASTC_4X3X3_UNORM_BLOCK_EXT) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 4×3×3 cuboid of unsigned normalized RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_4x3x3_UNORM_BLOCK_EXT`. Provided by `VK_EXT_texture_compression_astc_3d`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_4X3X3_UNORM_BLOCK_EXT: Self = Self(1000288003);
-    /// [`Format::ASTC_4X3X3_SRGB_BLOCK_EXT`](crate::Format::ASTC_4X3X3_SRGB_BLOCK_EXT)
-    ///
     /// [`Format::ASTC_4X3X3_SRGB_BLOCK_EXT`](crate::Format::ASTC_4X3X3_SRGB_BLOCK_EXT) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 4×3×3 cuboid of unsigned normalized RGBA texel data with sRGB nonlinear encoding applied to the RGB components.
     ///
     /// C: `VK_FORMAT_ASTC_4x3x3_SRGB_BLOCK_EXT`. Provided by `VK_EXT_texture_compression_astc_3d`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_4X3X3_SRGB_BLOCK_EXT: Self = Self(1000288004);
-    /// [`Format::ASTC_4X3X3_SFLOAT_BLOCK_EXT`](crate::Format::ASTC_4X3X3_SFLOAT_BLOCK_EXT)
-    ///
     /// [`Format::ASTC_4X3X3_SFLOAT_BLOCK_EXT`](crate::Format::ASTC_4X3X3_SFLOAT_BLOCK_EXT) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 4×3×3 cuboid of signed floating-point RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_4x3x3_SFLOAT_BLOCK_EXT`. Provided by `VK_EXT_texture_compression_astc_3d`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_4X3X3_SFLOAT_BLOCK_EXT: Self = Self(1000288005);
-    /// [`Format::ASTC_4X4X3_UNORM_BLOCK_EXT`](crate::Format::ASTC_4X4X3_UNORM_BLOCK_EXT)
-    ///
     /// [`Format::ASTC_4X4X3_UNORM_BLOCK_EXT`](crate::Format::ASTC_4X4X3_UNORM_BLOCK_EXT) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 4×4×3 cuboid of unsigned normalized RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_4x4x3_UNORM_BLOCK_EXT`. Provided by `VK_EXT_texture_compression_astc_3d`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_4X4X3_UNORM_BLOCK_EXT: Self = Self(1000288006);
-    /// [`Format::ASTC_4X4X3_SRGB_BLOCK_EXT`](crate::Format::ASTC_4X4X3_SRGB_BLOCK_EXT)
-    ///
     /// [`Format::ASTC_4X4X3_SRGB_BLOCK_EXT`](crate::Format::ASTC_4X4X3_SRGB_BLOCK_EXT) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 4×4×3 cuboid of unsigned normalized RGBA texel data with sRGB nonlinear encoding applied to the RGB components.
     ///
     /// C: `VK_FORMAT_ASTC_4x4x3_SRGB_BLOCK_EXT`. Provided by `VK_EXT_texture_compression_astc_3d`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_4X4X3_SRGB_BLOCK_EXT: Self = Self(1000288007);
-    /// [`Format::ASTC_4X4X3_SFLOAT_BLOCK_EXT`](crate::Format::ASTC_4X4X3_SFLOAT_BLOCK_EXT)
-    ///
     /// [`Format::ASTC_4X4X3_SFLOAT_BLOCK_EXT`](crate::Format::ASTC_4X4X3_SFLOAT_BLOCK_EXT) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 4×4×3 cuboid of signed floating-point RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_4x4x3_SFLOAT_BLOCK_EXT`. Provided by `VK_EXT_texture_compression_astc_3d`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_4X4X3_SFLOAT_BLOCK_EXT: Self = Self(1000288008);
-    /// [`Format::ASTC_4X4X4_UNORM_BLOCK_EXT`](crate::Format::ASTC_4X4X4_UNORM_BLOCK_EXT)
-    ///
     /// [`Format::ASTC_4X4X4_UNORM_BLOCK_EXT`](crate::Format::ASTC_4X4X4_UNORM_BLOCK_EXT) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 4×4×4 cuboid of unsigned normalized RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_4x4x4_UNORM_BLOCK_EXT`. Provided by `VK_EXT_texture_compression_astc_3d`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_4X4X4_UNORM_BLOCK_EXT: Self = Self(1000288009);
-    /// [`Format::ASTC_4X4X4_SRGB_BLOCK_EXT`](crate::Format::ASTC_4X4X4_SRGB_BLOCK_EXT)
-    ///
     /// [`Format::ASTC_4X4X4_SRGB_BLOCK_EXT`](crate::Format::ASTC_4X4X4_SRGB_BLOCK_EXT) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 4×4×4 cuboid of unsigned normalized RGBA texel data with sRGB nonlinear encoding applied to the RGB components.
     ///
     /// C: `VK_FORMAT_ASTC_4x4x4_SRGB_BLOCK_EXT`. Provided by `VK_EXT_texture_compression_astc_3d`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_4X4X4_SRGB_BLOCK_EXT: Self = Self(1000288010);
-    /// [`Format::ASTC_4X4X4_SFLOAT_BLOCK_EXT`](crate::Format::ASTC_4X4X4_SFLOAT_BLOCK_EXT)
-    ///
     /// [`Format::ASTC_4X4X4_SFLOAT_BLOCK_EXT`](crate::Format::ASTC_4X4X4_SFLOAT_BLOCK_EXT) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 4×4×4 cuboid of signed floating-point RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_4x4x4_SFLOAT_BLOCK_EXT`. Provided by `VK_EXT_texture_compression_astc_3d`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_4X4X4_SFLOAT_BLOCK_EXT: Self = Self(1000288011);
-    /// [`Format::ASTC_5X4X4_UNORM_BLOCK_EXT`](crate::Format::ASTC_5X4X4_UNORM_BLOCK_EXT)
-    ///
     /// [`Format::ASTC_5X4X4_UNORM_BLOCK_EXT`](crate::Format::ASTC_5X4X4_UNORM_BLOCK_EXT) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 5×4×4 cuboid of unsigned normalized RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_5x4x4_UNORM_BLOCK_EXT`. Provided by `VK_EXT_texture_compression_astc_3d`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_5X4X4_UNORM_BLOCK_EXT: Self = Self(1000288012);
-    /// [`Format::ASTC_5X4X4_SRGB_BLOCK_EXT`](crate::Format::ASTC_5X4X4_SRGB_BLOCK_EXT)
-    ///
     /// [`Format::ASTC_5X4X4_SRGB_BLOCK_EXT`](crate::Format::ASTC_5X4X4_SRGB_BLOCK_EXT) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 5×4×4 cuboid of unsigned normalized RGBA texel data with sRGB nonlinear encoding applied to the RGB components.
     ///
     /// C: `VK_FORMAT_ASTC_5x4x4_SRGB_BLOCK_EXT`. Provided by `VK_EXT_texture_compression_astc_3d`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_5X4X4_SRGB_BLOCK_EXT: Self = Self(1000288013);
-    /// [`Format::ASTC_5X4X4_SFLOAT_BLOCK_EXT`](crate::Format::ASTC_5X4X4_SFLOAT_BLOCK_EXT)
-    ///
     /// [`Format::ASTC_5X4X4_SFLOAT_BLOCK_EXT`](crate::Format::ASTC_5X4X4_SFLOAT_BLOCK_EXT) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 5×4×4 cuboid of signed floating-point RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_5x4x4_SFLOAT_BLOCK_EXT`. Provided by `VK_EXT_texture_compression_astc_3d`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_5X4X4_SFLOAT_BLOCK_EXT: Self = Self(1000288014);
-    /// [`Format::ASTC_5X5X4_UNORM_BLOCK_EXT`](crate::Format::ASTC_5X5X4_UNORM_BLOCK_EXT)
-    ///
     /// [`Format::ASTC_5X5X4_UNORM_BLOCK_EXT`](crate::Format::ASTC_5X5X4_UNORM_BLOCK_EXT) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 5×5×4 cuboid of unsigned normalized RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_5x5x4_UNORM_BLOCK_EXT`. Provided by `VK_EXT_texture_compression_astc_3d`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_5X5X4_UNORM_BLOCK_EXT: Self = Self(1000288015);
-    /// [`Format::ASTC_5X5X4_SRGB_BLOCK_EXT`](crate::Format::ASTC_5X5X4_SRGB_BLOCK_EXT)
-    ///
     /// [`Format::ASTC_5X5X4_SRGB_BLOCK_EXT`](crate::Format::ASTC_5X5X4_SRGB_BLOCK_EXT) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 5×5×4 cuboid of unsigned normalized RGBA texel data with sRGB nonlinear encoding applied to the RGB components.
     ///
     /// C: `VK_FORMAT_ASTC_5x5x4_SRGB_BLOCK_EXT`. Provided by `VK_EXT_texture_compression_astc_3d`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_5X5X4_SRGB_BLOCK_EXT: Self = Self(1000288016);
-    /// [`Format::ASTC_5X5X4_SFLOAT_BLOCK_EXT`](crate::Format::ASTC_5X5X4_SFLOAT_BLOCK_EXT)
-    ///
     /// [`Format::ASTC_5X5X4_SFLOAT_BLOCK_EXT`](crate::Format::ASTC_5X5X4_SFLOAT_BLOCK_EXT) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 5×5×4 cuboid of signed floating-point RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_5x5x4_SFLOAT_BLOCK_EXT`. Provided by `VK_EXT_texture_compression_astc_3d`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_5X5X4_SFLOAT_BLOCK_EXT: Self = Self(1000288017);
-    /// [`Format::ASTC_5X5X5_UNORM_BLOCK_EXT`](crate::Format::ASTC_5X5X5_UNORM_BLOCK_EXT)
-    ///
     /// [`Format::ASTC_5X5X5_UNORM_BLOCK_EXT`](crate::Format::ASTC_5X5X5_UNORM_BLOCK_EXT) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 5×5×5 cuboid of unsigned normalized RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_5x5x5_UNORM_BLOCK_EXT`. Provided by `VK_EXT_texture_compression_astc_3d`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_5X5X5_UNORM_BLOCK_EXT: Self = Self(1000288018);
-    /// [`Format::ASTC_5X5X5_SRGB_BLOCK_EXT`](crate::Format::ASTC_5X5X5_SRGB_BLOCK_EXT)
-    ///
     /// [`Format::ASTC_5X5X5_SRGB_BLOCK_EXT`](crate::Format::ASTC_5X5X5_SRGB_BLOCK_EXT) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 5×5×5 cuboid of unsigned normalized RGBA texel data with sRGB nonlinear encoding applied to the RGB components.
     ///
     /// C: `VK_FORMAT_ASTC_5x5x5_SRGB_BLOCK_EXT`. Provided by `VK_EXT_texture_compression_astc_3d`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_5X5X5_SRGB_BLOCK_EXT: Self = Self(1000288019);
-    /// [`Format::ASTC_5X5X5_SFLOAT_BLOCK_EXT`](crate::Format::ASTC_5X5X5_SFLOAT_BLOCK_EXT)
-    ///
     /// [`Format::ASTC_5X5X5_SFLOAT_BLOCK_EXT`](crate::Format::ASTC_5X5X5_SFLOAT_BLOCK_EXT) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 5×5×5 cuboid of signed floating-point RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_5x5x5_SFLOAT_BLOCK_EXT`. Provided by `VK_EXT_texture_compression_astc_3d`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_5X5X5_SFLOAT_BLOCK_EXT: Self = Self(1000288020);
-    /// [`Format::ASTC_6X5X5_UNORM_BLOCK_EXT`](crate::Format::ASTC_6X5X5_UNORM_BLOCK_EXT)
-    ///
     /// [`Format::ASTC_6X5X5_UNORM_BLOCK_EXT`](crate::Format::ASTC_6X5X5_UNORM_BLOCK_EXT) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 6×5×5 cuboid of unsigned normalized RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_6x5x5_UNORM_BLOCK_EXT`. Provided by `VK_EXT_texture_compression_astc_3d`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_6X5X5_UNORM_BLOCK_EXT: Self = Self(1000288021);
-    /// [`Format::ASTC_6X5X5_SRGB_BLOCK_EXT`](crate::Format::ASTC_6X5X5_SRGB_BLOCK_EXT)
-    ///
     /// [`Format::ASTC_6X5X5_SRGB_BLOCK_EXT`](crate::Format::ASTC_6X5X5_SRGB_BLOCK_EXT) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 6×5×5 cuboid of unsigned normalized RGBA texel data with sRGB nonlinear encoding applied to the RGB components.
     ///
     /// C: `VK_FORMAT_ASTC_6x5x5_SRGB_BLOCK_EXT`. Provided by `VK_EXT_texture_compression_astc_3d`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_6X5X5_SRGB_BLOCK_EXT: Self = Self(1000288022);
-    /// [`Format::ASTC_6X5X5_SFLOAT_BLOCK_EXT`](crate::Format::ASTC_6X5X5_SFLOAT_BLOCK_EXT)
-    ///
     /// [`Format::ASTC_6X5X5_SFLOAT_BLOCK_EXT`](crate::Format::ASTC_6X5X5_SFLOAT_BLOCK_EXT) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 6×5×5 cuboid of signed floating-point RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_6x5x5_SFLOAT_BLOCK_EXT`. Provided by `VK_EXT_texture_compression_astc_3d`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_6X5X5_SFLOAT_BLOCK_EXT: Self = Self(1000288023);
-    /// [`Format::ASTC_6X6X5_UNORM_BLOCK_EXT`](crate::Format::ASTC_6X6X5_UNORM_BLOCK_EXT)
-    ///
     /// [`Format::ASTC_6X6X5_UNORM_BLOCK_EXT`](crate::Format::ASTC_6X6X5_UNORM_BLOCK_EXT) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 6×6×5 cuboid of unsigned normalized RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_6x6x5_UNORM_BLOCK_EXT`. Provided by `VK_EXT_texture_compression_astc_3d`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_6X6X5_UNORM_BLOCK_EXT: Self = Self(1000288024);
-    /// [`Format::ASTC_6X6X5_SRGB_BLOCK_EXT`](crate::Format::ASTC_6X6X5_SRGB_BLOCK_EXT)
-    ///
     /// [`Format::ASTC_6X6X5_SRGB_BLOCK_EXT`](crate::Format::ASTC_6X6X5_SRGB_BLOCK_EXT) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 6×6×5 cuboid of unsigned normalized RGBA texel data with sRGB nonlinear encoding applied to the RGB components.
     ///
     /// C: `VK_FORMAT_ASTC_6x6x5_SRGB_BLOCK_EXT`. Provided by `VK_EXT_texture_compression_astc_3d`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_6X6X5_SRGB_BLOCK_EXT: Self = Self(1000288025);
-    /// [`Format::ASTC_6X6X5_SFLOAT_BLOCK_EXT`](crate::Format::ASTC_6X6X5_SFLOAT_BLOCK_EXT)
-    ///
     /// [`Format::ASTC_6X6X5_SFLOAT_BLOCK_EXT`](crate::Format::ASTC_6X6X5_SFLOAT_BLOCK_EXT) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 6×6×5 cuboid of signed floating-point RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_6x6x5_SFLOAT_BLOCK_EXT`. Provided by `VK_EXT_texture_compression_astc_3d`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_6X6X5_SFLOAT_BLOCK_EXT: Self = Self(1000288026);
-    /// [`Format::ASTC_6X6X6_UNORM_BLOCK_EXT`](crate::Format::ASTC_6X6X6_UNORM_BLOCK_EXT)
-    ///
     /// [`Format::ASTC_6X6X6_UNORM_BLOCK_EXT`](crate::Format::ASTC_6X6X6_UNORM_BLOCK_EXT) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 6×6×6 cuboid of unsigned normalized RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_6x6x6_UNORM_BLOCK_EXT`. Provided by `VK_EXT_texture_compression_astc_3d`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_6X6X6_UNORM_BLOCK_EXT: Self = Self(1000288027);
-    /// [`Format::ASTC_6X6X6_SRGB_BLOCK_EXT`](crate::Format::ASTC_6X6X6_SRGB_BLOCK_EXT)
-    ///
     /// [`Format::ASTC_6X6X6_SRGB_BLOCK_EXT`](crate::Format::ASTC_6X6X6_SRGB_BLOCK_EXT) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 6×6×6 cuboid of unsigned normalized RGBA texel data with sRGB nonlinear encoding applied to the RGB components.
     ///
     /// C: `VK_FORMAT_ASTC_6x6x6_SRGB_BLOCK_EXT`. Provided by `VK_EXT_texture_compression_astc_3d`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ASTC_6X6X6_SRGB_BLOCK_EXT: Self = Self(1000288028);
-    /// [`Format::ASTC_6X6X6_SFLOAT_BLOCK_EXT`](crate::Format::ASTC_6X6X6_SFLOAT_BLOCK_EXT)
-    ///
     /// [`Format::ASTC_6X6X6_SFLOAT_BLOCK_EXT`](crate::Format::ASTC_6X6X6_SFLOAT_BLOCK_EXT) specifies a four-component, ASTC compressed format where each 128-bit compressed texel block encodes a 6×6×6 cuboid of signed floating-point RGBA texel data.
     ///
     /// C: `VK_FORMAT_ASTC_6x6x6_SFLOAT_BLOCK_EXT`. Provided by `VK_EXT_texture_compression_astc_3d`.
@@ -10569,19 +9991,15 @@ impl GeometryTypeKHR {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const LINEAR_SWEPT_SPHERES_NV: Self = Self(1000429005);
-    /// [`GeometryTypeKHR::DENSE_GEOMETRY_FORMAT_TRIANGLES_AMDX`](crate::GeometryTypeKHR::DENSE_GEOMETRY_FORMAT_TRIANGLES_AMDX)
-    ///
     /// [`GeometryTypeKHR::DENSE_GEOMETRY_FORMAT_TRIANGLES_AMDX`](crate::GeometryTypeKHR::DENSE_GEOMETRY_FORMAT_TRIANGLES_AMDX) specifies a geometry type consisting of triangles from compressed data.
     ///
     /// C: `VK_GEOMETRY_TYPE_DENSE_GEOMETRY_FORMAT_TRIANGLES_AMDX`. Provided by `VK_AMDX_dense_geometry_format`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DENSE_GEOMETRY_FORMAT_TRIANGLES_AMDX: Self = Self(1000478000);
-    /// [`GeometryTypeKHR::MICROMAP`](crate::GeometryTypeKHR::MICROMAP)
+    /// The specification has no description of `VK_GEOMETRY_TYPE_MICROMAP_KHR`.
     ///
     /// C: `VK_GEOMETRY_TYPE_MICROMAP_KHR`. Provided by `VK_KHR_opacity_micromap`.
-    ///
-    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const MICROMAP: Self = Self(1000623000);
     /// `VK_GEOMETRY_TYPE_SPHERES_NV` as named under `VkGeometryTypeNV`, an old name of this type: the same value as [`Self::SPHERES_NV`], kept so that code written against the old name still compiles.
     #[deprecated(
@@ -11222,14 +10640,10 @@ vk_enum!(ImageLayout, IMAGE_LAYOUT);
 impl ImageLayout {
     /// [`ImageLayout::UNDEFINED`](crate::ImageLayout::UNDEFINED) specifies that the layout is unknown. Image memory **cannot** be transitioned into this layout. This layout **can** be used as the `initialLayout` member of [`VkImageCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkImageCreateInfo.html). This layout **can** be used in place of the current image layout in a layout transition, but doing so will cause the contents of the image's memory to be undefined:.
     ///
-    /// [`ImageLayout::UNDEFINED`](crate::ImageLayout::UNDEFINED)
-    ///
     /// C: `VK_IMAGE_LAYOUT_UNDEFINED`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const UNDEFINED: Self = Self(0);
-    /// [`ImageLayout::GENERAL`](crate::ImageLayout::GENERAL)
-    ///
     /// [`ImageLayout::GENERAL`](crate::ImageLayout::GENERAL) supports all types of device access, unless specified otherwise.
     ///
     /// C: `VK_IMAGE_LAYOUT_GENERAL`. Provided by `VK_VERSION_1_0`.
@@ -11248,16 +10662,12 @@ impl ImageLayout {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DEPTH_STENCIL_ATTACHMENT_OPTIMAL: Self = Self(3);
-    /// [`ImageLayout::DEPTH_STENCIL_READ_ONLY_OPTIMAL`](crate::ImageLayout::DEPTH_STENCIL_READ_ONLY_OPTIMAL)
-    ///
     /// [`ImageLayout::DEPTH_STENCIL_READ_ONLY_OPTIMAL`](crate::ImageLayout::DEPTH_STENCIL_READ_ONLY_OPTIMAL) specifies a layout for both the depth and stencil aspects of a depth/stencil format image allowing read only access as a depth/stencil attachment or in shaders as a sampled image, combined image/sampler, or input attachment. It is equivalent to [`ImageLayout::DEPTH_READ_ONLY_OPTIMAL`](crate::ImageLayout::DEPTH_READ_ONLY_OPTIMAL) and [`ImageLayout::STENCIL_READ_ONLY_OPTIMAL`](crate::ImageLayout::STENCIL_READ_ONLY_OPTIMAL).
     ///
     /// C: `VK_IMAGE_LAYOUT_DEPTH_STENCIL_READ_ONLY_OPTIMAL`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DEPTH_STENCIL_READ_ONLY_OPTIMAL: Self = Self(4);
-    /// [`ImageLayout::SHADER_READ_ONLY_OPTIMAL`](crate::ImageLayout::SHADER_READ_ONLY_OPTIMAL)
-    ///
     /// [`ImageLayout::SHADER_READ_ONLY_OPTIMAL`](crate::ImageLayout::SHADER_READ_ONLY_OPTIMAL) specifies a layout allowing read-only access in a shader as a sampled image, combined image/sampler, or input attachment. This layout is valid only for image subresources of images created with the [`ImageUsageFlags::SAMPLED`](crate::ImageUsageFlags::SAMPLED) or [`ImageUsageFlags::INPUT_ATTACHMENT`](crate::ImageUsageFlags::INPUT_ATTACHMENT) usage bits enabled.
     ///
     /// C: `VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL`. Provided by `VK_VERSION_1_0`.
@@ -11278,22 +10688,16 @@ impl ImageLayout {
     pub const TRANSFER_DST_OPTIMAL: Self = Self(7);
     /// [`ImageLayout::PREINITIALIZED`](crate::ImageLayout::PREINITIALIZED) specifies that a linear image's memory is in a defined layout and **can** be populated by data, but that it has not yet been initialized by the driver. Image memory **cannot** be transitioned into this layout. This layout **can** be used as the `initialLayout` member of [`VkImageCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkImageCreateInfo.html) when `tiling` is [`ImageTiling::LINEAR`](crate::ImageTiling::LINEAR). This layout is intended to be used as the initial layout for an image whose contents are written by the host, and hence the data **can** be written to memory immediately, without first executing a layout transition.
     ///
-    /// [`ImageLayout::PREINITIALIZED`](crate::ImageLayout::PREINITIALIZED)
-    ///
     /// C: `VK_IMAGE_LAYOUT_PREINITIALIZED`. Provided by `VK_VERSION_1_0`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const PREINITIALIZED: Self = Self(8);
-    /// [`ImageLayout::DEPTH_READ_ONLY_STENCIL_ATTACHMENT_OPTIMAL`](crate::ImageLayout::DEPTH_READ_ONLY_STENCIL_ATTACHMENT_OPTIMAL)
-    ///
     /// [`ImageLayout::DEPTH_READ_ONLY_STENCIL_ATTACHMENT_OPTIMAL`](crate::ImageLayout::DEPTH_READ_ONLY_STENCIL_ATTACHMENT_OPTIMAL) specifies a layout for depth/stencil format images allowing read and write access to the stencil aspect as a stencil attachment, and read only access to the depth aspect as a depth attachment or in shaders as a sampled image, combined image/sampler, or input attachment. It is equivalent to [`ImageLayout::DEPTH_READ_ONLY_OPTIMAL`](crate::ImageLayout::DEPTH_READ_ONLY_OPTIMAL) and [`ImageLayout::STENCIL_ATTACHMENT_OPTIMAL`](crate::ImageLayout::STENCIL_ATTACHMENT_OPTIMAL).
     ///
     /// C: `VK_IMAGE_LAYOUT_DEPTH_READ_ONLY_STENCIL_ATTACHMENT_OPTIMAL`. Provided by `VK_VERSION_1_1`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DEPTH_READ_ONLY_STENCIL_ATTACHMENT_OPTIMAL: Self = Self(1000117000);
-    /// [`ImageLayout::DEPTH_ATTACHMENT_STENCIL_READ_ONLY_OPTIMAL`](crate::ImageLayout::DEPTH_ATTACHMENT_STENCIL_READ_ONLY_OPTIMAL)
-    ///
     /// [`ImageLayout::DEPTH_ATTACHMENT_STENCIL_READ_ONLY_OPTIMAL`](crate::ImageLayout::DEPTH_ATTACHMENT_STENCIL_READ_ONLY_OPTIMAL) specifies a layout for depth/stencil format images allowing read and write access to the depth aspect as a depth attachment, and read only access to the stencil aspect as a stencil attachment or in shaders as a sampled image, combined image/sampler, or input attachment. It is equivalent to [`ImageLayout::DEPTH_ATTACHMENT_OPTIMAL`](crate::ImageLayout::DEPTH_ATTACHMENT_OPTIMAL) and [`ImageLayout::STENCIL_READ_ONLY_OPTIMAL`](crate::ImageLayout::STENCIL_READ_ONLY_OPTIMAL).
     ///
     /// C: `VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_STENCIL_READ_ONLY_OPTIMAL`. Provided by `VK_VERSION_1_1`.
@@ -11306,8 +10710,6 @@ impl ImageLayout {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DEPTH_ATTACHMENT_OPTIMAL: Self = Self(1000241000);
-    /// [`ImageLayout::DEPTH_READ_ONLY_OPTIMAL`](crate::ImageLayout::DEPTH_READ_ONLY_OPTIMAL)
-    ///
     /// [`ImageLayout::DEPTH_READ_ONLY_OPTIMAL`](crate::ImageLayout::DEPTH_READ_ONLY_OPTIMAL) specifies a layout for the depth aspect of a depth/stencil format image allowing read-only access as a depth attachment or in shaders as a sampled image, combined image/sampler, or input attachment.
     ///
     /// C: `VK_IMAGE_LAYOUT_DEPTH_READ_ONLY_OPTIMAL`. Provided by `VK_VERSION_1_2`.
@@ -11320,8 +10722,6 @@ impl ImageLayout {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const STENCIL_ATTACHMENT_OPTIMAL: Self = Self(1000241002);
-    /// [`ImageLayout::STENCIL_READ_ONLY_OPTIMAL`](crate::ImageLayout::STENCIL_READ_ONLY_OPTIMAL)
-    ///
     /// [`ImageLayout::STENCIL_READ_ONLY_OPTIMAL`](crate::ImageLayout::STENCIL_READ_ONLY_OPTIMAL) specifies a layout for the stencil aspect of a depth/stencil format image allowing read-only access as a stencil attachment or in shaders as a sampled image, combined image/sampler, or input attachment.
     ///
     /// C: `VK_IMAGE_LAYOUT_STENCIL_READ_ONLY_OPTIMAL`. Provided by `VK_VERSION_1_2`.
@@ -11340,8 +10740,6 @@ impl ImageLayout {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ATTACHMENT_OPTIMAL: Self = Self(1000314001);
-    /// [`ImageLayout::RENDERING_LOCAL_READ`](crate::ImageLayout::RENDERING_LOCAL_READ)
-    ///
     /// [`ImageLayout::RENDERING_LOCAL_READ`](crate::ImageLayout::RENDERING_LOCAL_READ) **must** only be used as either a storage image, or a color or depth/stencil attachment and an input attachment. This layout is valid only for image subresources of images created with either the [`ImageUsageFlags::STORAGE`](crate::ImageUsageFlags::STORAGE) usage flag set, or both the [`ImageUsageFlags::INPUT_ATTACHMENT`](crate::ImageUsageFlags::INPUT_ATTACHMENT) and either of the [`ImageUsageFlags::COLOR_ATTACHMENT`](crate::ImageUsageFlags::COLOR_ATTACHMENT) or [`ImageUsageFlags::DEPTH_STENCIL_ATTACHMENT`](crate::ImageUsageFlags::DEPTH_STENCIL_ATTACHMENT) usage flags set.
     ///
     /// C: `VK_IMAGE_LAYOUT_RENDERING_LOCAL_READ`. Provided by `VK_VERSION_1_4`.
@@ -11350,22 +10748,16 @@ impl ImageLayout {
     pub const RENDERING_LOCAL_READ: Self = Self(1000232000);
     /// [`ImageLayout::PRESENT_SRC_KHR`](crate::ImageLayout::PRESENT_SRC_KHR) **must** only be used for presenting a presentable image for display.
     ///
-    /// [`ImageLayout::PRESENT_SRC_KHR`](crate::ImageLayout::PRESENT_SRC_KHR)
-    ///
     /// C: `VK_IMAGE_LAYOUT_PRESENT_SRC_KHR`. Provided by `VK_KHR_swapchain`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const PRESENT_SRC_KHR: Self = Self(1000001002);
-    /// [`ImageLayout::VIDEO_DECODE_DST_KHR`](crate::ImageLayout::VIDEO_DECODE_DST_KHR)
-    ///
     /// [`ImageLayout::VIDEO_DECODE_DST_KHR`](crate::ImageLayout::VIDEO_DECODE_DST_KHR) **must** only be used as a [decode output picture](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#decode-output-picture) in a [video decode operation](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#video-decode-operations). This layout is valid only for image subresources of images created with the [`ImageUsageFlags::VIDEO_DECODE_DST_KHR`](crate::ImageUsageFlags::VIDEO_DECODE_DST_KHR) usage flag set.
     ///
     /// C: `VK_IMAGE_LAYOUT_VIDEO_DECODE_DST_KHR`. Provided by `VK_KHR_video_decode_queue`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const VIDEO_DECODE_DST_KHR: Self = Self(1000024000);
-    /// [`ImageLayout::VIDEO_DECODE_SRC_KHR`](crate::ImageLayout::VIDEO_DECODE_SRC_KHR)
-    ///
     /// [`ImageLayout::VIDEO_DECODE_SRC_KHR`](crate::ImageLayout::VIDEO_DECODE_SRC_KHR) is reserved for future use.
     ///
     /// [`ImageLayout::VIDEO_DECODE_SRC_KHR`](crate::ImageLayout::VIDEO_DECODE_SRC_KHR), [`ImageLayout::VIDEO_DECODE_DST_KHR`](crate::ImageLayout::VIDEO_DECODE_DST_KHR), and [`ImageLayout::VIDEO_DECODE_DPB_KHR`](crate::ImageLayout::VIDEO_DECODE_DPB_KHR) without the [`unifiedImageLayoutsVideo`](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#features-unifiedImageLayoutsVideo) feature
@@ -11374,16 +10766,12 @@ impl ImageLayout {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const VIDEO_DECODE_SRC_KHR: Self = Self(1000024001);
-    /// [`ImageLayout::VIDEO_DECODE_DPB_KHR`](crate::ImageLayout::VIDEO_DECODE_DPB_KHR)
-    ///
     /// [`ImageLayout::VIDEO_DECODE_DPB_KHR`](crate::ImageLayout::VIDEO_DECODE_DPB_KHR) **must** only be used as an output [reconstructed picture](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#reconstructed-picture) or an input [reference picture](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#reference-picture) in a [video decode operation](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#video-decode-operations). This layout is valid only for image subresources of images created with the [`ImageUsageFlags::VIDEO_DECODE_DPB_KHR`](crate::ImageUsageFlags::VIDEO_DECODE_DPB_KHR) usage flag set.
     ///
     /// C: `VK_IMAGE_LAYOUT_VIDEO_DECODE_DPB_KHR`. Provided by `VK_KHR_video_decode_queue`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const VIDEO_DECODE_DPB_KHR: Self = Self(1000024002);
-    /// [`ImageLayout::SHARED_PRESENT_KHR`](crate::ImageLayout::SHARED_PRESENT_KHR)
-    ///
     /// [`ImageLayout::SHARED_PRESENT_KHR`](crate::ImageLayout::SHARED_PRESENT_KHR) is valid only for shared presentable images, and **must** be used for any usage the image supports.
     ///
     /// C: `VK_IMAGE_LAYOUT_SHARED_PRESENT_KHR`. Provided by `VK_KHR_shared_presentable_image`.
@@ -11434,16 +10822,12 @@ impl ImageLayout {
     ///
     /// C: `VK_IMAGE_LAYOUT_STENCIL_READ_ONLY_OPTIMAL_KHR`. Provided by `VK_KHR_separate_depth_stencil_layouts`.
     pub const STENCIL_READ_ONLY_OPTIMAL_KHR: Self = Self(1000241003);
-    /// [`ImageLayout::VIDEO_ENCODE_DST_KHR`](crate::ImageLayout::VIDEO_ENCODE_DST_KHR)
-    ///
     /// [`ImageLayout::VIDEO_ENCODE_DST_KHR`](crate::ImageLayout::VIDEO_ENCODE_DST_KHR) is reserved for future use.
     ///
     /// C: `VK_IMAGE_LAYOUT_VIDEO_ENCODE_DST_KHR`. Provided by `VK_KHR_video_encode_queue`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const VIDEO_ENCODE_DST_KHR: Self = Self(1000299000);
-    /// [`ImageLayout::VIDEO_ENCODE_SRC_KHR`](crate::ImageLayout::VIDEO_ENCODE_SRC_KHR)
-    ///
     /// [`ImageLayout::VIDEO_ENCODE_SRC_KHR`](crate::ImageLayout::VIDEO_ENCODE_SRC_KHR) **must** only be used as an [encode input picture](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#encode-input-picture) in a [video encode operation](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#video-encode-operations). This layout is valid only for image subresources of images created with the [`ImageUsageFlags::VIDEO_ENCODE_SRC_KHR`](crate::ImageUsageFlags::VIDEO_ENCODE_SRC_KHR) usage flag set.
     ///
     /// [`ImageLayout::VIDEO_ENCODE_SRC_KHR`](crate::ImageLayout::VIDEO_ENCODE_SRC_KHR), [`ImageLayout::VIDEO_ENCODE_DST_KHR`](crate::ImageLayout::VIDEO_ENCODE_DST_KHR), and [`ImageLayout::VIDEO_ENCODE_DPB_KHR`](crate::ImageLayout::VIDEO_ENCODE_DPB_KHR) without the [`unifiedImageLayoutsVideo`](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#features-unifiedImageLayoutsVideo) feature
@@ -11452,44 +10836,32 @@ impl ImageLayout {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const VIDEO_ENCODE_SRC_KHR: Self = Self(1000299001);
-    /// [`ImageLayout::VIDEO_ENCODE_DPB_KHR`](crate::ImageLayout::VIDEO_ENCODE_DPB_KHR)
-    ///
     /// [`ImageLayout::VIDEO_ENCODE_DPB_KHR`](crate::ImageLayout::VIDEO_ENCODE_DPB_KHR) **must** only be used as an output [reconstructed picture](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#reconstructed-picture) or an input [reference picture](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#reference-picture) in a [video encode operation](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#video-encode-operations). This layout is valid only for image subresources of images created with the [`ImageUsageFlags::VIDEO_ENCODE_DPB_KHR`](crate::ImageUsageFlags::VIDEO_ENCODE_DPB_KHR) usage flag set.
     ///
     /// C: `VK_IMAGE_LAYOUT_VIDEO_ENCODE_DPB_KHR`. Provided by `VK_KHR_video_encode_queue`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const VIDEO_ENCODE_DPB_KHR: Self = Self(1000299002);
-    /// [`ImageLayout::READ_ONLY_OPTIMAL_KHR`](crate::ImageLayout::READ_ONLY_OPTIMAL_KHR)
-    ///
     /// Alias of [`ImageLayout::READ_ONLY_OPTIMAL`](crate::ImageLayout::READ_ONLY_OPTIMAL) (`VK_IMAGE_LAYOUT_READ_ONLY_OPTIMAL`).
     ///
     /// C: `VK_IMAGE_LAYOUT_READ_ONLY_OPTIMAL_KHR`. Provided by `VK_KHR_synchronization2`.
-    ///
-    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const READ_ONLY_OPTIMAL_KHR: Self = Self(1000314000);
     /// Alias of [`ImageLayout::ATTACHMENT_OPTIMAL`](crate::ImageLayout::ATTACHMENT_OPTIMAL) (`VK_IMAGE_LAYOUT_ATTACHMENT_OPTIMAL`).
     ///
     /// C: `VK_IMAGE_LAYOUT_ATTACHMENT_OPTIMAL_KHR`. Provided by `VK_KHR_synchronization2`.
     pub const ATTACHMENT_OPTIMAL_KHR: Self = Self(1000314001);
-    /// [`ImageLayout::ATTACHMENT_FEEDBACK_LOOP_OPTIMAL_EXT`](crate::ImageLayout::ATTACHMENT_FEEDBACK_LOOP_OPTIMAL_EXT)
-    ///
     /// [`ImageLayout::ATTACHMENT_FEEDBACK_LOOP_OPTIMAL_EXT`](crate::ImageLayout::ATTACHMENT_FEEDBACK_LOOP_OPTIMAL_EXT) **must** only be used as either a color attachment or depth/stencil attachment and/or read-only access in a shader as a sampled image, combined image/sampler, or input attachment. This layout is valid only for image subresources of images created with the [`ImageUsageFlags::ATTACHMENT_FEEDBACK_LOOP_EXT`](crate::ImageUsageFlags::ATTACHMENT_FEEDBACK_LOOP_EXT) usage flag set, and either the [`ImageUsageFlags::COLOR_ATTACHMENT`](crate::ImageUsageFlags::COLOR_ATTACHMENT) or [`ImageUsageFlags::DEPTH_STENCIL_ATTACHMENT`](crate::ImageUsageFlags::DEPTH_STENCIL_ATTACHMENT) usage flags set, and either the [`ImageUsageFlags::INPUT_ATTACHMENT`](crate::ImageUsageFlags::INPUT_ATTACHMENT) or [`ImageUsageFlags::SAMPLED`](crate::ImageUsageFlags::SAMPLED) usage flags set
     ///
     /// C: `VK_IMAGE_LAYOUT_ATTACHMENT_FEEDBACK_LOOP_OPTIMAL_EXT`. Provided by `VK_EXT_attachment_feedback_loop_layout`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ATTACHMENT_FEEDBACK_LOOP_OPTIMAL_EXT: Self = Self(1000339000);
-    /// [`ImageLayout::TENSOR_ALIASING_ARM`](crate::ImageLayout::TENSOR_ALIASING_ARM)
-    ///
     /// [`ImageLayout::TENSOR_ALIASING_ARM`](crate::ImageLayout::TENSOR_ALIASING_ARM) specifies the layout that an image created with [`ImageTiling::OPTIMAL`](crate::ImageTiling::OPTIMAL) **must** be in, if the [`unifiedImageLayouts`](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#features-unifiedImageLayouts) feature is disabled, or **may** be in if it is enabled, for it and a tensor bound to the same aliased range of memory to consistently interpret the data in memory. See [Memory Aliasing](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#resources-memory-aliasing) for a complete set of rules for tensor/image aliasing. This layout is valid only for image subresources of images created with the [`ImageUsageFlags::TENSOR_ALIASING_ARM`](crate::ImageUsageFlags::TENSOR_ALIASING_ARM) usage flag set.
     ///
     /// C: `VK_IMAGE_LAYOUT_TENSOR_ALIASING_ARM`. Provided by `VK_ARM_tensors`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const TENSOR_ALIASING_ARM: Self = Self(1000460000);
-    /// [`ImageLayout::VIDEO_ENCODE_QUANTIZATION_MAP_KHR`](crate::ImageLayout::VIDEO_ENCODE_QUANTIZATION_MAP_KHR)
-    ///
     /// [`ImageLayout::VIDEO_ENCODE_QUANTIZATION_MAP_KHR`](crate::ImageLayout::VIDEO_ENCODE_QUANTIZATION_MAP_KHR) **must** only be used as a [quantization map](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#encode-quantization-map) in a [video encode operation](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#video-encode-operations). This layout is valid only for image subresources of images created with the [`ImageUsageFlags::VIDEO_ENCODE_QUANTIZATION_DELTA_MAP_KHR`](crate::ImageUsageFlags::VIDEO_ENCODE_QUANTIZATION_DELTA_MAP_KHR) or [`ImageUsageFlags::VIDEO_ENCODE_EMPHASIS_MAP_KHR`](crate::ImageUsageFlags::VIDEO_ENCODE_EMPHASIS_MAP_KHR) usage flags set.
     ///
     /// [`ImageLayout::VIDEO_ENCODE_QUANTIZATION_MAP_KHR`](crate::ImageLayout::VIDEO_ENCODE_QUANTIZATION_MAP_KHR) without the [`unifiedImageLayoutsVideo`](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#features-unifiedImageLayoutsVideo) feature
@@ -11499,8 +10871,6 @@ impl ImageLayout {
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const VIDEO_ENCODE_QUANTIZATION_MAP_KHR: Self = Self(1000553000);
     /// [`ImageLayout::ZERO_INITIALIZED_EXT`](crate::ImageLayout::ZERO_INITIALIZED_EXT) specifies that an image's memory is in a defined layout and is zeroed, but that it has not yet been initialized by the driver. Image memory **cannot** be transitioned into this layout. This layout **can** be used as the `initialLayout` member of [`VkImageCreateInfo`](https://registry.khronos.org/vulkan/specs/latest/man/html/VkImageCreateInfo.html). This layout is intended to be used as the initial layout for an image whose contents are already zeroed, either from being explicitly set to zero by an application or from being allocated with [`MemoryAllocateFlags::ZERO_INITIALIZE_EXT`](crate::MemoryAllocateFlags::ZERO_INITIALIZE_EXT).
-    ///
-    /// [`ImageLayout::ZERO_INITIALIZED_EXT`](crate::ImageLayout::ZERO_INITIALIZED_EXT)
     ///
     /// C: `VK_IMAGE_LAYOUT_ZERO_INITIALIZED_EXT`. Provided by `VK_EXT_zero_initialize_device_memory`.
     ///
@@ -11722,7 +11092,11 @@ impl ImageViewType {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const TYPE_1D: Self = Self(0);
-    /// [`ImageViewType::TYPE_2D`](crate::ImageViewType::TYPE_2D)
+    /// From the table *Image Type and Image View Type Compatibility Requirements*:
+    ///
+    /// | Image View Type | Compatible Image Types |
+    /// |---|---|
+    /// | [`ImageViewType::TYPE_2D`](crate::ImageViewType::TYPE_2D) | [`ImageType::TYPE_2D`](crate::ImageType::TYPE_2D) , [`ImageType::TYPE_3D`](crate::ImageType::TYPE_3D) |
     ///
     /// C: `VK_IMAGE_VIEW_TYPE_2D`. Provided by `VK_VERSION_1_0`.
     ///
@@ -11758,7 +11132,11 @@ impl ImageViewType {
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const TYPE_1D_ARRAY: Self = Self(4);
-    /// [`ImageViewType::TYPE_2D_ARRAY`](crate::ImageViewType::TYPE_2D_ARRAY)
+    /// From the table *Image Type and Image View Type Compatibility Requirements*:
+    ///
+    /// | Image View Type | Compatible Image Types |
+    /// |---|---|
+    /// | [`ImageViewType::TYPE_2D_ARRAY`](crate::ImageViewType::TYPE_2D_ARRAY) | [`ImageType::TYPE_2D`](crate::ImageType::TYPE_2D) , [`ImageType::TYPE_3D`](crate::ImageType::TYPE_3D) |
     ///
     /// C: `VK_IMAGE_VIEW_TYPE_2D_ARRAY`. Provided by `VK_VERSION_1_0`.
     ///
@@ -14372,24 +13750,18 @@ impl PartitionedAccelerationStructureOpTypeNV {
 pub struct PerfHintTypeQCOM(pub(crate) i32);
 vk_enum!(PerfHintTypeQCOM, PERF_HINT_TYPE_QCOM);
 impl PerfHintTypeQCOM {
-    /// [`PerfHintTypeQCOM::DEFAULT`](crate::PerfHintTypeQCOM::DEFAULT)
-    ///
     /// [`PerfHintTypeQCOM::DEFAULT`](crate::PerfHintTypeQCOM::DEFAULT) resets the performance hint state back to default for the queue.
     ///
     /// C: `VK_PERF_HINT_TYPE_DEFAULT_QCOM`. Provided by `VK_QCOM_queue_perf_hint`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DEFAULT: Self = Self(0);
-    /// [`PerfHintTypeQCOM::FREQUENCY_MIN`](crate::PerfHintTypeQCOM::FREQUENCY_MIN)
-    ///
     /// [`PerfHintTypeQCOM::FREQUENCY_MIN`](crate::PerfHintTypeQCOM::FREQUENCY_MIN) specifies the queue **should** prioritize power and sets the frequency constraints `f~min~` and `f~max~` to `F~min~`.
     ///
     /// C: `VK_PERF_HINT_TYPE_FREQUENCY_MIN_QCOM`. Provided by `VK_QCOM_queue_perf_hint`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const FREQUENCY_MIN: Self = Self(1);
-    /// [`PerfHintTypeQCOM::FREQUENCY_MAX`](crate::PerfHintTypeQCOM::FREQUENCY_MAX)
-    ///
     /// [`PerfHintTypeQCOM::FREQUENCY_MAX`](crate::PerfHintTypeQCOM::FREQUENCY_MAX) specifies the queue **should** prioritize performance and sets the frequency constraints `f~min~` and `f~max~` to `F~max~`.
     ///
     /// C: `VK_PERF_HINT_TYPE_FREQUENCY_MAX_QCOM`. Provided by `VK_QCOM_queue_perf_hint`.
@@ -14997,15 +14369,11 @@ impl PhysicalDeviceDataGraphProcessingEngineTypeARM {
     pub const DEFAULT: Self = Self(0);
     /// [`PhysicalDeviceDataGraphProcessingEngineTypeARM::NEURAL_QCOM`](crate::PhysicalDeviceDataGraphProcessingEngineTypeARM::NEURAL_QCOM) specifies an engine that specializes in neural processing.
     ///
-    /// [`PhysicalDeviceDataGraphProcessingEngineTypeARM::NEURAL_QCOM`](crate::PhysicalDeviceDataGraphProcessingEngineTypeARM::NEURAL_QCOM)
-    ///
     /// C: `VK_PHYSICAL_DEVICE_DATA_GRAPH_PROCESSING_ENGINE_TYPE_NEURAL_QCOM`. Provided by `VK_QCOM_data_graph_model`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const NEURAL_QCOM: Self = Self(1000629000);
     /// [`PhysicalDeviceDataGraphProcessingEngineTypeARM::COMPUTE_QCOM`](crate::PhysicalDeviceDataGraphProcessingEngineTypeARM::COMPUTE_QCOM) specifies an engine that uses compute processing to execute data graphs.
-    ///
-    /// [`PhysicalDeviceDataGraphProcessingEngineTypeARM::COMPUTE_QCOM`](crate::PhysicalDeviceDataGraphProcessingEngineTypeARM::COMPUTE_QCOM)
     ///
     /// C: `VK_PHYSICAL_DEVICE_DATA_GRAPH_PROCESSING_ENGINE_TYPE_COMPUTE_QCOM`. Provided by `VK_QCOM_data_graph_model`.
     ///
@@ -16161,8 +15529,6 @@ impl QueryType {
     pub const TIMESTAMP: Self = Self(2);
     /// [`QueryType::RESULT_STATUS_ONLY_KHR`](crate::QueryType::RESULT_STATUS_ONLY_KHR) specifies a [result status query](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#queries-result-status-only).
     ///
-    /// [`QueryType::RESULT_STATUS_ONLY_KHR`](crate::QueryType::RESULT_STATUS_ONLY_KHR)
-    ///
     /// C: `VK_QUERY_TYPE_RESULT_STATUS_ONLY_KHR`. Provided by `VK_KHR_video_queue`.
     ///
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
@@ -16210,8 +15576,6 @@ impl QueryType {
     /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const PERFORMANCE_QUERY_INTEL: Self = Self(1000210000);
     /// [`QueryType::VIDEO_ENCODE_FEEDBACK_KHR`](crate::QueryType::VIDEO_ENCODE_FEEDBACK_KHR) specifies a [video encode feedback query](https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#queries-video-encode-feedback).
-    ///
-    /// [`QueryType::VIDEO_ENCODE_FEEDBACK_KHR`](crate::QueryType::VIDEO_ENCODE_FEEDBACK_KHR)
     ///
     /// C: `VK_QUERY_TYPE_VIDEO_ENCODE_FEEDBACK_KHR`. Provided by `VK_KHR_video_encode_queue`.
     ///
@@ -22619,41 +21983,29 @@ impl StructureType {
     ///
     /// C: `VK_STRUCTURE_TYPE_PRESENT_INFO_KHR`. Provided by `VK_KHR_swapchain`.
     pub const PRESENT_INFO_KHR: Self = Self(1000001001);
-    /// [`StructureType::DEVICE_GROUP_PRESENT_CAPABILITIES_KHR`](crate::StructureType::DEVICE_GROUP_PRESENT_CAPABILITIES_KHR)
+    /// The specification has no description of `VK_STRUCTURE_TYPE_DEVICE_GROUP_PRESENT_CAPABILITIES_KHR`.
     ///
     /// C: `VK_STRUCTURE_TYPE_DEVICE_GROUP_PRESENT_CAPABILITIES_KHR`. Provided by `VK_KHR_device_group` (with `VK_KHR_surface`), `VK_KHR_swapchain` (with `VK_VERSION_1_1`).
-    ///
-    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DEVICE_GROUP_PRESENT_CAPABILITIES_KHR: Self = Self(1000060007);
-    /// [`StructureType::IMAGE_SWAPCHAIN_CREATE_INFO_KHR`](crate::StructureType::IMAGE_SWAPCHAIN_CREATE_INFO_KHR)
+    /// The specification has no description of `VK_STRUCTURE_TYPE_IMAGE_SWAPCHAIN_CREATE_INFO_KHR`.
     ///
     /// C: `VK_STRUCTURE_TYPE_IMAGE_SWAPCHAIN_CREATE_INFO_KHR`. Provided by `VK_KHR_device_group` (with `VK_KHR_swapchain`), `VK_KHR_swapchain` (with `VK_VERSION_1_1`).
-    ///
-    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const IMAGE_SWAPCHAIN_CREATE_INFO_KHR: Self = Self(1000060008);
-    /// [`StructureType::BIND_IMAGE_MEMORY_SWAPCHAIN_INFO_KHR`](crate::StructureType::BIND_IMAGE_MEMORY_SWAPCHAIN_INFO_KHR)
+    /// The specification has no description of `VK_STRUCTURE_TYPE_BIND_IMAGE_MEMORY_SWAPCHAIN_INFO_KHR`.
     ///
     /// C: `VK_STRUCTURE_TYPE_BIND_IMAGE_MEMORY_SWAPCHAIN_INFO_KHR`. Provided by `VK_KHR_device_group` (with `VK_KHR_swapchain`), `VK_KHR_swapchain` (with `VK_VERSION_1_1`).
-    ///
-    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const BIND_IMAGE_MEMORY_SWAPCHAIN_INFO_KHR: Self = Self(1000060009);
-    /// [`StructureType::ACQUIRE_NEXT_IMAGE_INFO_KHR`](crate::StructureType::ACQUIRE_NEXT_IMAGE_INFO_KHR)
+    /// The specification has no description of `VK_STRUCTURE_TYPE_ACQUIRE_NEXT_IMAGE_INFO_KHR`.
     ///
     /// C: `VK_STRUCTURE_TYPE_ACQUIRE_NEXT_IMAGE_INFO_KHR`. Provided by `VK_KHR_device_group` (with `VK_KHR_swapchain`), `VK_KHR_swapchain` (with `VK_VERSION_1_1`).
-    ///
-    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const ACQUIRE_NEXT_IMAGE_INFO_KHR: Self = Self(1000060010);
-    /// [`StructureType::DEVICE_GROUP_PRESENT_INFO_KHR`](crate::StructureType::DEVICE_GROUP_PRESENT_INFO_KHR)
+    /// The specification has no description of `VK_STRUCTURE_TYPE_DEVICE_GROUP_PRESENT_INFO_KHR`.
     ///
     /// C: `VK_STRUCTURE_TYPE_DEVICE_GROUP_PRESENT_INFO_KHR`. Provided by `VK_KHR_device_group` (with `VK_KHR_swapchain`), `VK_KHR_swapchain` (with `VK_VERSION_1_1`).
-    ///
-    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DEVICE_GROUP_PRESENT_INFO_KHR: Self = Self(1000060011);
-    /// [`StructureType::DEVICE_GROUP_SWAPCHAIN_CREATE_INFO_KHR`](crate::StructureType::DEVICE_GROUP_SWAPCHAIN_CREATE_INFO_KHR)
+    /// The specification has no description of `VK_STRUCTURE_TYPE_DEVICE_GROUP_SWAPCHAIN_CREATE_INFO_KHR`.
     ///
     /// C: `VK_STRUCTURE_TYPE_DEVICE_GROUP_SWAPCHAIN_CREATE_INFO_KHR`. Provided by `VK_KHR_device_group` (with `VK_KHR_swapchain`), `VK_KHR_swapchain` (with `VK_VERSION_1_1`).
-    ///
-    /// Text: Vulkan specification 1.4.360, © The Khronos Group Inc., CC-BY-4.0.
     pub const DEVICE_GROUP_SWAPCHAIN_CREATE_INFO_KHR: Self = Self(1000060012);
     /// The specification has no description of `VK_STRUCTURE_TYPE_DISPLAY_MODE_CREATE_INFO_KHR`.
     ///

@@ -438,12 +438,24 @@ fn index_items(lines: &[&str], spec: &mut Spec) {
             item.push_str(t);
             j += 1;
         }
-        let entry = spec.items.entry(name).or_default();
-        if !entry.contains(&item) {
-            entry.push(item);
+        // A list of bare names (`* ename:VK_X`, `* ename:VK_Y, or`) mentions values: it
+        // describes none, as a table row with no text besides the name describes nothing.
+        if !is_bare_mention(&item, &name) {
+            let entry = spec.items.entry(name).or_default();
+            if !entry.contains(&item) {
+                entry.push(item);
+            }
         }
         i = j;
     }
+}
+
+/// An item that holds only its name, with at most a comma or period and `or`/`and`.
+fn is_bare_mention(item: &str, name: &str) -> bool {
+    let rest = item.trim_start_matches('*').trim_start();
+    let rest = rest.strip_prefix("ename:").and_then(|r| r.strip_prefix(name)).unwrap_or(rest);
+    let rest = rest.trim().trim_start_matches([',', '.', ';']).trim();
+    matches!(rest, "" | "or" | "and")
 }
 
 #[cfg(test)]
@@ -476,6 +488,18 @@ mod tests {
         assert_eq!(spec.refpages["VkFoo"].desc, "A foo");
         assert_eq!(spec.items["VK_FOO_A"], ["* ename:VK_FOO_A is a. More."]);
         assert!(spec.items.contains_key("VK_FOO_B") && spec.items.contains_key("VK_FOO_C"));
+    }
+
+    #[test]
+    fn a_list_of_bare_names_describes_none_of_them() {
+        let text = "One of:\n\n  * ename:VK_FOO_A\n  * ename:VK_FOO_B, or\n  * ename:VK_FOO_C.\n  * ename:VK_FOO_D\n    is d.\n";
+        let mut spec = Spec::default();
+        index(&evaluate(text, &defined(&[])), &mut spec);
+        for bare in ["VK_FOO_A", "VK_FOO_B", "VK_FOO_C"] {
+            assert!(!spec.items.contains_key(bare), "{bare}");
+        }
+        // A name whose text goes on in the next line is described.
+        assert_eq!(spec.items["VK_FOO_D"], ["* ename:VK_FOO_D is d."]);
     }
 
     #[test]
