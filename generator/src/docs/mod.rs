@@ -252,7 +252,14 @@ pub fn c_declaration(ty: &EnumType) -> String {
 /// in two runs of about equal weight, one per thread; the halves merge in model order.
 pub fn build(model: &Model, spec: &Spec, spec_release: &str) -> Docs {
     let names = names(model, spec);
-    let weight = |t: &EnumType| t.enumerants.len() + 20;
+    // The work is converting text: the refpage's and each enumerant's list items, plus a
+    // little per enumerant and per type (the byte counts are measured equivalents).
+    let weight = |t: &EnumType| {
+        let page = spec.refpages.get(t.refpage()).or_else(|| spec.refpages.get(&t.c_name));
+        let items: usize =
+            t.enumerants.iter().filter_map(|e| spec.items.get(&e.c_name)).flatten().map(|item| item.len()).sum();
+        page.map_or(0, |p| p.text.len()) + items + 60 * t.enumerants.len() + 600
+    };
     let total: usize = model.types.iter().map(weight).sum();
     let mut sum = 0;
     let split = model.types.iter().position(|t| {
