@@ -255,7 +255,7 @@ pub fn build(model: &Model, spec: &Spec, spec_release: &str) -> Docs {
     // The work is converting text: the refpage's and each enumerant's list items, plus a
     // little per enumerant and per type (the byte counts are measured equivalents).
     let weight = |t: &EnumType| {
-        let page = spec.refpages.get(t.refpage()).or_else(|| spec.refpages.get(&t.c_name));
+        let page = refpage_of(spec, t);
         let items: usize =
             t.enumerants.iter().filter_map(|e| spec.items.get(&e.c_name)).flatten().map(|item| item.len()).sum();
         page.map_or(0, |p| p.text.len()) + items + 60 * t.enumerants.len() + 600
@@ -283,12 +283,17 @@ pub fn build(model: &Model, spec: &Spec, spec_release: &str) -> Docs {
     docs
 }
 
+/// The refpage of a type: the one of its values (its `<enums>` block), else its own.
+fn refpage_of<'s>(spec: &'s Spec, ty: &EnumType) -> Option<&'s spec::Refpage> {
+    spec.refpages.get(ty.refpage()).or_else(|| spec.refpages.get(&ty.c_name))
+}
+
 fn build_part(types: &[EnumType], names: &Names<'_>, spec: &Spec, spec_release: &str) -> Docs {
     let mut docs = Docs { spec_release: spec_release.to_owned(), ..Default::default() };
     let attribution = attribution(spec_release);
     for ty in types {
         docs.coverage.types += 1;
-        let page = spec.refpages.get(ty.refpage()).or_else(|| spec.refpages.get(&ty.c_name));
+        let page = refpage_of(spec, ty);
         // The C declaration stands in its own section, so the refpage's `include::` of it is
         // dropped; so are the other generated includes (validity, sync tables).
         let include = |_: &str| -> Option<String> { None };
