@@ -239,10 +239,18 @@ pub fn build(registry: &Registry, api: Api) -> Result<Model> {
         });
         (types, extensions)
     });
-    let types = types?;
+    let (types, bad_type_name) = types?;
     let extensions = extensions.expect("the types take the selection's facts");
-    let constants = build_constants(registry, &selection, api, &types)?;
-    check_identifiers(registry, &selection, &types, &constants)?;
+    // The sync facts (a set of every value's name) are made beside the constants.
+    let (constants, sync) = std::thread::scope(|scope| {
+        let sync = scope.spawn(|| build_sync(registry, &types));
+        (build_constants(registry, &selection, api, &types), sync.join().expect("the sync facts do not panic"))
+    });
+    let constants = constants?;
+    if let Some(e) = bad_type_name {
+        return Err(e);
+    }
+    check_identifiers(registry, &selection, &constants)?;
     let features = selection
         .features
         .iter()
@@ -254,7 +262,6 @@ pub fn build(registry: &Registry, api: Api) -> Result<Model> {
         .collect();
     let extensions = extensions?;
     warnings.sort();
-    let sync = build_sync(registry, &types);
     Ok(Model {
         api,
         registry_version: registry_version(registry, &selection),
@@ -470,12 +477,15 @@ impl<'r> SelectionFacts<'r> {
 }
 
 /// The enum and bitmask types; `facts` gives the [`SelectionFacts`] when they are needed.
+/// Beside them, the first name in them that cannot be an identifier: checked where each
+/// type is made, while its names are fresh in that core's cache, and reported after any
+/// other error of the types and constants, as if checked last.
 fn build_types<'r>(
     registry: &'r Registry,
     sel: &Selection<'r>,
     api: Api,
     facts: impl FnOnce() -> SelectionFacts<'r>,
-) -> Result<Vec<EnumType>> {
+) -> Result<(Vec<EnumType>, Option<Error>)> {
     // Flags type of each FlagBits block, from `requires=` (32-bit) or `bitvalues=` (64-bit).
     let mut flags_of_bits: HashMap<&str, &str> = HashMap::default();
     for ty in sel.types.values() {
@@ -672,6 +682,7 @@ fn build_types<'r>(
     }
     let finish = |part: Vec<Prepared>| {
         let mut types = Vec::with_capacity(part.len());
+        let mut bad_name = None;
         for Prepared { family, providers, own_providers, type_aliases, used_by } in part {
             let enumerants = resolve_enumerants(registry, &family, &own_providers, &all_defs, &tags)?;
             let old_names = old_names(&family, &type_aliases, &enumerants, &tags);
@@ -689,8 +700,11 @@ fn build_types<'r>(
                 old_names,
                 pos: family.pos,
             });
+            if bad_name.is_none() {
+                bad_name = check_type_identifiers(registry, types.last().expect("just pushed")).err();
+            }
         }
-        Ok::<_, Error>(types)
+        Ok::<_, Error>((types, bad_name))
     };
     // Split by weight (values), so that both threads finish together.
     let total: usize = prepared.iter().map(|p| p.family.enumerants.len() + 8).sum();
@@ -704,31 +718,36 @@ fn build_types<'r>(
         let second = scope.spawn(|| finish(second));
         (finish(prepared), second.join().expect("resolving values does not panic"))
     });
-    let mut out = first?;
-    out.extend(second?);
+    let (mut out, bad_first) = first?;
+    let (rest, bad_second) = second?;
+    out.extend(rest);
     check_rust_type_names(&out)?;
-    Ok(out)
+    Ok((out, bad_first.or(bad_second)))
 }
 
 /// Every name that becomes a Rust identifier must be one: a hostile registry can name an
 /// enumerant `VK\\X` or a type `Vkfn`.
-fn check_identifiers(registry: &Registry, sel: &Selection, types: &[EnumType], constants: &[Constant]) -> Result<()> {
+fn check_type_identifiers(registry: &Registry, t: &EnumType) -> Result<()> {
     let bad = |pos: Pos, element: &str, what: String| Err(registry_error(registry, pos, element, what));
-    for t in types {
-        if !names::is_c_identifier(&t.c_name) || !names::is_rust_identifier(&t.rust_name) {
-            return bad(t.pos, "type", format!("type name `{}` cannot be a Rust type name", excerpt(&t.c_name)));
-        }
-        for a in &t.aliases {
-            if !names::is_c_identifier(&a.c_name) || !names::is_rust_identifier(&a.rust_name) {
-                return bad(t.pos, "type", format!("alias `{}` cannot be a Rust type name", excerpt(&a.c_name)));
-            }
-        }
-        for e in &t.enumerants {
-            if !names::is_c_identifier(&e.c_name) || !names::is_rust_identifier(&e.rust_name) {
-                return bad(e.pos, "enum", format!("`{}` is not an identifier", excerpt(&e.c_name)));
-            }
+    if !names::is_c_identifier(&t.c_name) || !names::is_rust_identifier(&t.rust_name) {
+        return bad(t.pos, "type", format!("type name `{}` cannot be a Rust type name", excerpt(&t.c_name)));
+    }
+    for a in &t.aliases {
+        if !names::is_c_identifier(&a.c_name) || !names::is_rust_identifier(&a.rust_name) {
+            return bad(t.pos, "type", format!("alias `{}` cannot be a Rust type name", excerpt(&a.c_name)));
         }
     }
+    for e in &t.enumerants {
+        if !names::is_c_identifier(&e.c_name) || !names::is_rust_identifier(&e.rust_name) {
+            return bad(e.pos, "enum", format!("`{}` is not an identifier", excerpt(&e.c_name)));
+        }
+    }
+    Ok(())
+}
+
+/// The constants' and extensions' names (the types' are checked where they are made).
+fn check_identifiers(registry: &Registry, sel: &Selection, constants: &[Constant]) -> Result<()> {
+    let bad = |pos: Pos, element: &str, what: String| Err(registry_error(registry, pos, element, what));
     for c in constants {
         if !names::is_c_identifier(&c.c_name) || !names::is_rust_identifier(&c.rust_name) {
             return bad(registry.pos, "enum", format!("constant `{}` is not an identifier", excerpt(&c.c_name)));
