@@ -37,6 +37,8 @@ const FAILING: &[(&str, &str, &str, &str)] = &[
     ("alias-unknown.xml", "36:17", "<enum>", "alias of `VK_FOO_NOPE`"),
     ("alias-cycle.xml", "36:17", "<enum>", "alias cycle"),
     ("alias-self.xml", "36:17", "<enum>", "alias cycle"),
+    ("enumerant-not-an-identifier.xml", "36:17", "<enum>", "`VK_BAR_B-X` is not an identifier"),
+    ("bad-name-and-alias-cycle.xml", "37:17", "<enum>", "`VK_FOO_B` is part of an alias cycle"),
     ("duplicate-different-values.xml", "37:17", "<enum>", "defined twice with different values"),
     ("enums-without-name.xml", "15:5", "<enums>", "missing attribute `name`"),
     ("two-extensions-one-number.xml", "38:9", "<extension>", "has number 1, which `VK_KHR_test` already has"),

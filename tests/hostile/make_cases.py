@@ -105,6 +105,14 @@ CASES = {
         '                <enum extends="VkFoo" name="VK_FOO_C" alias="VK_FOO_B"/>\n'
     ),
     "alias-self.xml": registry('                <enum extends="VkFoo" name="VK_FOO_B" alias="VK_FOO_B"/>\n'),
+    # A name that cannot be an identifier; and such a name beside another error of the
+    # values, which is the one reported (names are checked last).
+    "enumerant-not-an-identifier.xml": registry('                <enum bitpos="1" extends="VkBarFlagBits" name="VK_BAR_B-X"/>\n'),
+    "bad-name-and-alias-cycle.xml": registry(
+        '                <enum bitpos="1" extends="VkBarFlagBits" name="VK_BAR_B-X"/>\n'
+        '                <enum extends="VkFoo" name="VK_FOO_B" alias="VK_FOO_C"/>\n'
+        '                <enum extends="VkFoo" name="VK_FOO_C" alias="VK_FOO_B"/>\n'
+    ),
     "duplicate-different-values.xml": registry(
         '                <enum offset="0" extends="VkFoo" name="VK_FOO_B"/>\n'
         '                <enum offset="1" extends="VkFoo" name="VK_FOO_B"/>\n'
