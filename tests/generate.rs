@@ -151,3 +151,28 @@ fn vulkansc_bits_do_not_leak_into_vulkan() {
     let fd = "VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_FD_BIT".to_owned();
     assert!(vulkan.contains(&fd) && sc.contains(&fd));
 }
+
+/// The files made in parts on several cores, joined, are the files made whole, for any
+/// number of parts (with the docs, so that every kind of item is in them).
+#[test]
+fn files_made_in_parts_join_into_the_whole_file() {
+    let reg = registry::read(&root().join("vk.xml")).unwrap();
+    let model = model::build(&reg, Api::Vulkan).unwrap();
+    let defined = vkxml_codegen::docs::spec::Defined(
+        model.features.iter().map(|f| f.name.clone()).chain(model.extensions.iter().map(|e| e.name.clone())).collect(),
+    );
+    let spec = vkxml_codegen::docs::spec::read(&shared().join("vulkan-docs"), &defined).unwrap();
+    let output = vkxml_codegen::emit::Output {
+        header: "header".into(),
+        crate_version: vkxml_codegen::DEFAULT_CRATE_VERSION.into(),
+        docs: Some(vkxml_codegen::docs::build(&model, &spec, "1.4.360")),
+    };
+    for path in vkxml_codegen::emit::IN_PARTS {
+        let whole = vkxml_codegen::writer::render_in_parts(&model, &output, path, 1).unwrap();
+        assert!(whole.starts_with("// header\n\n//!"), "{path}: the header and the module doc open the file");
+        for count in [2, 3, 8, 500] {
+            let joined = vkxml_codegen::writer::render_in_parts(&model, &output, path, count).unwrap();
+            assert!(joined == whole, "{path}: {count} parts joined differ from the whole file");
+        }
+    }
+}

@@ -226,7 +226,7 @@ pub fn fuzz_registry_model(data: &[u8]) {
                 let output =
                     emit::Output { header: "fuzz".into(), crate_version: DEFAULT_CRATE_VERSION.into(), docs: None };
                 for (_, emitter) in emit::FILES {
-                    let _ = emitter(&model, &output);
+                    let _ = emitter(&model, &output, emit::Part::WHOLE);
                 }
             }
         }

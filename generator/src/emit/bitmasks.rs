@@ -3,7 +3,7 @@
 
 use quote::{format_ident, quote};
 
-use super::{file_with_doc, table_ident, type_item, Output, Skeleton};
+use super::{part_with_doc, table_ident, type_item, type_weight, Output, Part, Skeleton};
 use crate::error::Result;
 use crate::model::{EnumType, Model, TypeKind};
 
@@ -19,15 +19,17 @@ pub fn item(ty: &EnumType, output: &Output, skeleton: &Skeleton) -> Result<Vec<s
     type_item(ty, raw, ("vk_bitmask", quote! { #name, #raw_ident, #table }), output, skeleton)
 }
 
-pub fn emit(model: &Model, output: &Output) -> Result<syn::File> {
+pub fn emit(model: &Model, output: &Output, part: Part) -> Result<syn::File> {
     let skeleton = Skeleton::new()?;
+    let types: Vec<&EnumType> = model.types.iter().filter(|t| matches!(t.kind, TypeKind::Bitmask { .. })).collect();
     let mut items = Vec::new();
-    for ty in model.types.iter().filter(|t| matches!(t.kind, TypeKind::Bitmask { .. })) {
+    for ty in part.share(&types, |t| type_weight(t)) {
         items.extend(item(ty, output, &skeleton)?);
     }
-    file_with_doc(
+    part_with_doc(
         "src/bitmasks.rs",
         " Bitmask types: one `...Flags` newtype per bitmask, holding its `...FlagBits` values.",
         items,
+        part,
     )
 }

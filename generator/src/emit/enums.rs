@@ -2,7 +2,7 @@
 
 use quote::{format_ident, quote};
 
-use super::{file_with_doc, table_ident, type_item, Output, Skeleton};
+use super::{part_with_doc, table_ident, type_item, type_weight, Output, Part, Skeleton};
 use crate::error::Result;
 use crate::model::{EnumType, Model, TypeKind};
 
@@ -13,15 +13,17 @@ pub fn item(ty: &EnumType, output: &Output, skeleton: &Skeleton) -> Result<Vec<s
     type_item(ty, "i32", ("vk_enum", quote! { #name, #table }), output, skeleton)
 }
 
-pub fn emit(model: &Model, output: &Output) -> Result<syn::File> {
+pub fn emit(model: &Model, output: &Output, part: Part) -> Result<syn::File> {
     let skeleton = Skeleton::new()?;
+    let types: Vec<&EnumType> = model.types.iter().filter(|t| t.kind == TypeKind::Enum).collect();
     let mut items = Vec::new();
-    for ty in model.types.iter().filter(|t| t.kind == TypeKind::Enum) {
+    for ty in part.share(&types, |t| type_weight(t)) {
         items.extend(item(ty, output, &skeleton)?);
     }
-    file_with_doc(
+    part_with_doc(
         "src/enums.rs",
         " Enum types: open newtypes over `i32`, one associated constant per C enumerant.",
         items,
+        part,
     )
 }

@@ -35,8 +35,52 @@ pub struct Output {
     pub docs: Option<crate::docs::Docs>,
 }
 
-/// Makes one file from the model and the run's output facts.
-pub type Emitter = fn(&Model, &Output) -> Result<Content>;
+/// Makes one file, or one part of it, from the model and the run's output facts.
+pub type Emitter = fn(&Model, &Output, Part) -> Result<Content>;
+
+/// A share of a file's items. The files with thousands of items (the types, the
+/// reflection tables) can be emitted and formatted in parts, each on whichever core is
+/// free, and the writer joins the parts in order: smaller tasks balance the cores, and
+/// each part's syntax tree is built, printed and freed while it is fresh in the cache.
+/// Part 0 carries the file's module doc and imports. Other files are always whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Part {
+    pub index: usize,
+    pub count: usize,
+}
+
+impl Part {
+    pub const WHOLE: Part = Part { index: 0, count: 1 };
+
+    pub fn is_first(self) -> bool {
+        self.index == 0
+    }
+
+    /// This part's run of `items`. The runs are contiguous and in order, each item in
+    /// exactly one, of about equal `weight`: an item goes to the part its preceding
+    /// weight falls in.
+    pub fn share<T>(self, items: &[T], weight: impl Fn(&T) -> usize) -> &[T] {
+        if self.count <= 1 {
+            return items;
+        }
+        let total: usize = items.iter().map(&weight).sum::<usize>().max(1);
+        let mut before = 0;
+        let mut start = items.len();
+        let mut end = items.len();
+        for (i, item) in items.iter().enumerate() {
+            let part = before * self.count / total;
+            if part == self.index && start == items.len() {
+                start = i;
+            }
+            if part > self.index {
+                end = i;
+                break;
+            }
+            before += weight(item);
+        }
+        &items[start.min(end)..end]
+    }
+}
 
 fn text(s: String) -> Result<Content> {
     Ok(Content::Text(s))
@@ -49,22 +93,31 @@ fn rust(path: &str, tokens: TokenStream) -> Result<Content> {
 /// Every file of the generated crate, relative to its root, and its emitter, in a fixed
 /// order. Emitters run on several threads: each builds its own syntax tree.
 pub const FILES: &[(&str, Emitter)] = &[
-    ("Cargo.toml", |m, o| text(krate::manifest(m, o))),
-    ("README.md", |m, o| text(krate::readme(m, o))),
-    ("LICENSE-APACHE", |_, _| text(include_str!("../../../LICENSE-APACHE").to_owned())),
-    ("LICENSE-MIT", |_, _| text(include_str!("../../../LICENSE-MIT").to_owned())),
-    ("src/lib.rs", |m, o| rust("src/lib.rs", krate::lib_rs(m, o))),
-    ("src/macros.rs", |_, _| rust("src/macros.rs", support::macros())),
-    ("src/enums.rs", |m, o| Ok(Content::Syntax(enums::emit(m, o)?))),
-    ("src/bitmasks.rs", |m, o| Ok(Content::Syntax(bitmasks::emit(m, o)?))),
-    ("src/constants.rs", |m, _| rust("src/constants.rs", constants::emit(m))),
-    ("src/extensions.rs", |m, _| Ok(Content::Syntax(extensions::emit(m)?))),
-    ("src/reflection/mod.rs", |_, _| rust("src/reflection/mod.rs", support::reflection())),
-    ("src/reflection/enum_tables.rs", |m, _| Ok(Content::Syntax(reflection::tables(m, false)?))),
-    ("src/reflection/bitmask_tables.rs", |m, _| Ok(Content::Syntax(reflection::tables(m, true)?))),
-    ("src/reflection/lists.rs", |m, _| Ok(Content::Syntax(reflection::lists(m)?))),
-    ("examples/dump.rs", |_, _| rust("examples/dump.rs", krate::dump_example())),
+    ("Cargo.toml", |m, o, _| text(krate::manifest(m, o))),
+    ("README.md", |m, o, _| text(krate::readme(m, o))),
+    ("LICENSE-APACHE", |_, _, _| text(include_str!("../../../LICENSE-APACHE").to_owned())),
+    ("LICENSE-MIT", |_, _, _| text(include_str!("../../../LICENSE-MIT").to_owned())),
+    ("src/lib.rs", |m, o, _| rust("src/lib.rs", krate::lib_rs(m, o))),
+    ("src/macros.rs", |_, _, _| rust("src/macros.rs", support::macros())),
+    ("src/enums.rs", |m, o, part| Ok(Content::Syntax(enums::emit(m, o, part)?))),
+    ("src/bitmasks.rs", |m, o, part| Ok(Content::Syntax(bitmasks::emit(m, o, part)?))),
+    ("src/constants.rs", |m, _, _| rust("src/constants.rs", constants::emit(m))),
+    ("src/extensions.rs", |m, _, _| Ok(Content::Syntax(extensions::emit(m)?))),
+    ("src/reflection/mod.rs", |_, _, _| rust("src/reflection/mod.rs", support::reflection())),
+    ("src/reflection/enum_tables.rs", |m, _, part| Ok(Content::Syntax(reflection::tables(m, false, part)?))),
+    ("src/reflection/bitmask_tables.rs", |m, _, part| Ok(Content::Syntax(reflection::tables(m, true, part)?))),
+    ("src/reflection/lists.rs", |m, _, _| Ok(Content::Syntax(reflection::lists(m)?))),
+    ("examples/dump.rs", |_, _, _| rust("examples/dump.rs", krate::dump_example())),
 ];
+
+/// The files that can be made in parts (see [`Part`]); every other file is made whole.
+pub const IN_PARTS: &[&str] =
+    &["src/enums.rs", "src/bitmasks.rs", "src/reflection/enum_tables.rs", "src/reflection/bitmask_tables.rs"];
+
+/// The weight of a type in a file made in parts: what its items cost to emit and format.
+fn type_weight(ty: &crate::model::EnumType) -> usize {
+    ty.enumerants.len() + 10
+}
 
 /// The syntax of one type as the crate holds it (for golden files and reviews).
 pub fn type_items(model: &Model, c_name: &str, output: &Output) -> Option<Result<syn::File>> {
@@ -85,6 +138,17 @@ fn file_with_doc(path: &str, doc: &str, items: Vec<syn::Item>) -> Result<syn::Fi
     let mut file = syntax::parse_file(path, quote! { #![doc = #doc] })?;
     file.items = items;
     Ok(file)
+}
+
+/// One part of a file of `items` under a module doc comment: the doc in part 0 only.
+fn part_with_doc(path: &str, doc: &str, items: Vec<syn::Item>, part: Part) -> Result<syn::File> {
+    if part.is_first() {
+        file_with_doc(path, doc, items)
+    } else {
+        let mut file = syntax::parse_file(path, TokenStream::new())?;
+        file.items = items;
+        Ok(file)
+    }
 }
 
 /// `#[doc = " ..."]`, one attribute per line, so that rustdoc shows `/// ...`.
@@ -246,4 +310,25 @@ fn type_item(
         block.items = consts;
     }
     Ok(items)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Part;
+
+    #[test]
+    fn parts_share_the_items_in_order_each_once_by_weight() {
+        let items: Vec<usize> = (0..100).map(|i| if i < 10 { 50 } else { 1 }).collect();
+        for count in 1..=12 {
+            let shares: Vec<&[usize]> = (0..count).map(|index| Part { index, count }.share(&items, |&w| w)).collect();
+            // Joined in order, the shares are the items.
+            let joined: Vec<usize> = shares.iter().flat_map(|s| s.iter().copied()).collect();
+            assert_eq!(joined, items, "{count} parts");
+            if count == 2 {
+                // 590 in all: half falls among the ten heavy items.
+                assert_eq!(shares[0].len(), 6);
+            }
+        }
+        assert!(Part { index: 0, count: 3 }.share(&[] as &[usize], |&w| w).is_empty());
+    }
 }

@@ -5,10 +5,10 @@
 use proc_macro2::{Delimiter, Group, Literal, TokenStream};
 use quote::quote;
 
-use super::{syntax, table_ident};
+use super::{syntax, table_ident, type_weight, Part};
 use crate::error::Result;
 use crate::model::fasthash::FastMap;
-use crate::model::{provider_names, Model, TypeKind};
+use crate::model::{provider_names, EnumType, Model, TypeKind};
 
 fn opt(s: Option<&str>) -> TokenStream {
     match s {
@@ -36,7 +36,7 @@ fn fill_static(item: &mut syn::Item, rows: Vec<syn::Expr>) {
 }
 
 /// One table per type of the kind: every enumerant, aliases included.
-pub fn tables(model: &Model, bitmasks: bool) -> Result<syn::File> {
+pub fn tables(model: &Model, bitmasks: bool, part: Part) -> Result<syn::File> {
     let path = if bitmasks { "src/reflection/bitmask_tables.rs" } else { "src/reflection/enum_tables.rs" };
     let what = if bitmasks { "bitmask" } else { "enum" };
     let module_doc = format!(" Reflection tables of the {what} types.");
@@ -50,10 +50,17 @@ pub fn tables(model: &Model, bitmasks: bool) -> Result<syn::File> {
     )?;
     // The empty table, parsed once and copied for each type.
     let empty = file.items.pop().expect("the table item");
+    // The module doc and the import open the file: they are part 0's.
+    if !part.is_first() {
+        file.attrs.clear();
+        file.items.clear();
+    }
     // Most values share their list of providers with many others (`["VK_VERSION_1_0"]`):
     // each list is made once and shared.
     let mut provider_lists: FastMap<Vec<&str>, Group> = FastMap::default();
-    for ty in model.types.iter().filter(|t| matches!(t.kind, TypeKind::Bitmask { .. }) == bitmasks) {
+    let types: Vec<&EnumType> =
+        model.types.iter().filter(|t| matches!(t.kind, TypeKind::Bitmask { .. }) == bitmasks).collect();
+    for ty in part.share(&types, |t| type_weight(t)) {
         let mut item = empty.clone();
         if let syn::Item::Static(s) = &mut item {
             s.ident = table_ident(ty);
