@@ -167,7 +167,7 @@ fn files_made_in_parts_join_into_the_whole_file() {
         crate_version: vkxml_codegen::DEFAULT_CRATE_VERSION.into(),
         docs: Some(vkxml_codegen::docs::build(&model, &spec, "1.4.360")),
     };
-    for path in vkxml_codegen::emit::IN_PARTS {
+    for (path, _) in vkxml_codegen::emit::IN_PARTS {
         let whole = vkxml_codegen::writer::render_in_parts(&model, &output, path, 1).unwrap();
         assert!(whole.starts_with("// header\n\n//!"), "{path}: the header and the module doc open the file");
         for count in [2, 3, 8, 500] {

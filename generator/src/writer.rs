@@ -125,11 +125,7 @@ const PARTS: usize = 8;
 
 /// How many parts a file is made in (see [`Part`]).
 fn parts(path: &str) -> usize {
-    if IN_PARTS.contains(&path) {
-        PARTS
-    } else {
-        1
-    }
+    IN_PARTS.iter().find(|(p, _)| *p == path).map_or(1, |&(_, most)| PARTS.min(most))
 }
 
 /// A file's place in [`LONG_FILES`]; the rest after, in their order.

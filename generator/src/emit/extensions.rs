@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{file_with_doc, syntax};
+use super::{part_with_doc, syntax, Part};
 use crate::docs;
 use crate::error::Result;
 use crate::model::{Extension, Model};
@@ -60,29 +60,39 @@ fn extension_doc(ext: &Extension) -> String {
     text
 }
 
-pub fn emit(model: &Model) -> Result<syn::File> {
+pub fn emit(model: &Model, part: Part) -> Result<syn::File> {
     let cstr: syn::Type = syn::parse_quote! { &core::ffi::CStr };
     let u32_type: syn::Type = syn::parse_quote! { u32 };
-    let mut vendors: BTreeMap<String, Vec<syn::Item>> = BTreeMap::new();
+    // One module per vendor prefix, in name order; a part makes a share of them.
+    let mut vendors: BTreeMap<String, Vec<(&Extension, String)>> = BTreeMap::new();
     for ext in &model.extensions {
         let (vendor, module_name) = names::extension_module(&ext.name);
-        let c_name = std::ffi::CString::new(ext.name.as_str()).expect("no NUL in a name");
-        let name_lit = syn::Expr::Lit(syn::ExprLit {
-            attrs: Vec::new(),
-            lit: syn::Lit::CStr(syn::LitCStr::new(&c_name, proc_macro2::Span::call_site())),
-        });
-        let mut items = vec![constant(&format!("The name of `{}`.", ext.name), "NAME", cstr.clone(), name_lit)];
-        if let Some(v) = ext.spec_version {
-            let doc = format!("The specification version of `{}` in this registry.", ext.name);
-            items.push(constant(&doc, "SPEC_VERSION", u32_type.clone(), syntax::int(v.into())));
-        }
-        vendors.entry(vendor).or_default().push(module(&extension_doc(ext), &module_name, items));
+        vendors.entry(vendor).or_default().push((ext, module_name));
     }
-    let items = vendors
-        .into_iter()
-        .map(|(vendor, mods)| {
-            module(&format!("Extensions of the `{}` vendor prefix.", vendor.to_ascii_uppercase()), &vendor, mods)
+    let vendors: Vec<(String, Vec<(&Extension, String)>)> = vendors.into_iter().collect();
+    let items = part
+        .share(&vendors, |(_, exts)| exts.len())
+        .iter()
+        .map(|(vendor, exts)| {
+            let mods = exts
+                .iter()
+                .map(|(ext, module_name)| {
+                    let c_name = std::ffi::CString::new(ext.name.as_str()).expect("no NUL in a name");
+                    let name_lit = syn::Expr::Lit(syn::ExprLit {
+                        attrs: Vec::new(),
+                        lit: syn::Lit::CStr(syn::LitCStr::new(&c_name, proc_macro2::Span::call_site())),
+                    });
+                    let mut items =
+                        vec![constant(&format!("The name of `{}`.", ext.name), "NAME", cstr.clone(), name_lit)];
+                    if let Some(v) = ext.spec_version {
+                        let doc = format!("The specification version of `{}` in this registry.", ext.name);
+                        items.push(constant(&doc, "SPEC_VERSION", u32_type.clone(), syntax::int(v.into())));
+                    }
+                    module(&extension_doc(ext), module_name, items)
+                })
+                .collect();
+            module(&format!("Extensions of the `{}` vendor prefix.", vendor.to_ascii_uppercase()), vendor, mods)
         })
         .collect();
-    file_with_doc("src/extensions.rs", " Each extension's name and specification version.", items)
+    part_with_doc("src/extensions.rs", " Each extension's name and specification version.", items, part)
 }

@@ -102,17 +102,24 @@ pub const FILES: &[(&str, Emitter)] = &[
     ("src/enums.rs", |m, o, part| Ok(Content::Syntax(enums::emit(m, o, part)?))),
     ("src/bitmasks.rs", |m, o, part| Ok(Content::Syntax(bitmasks::emit(m, o, part)?))),
     ("src/constants.rs", |m, _, _| rust("src/constants.rs", constants::emit(m))),
-    ("src/extensions.rs", |m, _, _| Ok(Content::Syntax(extensions::emit(m)?))),
+    ("src/extensions.rs", |m, _, part| Ok(Content::Syntax(extensions::emit(m, part)?))),
     ("src/reflection/mod.rs", |_, _, _| rust("src/reflection/mod.rs", support::reflection())),
     ("src/reflection/enum_tables.rs", |m, _, part| Ok(Content::Syntax(reflection::tables(m, false, part)?))),
     ("src/reflection/bitmask_tables.rs", |m, _, part| Ok(Content::Syntax(reflection::tables(m, true, part)?))),
-    ("src/reflection/lists.rs", |m, _, _| Ok(Content::Syntax(reflection::lists(m)?))),
+    ("src/reflection/lists.rs", |m, _, part| Ok(Content::Syntax(reflection::lists(m, part)?))),
     ("examples/dump.rs", |_, _, _| rust("examples/dump.rs", krate::dump_example())),
 ];
 
-/// The files that can be made in parts (see [`Part`]); every other file is made whole.
-pub const IN_PARTS: &[&str] =
-    &["src/enums.rs", "src/bitmasks.rs", "src/reflection/enum_tables.rs", "src/reflection/bitmask_tables.rs"];
+/// The files that can be made in parts (see [`Part`]), and the most parts each can have
+/// (the lists are two items); every other file is made whole.
+pub const IN_PARTS: &[(&str, usize)] = &[
+    ("src/enums.rs", usize::MAX),
+    ("src/bitmasks.rs", usize::MAX),
+    ("src/reflection/enum_tables.rs", usize::MAX),
+    ("src/reflection/bitmask_tables.rs", usize::MAX),
+    ("src/extensions.rs", usize::MAX),
+    ("src/reflection/lists.rs", 2),
+];
 
 /// The weight of a type in a file made in parts: what its items cost to emit and format.
 fn type_weight(ty: &crate::model::EnumType) -> usize {

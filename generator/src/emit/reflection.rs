@@ -100,8 +100,8 @@ pub fn tables(model: &Model, bitmasks: bool, part: Part) -> Result<syn::File> {
     Ok(file)
 }
 
-/// `TYPES` and `EXTENSIONS`.
-pub fn lists(model: &Model) -> Result<syn::File> {
+/// `TYPES` and `EXTENSIONS`; a part makes a share of the two.
+pub fn lists(model: &Model, part: Part) -> Result<syn::File> {
     let mut file = syntax::parse_file(
         "src/reflection/lists.rs",
         quote! {
@@ -115,7 +115,25 @@ pub fn lists(model: &Model) -> Result<syn::File> {
             pub static EXTENSIONS: &[ExtensionInfo] = &[];
         },
     )?;
-    let types = model
+    let extensions = file.items.pop().expect("the EXTENSIONS item");
+    let types = file.items.pop().expect("the TYPES item");
+    // The module doc and the import open the file: they are part 0's.
+    if !part.is_first() {
+        file.attrs.clear();
+        file.items.clear();
+    }
+    let mut lists = [Some(types), Some(extensions)];
+    let rows = [model.types.len(), model.extensions.len()];
+    for &list in part.share(&[0, 1], |&list| rows[list]) {
+        let mut item = lists[list].take().expect("each list is in one part");
+        fill_static(&mut item, if list == 0 { type_rows(model) } else { extension_rows(model) });
+        file.items.push(item);
+    }
+    Ok(file)
+}
+
+fn type_rows(model: &Model) -> Vec<syn::Expr> {
+    model
         .types
         .iter()
         .map(|ty| {
@@ -138,8 +156,11 @@ pub fn lists(model: &Model) -> Result<syn::File> {
                 },
             )
         })
-        .collect();
-    let extensions = model
+        .collect()
+}
+
+fn extension_rows(model: &Model) -> Vec<syn::Expr> {
+    model
         .extensions
         .iter()
         .map(|e| {
@@ -157,8 +178,5 @@ pub fn lists(model: &Model) -> Result<syn::File> {
                 quote! { #name, #number, #kind, #platform, #provisional, #promoted, #deprecated, #obsoleted, #spec },
             )
         })
-        .collect();
-    fill_static(&mut file.items[1], types);
-    fill_static(&mut file.items[2], extensions);
-    Ok(file)
+        .collect()
 }
