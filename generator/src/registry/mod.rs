@@ -397,7 +397,7 @@ fn is_name_end(byte: Option<&u8>) -> bool {
 }
 
 /// The pieces of `text` between `cuts`, each made a document of its own (see [`Cut`]),
-/// parsed and read on two threads, each taking the next piece in order. `None` when a
+/// parsed and read on every core, each thread taking the next piece in order. `None` when a
 /// piece does not parse or its root is not `<registry>` (the caller then parses in one
 /// piece, which gives the error).
 fn parse_in_pieces(path: &Path, text: &str, cuts: &[Cut]) -> Option<Result<Registry>> {
@@ -409,25 +409,31 @@ fn parse_in_pieces(path: &Path, text: &str, cuts: &[Cut]) -> Option<Result<Regis
         Some(section) => format!("</{section}></registry>"),
         None => "</registry>".to_owned(),
     };
-    // Each piece: its span in `text`, and the text its document adds before and after.
+    /// A piece: its span in `text`, the text its document adds before and after it, and
+    /// the byte offset in `text` of byte 0 of its document.
+    struct Piece {
+        span: std::ops::Range<usize>,
+        before: String,
+        after: String,
+        offset: usize,
+    }
     let mut pieces = Vec::with_capacity(cuts.len() + 1);
     for k in 0..=cuts.len() {
         let start = if k == 0 { 0 } else { cuts[k - 1].at };
         let end = cuts.get(k).map_or(text.len(), |cut| cut.at);
         let before = if k == 0 { String::new() } else { open(&cuts[k - 1]) };
         let after = cuts.get(k).map(close).unwrap_or_default();
-        // Byte offset in `text` of byte 0 of the piece's document.
         let offset = start.checked_sub(before.len())?;
-        pieces.push((start..end, before, after, offset));
+        pieces.push(Piece { span: start..end, before, after, offset });
     }
-    let read = |(span, before, after, offset): &(std::ops::Range<usize>, String, String, usize)| {
-        let document = format!("{before}{}{after}", &text[span.clone()]);
+    let read = |piece: &Piece| {
+        let document = format!("{}{}{}", piece.before, &text[piece.span.clone()], piece.after);
         let doc = Document::parse_with_options(&document, parsing_options()).ok()?;
         if !doc.root_element().has_tag_name("registry") {
             return None;
         }
-        let lines = Lines::of(text, span.clone());
-        let mut reader = Reader::new(&doc, text, &lines, *offset, path);
+        let lines = Lines::of(text, piece.span.clone());
+        let mut reader = Reader::new(&doc, text, &lines, piece.offset, path);
         Some(reader.read_root().map(|()| reader.registry))
     };
     let results: Vec<std::sync::Mutex<Option<Option<Result<Registry>>>>> =
@@ -438,8 +444,11 @@ fn parse_in_pieces(path: &Path, text: &str, cuts: &[Cut]) -> Option<Result<Regis
         let Some(piece) = pieces.get(k) else { break };
         *results[k].lock().expect("no panics while locked") = Some(read(piece));
     };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(pieces.len());
     std::thread::scope(|scope| {
-        scope.spawn(work);
+        for _ in 1..threads {
+            scope.spawn(work);
+        }
         work();
     });
     // A piece that does not parse sends the whole to the one-piece parse, whose error it
