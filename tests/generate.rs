@@ -86,11 +86,9 @@ fn a_killed_run_leaves_the_previous_crate_whole() {
     assert!(std::fs::read_to_string(out.join("src/lib.rs")).unwrap().contains("@generated"));
 }
 
-/// The showcase types with their full docs (the specification's text, the C declaration,
-/// related items) and their constants, exactly as emitted; reviewed by eye in
-/// `tests/golden/`.
-#[test]
-fn external_handle_types_match_the_golden_file() {
+/// The model of the workspace's vk.xml and what emit needs besides, with the docs of the
+/// 1.4.360 specification, under `header`.
+fn model_with_docs(header: &str) -> (model::Model, vkxml_codegen::emit::Output) {
     let reg = registry::read(&root().join("vk.xml")).unwrap();
     let model = model::build(&reg, Api::Vulkan).unwrap();
     let defined = vkxml_codegen::docs::spec::Defined(
@@ -98,10 +96,19 @@ fn external_handle_types_match_the_golden_file() {
     );
     let spec = vkxml_codegen::docs::spec::read(&shared().join("vulkan-docs"), &defined).unwrap();
     let output = vkxml_codegen::emit::Output {
-        header: String::new(),
+        header: header.into(),
         crate_version: vkxml_codegen::DEFAULT_CRATE_VERSION.into(),
         docs: Some(vkxml_codegen::docs::build(&model, &spec, "1.4.360")),
     };
+    (model, output)
+}
+
+/// The showcase types with their full docs (the specification's text, the C declaration,
+/// related items) and their constants, exactly as emitted; reviewed by eye in
+/// `tests/golden/`.
+#[test]
+fn external_handle_types_match_the_golden_file() {
+    let (model, output) = model_with_docs("");
     let mut text = String::new();
     for name in
         ["VkExternalMemoryHandleTypeFlags", "VkExternalSemaphoreHandleTypeFlags", "VkExternalFenceHandleTypeFlags"]
@@ -156,17 +163,7 @@ fn vulkansc_bits_do_not_leak_into_vulkan() {
 /// number of parts (with the docs, so that every kind of item is in them).
 #[test]
 fn files_made_in_parts_join_into_the_whole_file() {
-    let reg = registry::read(&root().join("vk.xml")).unwrap();
-    let model = model::build(&reg, Api::Vulkan).unwrap();
-    let defined = vkxml_codegen::docs::spec::Defined(
-        model.features.iter().map(|f| f.name.clone()).chain(model.extensions.iter().map(|e| e.name.clone())).collect(),
-    );
-    let spec = vkxml_codegen::docs::spec::read(&shared().join("vulkan-docs"), &defined).unwrap();
-    let output = vkxml_codegen::emit::Output {
-        header: "header".into(),
-        crate_version: vkxml_codegen::DEFAULT_CRATE_VERSION.into(),
-        docs: Some(vkxml_codegen::docs::build(&model, &spec, "1.4.360")),
-    };
+    let (model, output) = model_with_docs("header");
     for (path, _) in vkxml_codegen::emit::IN_PARTS {
         let whole = vkxml_codegen::writer::render_in_parts(&model, &output, path, 1).unwrap();
         assert!(whole.starts_with("// header\n\n//!"), "{path}: the header and the module doc open the file");
