@@ -556,7 +556,7 @@ const EXTENSION_ATTRS: &[&str] = &[
 
 struct Reader<'a, 'input> {
     doc: &'a Document<'input>,
-    /// The whole registry text (a half's positions are mapped back to it).
+    /// The whole registry text (a piece's positions are mapped back to it).
     text: &'a str,
     /// Where the lines of the piece being read start.
     lines: &'a Lines,
@@ -1061,7 +1061,7 @@ mod tests {
             (split, split + 1, ""),                                  // the cut's `<` removed
             (split - 1, split - 1, "<!--"),                          // a comment left open before the cut
             (at("<feature ", split), at("<feature ", split), "<x>"), // an element left open after it
-            (text.len() / 3, text.len() / 3, "&bogus;"),             // an unknown entity in the first half
+            (text.len() / 3, text.len() / 3, "&bogus;"),             // an unknown entity in an early piece
             (text.len() - 20, text.len(), ""),                       // truncated
             (text.len(), text.len(), "<registry/>"),                 // a second root
         ];
@@ -1078,7 +1078,7 @@ mod tests {
     fn a_cut_inside_a_comment_falls_back_to_the_one_piece_parse() {
         let text = vk_xml();
         // A comment right at the cut holding a line that looks like the next child: the
-        // text search picks it, the halves do not parse.
+        // text search picks it, the pieces do not parse.
         let cut = middle_cut(&text);
         let text = format!("{}<!--\n        <command decoy -->\n{}", &text[..cut.at], &text[cut.at..]);
         let decoy = middle_cut(&text);
