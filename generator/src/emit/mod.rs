@@ -57,18 +57,21 @@ impl Part {
     }
 
     /// This part's run of `items`. The runs are contiguous and in order, each item in
-    /// exactly one, of about equal `weight`: an item goes to the part its preceding
-    /// weight falls in.
+    /// exactly one, of about equal `weight`: an item goes to the part its middle falls in
+    /// (the weight before it and half its own), so that a heavy item sits where most of
+    /// it belongs and the items after it are not all pushed into the next part.
     pub fn share<T>(self, items: &[T], weight: impl Fn(&T) -> usize) -> &[T] {
         if self.count <= 1 {
             return items;
         }
-        let total: usize = items.iter().map(&weight).sum::<usize>().max(1);
+        // Doubled weights keep the middles whole numbers.
+        let total: usize = 2 * items.iter().map(&weight).sum::<usize>().max(1);
         let mut before = 0;
         let mut start = items.len();
         let mut end = items.len();
         for (i, item) in items.iter().enumerate() {
-            let part = before * self.count / total;
+            let w = 2 * weight(item);
+            let part = ((before + w / 2) * self.count / total).min(self.count - 1);
             if part == self.index && start == items.len() {
                 start = i;
             }
@@ -76,7 +79,7 @@ impl Part {
                 end = i;
                 break;
             }
-            before += weight(item);
+            before += w;
         }
         &items[start.min(end)..end]
     }
@@ -337,5 +340,14 @@ mod tests {
             }
         }
         assert!(Part { index: 0, count: 3 }.share(&[] as &[usize], |&w| w).is_empty());
+        // Two items, the second the heavier (the crate's two lists): one in each part.
+        let two = [400usize, 500];
+        assert_eq!(Part { index: 0, count: 2 }.share(&two, |&w| w), &[400]);
+        assert_eq!(Part { index: 1, count: 2 }.share(&two, |&w| w), &[500]);
+        // A heavy item takes the part its middle falls in; the items after it go on to
+        // the next parts instead of all following it into one.
+        let heavy = [1usize, 1, 1, 1, 12, 1, 1, 1, 1];
+        let shares: Vec<&[usize]> = (0..4).map(|index| Part { index, count: 4 }.share(&heavy, |&w| w)).collect();
+        assert_eq!(shares, [&[1, 1, 1, 1][..], &[][..], &[12][..], &[1, 1, 1, 1][..]]);
     }
 }
