@@ -263,8 +263,8 @@ fn collect_anchors(text: &str, anchors: &mut HashMap<String, String>) {
 
 fn anchors_of_line(line: &str, following: &str, anchors: &mut HashMap<String, String>) {
     let mut rest = line;
-    while let Some(start) = rest.find("[[") {
-        let Some(end) = rest[start..].find("]]") else { break };
+    while let Some(start) = find_twice(rest, b'[') {
+        let Some(end) = find_twice(&rest[start..], b']') else { break };
         let inner = &rest[start + 2..start + end];
         let (id, label) = inner.split_once(',').unwrap_or((inner, ""));
         // Valid-usage IDs are tens of thousands of anchors no text links to.
@@ -297,9 +297,21 @@ fn anchors_of_line(line: &str, following: &str, anchors: &mut HashMap<String, St
     }
 }
 
+/// Where `[[` (or `]]`, ...) first occurs in `s`: found by the byte, a search set up for
+/// nothing (a substring search costs more to prepare than a short line takes to scan).
+fn find_twice(s: &str, byte: u8) -> Option<usize> {
+    let bytes = s.as_bytes();
+    memchr::memchr_iter(byte, bytes).find(|&i| bytes.get(i + 1) == Some(&byte))
+}
+
+/// The value of `key='value'` in a block's attribute line: the first `key` followed by
+/// `='`. Found from each `=`, not by a substring search (a refpage line holds few).
 fn attr_value<'a>(header: &'a str, key: &str) -> Option<&'a str> {
-    let start = header.match_indices(key).map(|(i, _)| i + key.len()).find(|&i| header[i..].starts_with("='"))? + 2;
-    let end = memchr::memchr(b'\'', &header.as_bytes()[start..])?;
+    let bytes = header.as_bytes();
+    let eq =
+        memchr::memchr_iter(b'=', bytes).find(|&i| bytes.get(i + 1) == Some(&b'\'') && header[..i].ends_with(key))?;
+    let start = eq + 2;
+    let end = memchr::memchr(b'\'', &bytes[start..])?;
     Some(&header[start..start + end])
 }
 

@@ -163,12 +163,21 @@ const SMALL: i128 = 128;
 
 fn int_literal(value: i128) -> LitInt {
     thread_local! {
-        static SMALL_INTS: Vec<LitInt> = (0..=SMALL).map(|v| LitInt::new(&v.to_string(), span())).collect();
+        static SMALL_INTS: Vec<LitInt> = (0..=SMALL).map(decimal_literal).collect();
     }
     if (0..=SMALL).contains(&value) {
         SMALL_INTS.with(|small| small[value as usize].clone())
     } else {
-        LitInt::new(&value.to_string(), span())
+        decimal_literal(value)
+    }
+}
+
+/// A decimal literal made from the number, not lexed from text: lexing tries every other
+/// kind of literal first, and most enum values of extensions have ten digits.
+fn decimal_literal(value: i128) -> LitInt {
+    match Lit::new(proc_macro2::Literal::i128_unsuffixed(value)) {
+        Lit::Int(lit) => lit,
+        _ => LitInt::new(&value.to_string(), span()),
     }
 }
 
