@@ -773,56 +773,47 @@ fn table_cells<L: AsRef<str>>(lines: &[L]) -> (Vec<String>, usize) {
 }
 
 fn starts_with_cell_spec(t: &str) -> bool {
-    let spec: String = t.chars().take_while(|c| *c != '|').collect();
-    !spec.is_empty()
-        && spec.len() <= 6
-        && spec.chars().all(|c| c.is_ascii_digit() || "+.*<>^ahdemlsv".contains(c))
-        && t[spec.len()..].starts_with('|')
+    let Some(bar) = t.find('|') else { return false };
+    let spec = &t[..bar];
+    !spec.is_empty() && spec.len() <= 6 && spec.chars().all(|c| c.is_ascii_digit() || "+.*<>^ahdemlsv".contains(c))
 }
 
+/// The cells of one table line: the text between bars (a bar inside backquotes is text),
+/// each trimmed; text before the first bar is a cell unless it is a cell spec (`a`, `2+`).
+/// The bars and backquotes are ASCII, so the line is cut by its bytes.
 fn split_cells(t: &str) -> Vec<String> {
     let mut cells = Vec::new();
-    let mut current: Option<String> = None;
+    // Where the cell being read starts.
+    let mut start = (!t.is_empty() && !t.starts_with('|') && !starts_with_cell_spec(t)).then_some(0);
     let mut in_code = false;
-    let bytes: Vec<char> = t.chars().collect();
-    let mut k = 0;
-    while k < bytes.len() {
-        let c = bytes[k];
-        if c == '`' {
+    for (k, b) in t.bytes().enumerate() {
+        if b == b'`' {
             in_code = !in_code;
         }
-        if c == '|' && !in_code {
-            // Drop a cell spec (`a`, `2+`) just before the bar from the previous text.
-            if let Some(cur) = current.as_mut() {
-                let trimmed = cur.trim_end();
-                if let Some(pos) = trimmed.rfind(' ') {
-                    let tail = &trimmed[pos + 1..];
-                    if !tail.is_empty()
-                        && tail.len() <= 3
-                        && tail.chars().all(|c| c.is_ascii_digit() || "+a".contains(c))
-                    {
-                        let keep = trimmed[..pos].to_owned();
-                        *cur = keep;
-                    }
-                }
+        if b == b'|' && !in_code {
+            if let Some(s) = start {
+                cells.push(cell_before_bar(&t[s..k]));
             }
-            if let Some(cur) = current.take() {
-                cells.push(cur.trim().to_owned());
-            } else if k > 0 {
-                // Text before the first bar: a cell spec such as `a` or `2+`.
-            }
-            current = Some(String::new());
-        } else if let Some(cur) = current.as_mut() {
-            cur.push(c);
-        } else if current.is_none() && k == 0 && !starts_with_cell_spec(t) {
-            current = Some(String::from(c));
+            start = Some(k + 1);
         }
-        k += 1;
     }
-    if let Some(cur) = current {
-        cells.push(cur.trim().to_owned());
+    if let Some(s) = start {
+        cells.push(t[s..].trim().to_owned());
     }
     cells
+}
+
+/// A cell's text up to the next bar, without the cell spec (`a`, `2+`) the next cell may
+/// start with just before that bar.
+fn cell_before_bar(text: &str) -> String {
+    let trimmed = text.trim_end();
+    if let Some(pos) = trimmed.rfind(' ') {
+        let tail = &trimmed[pos + 1..];
+        if !tail.is_empty() && tail.len() <= 3 && tail.chars().all(|c| c.is_ascii_digit() || "+a".contains(c)) {
+            return trimmed[..pos].trim().to_owned();
+        }
+    }
+    text.trim().to_owned()
 }
 
 /// The rows of a table's lines (between its `|===` delimiters), the first being the
@@ -1053,5 +1044,16 @@ mod tests {
             block("include::{generated}/api/enums/VkFoo.adoc[]\ninclude::{generated}/validity/x.adoc[]"),
             "```c\nDECL\n```"
         );
+    }
+
+    #[test]
+    fn table_lines_split_into_cells_without_cell_specs() {
+        // A cell spec (`2+`) just before a bar belongs to the next cell: it is dropped.
+        assert_eq!(split_cells("| ename:VK_X | text 2+| more"), ["ename:VK_X", "text", "more"]);
+        // A line may open with a cell spec; a bar inside backquotes is text.
+        assert_eq!(split_cells("a| x | `a|b` |"), ["x", "`a|b`", ""]);
+        // Text before the first bar that is not a cell spec continues the previous row.
+        assert_eq!(split_cells("text before | y"), ["text before", "y"]);
+        assert!(split_cells("").is_empty());
     }
 }

@@ -46,7 +46,7 @@ pub fn doc_attrs(text: &str) -> Vec<Attribute> {
         };
     }
     TEMPLATE.with(|template| {
-        text.lines()
+        crate::docs::spec::lines(text)
             .map(|line| {
                 let mut attr = template.clone();
                 if let Meta::NameValue(meta) = &mut attr.meta {
@@ -89,8 +89,7 @@ fn doc_literal(line: &str) -> LitStr {
 fn new_doc_literal(line: &str) -> LitStr {
     let space = if line.is_empty() { "" } else { " " };
     // A raw literal cannot hold a lone carriage return; such rare lines are escaped.
-    if !line.contains('\r') {
-        let hashes = raw_hashes(line);
+    if let Some(hashes) = raw_hashes(line) {
         let mut repr = String::with_capacity(line.len() + 4 + 2 * hashes);
         repr.push('r');
         (0..hashes).for_each(|_| repr.push('#'));
@@ -131,15 +130,20 @@ pub fn str_literal(text: &str) -> proc_macro2::Literal {
     proc_macro2::Literal::string(text)
 }
 
-/// The number of `#` a raw string needs so that no `"#...` inside ends it.
-fn raw_hashes(text: &str) -> usize {
+/// The number of `#` a raw string needs so that no `"#...` inside ends it; `None` when no
+/// raw string can hold `text` (it has a carriage return). One vectorized search finds
+/// both.
+fn raw_hashes(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut most = 0;
-    for (i, _) in text.match_indices('"') {
+    for i in memchr::memchr2_iter(b'"', b'\r', bytes) {
+        if bytes[i] == b'\r' {
+            return None;
+        }
         let run = bytes[i + 1..].iter().take_while(|&&b| b == b'#').count();
         most = most.max(run + 1);
     }
-    most
+    Some(most)
 }
 
 /// `#[deprecated(note = "...")]` (rare: parsed).
