@@ -100,8 +100,9 @@ impl Sources {
     }
 
     /// Evaluates the conditionals for `defined` and indexes refpages and list items. The
-    /// files are split between two threads; the halves merge in path order, so the first
-    /// definition of a refpage wins as in one pass.
+    /// files are split between two threads at the middle of their bytes (the first half of
+    /// the files, the appendices, is a thirteenth of the text); the halves merge in path
+    /// order, so the first definition of a refpage wins as in one pass.
     pub fn index(self, defined: &Defined) -> Spec {
         let index_part = |texts: &[String]| {
             let mut part = Spec::default();
@@ -110,7 +111,7 @@ impl Sources {
             }
             part
         };
-        let (first, second) = self.texts.split_at(self.texts.len() / 2);
+        let (first, second) = self.texts.split_at(middle_by_bytes(&self.texts));
         let (mut spec, rest) = std::thread::scope(|scope| {
             let rest = scope.spawn(|| index_part(second));
             (index_part(first), rest.join().expect("indexing does not panic"))
@@ -138,6 +139,22 @@ impl Sources {
         spec.attributes = self.attributes;
         spec
     }
+}
+
+/// Where to split `texts` in two runs of about equal bytes: after the text in which the
+/// middle byte falls when that leaves the halves closer, else before it.
+fn middle_by_bytes(texts: &[String]) -> usize {
+    let total: usize = texts.iter().map(String::len).sum();
+    let mut before = 0;
+    for (i, text) in texts.iter().enumerate() {
+        let after = before + text.len();
+        if 2 * after >= total {
+            // Split before or after text `i`, whichever leaves the halves closer.
+            return if total - 2 * before <= 2 * after - total { i } else { i + 1 };
+        }
+        before = after;
+    }
+    texts.len()
 }
 
 /// Reads and indexes the specification in one go.
@@ -477,6 +494,17 @@ mod tests {
 
     fn defined(names: &[&str]) -> Defined {
         Defined(names.iter().map(|s| s.to_string()).collect())
+    }
+
+    #[test]
+    fn the_files_are_indexed_in_two_halves_of_about_equal_bytes() {
+        let texts = |sizes: &[usize]| sizes.iter().map(|&n| "x".repeat(n)).collect::<Vec<String>>();
+        // Many small files, then a few large ones (as the appendices and the chapters).
+        assert_eq!(middle_by_bytes(&texts(&[1, 1, 1, 1, 1, 1, 10, 10])), 7);
+        assert_eq!(middle_by_bytes(&texts(&[10, 10, 1, 1])), 1);
+        assert_eq!(middle_by_bytes(&texts(&[5, 5])), 1);
+        assert_eq!(middle_by_bytes(&texts(&[7])), 0);
+        assert_eq!(middle_by_bytes(&texts(&[])), 0);
     }
 
     #[test]
