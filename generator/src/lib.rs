@@ -2,6 +2,7 @@
 //! function ([`generate`]): read -> parse (`registry`) -> resolve (`model`, with `names`)
 //! -> emit (`emit`, with `docs`) -> format and write (`writer`).
 
+pub mod cores;
 pub mod diff;
 pub mod docs;
 pub mod emit;

@@ -4,9 +4,6 @@
 //! killed run leaves the previous crate whole. `check` compares without writing.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
-
 use std::time::{Duration, Instant};
 
 use crate::emit::{Content, Output, Part, FILES, IN_PARTS};
@@ -30,7 +27,7 @@ pub struct RenderTimes {
 }
 
 /// Emits every file and formats the Rust ones with prettyplease, `header` on top: one
-/// task per file or part of a file (see [`Part`]), on every core.
+/// task per file or part of a file (see [`Part`]), on every core ([`crate::cores`]).
 pub fn render(model: &Model, output: &Output) -> Result<(Vec<RenderedFile>, RenderTimes)> {
     let start = Instant::now();
     // The long files first, in the order `LONG_FILES` gives; a file's parts in order.
@@ -44,28 +41,17 @@ pub fn render(model: &Model, output: &Output) -> Result<(Vec<RenderedFile>, Rend
         })
         .collect();
     // Per task: the text, emit time, format time.
-    type Slot = Mutex<Option<(Result<String>, Duration, Duration)>>;
-    let results: Vec<Slot> = tasks.iter().map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(tasks.len());
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| loop {
-                let k = next.fetch_add(1, Ordering::Relaxed);
-                let Some(&(i, part)) = tasks.get(k) else { break };
-                let t = Instant::now();
-                let content = (FILES[i].1)(model, output, part);
-                let emit = t.elapsed();
-                let t = Instant::now();
-                let text = render_part(content, part.is_first().then_some(output.header.as_str()));
-                *results[k].lock().expect("no panics while locked") = Some((text, emit, t.elapsed()));
-            });
-        }
+    let results = crate::cores::map_in_order(&tasks, |&(i, part)| {
+        let t = Instant::now();
+        let content = (FILES[i].1)(model, output, part);
+        let emit = t.elapsed();
+        let t = Instant::now();
+        let text = render_part(content, part.is_first().then_some(output.header.as_str()));
+        (text, emit, t.elapsed())
     });
     let mut times = RenderTimes::default();
     let mut texts: Vec<Option<String>> = vec![None; FILES.len()];
-    for (&(i, _), r) in tasks.iter().zip(results) {
-        let (text, emit, format) = r.into_inner().expect("no poisoned lock").expect("every task run");
+    for (&(i, _), (text, emit, format)) in tasks.iter().zip(results) {
         times.emit += emit;
         times.format += format;
         if times.slowest.is_none_or(|(_, e, f)| e + f < emit + format) {

@@ -253,8 +253,9 @@ pub fn c_declaration(ty: &EnumType) -> String {
     s
 }
 
-/// Builds the docs of every type and enumerant of `model` from `spec`. The types are split
-/// in two runs of about equal weight, one per thread; the halves merge in model order.
+/// Builds the docs of every type and enumerant of `model` from `spec`. The types are cut in
+/// runs of about equal weight, converted on every core ([`crate::cores`]) and merged in
+/// model order.
 pub fn build(model: &Model, spec: &Spec, spec_release: &str) -> Docs {
     let names = names(model, spec);
     // The work is converting text: the refpage's and each enumerant's list items, plus a
@@ -265,28 +266,27 @@ pub fn build(model: &Model, spec: &Spec, spec_release: &str) -> Docs {
             t.enumerants.iter().filter_map(|e| spec.items.get(&e.c_name)).flatten().map(|item| item.len()).sum();
         page.map_or(0, |p| p.text.len()) + items + 60 * t.enumerants.len() + 600
     };
-    let total: usize = model.types.iter().map(weight).sum();
-    let mut sum = 0;
-    let split = model.types.iter().position(|t| {
-        sum += weight(t);
-        sum * 2 >= total
-    });
-    let (first, second) = model.types.split_at(split.map_or(model.types.len(), |i| i + 1));
-    let (mut docs, rest) = std::thread::scope(|scope| {
-        let rest = scope.spawn(|| build_part(second, &names, spec, spec_release));
-        (build_part(first, &names, spec, spec_release), rest.join().expect("building docs does not panic"))
-    });
-    docs.types.extend(rest.types);
-    docs.enumerants.extend(rest.enumerants);
-    let (c, r) = (&mut docs.coverage, rest.coverage);
-    c.types += r.types;
-    c.types_with_refpage += r.types_with_refpage;
-    c.types_without.extend(r.types_without);
-    c.enumerants += r.enumerants;
-    c.enumerants_described += r.enumerants_described;
-    c.enumerants_without.extend(r.enumerants_without);
+    let runs = crate::cores::runs(&model.types, RUNS_PER_CORE * crate::cores::count(), weight);
+    let mut parts = crate::cores::map_in_order(&runs, |run| build_part(run, &names, spec, spec_release)).into_iter();
+    let mut docs = parts.next().unwrap_or_else(|| build_part(&[], &names, spec, spec_release));
+    for rest in parts {
+        docs.types.extend(rest.types);
+        docs.enumerants.extend(rest.enumerants);
+        let (c, r) = (&mut docs.coverage, rest.coverage);
+        c.types += r.types;
+        c.types_with_refpage += r.types_with_refpage;
+        c.types_without.extend(r.types_without);
+        c.enumerants += r.enumerants;
+        c.enumerants_described += r.enumerants_described;
+        c.enumerants_without.extend(r.enumerants_without);
+    }
     docs
 }
+
+/// How many runs of types each core converts. Two runs in all (one per core) left one core
+/// idle for a fifth of the phase at times (the weights are estimates); a few runs each
+/// balance them.
+const RUNS_PER_CORE: usize = 4;
 
 /// The refpage of a type: the one of its values (its `<enums>` block), else its own.
 fn refpage_of<'s>(spec: &'s Spec, ty: &EnumType) -> Option<&'s spec::Refpage> {

@@ -56,32 +56,10 @@ impl Part {
         self.index == 0
     }
 
-    /// This part's run of `items`. The runs are contiguous and in order, each item in
-    /// exactly one, of about equal `weight`: an item goes to the part its middle falls in
-    /// (the weight before it and half its own), so that a heavy item sits where most of
-    /// it belongs and the items after it are not all pushed into the next part.
+    /// This part's run of `items`: the runs are contiguous and in order, each item in
+    /// exactly one, of about equal `weight` (see [`crate::cores::runs`]).
     pub fn share<T>(self, items: &[T], weight: impl Fn(&T) -> usize) -> &[T] {
-        if self.count <= 1 {
-            return items;
-        }
-        // Doubled weights keep the middles whole numbers.
-        let total: usize = 2 * items.iter().map(&weight).sum::<usize>().max(1);
-        let mut before = 0;
-        let mut start = items.len();
-        let mut end = items.len();
-        for (i, item) in items.iter().enumerate() {
-            let w = 2 * weight(item);
-            let part = ((before + w / 2) * self.count / total).min(self.count - 1);
-            if part == self.index && start == items.len() {
-                start = i;
-            }
-            if part > self.index {
-                end = i;
-                break;
-            }
-            before += w;
-        }
-        &items[start.min(end)..end]
+        crate::cores::runs(items, self.count, weight)[self.index]
     }
 }
 

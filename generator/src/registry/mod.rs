@@ -436,27 +436,10 @@ fn parse_in_pieces(path: &Path, text: &str, cuts: &[Cut]) -> Option<Result<Regis
         let mut reader = Reader::new(&doc, text, &lines, piece.offset, path);
         Some(reader.read_root().map(|()| reader.registry))
     };
-    let results: Vec<std::sync::Mutex<Option<Option<Result<Registry>>>>> =
-        pieces.iter().map(|_| std::sync::Mutex::new(None)).collect();
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let work = || loop {
-        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let Some(piece) = pieces.get(k) else { break };
-        *results[k].lock().expect("no panics while locked") = Some(read(piece));
-    };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(pieces.len());
-    std::thread::scope(|scope| {
-        for _ in 1..threads {
-            scope.spawn(work);
-        }
-        work();
-    });
     // A piece that does not parse sends the whole to the one-piece parse, whose error it
     // is; then errors in document order, the first piece's first.
-    let results: Vec<Result<Registry>> = results
-        .into_iter()
-        .map(|r| r.into_inner().expect("no poisoned lock").expect("every piece read"))
-        .collect::<Option<_>>()?;
+    let results: Vec<Result<Registry>> =
+        crate::cores::map_in_order(&pieces, read).into_iter().collect::<Option<_>>()?;
     let results: Vec<Registry> = match results.into_iter().collect::<Result<_>>() {
         Ok(pieces) => pieces,
         Err(e) => return Some(Err(e)),
