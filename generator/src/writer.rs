@@ -130,13 +130,13 @@ fn render_part(content: Result<Content>, header: Option<&str>) -> Result<String>
 
 /// Files of `dir` that differ from `files`, are missing, or are left over.
 pub fn stale_files(dir: &Path, files: &[RenderedFile]) -> Vec<String> {
-    let mut stale = Vec::new();
-    for f in files {
-        match std::fs::read(dir.join(f.path)) {
-            Ok(bytes) if bytes == f.text.as_bytes() => {}
-            _ => stale.push(f.path.to_owned()),
-        }
-    }
+    // Read and compared on every core: with docs the crate is ten megabytes.
+    let differs = crate::cores::map_in_order(files, |f| match std::fs::read(dir.join(f.path)) {
+        Ok(bytes) => bytes != f.text.as_bytes(),
+        Err(_) => true,
+    });
+    let mut stale: Vec<String> =
+        files.iter().zip(differs).filter(|(_, differs)| *differs).map(|(f, _)| f.path.to_owned()).collect();
     let expected: std::collections::BTreeSet<PathBuf> = files.iter().map(|f| PathBuf::from(f.path)).collect();
     for extra in list_files(dir, dir) {
         if !expected.contains(&extra) {
@@ -216,16 +216,21 @@ fn remove_leftovers(parent: &Path, name: &str) {
     }
 }
 
+/// Writes every file into `staging`, on every core; the first error in file order.
 fn write_staging(staging: &Path, files: &[RenderedFile]) -> Result<()> {
     let _ = std::fs::remove_dir_all(staging);
-    for f in files {
-        let path = staging.join(f.path);
-        if let Some(p) = path.parent() {
-            std::fs::create_dir_all(p).map_err(|e| Error::io(p, e))?;
-        }
-        std::fs::write(&path, &f.text).map_err(|e| Error::io(&path, e))?;
+    // The folders first, one thread: then the files need only be written.
+    let folders: std::collections::BTreeSet<PathBuf> =
+        files.iter().filter_map(|f| staging.join(f.path).parent().map(Path::to_path_buf)).collect();
+    for folder in &folders {
+        std::fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
     }
-    Ok(())
+    crate::cores::map_in_order(files, |f| {
+        let path = staging.join(f.path);
+        std::fs::write(&path, &f.text).map_err(|e| Error::io(&path, e))
+    })
+    .into_iter()
+    .collect()
 }
 
 /// A test-only pause before the swap, so a test can kill the run there.
