@@ -6,9 +6,12 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-/// How many threads share work: one per core.
+/// How many threads share work: one per core. Asked once per process: the standard
+/// library opens and reads three cgroup files at each call, and a run splits its work six
+/// times.
 pub fn count() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
+    static COUNT: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *COUNT.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 /// `run(task)` for every task, on every core, taken in order; the results in task order.
