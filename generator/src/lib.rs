@@ -97,7 +97,7 @@ pub fn header(model: &model::Model, spec_release: Option<&str>) -> String {
 /// What `ifdef::` sees as defined: every version and extension the API selects, and
 /// `VKSC_VERSION_1_0` for Vulkan SC.
 fn defined_names(registry: &registry::Registry, api: Api) -> docs::spec::Defined {
-    let mut set: std::collections::HashSet<String> =
+    let mut set: model::fasthash::FastSet<String> =
         model::select::selected_interface_names(registry, api).into_iter().map(str::to_owned).collect();
     if api == Api::VulkanSc {
         set.insert("VKSC_VERSION_1_0".into());

@@ -4,8 +4,6 @@
 //! titles, and `{attribute}` values. The files and anchors are read without the API
 //! ([`Sources`]); `ifdef::`/`ifndef::` are then evaluated for the selected API.
 
-use std::collections::HashSet;
-
 use crate::model::fasthash::FastMap as HashMap;
 use std::path::{Path, PathBuf};
 
@@ -51,8 +49,9 @@ pub struct TableRow {
     pub cells: Vec<String>,
 }
 
-/// Which conditionals hold: every version and extension the API selects.
-pub struct Defined(pub HashSet<String>);
+/// Which conditionals hold: every version and extension the API selects (ten thousand
+/// conditions are tested per run: hashed with the model's fast hash).
+pub struct Defined(pub crate::model::fasthash::FastSet<String>);
 
 impl Defined {
     /// `A,B`: any; `A+B`: all.
