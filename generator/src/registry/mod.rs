@@ -202,7 +202,7 @@ pub fn read(path: &Path) -> Result<Registry> {
 }
 
 /// Parses registry bytes; `path` is only used in messages. A large registry is parsed in
-/// pieces on two threads (see [`Cut`]); anything unusual, and every error, goes through
+/// pieces on every core (see `Cut`); anything unusual, and every error, goes through
 /// the one-piece parse, so messages and positions are the same either way.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<Registry> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
