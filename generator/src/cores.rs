@@ -74,4 +74,18 @@ mod tests {
         assert_eq!(runs.into_inner(), 1000);
         assert!(super::map_in_order(&[] as &[u8], |&t| t).is_empty());
     }
+
+    #[test]
+    fn runs_are_contiguous_in_order_and_as_many_as_asked() {
+        let items = [3usize, 1, 4, 1, 5, 9, 2, 6];
+        for count in 1..=12 {
+            let runs = super::runs(&items, count, |&w| w);
+            assert_eq!(runs.len(), count);
+            assert_eq!(runs.concat(), items, "{count} runs");
+        }
+        // More runs than items: the extra runs are empty; no weight at all: one run has all.
+        assert_eq!(super::runs(&[7usize], 3, |&w| w).concat(), [7]);
+        assert_eq!(super::runs(&[1usize, 2, 3], 2, |_| 0), [&[1, 2, 3][..], &[][..]]);
+        assert!(super::runs(&[] as &[usize], 4, |&w| w).iter().all(|r| r.is_empty()));
+    }
 }
