@@ -229,10 +229,12 @@ fn type_item(
     use crate::docs;
     let name = format_ident!("{}", ty.rust_name);
     let spec_docs = output.docs.as_ref();
-    let type_doc = match spec_docs.and_then(|d| d.type_doc(&ty.c_name)) {
-        Some(text) => text.to_owned(),
+    // The docs' text is borrowed, not copied: it is only cut into lines.
+    let type_doc: std::borrow::Cow<str> = match spec_docs.and_then(|d| d.type_doc(&ty.c_name)) {
+        Some(text) => text.into(),
         None => {
             format!("{} (C: `{}`)\n\n{}", docs::refpage_link(ty.refpage()), ty.c_name, docs::provided_by(&ty.providers))
+                .into()
         }
     };
     // One Rust alias per name; where `...FlagsKHR` and `...FlagBitsKHR` share it, the
@@ -269,9 +271,9 @@ fn type_item(
                 .as_deref()
                 .and_then(|target| ty.enumerants.iter().find(|t| t.c_name == target))
                 .map(|t| t.rust_name.as_str());
-            let text = match spec_docs.and_then(|d| d.enumerant_doc(&e.c_name)) {
-                Some(text) => text.to_owned(),
-                None => docs::enumerant_doc(&e.c_name, &e.providers, alias_rust, e.deprecated.as_ref()),
+            let text: std::borrow::Cow<str> = match spec_docs.and_then(|d| d.enumerant_doc(&e.c_name)) {
+                Some(text) => text.into(),
+                None => docs::enumerant_doc(&e.c_name, &e.providers, alias_rust, e.deprecated.as_ref()).into(),
             };
             let mut attrs = syntax::doc_attrs(&text);
             if let Some(d) = &e.deprecated {
