@@ -20,12 +20,14 @@ pub fn item(ty: &EnumType, output: &Output, skeleton: &Skeleton) -> Result<Vec<s
 }
 
 pub fn emit(model: &Model, output: &Output, part: Part) -> Result<syn::File> {
-    let skeleton = Skeleton::new()?;
     let types: Vec<&EnumType> = model.types.iter().filter(|t| matches!(t.kind, TypeKind::Bitmask { .. })).collect();
-    let mut items = Vec::new();
-    for ty in part.share(&types, |t| type_weight(t)) {
-        items.extend(item(ty, output, &skeleton)?);
-    }
+    let items = Skeleton::with(|skeleton| {
+        let mut items = Vec::new();
+        for ty in part.share(&types, |t| type_weight(t)) {
+            items.extend(item(ty, output, skeleton)?);
+        }
+        Ok::<_, crate::error::Error>(items)
+    })?;
     part_with_doc(
         "src/bitmasks.rs",
         " Bitmask types: one `...Flags` newtype per bitmask, holding its `...FlagBits` values.",

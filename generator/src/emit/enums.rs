@@ -14,12 +14,14 @@ pub fn item(ty: &EnumType, output: &Output, skeleton: &Skeleton) -> Result<Vec<s
 }
 
 pub fn emit(model: &Model, output: &Output, part: Part) -> Result<syn::File> {
-    let skeleton = Skeleton::new()?;
     let types: Vec<&EnumType> = model.types.iter().filter(|t| t.kind == TypeKind::Enum).collect();
-    let mut items = Vec::new();
-    for ty in part.share(&types, |t| type_weight(t)) {
-        items.extend(item(ty, output, &skeleton)?);
-    }
+    let items = Skeleton::with(|skeleton| {
+        let mut items = Vec::new();
+        for ty in part.share(&types, |t| type_weight(t)) {
+            items.extend(item(ty, output, skeleton)?);
+        }
+        Ok::<_, crate::error::Error>(items)
+    })?;
     part_with_doc(
         "src/enums.rs",
         " Enum types: open newtypes over `i32`, one associated constant per C enumerant.",

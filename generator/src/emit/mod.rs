@@ -190,6 +190,15 @@ impl Skeleton {
         }
     }
 
+    /// Runs `f` with this thread's skeleton, parsed once per thread: every part of the two
+    /// types files needs one, and parsing it cost half a million instructions each time.
+    pub fn with<R>(f: impl FnOnce(&Skeleton) -> R) -> R {
+        thread_local! {
+            static SKELETON: Skeleton = Skeleton::new().expect("the skeleton's fixed tokens parse");
+        }
+        SKELETON.with(f)
+    }
+
     /// `struct name(pub(crate) raw);`, `mac!(tokens);` and `impl name {}`.
     fn items(&self, name: &syn::Ident, raw: &str, mac: &str, tokens: TokenStream) -> Vec<syn::Item> {
         let type_path = |ident: syn::Ident| {
