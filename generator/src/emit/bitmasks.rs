@@ -3,7 +3,7 @@
 
 use quote::{format_ident, quote};
 
-use super::{part_with_doc, table_ident, type_item, type_weight, Output, Part, Skeleton};
+use super::{part_with_doc, share_of_types, table_ident, type_item, Output, Part, Skeleton};
 use crate::error::Result;
 use crate::model::{EnumType, Model, TypeKind};
 
@@ -21,13 +21,7 @@ pub fn item(ty: &EnumType, output: &Output, skeleton: &Skeleton) -> Result<Vec<s
 
 pub fn emit(model: &Model, output: &Output, part: Part) -> Result<syn::File> {
     let types: Vec<&EnumType> = model.types.iter().filter(|t| matches!(t.kind, TypeKind::Bitmask { .. })).collect();
-    let items = Skeleton::with(|skeleton| {
-        let mut items = Vec::new();
-        for ty in part.share(&types, |t| type_weight(t)) {
-            items.extend(item(ty, output, skeleton)?);
-        }
-        Ok::<_, crate::error::Error>(items)
-    })?;
+    let items = share_of_types(&types, part, output, item)?;
     part_with_doc(
         "src/bitmasks.rs",
         " Bitmask types: one `...Flags` newtype per bitmask, holding its `...FlagBits` values.",

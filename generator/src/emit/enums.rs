@@ -2,7 +2,7 @@
 
 use quote::{format_ident, quote};
 
-use super::{part_with_doc, table_ident, type_item, type_weight, Output, Part, Skeleton};
+use super::{part_with_doc, share_of_types, table_ident, type_item, Output, Part, Skeleton};
 use crate::error::Result;
 use crate::model::{EnumType, Model, TypeKind};
 
@@ -15,13 +15,7 @@ pub fn item(ty: &EnumType, output: &Output, skeleton: &Skeleton) -> Result<Vec<s
 
 pub fn emit(model: &Model, output: &Output, part: Part) -> Result<syn::File> {
     let types: Vec<&EnumType> = model.types.iter().filter(|t| t.kind == TypeKind::Enum).collect();
-    let items = Skeleton::with(|skeleton| {
-        let mut items = Vec::new();
-        for ty in part.share(&types, |t| type_weight(t)) {
-            items.extend(item(ty, output, skeleton)?);
-        }
-        Ok::<_, crate::error::Error>(items)
-    })?;
+    let items = share_of_types(&types, part, output, item)?;
     part_with_doc(
         "src/enums.rs",
         " Enum types: open newtypes over `i32`, one associated constant per C enumerant.",

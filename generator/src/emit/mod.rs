@@ -15,7 +15,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::error::Result;
-use crate::model::{Model, TypeKind};
+use crate::model::{EnumType, Model, TypeKind};
 
 /// Rust files are syntax trees the writer prints with prettyplease; text files are written
 /// as they are.
@@ -105,6 +105,23 @@ pub const IN_PARTS: &[(&str, usize)] = &[
 /// The weight of a type in a file made in parts: what its items cost to emit and format.
 fn type_weight(ty: &crate::model::EnumType) -> usize {
     ty.enumerants.len() + 10
+}
+
+/// The items of a part's share of `types`, each made by `item` (the enum or the bitmask
+/// emitter) with this thread's skeleton.
+fn share_of_types(
+    types: &[&EnumType],
+    part: Part,
+    output: &Output,
+    item: fn(&EnumType, &Output, &Skeleton) -> Result<Vec<syn::Item>>,
+) -> Result<Vec<syn::Item>> {
+    Skeleton::with(|skeleton| {
+        let mut items = Vec::new();
+        for ty in part.share(types, |t| type_weight(t)) {
+            items.extend(item(ty, output, skeleton)?);
+        }
+        Ok(items)
+    })
 }
 
 /// The syntax of one type as the crate holds it (for golden files and reviews).
