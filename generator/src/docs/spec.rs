@@ -99,38 +99,39 @@ impl Sources {
     }
 
     /// Evaluates the conditionals for `defined` and indexes refpages and list items. The
-    /// files are split between two threads at the middle of their bytes (the first half of
-    /// the files, the appendices, is a thirteenth of the text); the halves merge in path
-    /// order, so the first definition of a refpage wins as in one pass.
+    /// files are cut into one run of about equal bytes per core ([`crate::cores`]; cut at
+    /// half their number, the first half, the appendices, was a thirteenth of the text);
+    /// the runs merge in path order, so the first definition of a refpage wins as in one
+    /// pass.
     pub fn index(self, defined: &Defined) -> Spec {
-        let index_part = |texts: &[String]| {
+        let index_part = |texts: &&[String]| {
             let mut part = Spec::default();
-            for text in texts {
+            for text in *texts {
                 index(&evaluate(text, defined), &mut part);
             }
             part
         };
-        let (first, second) = self.texts.split_at(middle_by_bytes(&self.texts));
-        let (mut spec, rest) = std::thread::scope(|scope| {
-            let rest = scope.spawn(|| index_part(second));
-            (index_part(first), rest.join().expect("indexing does not panic"))
-        });
-        for (name, page) in rest.refpages {
-            spec.refpages.entry(name).or_insert(page);
-        }
-        for (name, rows) in rest.rows {
-            let entry = spec.rows.entry(name).or_default();
-            for row in rows {
-                if !entry.contains(&row) {
-                    entry.push(row);
+        let runs = crate::cores::runs(&self.texts, crate::cores::count(), String::len);
+        let mut parts = crate::cores::map_in_order(&runs, index_part).into_iter();
+        let mut spec = parts.next().unwrap_or_default();
+        for rest in parts {
+            for (name, page) in rest.refpages {
+                spec.refpages.entry(name).or_insert(page);
+            }
+            for (name, rows) in rest.rows {
+                let entry = spec.rows.entry(name).or_default();
+                for row in rows {
+                    if !entry.contains(&row) {
+                        entry.push(row);
+                    }
                 }
             }
-        }
-        for (name, items) in rest.items {
-            let entry = spec.items.entry(name).or_default();
-            for item in items {
-                if !entry.contains(&item) {
-                    entry.push(item);
+            for (name, items) in rest.items {
+                let entry = spec.items.entry(name).or_default();
+                for item in items {
+                    if !entry.contains(&item) {
+                        entry.push(item);
+                    }
                 }
             }
         }
@@ -138,22 +139,6 @@ impl Sources {
         spec.attributes = self.attributes;
         spec
     }
-}
-
-/// Where to split `texts` in two runs of about equal bytes: after the text in which the
-/// middle byte falls when that leaves the halves closer, else before it.
-fn middle_by_bytes(texts: &[String]) -> usize {
-    let total: usize = texts.iter().map(String::len).sum();
-    let mut before = 0;
-    for (i, text) in texts.iter().enumerate() {
-        let after = before + text.len();
-        if 2 * after >= total {
-            // Split before or after text `i`, whichever leaves the halves closer.
-            return if total - 2 * before <= 2 * after - total { i } else { i + 1 };
-        }
-        before = after;
-    }
-    texts.len()
 }
 
 /// Reads and indexes the specification in one go.
@@ -499,17 +484,6 @@ mod tests {
 
     fn defined(names: &[&str]) -> Defined {
         Defined(names.iter().map(|s| s.to_string()).collect())
-    }
-
-    #[test]
-    fn the_files_are_indexed_in_two_halves_of_about_equal_bytes() {
-        let texts = |sizes: &[usize]| sizes.iter().map(|&n| "x".repeat(n)).collect::<Vec<String>>();
-        // Many small files, then a few large ones (as the appendices and the chapters).
-        assert_eq!(middle_by_bytes(&texts(&[1, 1, 1, 1, 1, 1, 10, 10])), 7);
-        assert_eq!(middle_by_bytes(&texts(&[10, 10, 1, 1])), 1);
-        assert_eq!(middle_by_bytes(&texts(&[5, 5])), 1);
-        assert_eq!(middle_by_bytes(&texts(&[7])), 0);
-        assert_eq!(middle_by_bytes(&texts(&[])), 0);
     }
 
     #[test]
