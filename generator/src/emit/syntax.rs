@@ -98,19 +98,23 @@ fn new_doc_literal(line: &str) -> LitStr {
         repr.push_str(line);
         repr.push('"');
         (0..hashes).for_each(|_| repr.push('#'));
-        if let Some(lit) = string_literal(&repr) {
+        if let Lit::Str(lit) = Lit::new(valid_literal(&repr)) {
             return lit;
         }
     }
     LitStr::new(&format!("{space}{line}"), span())
 }
 
-/// A string literal from its source form (`"..."` or `r#"..."#`), checked by the lexer.
-fn string_literal(repr: &str) -> Option<LitStr> {
-    match Lit::new(repr.parse::<proc_macro2::Literal>().ok()?) {
-        Lit::Str(lit) => Some(lit),
-        _ => None,
-    }
+/// A literal token from a source form this module built to be valid: a raw string whose
+/// hashes [`raw_hashes`] counted, or plain text in quotes. The lexer is not run again:
+/// lexing megabytes of doc text, character by character, cost as much as making the rest
+/// of their syntax.
+fn valid_literal(repr: &str) -> proc_macro2::Literal {
+    debug_assert!(repr.parse::<proc_macro2::Literal>().is_ok(), "not a literal: {repr}");
+    // SAFETY: `repr` is one whole, valid string literal, built by the callers above by the
+    // rules the lexer checks (the tests below lex every form). Outside a procedural macro
+    // (always, for a generator), proc-macro2 only stores the text.
+    unsafe { proc_macro2::Literal::from_str_unchecked(repr) }
 }
 
 /// `"text"` as a literal token. Plain text (letters, digits, `_`, spaces and simple
@@ -123,9 +127,7 @@ pub fn str_literal(text: &str) -> proc_macro2::Literal {
         repr.push('"');
         repr.push_str(text);
         repr.push('"');
-        if let Ok(literal) = repr.parse::<proc_macro2::Literal>() {
-            return literal;
-        }
+        return valid_literal(&repr);
     }
     proc_macro2::Literal::string(text)
 }
@@ -240,4 +242,56 @@ pub fn macro_call(name: &str, tokens: TokenStream) -> Expr {
             tokens,
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the lexer, checking, makes of a literal's source form.
+    fn lexed(repr: &str) -> String {
+        let lit: proc_macro2::Literal = repr.parse().expect("one whole literal");
+        match Lit::new(lit) {
+            Lit::Str(s) => s.value(),
+            _ => unreachable!("a string literal"),
+        }
+    }
+
+    #[test]
+    fn doc_lines_are_raw_literals_that_read_back_as_their_text() {
+        for line in [
+            "",
+            "plain text",
+            "a \"quoted\" word",
+            "a \"# and a \"## in one line",
+            "ends with a quote\"",
+            "r#\"looks raw\"#",
+            "backslash \\ and unicode \u{00a9} \u{1F600}",
+            "tab\tinside",
+        ] {
+            let lit = new_doc_literal(line);
+            let expected = if line.is_empty() { String::new() } else { format!(" {line}") };
+            assert_eq!(lit.value(), expected, "{line:?}");
+            // The checking lexer reads the same text from it: what from_str_unchecked was
+            // promised.
+            assert_eq!(lexed(&lit.token().to_string()), expected, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn a_line_with_a_carriage_return_is_escaped_not_raw() {
+        let lit = new_doc_literal("a\rb");
+        assert_eq!(lit.value(), " a\rb");
+        assert!(lit.token().to_string().starts_with('"'));
+    }
+
+    #[test]
+    fn plain_names_are_quoted_as_they_are_and_other_text_escaped() {
+        assert_eq!(str_literal("VK_KHR_surface").to_string(), "\"VK_KHR_surface\"");
+        assert_eq!(str_literal("a, b (c) = d/e+f-g.h:i;j").to_string(), "\"a, b (c) = d/e+f-g.h:i;j\"");
+        assert_eq!(str_literal("say \"hi\"").to_string(), r#""say \"hi\"""#);
+        for text in ["VK_KHR_surface", "say \"hi\"", "back\\slash"] {
+            assert_eq!(lexed(&str_literal(text).to_string()), text);
+        }
+    }
 }
