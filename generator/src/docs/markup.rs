@@ -130,30 +130,42 @@ fn find_near(text: &str, pattern: &str) -> Option<usize> {
 }
 
 /// The length of the plain ASCII text at the start of `text`: bytes that start no markup
-/// rule of [`inline`] and need no escaping. A lowercase letter at the start of a word may
-/// start an API macro or a normative word; `include::`, `link:` and `http` are markup even
-/// inside a word. `after_word`: the text before `text` ends in a word character.
+/// rule of [`inline`] and need no escaping. A word that starts with a lowercase letter may
+/// be an API macro or a normative word, but only when a `:` follows it (`ename:`, `must:`);
+/// `include::`, `link:` and `http` are markup even inside a word. `after_word`: the text
+/// before `text` ends in a word character.
 fn plain_run(text: &str, after_word: bool) -> usize {
     let bytes = text.as_bytes();
     let mut in_word = after_word;
-    for (j, &b) in bytes.iter().enumerate() {
+    let mut j = 0;
+    while let Some(&b) = bytes.get(j) {
         match b {
+            b'a'..=b'z' if !in_word => {
+                // A whole word at once. No rule can start inside it: each of those inside
+                // a word (`include::`, `link:`, `http:`) would end it in a `:`.
+                let len = bytes[j..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+                if bytes.get(j + len) == Some(&b':') {
+                    return j;
+                }
+                in_word = true;
+                j += len;
+                continue;
+            }
             b'a'..=b'z' => {
                 let rest = &text[j..];
-                if !in_word
-                    || (b == b'i' && rest.starts_with("include::"))
+                if (b == b'i' && rest.starts_with("include::"))
                     || (b == b'l' && rest.starts_with("link:"))
                     || (b == b'h' && rest.starts_with("http"))
                 {
                     return j;
                 }
-                in_word = true;
             }
             b'A'..=b'Z' | b'0'..=b'9' => in_word = true,
             b' ' | b'.' | b',' | b';' | b':' | b'(' | b')' | b'-' | b'/' | b'=' | b'+' | b'\'' | b'"' | b'!' | b'?'
             | b'%' | b'&' | b'@' | b'$' => in_word = false,
             _ => return j,
         }
+        j += 1;
     }
     bytes.len()
 }
