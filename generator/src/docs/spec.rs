@@ -16,7 +16,8 @@ pub struct Refpage {
     pub desc: String,
     pub kind: String,
     /// The block's text, conditionals evaluated, delimiters removed: its lines joined
-    /// with `\n` (one allocation per page, not per line).
+    /// with `\n` (one allocation per page, not per line). Kept for the pages of the kinds
+    /// the docs convert ([`CONVERTED_KINDS`]); empty for the others.
     pub text: String,
 }
 
@@ -25,6 +26,10 @@ impl Refpage {
         self.text.lines().collect()
     }
 }
+
+/// The refpage types (`type='enums'`, `type='flags'`) of the pages whose text the docs
+/// convert: those of enum and bitmask types.
+pub const CONVERTED_KINDS: &[&str] = &["enums", "flags"];
 
 /// The parts of the specification the docs use.
 #[derive(Debug, Default)]
@@ -81,13 +86,14 @@ impl Sources {
         let text = std::fs::read_to_string(&attribs).map_err(|e| Error::io(&attribs, e))?;
         let attributes = attributes(&text);
         let mut files = Vec::new();
-        for sub in ["chapters", "appendices"] {
+        // In path order, as within each folder (see `collect`).
+        for sub in ["appendices", "chapters"] {
             collect(&dir.join(sub), &mut files)?;
         }
         if files.is_empty() {
             return Err(Error::Other(format!("{}: no specification sources (chapters/*.adoc)", dir.display())));
         }
-        files.sort();
+        debug_assert!(files.is_sorted(), "collect gives the files in path order");
         let mut anchors = HashMap::default();
         let mut texts = Vec::with_capacity(files.len());
         for path in files {
@@ -146,9 +152,14 @@ pub fn read(dir: &Path, defined: &Defined) -> Result<Spec> {
     Ok(Sources::read(dir)?.index(defined))
 }
 
+/// The `.adoc` files under `dir`, in path order: each folder's entries sorted by name and
+/// walked depth first give the order of whole paths compared by components (sorting the
+/// 690 paths afterwards compared them component by component, a quarter of reading them).
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
-    for entry in entries.flatten() {
+    let mut entries: Vec<std::fs::DirEntry> = entries.flatten().collect();
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    for entry in entries {
         let path = entry.path();
         if path.is_dir() {
             collect(&path, out)?;
@@ -361,11 +372,12 @@ fn index(lines: &[&str], spec: &mut Spec) {
         }
         index_items(&lines[start..j], spec);
         index_rows(&lines[start..j], spec);
-        spec.refpages.entry(name.clone()).or_insert_with(|| Refpage {
-            name,
-            desc,
-            kind,
-            text: lines[start..j].join("\n"),
+        spec.refpages.entry(name.clone()).or_insert_with(|| {
+            // Only the pages of enum and bitmask types are converted: the others (four in
+            // five) are named and linked to, their text never read.
+            let text =
+                if CONVERTED_KINDS.contains(&kind.as_str()) { lines[start..j].join("\n") } else { String::new() };
+            Refpage { name, desc, kind, text }
         });
         // A blank line keeps items before and after the block apart.
         outside.push("");
@@ -484,6 +496,25 @@ mod tests {
 
     fn defined(names: &[&str]) -> Defined {
         Defined(names.iter().map(|s| s.to_string()).collect())
+    }
+
+    #[test]
+    fn files_are_collected_in_path_order() {
+        // `a-b` sorts before `a/` byte by byte but after `a` component by component.
+        let root = std::env::temp_dir().join(format!("vkxml-collect-{}", std::process::id()));
+        for file in ["a-b/x.adoc", "a/y.adoc", "a/b/z.adoc", "a.adoc", "b.adoc", "a/notes.txt"] {
+            let path = root.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, "").unwrap();
+        }
+        let mut files = Vec::new();
+        collect(&root, &mut files).unwrap();
+        std::fs::remove_dir_all(&root).unwrap();
+        let mut sorted = files.clone();
+        sorted.sort();
+        assert_eq!(files, sorted);
+        let names: Vec<_> = files.iter().map(|f| f.strip_prefix(&root).unwrap().to_str().unwrap().to_owned()).collect();
+        assert_eq!(names, ["a/b/z.adoc", "a/y.adoc", "a-b/x.adoc", "a.adoc", "b.adoc"]);
     }
 
     #[test]
