@@ -901,6 +901,16 @@ mod tests {
     }
 
     #[test]
+    fn only_a_word_followed_by_a_colon_can_start_markup() {
+        // Plain words, whatever they spell, are copied; a macro or normative word needs its
+        // colon, and URLs are found inside words too.
+        assert_eq!(md("the ename value must be set"), "the ename value must be set");
+        assert_eq!(md("it must: be ename:VK_FOO_BAR_BIT"), "it **must** be [`FooFlags::BAR`](crate::FooFlags::BAR)");
+        assert_eq!(md("see link:https://x.org[x] or xhttps://y.org"), "see [x](https://x.org) or x<https://y.org>");
+        assert_eq!(md("plain_run"), "plain\\_run");
+    }
+
+    #[test]
     fn elink_tname_tlink_link_types() {
         assert_eq!(md("elink:VkFooFlagBits"), "[`FooFlags`](crate::FooFlags)");
         assert_eq!(md("tname:VkFooFlagBits"), "[`FooFlags`](crate::FooFlags)");
