@@ -10,10 +10,60 @@ use crate::emit::{Content, Output, Part, FILES, IN_PARTS};
 use crate::error::{Error, Result};
 use crate::model::Model;
 
-/// A file ready to be written.
+/// A file ready to be written: its text in the pieces it was made in (the header, then
+/// each part), in order. The pieces are written and compared one after the other, never
+/// joined: joining copied the crate's megabytes of text into fresh memory once more, and
+/// touching fresh memory (a page fault per 4 KiB) is dear on this machine.
 pub struct RenderedFile {
     pub path: &'static str,
-    pub text: String,
+    pub pieces: Vec<String>,
+}
+
+impl RenderedFile {
+    /// The file's length in bytes.
+    pub fn len(&self) -> usize {
+        self.pieces.iter().map(String::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The file's text in one string (for tests and small files).
+    pub fn text(&self) -> String {
+        self.pieces.concat()
+    }
+
+    /// Whether the file at `path` holds exactly this text. It is read in slices into one
+    /// small buffer, not into a copy of the whole.
+    fn matches_file(&self, path: &Path) -> bool {
+        use std::io::Read;
+        let Ok(mut file) = std::fs::File::open(path) else { return false };
+        if !file.metadata().is_ok_and(|m| m.len() == self.len() as u64) {
+            return false;
+        }
+        let mut buffer = vec![0u8; 64 * 1024];
+        for piece in &self.pieces {
+            for expected in piece.as_bytes().chunks(buffer.len()) {
+                let read = &mut buffer[..expected.len()];
+                if file.read_exact(read).is_err() || read != expected {
+                    return false;
+                }
+            }
+        }
+        // Nothing after the text (the file did not grow since its length was read).
+        matches!(file.read(&mut buffer[..1]), Ok(0))
+    }
+
+    /// Writes the file's pieces to `path`, one after the other.
+    fn write_to(&self, path: &Path) -> std::io::Result<()> {
+        use std::io::Write;
+        let mut file = std::fs::File::create(path)?;
+        for piece in &self.pieces {
+            file.write_all(piece.as_bytes())?;
+        }
+        Ok(())
+    }
 }
 
 /// Time spent making the files, summed over threads, and the wall time of the whole.
@@ -50,25 +100,17 @@ pub fn render(model: &Model, output: &Output) -> Result<(Vec<RenderedFile>, Rend
         (text, emit, t.elapsed())
     });
     let mut times = RenderTimes::default();
-    let mut texts: Vec<Option<String>> = vec![None; FILES.len()];
+    let mut pieces: Vec<Vec<String>> = vec![Vec::new(); FILES.len()];
     for (&(i, _), (text, emit, format)) in tasks.iter().zip(results) {
         times.emit += emit;
         times.format += format;
         if times.slowest.is_none_or(|(_, e, f)| e + f < emit + format) {
             times.slowest = Some((FILES[i].0, emit, format));
         }
-        // A file's parts come in order: each adds to the text of the ones before.
-        let text = text?;
-        match &mut texts[i] {
-            Some(whole) => whole.push_str(&text),
-            slot => *slot = Some(text),
-        }
+        // A file's parts come in order: each follows the ones before.
+        pieces[i].extend(text?);
     }
-    let files = FILES
-        .iter()
-        .zip(texts)
-        .map(|(&(path, _), text)| RenderedFile { path, text: text.expect("every file has its parts") })
-        .collect();
+    let files = FILES.iter().zip(pieces).map(|(&(path, _), pieces)| RenderedFile { path, pieces }).collect();
     times.wall = start.elapsed();
     Ok((files, times))
 }
@@ -80,7 +122,8 @@ pub fn render_in_parts(model: &Model, output: &Output, path: &str, count: usize)
     let mut text = String::new();
     for index in 0..count {
         let part = Part { index, count };
-        text.push_str(&render_part(emitter(model, output, part), part.is_first().then_some(&output.header))?);
+        let pieces = render_part(emitter(model, output, part), part.is_first().then_some(&output.header))?;
+        text.extend(pieces);
     }
     Ok(text)
 }
@@ -119,22 +162,20 @@ fn cost_rank(path: &str) -> usize {
     LONG_FILES.iter().position(|p| *p == path).unwrap_or(LONG_FILES.len())
 }
 
-/// The text of a file or part: prettyplease's, under the header when given (part 0).
-fn render_part(content: Result<Content>, header: Option<&str>) -> Result<String> {
+/// The text of a file or part: prettyplease's for Rust, under the header when given (part
+/// 0) as a piece of its own, so that the part's text is not copied to follow it.
+fn render_part(content: Result<Content>, header: Option<&str>) -> Result<Vec<String>> {
     Ok(match (content?, header) {
-        (Content::Text(text), _) => text,
-        (Content::Syntax(file), Some(header)) => format!("// {header}\n\n{}", prettyplease::unparse(&file)),
-        (Content::Syntax(file), None) => prettyplease::unparse(&file),
+        (Content::Text(text), _) => vec![text],
+        (Content::Syntax(file), Some(header)) => vec![format!("// {header}\n\n"), prettyplease::unparse(&file)],
+        (Content::Syntax(file), None) => vec![prettyplease::unparse(&file)],
     })
 }
 
 /// Files of `dir` that differ from `files`, are missing, or are left over.
 pub fn stale_files(dir: &Path, files: &[RenderedFile]) -> Vec<String> {
     // Read and compared on every core: with docs the crate is ten megabytes.
-    let differs = crate::cores::map_in_order(files, |f| match std::fs::read(dir.join(f.path)) {
-        Ok(bytes) => bytes != f.text.as_bytes(),
-        Err(_) => true,
-    });
+    let differs = crate::cores::map_in_order(files, |f| !f.matches_file(&dir.join(f.path)));
     let mut stale: Vec<String> =
         files.iter().zip(differs).filter(|(_, differs)| *differs).map(|(f, _)| f.path.to_owned()).collect();
     let expected: std::collections::BTreeSet<PathBuf> = files.iter().map(|f| PathBuf::from(f.path)).collect();
@@ -227,7 +268,7 @@ fn write_staging(staging: &Path, files: &[RenderedFile]) -> Result<()> {
     }
     crate::cores::map_in_order(files, |f| {
         let path = staging.join(f.path);
-        std::fs::write(&path, &f.text).map_err(|e| Error::io(&path, e))
+        f.write_to(&path).map_err(|e| Error::io(&path, e))
     })
     .into_iter()
     .collect()
@@ -297,6 +338,32 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_matches_only_the_exact_bytes_of_its_pieces() {
+        let dir = std::env::temp_dir().join(format!("vkxml-writer-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // Longer than the compare buffer, so that slices and pieces do not line up.
+        let long = "abcdefghij".repeat(10_000);
+        let file = RenderedFile { path: "f", pieces: vec!["// head\n\n".to_owned(), long.clone(), "tail\n".into()] };
+        let path = dir.join("f");
+        file.write_to(&path).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), file.text());
+        assert!(file.matches_file(&path));
+        // One byte changed in the middle, the same length.
+        let mut changed = file.text().into_bytes();
+        changed[50_000] = b'X';
+        std::fs::write(&path, &changed).unwrap();
+        assert!(!file.matches_file(&path));
+        // A byte more, a byte less, no file.
+        std::fs::write(&path, file.text() + "\n").unwrap();
+        assert!(!file.matches_file(&path));
+        std::fs::write(&path, &file.text()[1..]).unwrap();
+        assert!(!file.matches_file(&path));
+        std::fs::remove_file(&path).unwrap();
+        assert!(!file.matches_file(&path));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn the_longest_files_are_files_that_are_emitted() {
