@@ -234,7 +234,8 @@ pub fn fuzz_registry_model(data: &[u8]) {
     }
 }
 
-/// The fuzzed markup path: bytes -> AsciiDoc lines -> conditionals -> rustdoc Markdown.
+/// The fuzzed markup path: bytes -> AsciiDoc lines -> conditionals (evaluated both ways,
+/// which must agree) -> rustdoc Markdown.
 /// It must not panic or loop.
 pub fn fuzz_markup(data: &[u8]) {
     struct Names;
@@ -261,6 +262,10 @@ pub fn fuzz_markup(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let defined = docs::spec::Defined(["VK_VERSION_1_0".to_owned()].into_iter().collect());
     let lines: Vec<&str> = docs::spec::evaluate(&text, &defined);
+    // The indexer's evaluation, as text, keeps the same lines.
+    let mut evaluated = String::new();
+    docs::spec::evaluate_into(&text, &defined, &mut evaluated);
+    assert!(docs::spec::lines(&evaluated).eq(lines.iter().copied()), "evaluate_into differs from evaluate");
     let _ = docs::markup::blocks(&lines, &Names, &|_| None);
     for line in &lines {
         let _ = docs::markup::inline(line, &Names);

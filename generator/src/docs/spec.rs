@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 
 /// One `[open,refpage='...']` block.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Refpage {
     pub name: String,
     pub desc: String,
@@ -32,7 +32,7 @@ impl Refpage {
 pub const CONVERTED_KINDS: &[&str] = &["enums", "flags"];
 
 /// The parts of the specification the docs use.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Spec {
     pub refpages: HashMap<String, Refpage>,
     /// Enumerant C name -> the list items that start with it (each item's lines joined
@@ -112,8 +112,12 @@ impl Sources {
     pub fn index(self, defined: &Defined) -> Spec {
         let index_part = |texts: &&[String]| {
             let mut part = Spec::default();
+            // One buffer for the evaluated text of every file: its memory is touched once.
+            let mut evaluated = String::new();
             for text in *texts {
-                index(&evaluate(text, defined), &mut part);
+                evaluated.clear();
+                evaluate_into(text, defined, &mut evaluated);
+                index(&evaluated, &mut part);
             }
             part
         };
@@ -196,7 +200,7 @@ pub fn evaluate<'t>(text: &'t str, defined: &Defined) -> Vec<&'t str> {
     for line in lines(text) {
         // Directives start with `i` or `e`; most lines are decided by their first byte.
         let directive = match line.as_bytes().first() {
-            Some(b'i' | b'e') => ["ifdef::", "ifndef::", "ifeval::", "endif::"].iter().find(|d| line.starts_with(**d)),
+            Some(b'i' | b'e') => DIRECTIVES.iter().find(|d| line.starts_with(**d)),
             _ => None,
         };
         match directive {
@@ -206,17 +210,7 @@ pub fn evaluate<'t>(text: &'t str, defined: &Defined) -> Vec<&'t str> {
                 }
             }
             Some(d) => {
-                let rest = &line[d.len()..];
-                let (condition, body) = match rest.split_once('[') {
-                    Some((c, b)) => (c, b.strip_suffix(']').unwrap_or(b)),
-                    None => (rest, ""),
-                };
-                let holds = match *d {
-                    "ifdef::" => defined.holds(condition),
-                    "ifndef::" => !defined.holds(condition),
-                    // Attribute comparisons (`ifeval`) are about the spec build, not the API.
-                    _ => false,
-                };
+                let (holds, body) = directive_holds(d, &line[d.len()..], defined);
                 if body.is_empty() {
                     active.push(holds);
                     inactive += usize::from(!holds);
@@ -232,6 +226,79 @@ pub fn evaluate<'t>(text: &'t str, defined: &Defined) -> Vec<&'t str> {
         }
     }
     out
+}
+
+/// The directives [`evaluate`] acts on.
+const DIRECTIVES: [&str; 4] = ["ifdef::", "ifndef::", "ifeval::", "endif::"];
+
+/// The lines [`evaluate`] gives, as text: each line that holds, ending with `\n`, appended
+/// to `out`. Only directive lines are read: each holds `if`, and one search over the text
+/// finds them; the lines between two are copied, or dropped, as one run. (Reading every
+/// line of the specification, a quarter of a million, was most of indexing it.)
+pub fn evaluate_into(text: &str, defined: &Defined, out: &mut String) {
+    let bytes = text.as_bytes();
+    if memchr::memchr(b'\r', bytes).is_some() {
+        // `\r\n` line ends: line by line, the ends dropped as [`lines`] drops them.
+        for line in evaluate(text, defined) {
+            out.push_str(line);
+            out.push('\n');
+        }
+        return;
+    }
+    let mut active: Vec<bool> = Vec::new();
+    let mut inactive = 0usize;
+    // Where the run of lines not yet copied or dropped starts.
+    let mut run = 0;
+    for at in memchr::memmem::find_iter(bytes, b"if") {
+        // `ifdef::` and the like start at `if`, `endif::` three bytes before.
+        let start = if at >= 3 && &bytes[at - 3..at] == b"end" { at - 3 } else { at };
+        if start < run || (start > 0 && bytes[start - 1] != b'\n') {
+            continue;
+        }
+        let end = line_end(text, start);
+        let line = &text[start..end];
+        let Some(directive) = DIRECTIVES.iter().find(|d| line.starts_with(**d)) else { continue };
+        if inactive == 0 {
+            out.push_str(&text[run..start]);
+        }
+        run = (end + 1).min(text.len());
+        if *directive == "endif::" {
+            if active.pop() == Some(false) {
+                inactive -= 1;
+            }
+            continue;
+        }
+        let (holds, body) = directive_holds(directive, &line[directive.len()..], defined);
+        if body.is_empty() {
+            active.push(holds);
+            inactive += usize::from(!holds);
+        } else if holds && inactive == 0 {
+            out.push_str(body);
+            out.push('\n');
+        }
+    }
+    if inactive == 0 && run < text.len() {
+        out.push_str(&text[run..]);
+        if !text.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+}
+
+/// Whether an `ifdef::`/`ifndef::`/`ifeval::` directive holds, and its one-line body
+/// (`ifdef::X[text]`; empty for a block's start). `rest` follows the directive's name.
+fn directive_holds<'t>(directive: &str, rest: &'t str, defined: &Defined) -> (bool, &'t str) {
+    let (condition, body) = match rest.split_once('[') {
+        Some((c, b)) => (c, b.strip_suffix(']').unwrap_or(b)),
+        None => (rest, ""),
+    };
+    let holds = match directive {
+        "ifdef::" => defined.holds(condition),
+        "ifndef::" => !defined.holds(condition),
+        // Attribute comparisons (`ifeval`) are about the spec build, not the API.
+        _ => false,
+    };
+    (holds, body)
 }
 
 /// The lines of `text`, as `str::lines` gives them (without `\n` or `\r\n`), found with
@@ -348,127 +415,271 @@ fn item_start(line: &str) -> Option<&str> {
     Some(rest.trim_start())
 }
 
-fn index(lines: &[&str], spec: &mut Spec) {
-    // Lines outside refpage blocks: some enumerants are described there (formats).
-    let mut outside: Vec<&str> = Vec::new();
-    let mut i = 0;
-    while i < lines.len() {
-        let line = &lines[i];
-        if !line.starts_with("[open,refpage=") {
-            outside.push(line);
-            i += 1;
-            continue;
+/// The refpage blocks and the list items and table rows of one file's evaluated text
+/// (see [`evaluate_into`]: whole lines, each ending with `\n`). Only the places that
+/// matter are looked at, found by searching the whole text: block headers
+/// (`[open,refpage=`), `ename:` (an item starts with one) and `|===` (a table's
+/// delimiter); lines are read one by one only around them. Items and rows inside a block
+/// are indexed block by block, those outside after all blocks, each in text order.
+fn index(text: &str, spec: &mut Spec) {
+    let blocks = refpage_blocks(text);
+    for block in &blocks {
+        let content = block.content.clone();
+        index_items(text, content.clone(), spec);
+        let tables = delimiter_lines(text, content.clone());
+        for pair in tables.chunks(2) {
+            let open = pair[0];
+            let close = pair.get(1).copied().unwrap_or(content.end);
+            let before = lines_before(text, content.start, open, 3);
+            index_table(&before, &body_lines(text, open, close), spec);
         }
-        let name = attr_value(line, "refpage").unwrap_or_default().to_owned();
-        let desc = attr_value(line, "desc").unwrap_or_default().to_owned();
-        let kind = attr_value(line, "type").unwrap_or_default().to_owned();
-        let mut j = i + 1;
-        if lines.get(j).is_some_and(|l| l.trim_ascii() == "--") {
-            j += 1;
-        }
-        let start = j;
-        while j < lines.len() && lines[j].trim_ascii() != "--" {
-            j += 1;
-        }
-        index_items(&lines[start..j], spec);
-        index_rows(&lines[start..j], spec);
+        let header = &text[block.header.clone()];
+        let name = attr_value(header, "refpage").unwrap_or_default().to_owned();
+        let desc = attr_value(header, "desc").unwrap_or_default().to_owned();
+        let kind = attr_value(header, "type").unwrap_or_default().to_owned();
         spec.refpages.entry(name.clone()).or_insert_with(|| {
             // Only the pages of enum and bitmask types are converted: the others (four in
             // five) are named and linked to, their text never read.
-            let text =
-                if CONVERTED_KINDS.contains(&kind.as_str()) { lines[start..j].join("\n") } else { String::new() };
+            let text = if CONVERTED_KINDS.contains(&kind.as_str()) {
+                // The block's lines joined with `\n`: its text without the last line end.
+                text[content.clone()].strip_suffix('\n').unwrap_or_default().to_owned()
+            } else {
+                String::new()
+            };
             Refpage { name, desc, kind, text }
         });
-        // A blank line keeps items before and after the block apart.
-        outside.push("");
-        i = j + 1;
     }
-    index_items(&outside, spec);
-    index_rows(&outside, spec);
-}
-
-/// Tables (`|===` ... `|===`) whose rows start with an enumerant: each such row with text
-/// in another cell is indexed under that enumerant, with the table's header and title.
-fn index_rows(lines: &[&str], spec: &mut Spec) {
-    let mut i = 0;
-    while i < lines.len() {
-        if !lines[i].trim_ascii_start().starts_with("|===") {
-            i += 1;
-            continue;
-        }
-        let mut end = i + 1;
-        while end < lines.len() && !lines[end].trim_ascii_start().starts_with("|===") {
-            end += 1;
-        }
-        // Most tables name no enumerant at a row's start: not worth splitting into cells.
-        let body = &lines[i + 1..end.min(lines.len())];
-        if !body.iter().any(|l| l.trim_start().strip_prefix('|').is_some_and(|r| r.trim_start().starts_with("ename:")))
-        {
-            i = end + 1;
-            continue;
-        }
-        // Up to three lines before the table: `[[anchor]]`, `.Title`, `[cols=...]`.
-        let mut title = None;
-        let mut cols = None;
-        for before in lines[i.saturating_sub(3)..i].iter().map(|l| l.trim()) {
-            if let Some(t) = before.strip_prefix('.').filter(|t| !t.is_empty() && !t.starts_with('.')) {
-                title = Some(t.to_owned());
-            } else if let Some(attrs) = before.strip_prefix('[').and_then(|b| b.strip_suffix(']')) {
-                if let Some(c) = crate::docs::markup::block_attribute(attrs, "cols") {
-                    cols = crate::docs::markup::count_cols(c);
-                }
+    // Outside the blocks: some enumerants are described there (formats). The text
+    // between blocks reads as one run in which each block is an empty line: an item ends
+    // at a block, a table may go on after one.
+    let mut outside = Vec::with_capacity(blocks.len() + 1);
+    let mut from = 0;
+    for block in &blocks {
+        outside.push(from..block.header.start);
+        from = block.after;
+    }
+    outside.push(from..text.len());
+    for run in &outside {
+        index_items(text, run.clone(), spec);
+    }
+    let tables: Vec<(usize, usize)> = outside
+        .iter()
+        .enumerate()
+        .flat_map(|(r, run)| delimiter_lines(text, run.clone()).into_iter().map(move |at| (r, at)))
+        .collect();
+    for pair in tables.chunks(2) {
+        let (r, open) = pair[0];
+        let close = pair.get(1).copied().unwrap_or((outside.len() - 1, text.len()));
+        let mut before = Vec::new();
+        // The three lines before the table, an empty line in place of each block.
+        for (k, run) in outside[..=r].iter().enumerate().rev() {
+            let end = if k == r { open } else { run.end };
+            let mut lines = lines_before(text, run.start, end, 3 - before.len());
+            lines.append(&mut before);
+            before = lines;
+            if before.len() == 3 || k == 0 {
+                break;
             }
+            before.insert(0, "");
         }
-        let rows = crate::docs::markup::table_rows(&lines[i + 1..end.min(lines.len())], cols);
-        if let Some((header, body)) = rows.split_first() {
-            for row in body {
-                let Some(name) = row[0].strip_prefix("ename:") else { continue };
-                let is_name = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-                if !is_name || row[1..].iter().all(|c| c.is_empty() || c == "-") {
-                    continue;
-                }
-                let entry = spec.rows.entry(name.to_owned()).or_default();
-                let row = TableRow { title: title.clone(), header: header.clone(), cells: row.clone() };
-                if !entry.contains(&row) {
-                    entry.push(row);
-                }
+        let before = &before[before.len().saturating_sub(3)..];
+        let mut body = Vec::new();
+        for (k, run) in outside.iter().enumerate().take(close.0 + 1).skip(r) {
+            let start = if k == r { next_line(text, open) } else { run.start };
+            let end = if k == close.0 { close.1 } else { run.end };
+            if k > r {
+                body.push("");
             }
+            body.extend(lines(&text[start..end.max(start)]));
         }
-        i = end + 1;
+        index_table(before, &body, spec);
     }
 }
 
-fn index_items(lines: &[&str], spec: &mut Spec) {
-    let mut i = 0;
-    while i < lines.len() {
-        let Some(rest) = item_start(lines[i]) else {
-            i += 1;
+/// A substring search made once: making one (choosing how to search) costs more than
+/// running it over a short run of text, and the runs number thousands per file.
+type Search = std::sync::LazyLock<memchr::memmem::Finder<'static>>;
+
+static REFPAGE_HEADER: Search = Search::new(|| memchr::memmem::Finder::new("[open,refpage="));
+static BLOCK_DELIMITER: Search = Search::new(|| memchr::memmem::Finder::new("--"));
+static TABLE_DELIMITER: Search = Search::new(|| memchr::memmem::Finder::new("|==="));
+static ENUMERANT: Search = Search::new(|| memchr::memmem::Finder::new("ename:"));
+
+/// Where `search`'s needle first occurs in `text[from..to]`, as an offset in `text`.
+fn find(search: &Search, text: &str, from: usize, to: usize) -> Option<usize> {
+    search.find(&text.as_bytes()[from..to]).map(|i| from + i)
+}
+
+/// A `[open,refpage=...]` block: its header line, the lines between its `--`
+/// delimiters, and where the text after it starts.
+struct Block {
+    header: std::ops::Range<usize>,
+    content: std::ops::Range<usize>,
+    after: usize,
+}
+
+/// The refpage blocks of `text`, in order. A header inside a block opens none; a block
+/// with no closing `--` runs to the end.
+fn refpage_blocks(text: &str) -> Vec<Block> {
+    let bytes = text.as_bytes();
+    let mut blocks = Vec::new();
+    let mut from = 0;
+    while let Some(at) = find(&REFPAGE_HEADER, text, from, text.len()) {
+        if at > 0 && bytes[at - 1] != b'\n' {
+            from = at + 1;
             continue;
+        }
+        let header = at..line_end(text, at);
+        let mut start = next_line(text, header.end);
+        if start < text.len() && is_delimiter(&text[start..line_end(text, start)]) {
+            start = next_line(text, line_end(text, start));
+        }
+        let (end, after) = match closing_delimiter(text, start) {
+            Some(end) => (end, next_line(text, line_end(text, end))),
+            None => (text.len(), text.len()),
         };
-        let Some(name) = rest.strip_prefix("ename:") else {
-            i += 1;
+        blocks.push(Block { header, content: start..end, after });
+        if after >= text.len() {
+            break;
+        }
+        from = after;
+    }
+    blocks
+}
+
+fn is_delimiter(line: &str) -> bool {
+    line.trim_ascii() == "--"
+}
+
+/// The start of the first line from `from` that is a block's `--` delimiter.
+fn closing_delimiter(text: &str, from: usize) -> Option<usize> {
+    let mut at = from;
+    while at < text.len() {
+        let found = find(&BLOCK_DELIMITER, text, at, text.len())?;
+        let start = line_start(text, found);
+        let end = line_end(text, found);
+        if is_delimiter(&text[start..end]) {
+            return Some(start);
+        }
+        at = end;
+    }
+    None
+}
+
+/// The start of the line that holds byte `at`.
+fn line_start(text: &str, at: usize) -> usize {
+    memchr::memrchr(b'\n', &text.as_bytes()[..at]).map_or(0, |i| i + 1)
+}
+
+/// The end of the line that holds byte `at` (its `\n`, or the end of the text).
+fn line_end(text: &str, at: usize) -> usize {
+    memchr::memchr(b'\n', &text.as_bytes()[at..]).map_or(text.len(), |i| at + i)
+}
+
+/// The start of the line after the one that holds `at`.
+fn next_line(text: &str, at: usize) -> usize {
+    (line_end(text, at) + 1).min(text.len())
+}
+
+/// Up to `n` whole lines of `run_start..end` (`end` a line start) just before `end`, in
+/// text order.
+fn lines_before(text: &str, run_start: usize, end: usize, n: usize) -> Vec<&str> {
+    let mut lines = Vec::with_capacity(n);
+    let mut end = end;
+    while lines.len() < n && end > run_start {
+        let start = line_start(text, end - 1).max(run_start);
+        lines.push(&text[start..end - 1]);
+        end = start;
+    }
+    lines.reverse();
+    lines
+}
+
+/// The lines after the table delimiter at `open`, up to `close` (a line start).
+fn body_lines(text: &str, open: usize, close: usize) -> Vec<&str> {
+    let start = next_line(text, open);
+    lines(&text[start..close.max(start)]).collect()
+}
+
+/// The starts of the table delimiter lines (`|===`) in `run`, in order.
+fn delimiter_lines(text: &str, run: std::ops::Range<usize>) -> Vec<usize> {
+    let mut lines = Vec::new();
+    let mut at = run.start;
+    while let Some(found) = find(&TABLE_DELIMITER, text, at, run.end) {
+        let start = line_start(text, found).max(run.start);
+        let end = line_end(text, found);
+        if text[start..end].trim_ascii_start().starts_with("|===") {
+            lines.push(start);
+        }
+        at = (end + 1).min(run.end);
+    }
+    lines
+}
+
+/// A table (`|===` ... `|===`, its `body` lines) whose rows start with an enumerant: each
+/// such row with text in another cell is indexed under that enumerant, with the table's
+/// header and title (from the three lines `before` it: `[[anchor]]`, `.Title`,
+/// `[cols=...]`).
+fn index_table(before: &[&str], body: &[&str], spec: &mut Spec) {
+    // Most tables name no enumerant at a row's start: not worth splitting into cells.
+    if !body.iter().any(|l| l.trim_start().strip_prefix('|').is_some_and(|r| r.trim_start().starts_with("ename:"))) {
+        return;
+    }
+    let mut title = None;
+    let mut cols = None;
+    for before in before.iter().map(|l| l.trim()) {
+        if let Some(t) = before.strip_prefix('.').filter(|t| !t.is_empty() && !t.starts_with('.')) {
+            title = Some(t.to_owned());
+        } else if let Some(attrs) = before.strip_prefix('[').and_then(|b| b.strip_suffix(']')) {
+            if let Some(c) = crate::docs::markup::block_attribute(attrs, "cols") {
+                cols = crate::docs::markup::count_cols(c);
+            }
+        }
+    }
+    let rows = crate::docs::markup::table_rows(body, cols);
+    if let Some((header, body)) = rows.split_first() {
+        for row in body {
+            let Some(name) = row[0].strip_prefix("ename:") else { continue };
+            let is_name = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+            if !is_name || row[1..].iter().all(|c| c.is_empty() || c == "-") {
+                continue;
+            }
+            let entry = spec.rows.entry(name.to_owned()).or_default();
+            let row = TableRow { title: title.clone(), header: header.clone(), cells: row.clone() };
+            if !entry.contains(&row) {
+                entry.push(row);
+            }
+        }
+    }
+}
+
+/// The list items of `run` (whole lines) that start with an enumerant (`* ename:VK_...`),
+/// each with the lines that go on with it, joined with spaces.
+fn index_items(text: &str, run: std::ops::Range<usize>, spec: &mut Spec) {
+    let mut at = run.start;
+    while let Some(name_at) = find(&ENUMERANT, text, at, run.end) {
+        let start = line_start(text, name_at).max(run.start);
+        let end = line_end(text, name_at);
+        at = (end + 1).min(run.end);
+        let line = &text[start..end];
+        // An item's first `ename:` follows its marker: `* ` and spaces.
+        let Some(rest) = item_start(line) else { continue };
+        if line.len() - rest.len() != name_at - start {
             continue;
-        };
-        let name: String = name.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-        let mut item = lines[i].trim_start().to_owned();
-        let mut j = i + 1;
-        while j < lines.len() {
-            let l = lines[j];
-            let t = l.trim();
-            if t.is_empty()
-                || item_start(l).is_some()
-                || t == "+"
-                || t == "--"
-                || t.starts_with("[[")
-                || t.starts_with('[') && t.ends_with(']')
-                || t.starts_with("|===")
-                || t == "===="
-            {
+        }
+        let after = &rest["ename:".len()..];
+        let name_len = after.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count();
+        let name = after[..name_len].to_owned();
+        let mut item = line.trim_start().to_owned();
+        while at < run.end {
+            let end = line_end(text, at);
+            let l = &text[at..end];
+            if ends_item(l) {
                 break;
             }
             item.push(' ');
-            item.push_str(t);
-            j += 1;
+            item.push_str(l.trim());
+            at = (end + 1).min(run.end);
         }
         // A list of bare names (`* ename:VK_X`, `* ename:VK_Y, or`) mentions values: it
         // describes none, as a table row with no text besides the name describes nothing.
@@ -478,8 +689,21 @@ fn index_items(lines: &[&str], spec: &mut Spec) {
                 entry.push(item);
             }
         }
-        i = j;
     }
+}
+
+/// A line that ends the list item before it: an empty line, another item, a list
+/// continuation (`+`), a block delimiter, an anchor or block attributes, a table.
+fn ends_item(line: &str) -> bool {
+    let t = line.trim();
+    t.is_empty()
+        || item_start(line).is_some()
+        || t == "+"
+        || t == "--"
+        || t.starts_with("[[")
+        || t.starts_with('[') && t.ends_with(']')
+        || t.starts_with("|===")
+        || t == "===="
 }
 
 /// An item that holds only its name, with at most a comma or period and `or`/`and`.
@@ -490,12 +714,171 @@ fn is_bare_mention(item: &str, name: &str) -> bool {
     matches!(rest, "" | "or" | "and")
 }
 
+/// The line-by-line indexer that [`index`] replaced, kept as the reference it is tested
+/// against: the same refpages, items and rows for every file of the specification.
+#[cfg(test)]
+mod reference {
+    use super::*;
+
+    pub fn index(lines: &[&str], spec: &mut Spec) {
+        // Lines outside refpage blocks: some enumerants are described there (formats).
+        let mut outside: Vec<&str> = Vec::new();
+        let mut i = 0;
+        while i < lines.len() {
+            let line = &lines[i];
+            if !line.starts_with("[open,refpage=") {
+                outside.push(line);
+                i += 1;
+                continue;
+            }
+            let name = attr_value(line, "refpage").unwrap_or_default().to_owned();
+            let desc = attr_value(line, "desc").unwrap_or_default().to_owned();
+            let kind = attr_value(line, "type").unwrap_or_default().to_owned();
+            let mut j = i + 1;
+            if lines.get(j).is_some_and(|l| l.trim_ascii() == "--") {
+                j += 1;
+            }
+            let start = j;
+            while j < lines.len() && lines[j].trim_ascii() != "--" {
+                j += 1;
+            }
+            index_items(&lines[start..j], spec);
+            index_rows(&lines[start..j], spec);
+            spec.refpages.entry(name.clone()).or_insert_with(|| {
+                // Only the pages of enum and bitmask types are converted: the others (four in
+                // five) are named and linked to, their text never read.
+                let text =
+                    if CONVERTED_KINDS.contains(&kind.as_str()) { lines[start..j].join("\n") } else { String::new() };
+                Refpage { name, desc, kind, text }
+            });
+            // A blank line keeps items before and after the block apart.
+            outside.push("");
+            i = j + 1;
+        }
+        index_items(&outside, spec);
+        index_rows(&outside, spec);
+    }
+
+    /// Tables (`|===` ... `|===`) whose rows start with an enumerant: each such row with text
+    /// in another cell is indexed under that enumerant, with the table's header and title.
+    fn index_rows(lines: &[&str], spec: &mut Spec) {
+        let mut i = 0;
+        while i < lines.len() {
+            if !lines[i].trim_ascii_start().starts_with("|===") {
+                i += 1;
+                continue;
+            }
+            let mut end = i + 1;
+            while end < lines.len() && !lines[end].trim_ascii_start().starts_with("|===") {
+                end += 1;
+            }
+            // Most tables name no enumerant at a row's start: not worth splitting into cells.
+            let body = &lines[i + 1..end.min(lines.len())];
+            if !body
+                .iter()
+                .any(|l| l.trim_start().strip_prefix('|').is_some_and(|r| r.trim_start().starts_with("ename:")))
+            {
+                i = end + 1;
+                continue;
+            }
+            // Up to three lines before the table: `[[anchor]]`, `.Title`, `[cols=...]`.
+            let mut title = None;
+            let mut cols = None;
+            for before in lines[i.saturating_sub(3)..i].iter().map(|l| l.trim()) {
+                if let Some(t) = before.strip_prefix('.').filter(|t| !t.is_empty() && !t.starts_with('.')) {
+                    title = Some(t.to_owned());
+                } else if let Some(attrs) = before.strip_prefix('[').and_then(|b| b.strip_suffix(']')) {
+                    if let Some(c) = crate::docs::markup::block_attribute(attrs, "cols") {
+                        cols = crate::docs::markup::count_cols(c);
+                    }
+                }
+            }
+            let rows = crate::docs::markup::table_rows(&lines[i + 1..end.min(lines.len())], cols);
+            if let Some((header, body)) = rows.split_first() {
+                for row in body {
+                    let Some(name) = row[0].strip_prefix("ename:") else { continue };
+                    let is_name = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+                    if !is_name || row[1..].iter().all(|c| c.is_empty() || c == "-") {
+                        continue;
+                    }
+                    let entry = spec.rows.entry(name.to_owned()).or_default();
+                    let row = TableRow { title: title.clone(), header: header.clone(), cells: row.clone() };
+                    if !entry.contains(&row) {
+                        entry.push(row);
+                    }
+                }
+            }
+            i = end + 1;
+        }
+    }
+
+    fn index_items(lines: &[&str], spec: &mut Spec) {
+        let mut i = 0;
+        while i < lines.len() {
+            let Some(rest) = item_start(lines[i]) else {
+                i += 1;
+                continue;
+            };
+            let Some(name) = rest.strip_prefix("ename:") else {
+                i += 1;
+                continue;
+            };
+            let name: String = name.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+            let mut item = lines[i].trim_start().to_owned();
+            let mut j = i + 1;
+            while j < lines.len() {
+                let l = lines[j];
+                let t = l.trim();
+                if t.is_empty()
+                    || item_start(l).is_some()
+                    || t == "+"
+                    || t == "--"
+                    || t.starts_with("[[")
+                    || t.starts_with('[') && t.ends_with(']')
+                    || t.starts_with("|===")
+                    || t == "===="
+                {
+                    break;
+                }
+                item.push(' ');
+                item.push_str(t);
+                j += 1;
+            }
+            // A list of bare names (`* ename:VK_X`, `* ename:VK_Y, or`) mentions values: it
+            // describes none, as a table row with no text besides the name describes nothing.
+            if !is_bare_mention(&item, &name) {
+                let entry = spec.items.entry(name).or_default();
+                if !entry.contains(&item) {
+                    entry.push(item);
+                }
+            }
+            i = j;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn defined(names: &[&str]) -> Defined {
         Defined(names.iter().map(|s| s.to_string()).collect())
+    }
+
+    /// Evaluates and indexes `text` as one file of the specification.
+    fn index_text(text: &str, defined: &Defined, spec: &mut Spec) {
+        let mut evaluated = String::new();
+        evaluate_into(text, defined, &mut evaluated);
+        index(&evaluated, spec);
+    }
+
+    /// The same file indexed by [`index`] and by the line-by-line [`reference`].
+    fn assert_indexed_as_reference(text: &str, defined: &Defined, what: &str) {
+        let mut fast = Spec::default();
+        index_text(text, defined, &mut fast);
+        let mut slow = Spec::default();
+        reference::index(&evaluate(text, defined), &mut slow);
+        assert_eq!(fast, slow, "{what}");
     }
 
     #[test]
@@ -532,10 +915,74 @@ mod tests {
     }
 
     #[test]
+    fn evaluated_text_holds_the_lines_that_evaluate_gives() {
+        let texts = [
+            "a\nifdef::VK_X[]\nb\nendif::VK_X[]\nifndef::VK_X[]\nc\nendif::VK_X[]\nifdef::VK_X[inline]",
+            // Nested; `if` inside words and lines; a directive on the first and last line.
+            "ifdef::VK_Y[]\nifdef::VK_X[]\nx\nendif::VK_X[]\ny\nendif::VK_Y[]\nlegendif::z\n if::\ndiff\nendif::VK_Q[]",
+            "ifeval::[\"{a}\"==\"b\"]\nhidden\nendif::[]\nshown\n\n\nlast",
+            "no directives\n",
+            "",
+            "\n\n",
+            "a\r\nifdef::VK_X[]\r\nb\r\nendif::VK_X[]\r\nc",
+        ];
+        for text in texts {
+            for names in [&["VK_X"][..], &[], &["VK_X", "VK_Y"]] {
+                let defined = defined(names);
+                let mut out = String::new();
+                evaluate_into(text, &defined, &mut out);
+                assert!(out.is_empty() || out.ends_with('\n'), "{text:?}");
+                assert_eq!(lines(&out).collect::<Vec<_>>(), evaluate(text, &defined), "{text:?} {names:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn blocks_items_and_tables_at_their_edges_are_indexed_as_line_by_line() {
+        let texts = [
+            // An item before a block, a block with no opening `--`, one with no end.
+            "  * ename:VK_A is a\n[open,refpage='VkA',desc='A',type='enums']\n  * ename:VK_B is b\n--\nafter\n[open,refpage='VkB',desc='B',type='flags']\n--\n  * ename:VK_C is c\n    and more",
+            // A table outside the blocks that goes on after one, its title before another.
+            ".Title\n[open,refpage='VkT',desc='T',type='enums']\n--\ntext\n--\n|===\n| ename:VK_T_A | a\n[open,refpage='VkU',desc='U',type='enums']\n--\n--\n| ename:VK_T_B | b\n|===\n",
+            // A table in a block, unclosed; a header that is not at a line start.
+            "[open,refpage='VkR',desc='R',type='enums']\n--\n.Rows\n|===\n| Name | Text\n| ename:VK_R_A | a\n--\nx [open,refpage='VkS',desc='S']\n",
+            // Items: two on a line, a marker with no name, `ename:` not first.
+            "* ename:VK_D and ename:VK_E\n* see ename:VK_F\n** ename:VK_G is g\n+\n* ename:VK_H\n",
+            // Blocks back to back, a header on the last line.
+            "[open,refpage='V1',desc='1',type='enums']\n--\n--\n[open,refpage='V2',desc='2',type='enums']\n--\n* ename:VK_I i\n--\n[open,refpage='V3',desc='3',type='enums']",
+        ];
+        for text in texts {
+            assert_indexed_as_reference(text, &defined(&[]), text);
+        }
+    }
+
+    #[test]
+    fn every_file_of_the_specification_is_indexed_as_line_by_line() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/vulkan-docs");
+        let mut files = Vec::new();
+        for sub in ["appendices", "chapters"] {
+            collect(&dir.join(sub), &mut files).expect("the specification beside the project");
+        }
+        assert!(files.len() > 100, "{} files", files.len());
+        for path in files {
+            let text = std::fs::read_to_string(&path).unwrap();
+            // With none of the file's conditions defined, and with every other one.
+            let names: Vec<String> = lines(&text)
+                .filter_map(|l| l.strip_prefix("ifdef::").or_else(|| l.strip_prefix("ifndef::")))
+                .flat_map(|rest| rest.split('[').next().unwrap_or("").split([',', '+']).map(str::to_owned))
+                .collect();
+            let some = Defined(names.iter().step_by(2).cloned().collect());
+            for defined in [defined(&[]), some] {
+                assert_indexed_as_reference(&text, &defined, &path.display().to_string());
+            }
+        }
+    }
+
+    #[test]
     fn items_and_refpages_are_indexed() {
         let text = "[open,refpage='VkFoo',desc='A foo',type='enums']\n--\nText\n\n  * ename:VK_FOO_A is a.\n    More.\n  * ename:VK_FOO_B is b.\n--\n  * ename:VK_FOO_C is c.\n";
         let mut spec = Spec::default();
-        index(&evaluate(text, &defined(&[])), &mut spec);
+        index_text(text, &defined(&[]), &mut spec);
         assert_eq!(spec.refpages["VkFoo"].desc, "A foo");
         assert_eq!(spec.items["VK_FOO_A"], ["* ename:VK_FOO_A is a. More."]);
         assert!(spec.items.contains_key("VK_FOO_B") && spec.items.contains_key("VK_FOO_C"));
@@ -545,7 +992,7 @@ mod tests {
     fn a_list_of_bare_names_describes_none_of_them() {
         let text = "One of:\n\n  * ename:VK_FOO_A\n  * ename:VK_FOO_B, or\n  * ename:VK_FOO_C.\n  * ename:VK_FOO_D\n    is d.\n";
         let mut spec = Spec::default();
-        index(&evaluate(text, &defined(&[])), &mut spec);
+        index_text(text, &defined(&[]), &mut spec);
         for bare in ["VK_FOO_A", "VK_FOO_B", "VK_FOO_C"] {
             assert!(!spec.items.contains_key(bare), "{bare}");
         }
@@ -557,7 +1004,7 @@ mod tests {
     fn table_rows_that_start_with_an_enumerant_are_indexed() {
         let text = ".Object types\n[cols=\"1,1\",options=\"header\"]\n|====\n| elink:VkObjectType | Handle\n| ename:VK_OBJECT_TYPE_INSTANCE | slink:VkInstance\n| ename:VK_OBJECT_TYPE_EMPTY | -\n|====\n";
         let mut spec = Spec::default();
-        index(&evaluate(text, &defined(&[])), &mut spec);
+        index_text(text, &defined(&[]), &mut spec);
         let row = &spec.rows["VK_OBJECT_TYPE_INSTANCE"][0];
         assert_eq!(row.title.as_deref(), Some("Object types"));
         assert_eq!(row.header, ["elink:VkObjectType", "Handle"]);
