@@ -8,6 +8,7 @@ use std::time::Duration;
 use vkxml_codegen::diff::{self, Format};
 use vkxml_codegen::{generate, model, registry, Api, Options, Phases};
 
+mod heap;
 mod parity;
 mod pypi;
 mod workspace;
@@ -23,6 +24,7 @@ usage:
   cargo xtask pypi-parity VERSION...   (vulkan-object releases from PyPI, against Khronos' model)";
 
 fn main() -> ExitCode {
+    heap::use_huge_pages();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("generate") => cmd_generate(&args[1..]),
