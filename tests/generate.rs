@@ -173,3 +173,24 @@ fn files_made_in_parts_join_into_the_whole_file() {
         }
     }
 }
+
+/// xtask starts itself again with glibc's heap in 2 MiB pages (`xtask/src/heap.rs`), once,
+/// unless the caller set `GLIBC_TUNABLES` (even empty): then it runs as it was started.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[test]
+fn the_heap_is_set_up_once_and_the_callers_tunables_win() {
+    let heap_line = |tunables: Option<&str>| {
+        let mut command = Command::new(xtask());
+        command.args(["bench", "--runs", "1", "--no-docs"]);
+        match tunables {
+            Some(t) => command.env("GLIBC_TUNABLES", t),
+            None => command.env_remove("GLIBC_TUNABLES"),
+        };
+        let out = command.output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        stdout.lines().find(|l| l.trim_start().starts_with("heap:")).map(str::to_owned).expect("a heap line")
+    };
+    assert!(heap_line(None).contains("2 MiB pages"), "{}", heap_line(None));
+    assert!(heap_line(Some("")).contains("the caller's GLIBC_TUNABLES"));
+}

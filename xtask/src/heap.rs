@@ -19,6 +19,14 @@ const TUNABLES: &str = "glibc.malloc.hugetlb=1:glibc.malloc.top_pad=16777216";
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 const STARTED_AGAIN: &str = "VKXML_CODEGEN_HEAP_TUNED";
 
+/// How the heap was set up, for the benchmark to say.
+static SET_UP: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
+
+/// What [`use_huge_pages`] did, in words.
+pub fn set_up() -> &'static str {
+    SET_UP.get().copied().unwrap_or("the allocator's defaults")
+}
+
 /// Starts this process again with [`TUNABLES`] unless it was started so, or the caller set
 /// tunables of their own. Returns only in the process that goes on (if starting again
 /// fails, in this one, unchanged).
@@ -31,9 +39,11 @@ pub fn use_huge_pages() {
             // run as the caller would run them. No other thread exists yet.
             std::env::remove_var("GLIBC_TUNABLES");
             std::env::remove_var(STARTED_AGAIN);
+            let _ = SET_UP.set("2 MiB pages, grown by 16 MiB (GLIBC_TUNABLES set by xtask)");
             return;
         }
         if std::env::var_os("GLIBC_TUNABLES").is_some() {
+            let _ = SET_UP.set("as the caller's GLIBC_TUNABLES says");
             return;
         }
         let Ok(exe) = std::env::current_exe() else { return };

@@ -334,6 +334,7 @@ fn cmd_bench(args: &[String]) -> Result<ExitCode, String> {
     if let (Some(first), Some(all)) = (first_peak, peak_rss_mb()) {
         println!("  peak RSS {first:.1} MB (first run), {all:.1} MB (all {} runs in one process)", runs.len());
     }
+    println!("  heap: {}", heap::set_up());
     Ok(ExitCode::SUCCESS)
 }
 
