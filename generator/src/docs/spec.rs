@@ -193,9 +193,7 @@ pub fn attributes(text: &str) -> HashMap<String, String> {
 
 /// `ifdef::`, `ifndef::`, `endif::` (and the one-line `ifdef::X[text]`) evaluated.
 pub fn evaluate<'t>(text: &'t str, defined: &Defined) -> Vec<&'t str> {
-    let mut active: Vec<bool> = Vec::new();
-    // How many entries of `active` are false: a line counts when there are none.
-    let mut inactive = 0usize;
+    let mut conditions = Conditions::default();
     let mut out = Vec::with_capacity(text.len() / 32);
     for line in lines(text) {
         // Directives start with `i` or `e`; most lines are decided by their first byte.
@@ -204,28 +202,45 @@ pub fn evaluate<'t>(text: &'t str, defined: &Defined) -> Vec<&'t str> {
             _ => None,
         };
         match directive {
-            Some(&"endif::") => {
-                if active.pop() == Some(false) {
-                    inactive -= 1;
-                }
-            }
-            Some(d) => {
-                let (holds, body) = directive_holds(d, &line[d.len()..], defined);
-                if body.is_empty() {
-                    active.push(holds);
-                    inactive += usize::from(!holds);
-                } else if holds && inactive == 0 {
-                    out.push(body);
-                }
-            }
-            None => {
-                if inactive == 0 {
-                    out.push(line);
-                }
-            }
+            Some(d) => out.extend(conditions.apply(d, line, defined)),
+            None if conditions.hold() => out.push(line),
+            None => {}
         }
     }
     out
+}
+
+/// The conditionals open at a point of a file: a line counts when all of them hold.
+#[derive(Default)]
+struct Conditions {
+    open: Vec<bool>,
+    /// How many of `open` do not hold.
+    failing: usize,
+}
+
+impl Conditions {
+    fn hold(&self) -> bool {
+        self.failing == 0
+    }
+
+    /// Takes in a directive line that starts with `directive`; returns the one-line body
+    /// (`ifdef::X[text]`) when it is kept.
+    fn apply<'t>(&mut self, directive: &str, line: &'t str, defined: &Defined) -> Option<&'t str> {
+        if directive == "endif::" {
+            if self.open.pop() == Some(false) {
+                self.failing -= 1;
+            }
+            return None;
+        }
+        let (holds, body) = directive_holds(directive, &line[directive.len()..], defined);
+        if body.is_empty() {
+            self.open.push(holds);
+            self.failing += usize::from(!holds);
+            None
+        } else {
+            (holds && self.hold()).then_some(body)
+        }
+    }
 }
 
 /// The directives [`evaluate`] acts on.
@@ -245,8 +260,7 @@ pub fn evaluate_into(text: &str, defined: &Defined, out: &mut String) {
         }
         return;
     }
-    let mut active: Vec<bool> = Vec::new();
-    let mut inactive = 0usize;
+    let mut conditions = Conditions::default();
     // Where the run of lines not yet copied or dropped starts.
     let mut run = 0;
     for at in memchr::memmem::find_iter(bytes, b"if") {
@@ -258,26 +272,16 @@ pub fn evaluate_into(text: &str, defined: &Defined, out: &mut String) {
         let end = line_end(text, start);
         let line = &text[start..end];
         let Some(directive) = DIRECTIVES.iter().find(|d| line.starts_with(**d)) else { continue };
-        if inactive == 0 {
+        if conditions.hold() {
             out.push_str(&text[run..start]);
         }
         run = (end + 1).min(text.len());
-        if *directive == "endif::" {
-            if active.pop() == Some(false) {
-                inactive -= 1;
-            }
-            continue;
-        }
-        let (holds, body) = directive_holds(directive, &line[directive.len()..], defined);
-        if body.is_empty() {
-            active.push(holds);
-            inactive += usize::from(!holds);
-        } else if holds && inactive == 0 {
+        if let Some(body) = conditions.apply(directive, line, defined) {
             out.push_str(body);
             out.push('\n');
         }
     }
-    if inactive == 0 && run < text.len() {
+    if conditions.hold() && run < text.len() {
         out.push_str(&text[run..]);
         if !text.ends_with('\n') {
             out.push('\n');
@@ -715,7 +719,9 @@ fn is_bare_mention(item: &str, name: &str) -> bool {
 }
 
 /// The line-by-line indexer that [`index`] replaced, kept as the reference it is tested
-/// against: the same refpages, items and rows for every file of the specification.
+/// against: the same refpages, items and rows for every file of the specification. What
+/// it shares with [`index`] (a table's rows, where an item ends) is not copied here: the
+/// reference is for finding blocks, items and tables, which is what changed.
 #[cfg(test)]
 mod reference {
     use super::*;
@@ -759,8 +765,8 @@ mod reference {
         index_rows(&outside, spec);
     }
 
-    /// Tables (`|===` ... `|===`) whose rows start with an enumerant: each such row with text
-    /// in another cell is indexed under that enumerant, with the table's header and title.
+    /// Tables (`|===` ... `|===`) found line by line; each is indexed as [`index_table`]
+    /// does, with the three lines before it.
     fn index_rows(lines: &[&str], spec: &mut Spec) {
         let mut i = 0;
         while i < lines.len() {
@@ -772,42 +778,7 @@ mod reference {
             while end < lines.len() && !lines[end].trim_ascii_start().starts_with("|===") {
                 end += 1;
             }
-            // Most tables name no enumerant at a row's start: not worth splitting into cells.
-            let body = &lines[i + 1..end.min(lines.len())];
-            if !body
-                .iter()
-                .any(|l| l.trim_start().strip_prefix('|').is_some_and(|r| r.trim_start().starts_with("ename:")))
-            {
-                i = end + 1;
-                continue;
-            }
-            // Up to three lines before the table: `[[anchor]]`, `.Title`, `[cols=...]`.
-            let mut title = None;
-            let mut cols = None;
-            for before in lines[i.saturating_sub(3)..i].iter().map(|l| l.trim()) {
-                if let Some(t) = before.strip_prefix('.').filter(|t| !t.is_empty() && !t.starts_with('.')) {
-                    title = Some(t.to_owned());
-                } else if let Some(attrs) = before.strip_prefix('[').and_then(|b| b.strip_suffix(']')) {
-                    if let Some(c) = crate::docs::markup::block_attribute(attrs, "cols") {
-                        cols = crate::docs::markup::count_cols(c);
-                    }
-                }
-            }
-            let rows = crate::docs::markup::table_rows(&lines[i + 1..end.min(lines.len())], cols);
-            if let Some((header, body)) = rows.split_first() {
-                for row in body {
-                    let Some(name) = row[0].strip_prefix("ename:") else { continue };
-                    let is_name = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-                    if !is_name || row[1..].iter().all(|c| c.is_empty() || c == "-") {
-                        continue;
-                    }
-                    let entry = spec.rows.entry(name.to_owned()).or_default();
-                    let row = TableRow { title: title.clone(), header: header.clone(), cells: row.clone() };
-                    if !entry.contains(&row) {
-                        entry.push(row);
-                    }
-                }
-            }
+            index_table(&lines[i.saturating_sub(3)..i], &lines[i + 1..end.min(lines.len())], spec);
             i = end + 1;
         }
     }
@@ -826,22 +797,9 @@ mod reference {
             let name: String = name.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
             let mut item = lines[i].trim_start().to_owned();
             let mut j = i + 1;
-            while j < lines.len() {
-                let l = lines[j];
-                let t = l.trim();
-                if t.is_empty()
-                    || item_start(l).is_some()
-                    || t == "+"
-                    || t == "--"
-                    || t.starts_with("[[")
-                    || t.starts_with('[') && t.ends_with(']')
-                    || t.starts_with("|===")
-                    || t == "===="
-                {
-                    break;
-                }
+            while j < lines.len() && !ends_item(lines[j]) {
                 item.push(' ');
-                item.push_str(t);
+                item.push_str(lines[j].trim());
                 j += 1;
             }
             // A list of bare names (`* ename:VK_X`, `* ename:VK_Y, or`) mentions values: it
