@@ -29,8 +29,9 @@ impl RenderedFile {
         self.len() == 0
     }
 
-    /// The file's text in one string (for tests and small files).
-    pub fn text(&self) -> String {
+    /// The file's text in one string.
+    #[cfg(test)]
+    fn text(&self) -> String {
         self.pieces.concat()
     }
 
