@@ -453,9 +453,8 @@ fn index(text: &str, spec: &mut Spec) {
             Refpage { name, desc, kind, text }
         });
     }
-    // Outside the blocks: some enumerants are described there (formats). The text
-    // between blocks reads as one run in which each block is an empty line: an item ends
-    // at a block, a table may go on after one.
+    // Outside the blocks: some enumerants are described there (formats). An item there
+    // ends at a block; a table may go on after one.
     let mut outside = Vec::with_capacity(blocks.len() + 1);
     let mut from = 0;
     for block in &blocks {
@@ -466,6 +465,13 @@ fn index(text: &str, spec: &mut Spec) {
     for run in &outside {
         index_items(text, run.clone(), spec);
     }
+    index_outside_tables(text, &outside, spec);
+}
+
+/// The tables in the `outside` runs (the text between blocks, in order), read as one run
+/// with an empty line in place of each block: a table's lines, and the three lines
+/// before it, may go on across a block.
+fn index_outside_tables(text: &str, outside: &[std::ops::Range<usize>], spec: &mut Spec) {
     let tables: Vec<(usize, usize)> = outside
         .iter()
         .enumerate()
