@@ -10,6 +10,7 @@ use vkxml_codegen::{generate, model, registry, Api, Options, Phases};
 
 mod heap;
 mod parity;
+mod pool;
 mod pypi;
 mod workspace;
 
@@ -22,6 +23,10 @@ usage:
   cargo xtask update-registry (VERSION | --from PATH) [--format text|markdown|json] [--root DIR]
   cargo xtask bench [--registry PATH] [--runs N]
   cargo xtask pypi-parity VERSION...   (vulkan-object releases from PyPI, against Khronos' model)";
+
+/// Small blocks from per-thread lists, see [`pool`].
+#[global_allocator]
+static POOL: pool::Pool = pool::Pool;
 
 fn main() -> ExitCode {
     heap::use_huge_pages();
