@@ -194,3 +194,23 @@ fn the_heap_is_set_up_once_and_the_callers_tunables_win() {
     assert!(heap_line(None).contains("2 MiB pages"), "{}", heap_line(None));
     assert!(heap_line(Some("")).contains("the caller's GLIBC_TUNABLES"));
 }
+
+/// `bench` times each run in a process of its own (what a caller of `generate` waits
+/// for), or all in one with `--in-process`; both print every phase and the peak memory.
+#[test]
+fn the_benchmark_runs_processes_or_one_process() {
+    let bench = |extra: &[&str]| {
+        let out = Command::new(xtask()).args(["bench", "--runs", "2", "--no-docs"]).args(extra).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let processes = bench(&[]);
+    for phase in ["read", "parse", "resolve", "emit+format wall", "write", "total", "whole process"] {
+        assert!(processes.lines().any(|l| l.trim_start().starts_with(phase)), "no {phase} line:\n{processes}");
+    }
+    assert!(processes.contains("2 runs, each a process of its own"), "{processes}");
+    assert!(processes.contains("MB (median of the processes)"), "{processes}");
+    let one = bench(&["--in-process"]);
+    assert!(one.contains("2 runs, all in this process") && one.contains("all 2 runs in one process"), "{one}");
+    assert!(!one.contains("whole process"), "{one}");
+}

@@ -21,7 +21,7 @@ usage:
   cargo xtask generate [--registry PATH] [--out DIR] [--api vulkan|vulkansc] [--spec DIR | --no-docs] [--check] [--coverage]
   cargo xtask diff OLD.xml NEW.xml [--format text|markdown|json] [--deny-breaking]
   cargo xtask update-registry (VERSION | --from PATH) [--format text|markdown|json] [--root DIR]
-  cargo xtask bench [--registry PATH] [--runs N]
+  cargo xtask bench [--registry PATH] [--runs N] [--spec DIR | --no-docs] [--in-process]
   cargo xtask pypi-parity VERSION...   (vulkan-object releases from PyPI, against Khronos' model)";
 
 /// Small blocks from per-thread lists, see [`pool`].
@@ -36,6 +36,7 @@ fn main() -> ExitCode {
         Some("diff") => cmd_diff(&args[1..]),
         Some("update-registry") => cmd_update_registry(&args[1..]),
         Some("bench") => cmd_bench(&args[1..]),
+        Some("bench-run") => cmd_bench_run(&args[1..]),
         Some("pypi-parity") => cmd_pypi_parity(&args[1..]),
         _ => Err(USAGE.to_owned()),
     };
@@ -60,6 +61,8 @@ struct Args {
     api: Option<Api>,
     check: bool,
     runs: Option<usize>,
+    /// All benchmark runs in one process.
+    in_process: bool,
     format: Option<Format>,
     deny_breaking: bool,
     from: Option<PathBuf>,
@@ -83,6 +86,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             "--root" => parsed.root = Some(PathBuf::from(value("--root")?)),
             "--spec" => parsed.spec = Some(PathBuf::from(value("--spec")?)),
             "--no-docs" => parsed.no_docs = true,
+            "--in-process" => parsed.in_process = true,
             "--coverage" => parsed.coverage = true,
             "--api" => {
                 let v = value("--api")?;
@@ -284,44 +288,169 @@ fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-fn cmd_bench(args: &[String]) -> Result<ExitCode, String> {
+/// The phases of one run, and its whole time in the process.
+type Run = (Phases, Duration);
+
+/// One run of the benchmark: the generate it times, into a fresh temporary folder.
+fn bench_run(args: &Args, ws: &Workspace, registry: &Path, out: &Path) -> Result<Run, String> {
+    let _ = std::fs::remove_dir_all(out);
+    let options = Options {
+        registry: registry.to_path_buf(),
+        out: out.to_path_buf(),
+        api: args.api.unwrap_or(Api::Vulkan),
+        check: false,
+        crate_version: ws.crate_version()?,
+        spec: spec(args, ws)?,
+    };
+    let start = std::time::Instant::now();
+    let report = generate(&options).map_err(|e| e.to_string())?;
+    let total = start.elapsed();
+    // A process ends here and never waits for the freeing; a next run in this process
+    // waits for it, so that the peak memory is one run's.
+    if let Some(freeing) = report.freeing {
+        let _ = freeing.join();
+    }
+    Ok((report.phases, total))
+}
+
+/// The phases of a run as the line `bench-run` prints (nanoseconds), in this order.
+const PHASES: &[(&str, fn(&Phases) -> Duration)] = &[
+    ("read", |p| p.read),
+    ("parse", |p| p.parse),
+    ("resolve", |p| p.resolve),
+    ("docs", |p| p.docs),
+    ("spec_read", |p| p.spec_read),
+    ("spec_index", |p| p.spec_index),
+    ("emit", |p| p.emit),
+    ("format", |p| p.format),
+    ("emit_and_format_wall", |p| p.emit_and_format_wall),
+    ("write", |p| p.write),
+];
+
+/// `xtask bench-run ...` (what `bench` starts, once per run): one timed run, reported on
+/// stdout as `run`, the phases and the run's total in nanoseconds, then `rss` (the peak, in
+/// KiB) and `heap` lines.
+fn cmd_bench_run(args: &[String]) -> Result<ExitCode, String> {
     let args = parse_args(args)?;
     let ws = workspace(&args);
     let registry = args.registry.clone().unwrap_or_else(|| ws.vk_xml());
     let out = std::env::temp_dir().join(format!("vkxml-bench-{}", std::process::id()));
-    let mut runs: Vec<(Phases, Duration)> = Vec::new();
-    // The first run's peak is what one `generate` process takes; later runs add what the
-    // allocator keeps between runs.
-    let mut first_peak = None;
-    for _ in 0..args.runs.unwrap_or(15).max(1) {
-        let _ = std::fs::remove_dir_all(&out);
-        let options = Options {
-            registry: registry.clone(),
-            out: out.clone(),
-            api: args.api.unwrap_or(Api::Vulkan),
-            check: false,
-            crate_version: ws.crate_version()?,
-            spec: spec(&args, &ws)?,
-        };
-        let start = std::time::Instant::now();
-        let report = generate(&options).map_err(|e| e.to_string())?;
-        runs.push((report.phases, start.elapsed()));
-        // A process ends here and never waits for the freeing; the next run waits for it,
-        // so that the peak memory is one run's.
-        if let Some(freeing) = report.freeing {
-            let _ = freeing.join();
-        }
-        first_peak = first_peak.or_else(peak_rss_mb);
-    }
+    let run = bench_run(&args, &ws, &registry, &out);
     let _ = std::fs::remove_dir_all(&out);
+    let (phases, total) = run?;
+    let mut line = String::from("run");
+    for (_, phase) in PHASES {
+        line.push_str(&format!(" {}", phase(&phases).as_nanos()));
+    }
+    println!("{line} {}", total.as_nanos());
+    println!("rss {:.0}", peak_rss_mb().unwrap_or(0.0) * 1024.0);
+    println!("heap {}", heap::set_up());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What one `bench-run` process reported, and its wall time from start to exit.
+struct ProcessRun {
+    run: Run,
+    process: Duration,
+    peak_mb: f64,
+    heap: String,
+}
+
+/// Starts `bench-run` with the benchmark's arguments and reads its report.
+fn bench_process(forwarded: &[String]) -> Result<ProcessRun, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("the benchmark's own program: {e}"))?;
+    let start = std::time::Instant::now();
+    let out = std::process::Command::new(exe)
+        .arg("bench-run")
+        .args(forwarded)
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("starting a run: {e}"))?;
+    let process = start.elapsed();
+    if !out.status.success() {
+        return Err(format!("a run failed ({})", out.status));
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let field = |name: &str| text.lines().find_map(|l| l.strip_prefix(name)).map(str::trim);
+    let bad = || format!("a run's report is not understood:\n{text}");
+    let nanos: Vec<u64> =
+        field("run ").ok_or_else(bad)?.split(' ').map(|n| n.parse().map_err(|_| bad())).collect::<Result<_, _>>()?;
+    if nanos.len() != PHASES.len() + 1 {
+        return Err(bad());
+    }
+    let d = |i: usize| Duration::from_nanos(nanos[i]);
+    let phases = Phases {
+        read: d(0),
+        parse: d(1),
+        resolve: d(2),
+        docs: d(3),
+        spec_read: d(4),
+        spec_index: d(5),
+        emit: d(6),
+        format: d(7),
+        emit_and_format_wall: d(8),
+        write: d(9),
+    };
+    let peak_kb: f64 = field("rss ").and_then(|v| v.parse().ok()).ok_or_else(bad)?;
+    Ok(ProcessRun {
+        run: (phases, d(PHASES.len())),
+        process,
+        peak_mb: peak_kb / 1024.0,
+        heap: field("heap ").unwrap_or_default().to_owned(),
+    })
+}
+
+/// `cargo xtask bench`: every run a process of its own, as `generate` runs (the default),
+/// or all runs in this one (`--in-process`: later runs find warm caches and memory the
+/// allocator kept).
+fn cmd_bench(args: &[String]) -> Result<ExitCode, String> {
+    let parsed = parse_args(args)?;
+    let runs = parsed.runs.unwrap_or(15).max(1);
+    let registry = parsed.registry.clone().unwrap_or_else(|| workspace(&parsed).vk_xml());
+    let mut results: Vec<Run> = Vec::new();
+    let mut processes: Vec<Duration> = Vec::new();
+    let mut peaks: Vec<f64> = Vec::new();
+    let mut heap = heap::set_up().to_owned();
+    if parsed.in_process {
+        let ws = workspace(&parsed);
+        let out = std::env::temp_dir().join(format!("vkxml-bench-{}", std::process::id()));
+        for _ in 0..runs {
+            let run = bench_run(&parsed, &ws, &registry, &out);
+            results.push(run.inspect_err(|_| drop(std::fs::remove_dir_all(&out)))?);
+            // The first run's peak is what one `generate` process takes.
+            if peaks.is_empty() {
+                peaks.extend(peak_rss_mb());
+            }
+        }
+        let _ = std::fs::remove_dir_all(&out);
+    } else {
+        // The same arguments, but for how many runs and where they run.
+        let mut forwarded = Vec::new();
+        let mut it = args.iter();
+        while let Some(arg) = it.next() {
+            match arg.as_str() {
+                "--runs" => drop(it.next()),
+                "--in-process" => {}
+                _ => forwarded.push(arg.clone()),
+            }
+        }
+        for _ in 0..runs {
+            let run = bench_process(&forwarded)?;
+            results.push(run.run);
+            processes.push(run.process);
+            peaks.push(run.peak_mb);
+            heap = run.heap;
+        }
+    }
     // Median and fastest run of each phase: on a shared machine the fastest shows what the
     // code costs, the median what a run usually takes.
-    let pick = |f: fn(&Phases) -> Duration| {
-        let all: Vec<Duration> = runs.iter().map(|(p, _)| f(p)).collect();
+    let row = |all: Vec<Duration>| {
         let fastest = all.iter().min().copied().unwrap_or_default();
         format!("{:>9} {:>9}", ms(median(all)), ms(fastest))
     };
-    println!("generate {} ({} runs)", registry.display(), runs.len());
+    let pick = |f: fn(&Phases) -> Duration| row(results.iter().map(|(p, _)| f(p)).collect());
+    let how = if parsed.in_process { "all in this process" } else { "each a process of its own" };
+    println!("generate {} ({runs} runs, {how})", registry.display());
     println!("  phase                 median   fastest");
     println!("  read               {}", pick(|p| p.read));
     println!("  parse              {}", pick(|p| p.parse));
@@ -333,13 +462,20 @@ fn cmd_bench(args: &[String]) -> Result<ExitCode, String> {
     println!("  format             {}  (summed over threads)", pick(|p| p.format));
     println!("  emit+format wall   {}", pick(|p| p.emit_and_format_wall));
     println!("  write              {}", pick(|p| p.write));
-    let totals: Vec<Duration> = runs.iter().map(|(_, t)| *t).collect();
-    let fastest = totals.iter().min().copied().unwrap_or_default();
-    println!("  total              {:>9} {:>9}", ms(median(totals)), ms(fastest));
-    if let (Some(first), Some(all)) = (first_peak, peak_rss_mb()) {
-        println!("  peak RSS {first:.1} MB (first run), {all:.1} MB (all {} runs in one process)", runs.len());
+    println!("  total              {}  (read to write)", row(results.iter().map(|(_, t)| *t).collect()));
+    if !processes.is_empty() {
+        println!("  whole process      {}  (start to exit, as a caller waits for it)", row(processes));
     }
-    println!("  heap: {}", heap::set_up());
+    if parsed.in_process {
+        if let (Some(first), Some(all)) = (peaks.first(), peak_rss_mb()) {
+            println!("  peak RSS {first:.1} MB (first run), {all:.1} MB (all {runs} runs in one process)");
+        }
+    } else {
+        let most = peaks.iter().copied().fold(0.0, f64::max);
+        peaks.sort_by(f64::total_cmp);
+        println!("  peak RSS {:.1} MB (median of the processes), {most:.1} MB (largest)", peaks[peaks.len() / 2]);
+    }
+    println!("  heap: {heap}");
     Ok(ExitCode::SUCCESS)
 }
 
