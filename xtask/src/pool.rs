@@ -60,11 +60,16 @@ struct Local {
     classes: [Cell<Class>; CLASSES],
     fresh: Cell<*mut u8>,
     fresh_end: Cell<*mut u8>,
-    /// Whether the key's destructor will run when the thread ends.
-    armed: Cell<bool>,
-    /// The thread is ending and its blocks went to the reserve: it uses the reserve.
-    ended: Cell<bool>,
+    /// [`NEW`], [`ARMED`] or [`ENDED`].
+    state: Cell<u8>,
 }
+
+/// A thread that has not freed or taken a block from outside its lists yet.
+const NEW: u8 = 0;
+/// The key's destructor will run when the thread ends.
+const ARMED: u8 = 1;
+/// The thread is ending and its blocks went to the reserve: it uses the reserve.
+const ENDED: u8 = 2;
 
 thread_local! {
     static LOCAL: Local = const {
@@ -72,8 +77,7 @@ thread_local! {
             classes: [const { Cell::new(NO_BLOCKS) }; CLASSES],
             fresh: Cell::new(null_mut()),
             fresh_end: Cell::new(null_mut()),
-            armed: Cell::new(false),
-            ended: Cell::new(false),
+            state: Cell::new(NEW),
         }
     };
 }
@@ -178,7 +182,7 @@ unsafe extern "C" fn thread_ends(_: *mut c_void) {
             reserve.fresh[n] = (start as usize, end as usize);
             reserve.fresh_count += 1;
         }
-        local.ended.set(true);
+        local.state.set(ENDED);
     });
 }
 
@@ -224,8 +228,10 @@ impl Local {
 
     #[cold]
     fn alloc_slow(&self, class: usize) -> *mut u8 {
-        if !self.armed.get() {
-            self.arm();
+        match self.state.get() {
+            NEW => self.arm(),
+            ENDED => return alloc_ended(class),
+            _ => {}
         }
         let cell = &self.classes[class];
         let mut blocks = cell.get();
@@ -261,8 +267,9 @@ impl Local {
     /// `block` is a block of `class` from this pool that no one uses.
     #[inline]
     unsafe fn free(&self, block: *mut u8, class: usize) {
-        if !self.armed.get() {
-            self.arm();
+        if self.state.get() != ARMED {
+            // SAFETY: as this function's.
+            return unsafe { self.free_cold(block, class) };
         }
         let cell = &self.classes[class];
         let mut blocks = cell.get();
@@ -283,11 +290,26 @@ impl Local {
         cell.set(blocks);
     }
 
+    /// A thread's first free, or one while it ends.
+    ///
+    /// # Safety
+    /// As [`Local::free`].
+    #[cold]
+    unsafe fn free_cold(&self, block: *mut u8, class: usize) {
+        if self.state.get() == ENDED {
+            // SAFETY: as this function's.
+            return unsafe { free_ended(block, class) };
+        }
+        self.arm();
+        // SAFETY: as this function's; the thread is armed now.
+        unsafe { self.free(block, class) }
+    }
+
     /// Makes the key's destructor run when this thread ends (once per thread, at its
     /// first free or its first block not from its own list).
     #[cold]
     fn arm(&self) {
-        self.armed.set(true);
+        self.state.set(ARMED);
         if let Some(key) = key() {
             // SAFETY: the key exists; a non-null value makes its destructor run.
             unsafe { pthread_setspecific(key, 1 as *const c_void) };
@@ -345,9 +367,8 @@ unsafe impl GlobalAlloc for Pool {
             // SAFETY: the caller's layout, passed on.
             return unsafe { System.alloc(layout) };
         };
-        LOCAL
-            .try_with(|local| if local.ended.get() { alloc_ended(class) } else { local.alloc(class) })
-            .unwrap_or_else(|_| alloc_ended(class))
+        // An ended thread's lists are empty: its blocks come from `alloc_slow`, which knows.
+        LOCAL.try_with(|local| local.alloc(class)).unwrap_or_else(|_| alloc_ended(class))
     }
 
     #[inline]
@@ -356,16 +377,8 @@ unsafe impl GlobalAlloc for Pool {
             // SAFETY: a block the system allocator gave for this layout.
             return unsafe { System.dealloc(block, layout) };
         };
-        let freed = LOCAL.try_with(|local| {
-            // SAFETY: the caller frees a block of this layout, hence of this class.
-            unsafe {
-                if local.ended.get() {
-                    free_ended(block, class)
-                } else {
-                    local.free(block, class)
-                }
-            }
-        });
+        // SAFETY: the caller frees a block of this layout, hence of this class.
+        let freed = LOCAL.try_with(|local| unsafe { local.free(block, class) });
         if freed.is_err() {
             // SAFETY: as above.
             unsafe { free_ended(block, class) }
