@@ -312,7 +312,7 @@ impl Local {
         self.state.set(ARMED);
         if let Some(key) = key() {
             // SAFETY: the key exists; a non-null value makes its destructor run.
-            unsafe { pthread_setspecific(key, 1 as *const c_void) };
+            unsafe { pthread_setspecific(key, std::ptr::dangling::<c_void>()) };
         }
     }
 }
