@@ -45,11 +45,11 @@ pub struct Phases {
     /// What the docs add to the critical path: waiting for the specification (read and
     /// indexed on another thread meanwhile) and converting its text.
     pub docs: Duration,
-    /// Reading the specification's files and anchors, on a thread of its own while the
-    /// registry is parsed.
+    /// Listing the specification's files, on a thread of its own while the registry is
+    /// parsed.
     pub spec_read: Duration,
-    /// Evaluating the conditionals and indexing the specification, on other threads while
-    /// the model is built.
+    /// Reading each file of the specification, evaluating its conditionals and indexing
+    /// it, on other threads while the model is built.
     pub spec_index: Duration,
     /// Emit, summed over the threads that run it.
     pub emit: Duration,
@@ -105,9 +105,9 @@ fn defined_names(registry: &registry::Registry, api: Api) -> docs::spec::Defined
     docs::spec::Defined(set)
 }
 
-/// Runs the whole pipeline. With docs, the specification is read on a second thread
-/// while the registry is parsed, and indexed while the model is built; `phases.docs` is
-/// the time the docs add after the model is ready.
+/// Runs the whole pipeline. With docs, the specification's files are listed on a second
+/// thread while the registry is parsed, and read and indexed while the model is built;
+/// `phases.docs` is the time the docs add after the model is ready.
 pub fn generate(options: &Options) -> Result<Report> {
     std::thread::scope(|scope| {
         let sources = options.spec.as_ref().map(|(dir, _)| {
@@ -116,7 +116,7 @@ pub fn generate(options: &Options) -> Result<Report> {
                 if !dir.is_dir() {
                     return Err(Error::Other(format!("{}: the specification folder is missing", dir.display())));
                 }
-                docs::spec::Sources::read(dir).map(|s| (s, t.elapsed()))
+                docs::spec::Sources::list(dir).map(|s| (s, t.elapsed()))
             })
         });
         let mut phases = Phases::default();
@@ -134,7 +134,7 @@ pub fn generate(options: &Options) -> Result<Report> {
             scope.spawn(move || {
                 let (sources, read) = sources.join().expect("reading the specification does not panic")?;
                 let t = Instant::now();
-                Ok::<_, Error>((sources.index(&defined), read, t.elapsed()))
+                Ok::<_, Error>((sources.index(&defined)?, read, t.elapsed()))
             })
         });
 

@@ -457,8 +457,8 @@ fn cmd_bench(args: &[String]) -> Result<ExitCode, String> {
     println!("  parse              {}", pick(|p| p.parse));
     println!("  resolve            {}", pick(|p| p.resolve));
     println!("  docs               {}  (critical path, after resolve)", pick(|p| p.docs));
-    println!("    spec read        {}  (own thread, during parse)", pick(|p| p.spec_read));
-    println!("    spec index       {}  (every core, during resolve)", pick(|p| p.spec_index));
+    println!("    spec listed      {}  (own thread, during parse)", pick(|p| p.spec_read));
+    println!("    spec read+index  {}  (every core, during resolve)", pick(|p| p.spec_index));
     println!("  emit               {}  (summed over threads)", pick(|p| p.emit));
     println!("  format             {}  (summed over threads)", pick(|p| p.format));
     println!("  emit+format wall   {}", pick(|p| p.emit_and_format_wall));

@@ -1,8 +1,8 @@
 //! Docs, spec: the specification's AsciiDoc sources -> a model of what the docs need,
 //! read once: reference pages (name, desc, type, text), the list items and table rows that
 //! describe each enumerant (`* ename:VK_...`, `| ename:VK_... | ...`), anchors with their
-//! titles, and `{attribute}` values. The files and anchors are read without the API
-//! ([`Sources`]); `ifdef::`/`ifndef::` are then evaluated for the selected API.
+//! titles, and `{attribute}` values. The files are listed without the API ([`Sources`]);
+//! each is then read, and its `ifdef::`/`ifndef::` evaluated for the selected API.
 
 use crate::model::fasthash::FastMap as HashMap;
 use std::path::{Path, PathBuf};
@@ -69,19 +69,23 @@ impl Defined {
     }
 }
 
-/// The specification's sources as read from disk, before any conditional is evaluated.
-/// Nothing here depends on the API, so it can be read while the registry is parsed.
+/// The specification's sources before any is read: the `.adoc` files in path order, and
+/// the `{attribute}` values. Nothing here depends on the API, so it is found while the
+/// registry is parsed; the files are read when the API is known ([`Sources::index`]).
 pub struct Sources {
-    /// Each `.adoc` file's text, in path order.
-    texts: Vec<String>,
-    anchors: HashMap<String, String>,
+    files: Vec<PathBuf>,
     attributes: HashMap<String, String>,
 }
 
+/// Files read and indexed per task: 690 files in 87 tasks, taken in order by whichever
+/// core is free (the files' sizes are not known before they are read, and range from 1
+/// to 600 KB).
+const FILES_PER_TASK: usize = 8;
+
 impl Sources {
-    /// Reads `config/attribs.adoc` and every `.adoc` under `chapters/` and `appendices/`,
-    /// and collects the anchors.
-    pub fn read(dir: &Path) -> Result<Sources> {
+    /// Reads `config/attribs.adoc` and lists every `.adoc` under `chapters/` and
+    /// `appendices/`.
+    pub fn list(dir: &Path) -> Result<Sources> {
         let attribs = dir.join("config/attribs.adoc");
         let text = std::fs::read_to_string(&attribs).map_err(|e| Error::io(&attribs, e))?;
         let attributes = attributes(&text);
@@ -94,37 +98,21 @@ impl Sources {
             return Err(Error::Other(format!("{}: no specification sources (chapters/*.adoc)", dir.display())));
         }
         debug_assert!(files.is_sorted(), "collect gives the files in path order");
-        let mut anchors = HashMap::default();
-        let mut texts = Vec::with_capacity(files.len());
-        for path in files {
-            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-            collect_anchors(&text, &mut anchors);
-            texts.push(text);
-        }
-        Ok(Sources { texts, anchors, attributes })
+        Ok(Sources { files, attributes })
     }
 
-    /// Evaluates the conditionals for `defined` and indexes refpages and list items. The
-    /// files are cut into one run of about equal bytes per core ([`crate::cores`]; cut at
-    /// half their number, the first half, the appendices, was a thirteenth of the text);
-    /// the runs merge in path order, so the first definition of a refpage wins as in one
-    /// pass.
-    pub fn index(self, defined: &Defined) -> Spec {
-        let index_part = |texts: &&[String]| {
-            let mut part = Spec::default();
-            // One buffer for the evaluated text of every file: its memory is touched once.
-            let mut evaluated = String::new();
-            for text in *texts {
-                evaluated.clear();
-                evaluate_into(text, defined, &mut evaluated);
-                index(&evaluated, &mut part);
-            }
-            part
-        };
-        let runs = crate::cores::runs(&self.texts, crate::cores::count(), String::len);
-        let mut parts = crate::cores::map_in_order(&runs, index_part).into_iter();
-        let mut spec = parts.next().unwrap_or_default();
+    /// Reads every file, collects its anchors, evaluates its conditionals for `defined`
+    /// and indexes refpages and list items, on every core ([`crate::cores`]). Each file is
+    /// read into one buffer per thread and evaluated into another, used while they are
+    /// in the cache: holding all 12 MB of the sources at once, read while the registry
+    /// was parsed, touched that much fresh memory. The tasks' parts merge in path order,
+    /// so the first definition of a refpage or anchor wins as in one pass.
+    pub fn index(self, defined: &Defined) -> Result<Spec> {
+        let tasks: Vec<&[PathBuf]> = self.files.chunks(FILES_PER_TASK).collect();
+        let mut parts = crate::cores::map_in_order(&tasks, |files| index_files(files, defined)).into_iter();
+        let mut spec = parts.next().transpose()?.unwrap_or_default();
         for rest in parts {
+            let rest = rest?;
             for (name, page) in rest.refpages {
                 spec.refpages.entry(name).or_insert(page);
             }
@@ -144,16 +132,39 @@ impl Sources {
                     }
                 }
             }
+            for (id, title) in rest.anchors {
+                spec.anchors.entry(id).or_insert(title);
+            }
         }
-        spec.anchors = self.anchors;
         spec.attributes = self.attributes;
-        spec
+        Ok(spec)
     }
+}
+
+/// Reads, evaluates and indexes `files`, in order, into a part of the [`Spec`].
+fn index_files(files: &[PathBuf], defined: &Defined) -> Result<Spec> {
+    use std::io::Read;
+    thread_local! {
+        /// A file's text, and its text with the conditionals evaluated.
+        static BUFFERS: std::cell::RefCell<(String, String)> = Default::default();
+    }
+    BUFFERS.with_borrow_mut(|(text, evaluated)| {
+        let mut part = Spec::default();
+        for path in files {
+            text.clear();
+            std::fs::File::open(path).and_then(|mut f| f.read_to_string(text)).map_err(|e| Error::io(path, e))?;
+            collect_anchors(text, &mut part.anchors);
+            evaluated.clear();
+            evaluate_into(text, defined, evaluated);
+            index(evaluated, &mut part);
+        }
+        Ok(part)
+    })
 }
 
 /// Reads and indexes the specification in one go.
 pub fn read(dir: &Path, defined: &Defined) -> Result<Spec> {
-    Ok(Sources::read(dir)?.index(defined))
+    Sources::list(dir)?.index(defined)
 }
 
 /// The `.adoc` files under `dir`, in path order: each folder's entries sorted by name and
@@ -875,6 +886,40 @@ mod tests {
         assert_eq!(names, ["a/b/z.adoc", "a/y.adoc", "a-b/x.adoc", "a.adoc", "b.adoc", "c/z.adoc"]);
         #[cfg(not(unix))]
         assert_eq!(names, ["a/b/z.adoc", "a/y.adoc", "a-b/x.adoc", "a.adoc", "b.adoc"]);
+    }
+
+    /// The sources are listed first and read when indexed: the first anchor and refpage in
+    /// path order win across the tasks' parts, and a file that cannot be read is an error
+    /// naming it.
+    #[test]
+    fn sources_are_read_when_indexed_first_definitions_winning() {
+        let root = std::env::temp_dir().join(format!("vkxml-sources-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("config")).unwrap();
+        std::fs::create_dir_all(root.join("chapters")).unwrap();
+        std::fs::create_dir_all(root.join("appendices")).unwrap();
+        std::fs::write(root.join("config/attribs.adoc"), ":wbro:\n").unwrap();
+        // More files than one task takes, each defining the same anchor and refpage.
+        let page = |n: usize| {
+            format!(
+                "[[same-anchor]]\n== Title {n}\n\n[open,refpage='VkSame',desc='From file {n}',type='enums']\n--\ntext {n}\n--\n"
+            )
+        };
+        for n in 0..3 * FILES_PER_TASK {
+            std::fs::write(root.join(format!("chapters/f{n:03}.adoc")), page(n)).unwrap();
+        }
+        let defined = Defined(Default::default());
+        let spec = Sources::list(&root).unwrap().index(&defined).unwrap();
+        assert_eq!(spec.refpages["VkSame"].desc, "From file 0");
+        assert_eq!(spec.anchors["same-anchor"], "Title 0");
+        assert_eq!(spec.attributes["wbro"], "");
+
+        // Not UTF-8: an error at indexing, naming the file.
+        std::fs::write(root.join("chapters/f010.adoc"), b"\xff\xfe").unwrap();
+        let sources = Sources::list(&root).unwrap();
+        let error = sources.index(&defined).unwrap_err().to_string();
+        std::fs::remove_dir_all(&root).unwrap();
+        assert!(error.contains("f010.adoc"), "{error}");
     }
 
     #[test]
