@@ -60,6 +60,24 @@ pub struct Phases {
     pub write: Duration,
 }
 
+impl Phases {
+    /// Every phase, in one fixed order (the benchmark's processes report them so).
+    pub fn all_mut(&mut self) -> [&mut Duration; 10] {
+        [
+            &mut self.read,
+            &mut self.parse,
+            &mut self.resolve,
+            &mut self.docs,
+            &mut self.spec_read,
+            &mut self.spec_index,
+            &mut self.emit,
+            &mut self.format,
+            &mut self.emit_and_format_wall,
+            &mut self.write,
+        ]
+    }
+}
+
 /// What a run did.
 #[derive(Debug)]
 pub struct Report {

@@ -313,24 +313,9 @@ fn bench_run(args: &Args, ws: &Workspace, registry: &Path, out: &Path) -> Result
     Ok((report.phases, total))
 }
 
-/// The phases of a run in the order the line `bench-run` prints them (nanoseconds): read,
-/// parse, resolve, docs, spec read, spec index, emit, format, emit and format wall, write.
-const PHASES: &[fn(&Phases) -> Duration] = &[
-    |p| p.read,
-    |p| p.parse,
-    |p| p.resolve,
-    |p| p.docs,
-    |p| p.spec_read,
-    |p| p.spec_index,
-    |p| p.emit,
-    |p| p.format,
-    |p| p.emit_and_format_wall,
-    |p| p.write,
-];
-
 /// `xtask bench-run ...` (what `bench` starts, once per run): one timed run, reported on
-/// stdout as `run`, the phases and the run's total in nanoseconds, then `rss` (the peak, in
-/// KiB) and `heap` lines.
+/// stdout as `run`, the phases (in [`Phases::all_mut`]'s order) and the run's total in
+/// nanoseconds, then `rss` (the peak, in KiB) and `heap` lines.
 fn cmd_bench_run(args: &[String]) -> Result<ExitCode, String> {
     let args = parse_args(args)?;
     let ws = workspace(&args);
@@ -339,9 +324,10 @@ fn cmd_bench_run(args: &[String]) -> Result<ExitCode, String> {
     let run = bench_run(&args, &ws, &registry, &out);
     let _ = std::fs::remove_dir_all(&out);
     let (phases, total) = run?;
+    let mut phases = phases;
     let mut line = String::from("run");
-    for phase in PHASES {
-        line.push_str(&format!(" {}", phase(&phases).as_nanos()));
+    for phase in phases.all_mut() {
+        line.push_str(&format!(" {}", phase.as_nanos()));
     }
     println!("{line} {}", total.as_nanos());
     println!("rss {:.0}", peak_rss_mb().unwrap_or(0.0) * 1024.0);
@@ -376,25 +362,17 @@ fn bench_process(forwarded: &[String]) -> Result<ProcessRun, String> {
     let bad = || format!("a run's report is not understood:\n{text}");
     let nanos: Vec<u64> =
         field("run ").ok_or_else(bad)?.split(' ').map(|n| n.parse().map_err(|_| bad())).collect::<Result<_, _>>()?;
-    if nanos.len() != PHASES.len() + 1 {
+    let mut phases = Phases::default();
+    let slots = phases.all_mut();
+    let Some((&total, nanos)) = nanos.split_last().filter(|(_, n)| n.len() == slots.len()) else {
         return Err(bad());
-    }
-    let d = |i: usize| Duration::from_nanos(nanos[i]);
-    let phases = Phases {
-        read: d(0),
-        parse: d(1),
-        resolve: d(2),
-        docs: d(3),
-        spec_read: d(4),
-        spec_index: d(5),
-        emit: d(6),
-        format: d(7),
-        emit_and_format_wall: d(8),
-        write: d(9),
     };
+    for (slot, &n) in slots.into_iter().zip(nanos) {
+        *slot = Duration::from_nanos(n);
+    }
     let peak_kb: f64 = field("rss ").and_then(|v| v.parse().ok()).ok_or_else(bad)?;
     Ok(ProcessRun {
-        run: (phases, d(PHASES.len())),
+        run: (phases, Duration::from_nanos(total)),
         process,
         peak_mb: peak_kb / 1024.0,
         heap: field("heap ").unwrap_or_default().to_owned(),
