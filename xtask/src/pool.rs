@@ -510,4 +510,62 @@ mod tests {
         let reused = taken.iter().filter(|b| freed.contains(b)).count();
         assert!(reused >= BATCH, "only {reused} of the other thread's freed blocks were reused");
     }
+
+    /// Threads that allocate blocks of every class, fill them, and free them on other
+    /// threads (and threads that end while holding batches): no block is handed out while
+    /// in use, and every block keeps what its owner wrote.
+    #[test]
+    fn blocks_of_every_class_under_threads_that_trade_them() {
+        use std::sync::mpsc;
+        const THREADS: usize = 4;
+        const ROUNDS: usize = 3;
+        let pool = Pool;
+        for round in 0..ROUNDS {
+            let (senders, receivers): (Vec<_>, Vec<_>) =
+                (0..THREADS).map(|_| mpsc::channel::<Vec<(usize, usize, u8)>>()).unzip();
+            let handles: Vec<_> = receivers
+                .into_iter()
+                .enumerate()
+                .map(|(t, receiver)| {
+                    let next = senders[(t + 1) % THREADS].clone();
+                    std::thread::spawn(move || {
+                        let mut seed = (round * THREADS + t) as u64 * 0x9e37_79b9_7f4a_7c15 + 1;
+                        let mut random = move || {
+                            seed ^= seed << 13;
+                            seed ^= seed >> 7;
+                            seed ^= seed << 17;
+                            seed
+                        };
+                        let mut mine = Vec::new();
+                        for i in 0..20_000usize {
+                            let size = 1 + random() as usize % LARGEST;
+                            let layout = Layout::from_size_align(size, 8).unwrap();
+                            // SAFETY: a valid layout; the block is filled within its size.
+                            let block = unsafe { pool.alloc(layout) };
+                            assert!(!block.is_null() && block as usize % STEP == 0);
+                            let byte = (i % 251) as u8;
+                            unsafe { block.write_bytes(byte, size) };
+                            mine.push((block as usize, size, byte));
+                        }
+                        // Half go to the next thread to check and free.
+                        let theirs = mine.split_off(mine.len() / 2);
+                        next.send(theirs).unwrap();
+                        let received = receiver.recv().unwrap();
+                        for (block, size, byte) in mine.into_iter().chain(received) {
+                            // SAFETY: a block in use, `size` bytes long.
+                            let bytes = unsafe { std::slice::from_raw_parts(block as *const u8, size) };
+                            assert!(bytes.iter().all(|&b| b == byte), "a block in use was overwritten");
+                            let layout = Layout::from_size_align(size, 8).unwrap();
+                            // SAFETY: a block of this layout from this pool, freed once.
+                            unsafe { pool.dealloc(block as *mut u8, layout) };
+                        }
+                    })
+                })
+                .collect();
+            drop(senders);
+            for handle in handles {
+                handle.join().unwrap();
+            }
+        }
+    }
 }
