@@ -10,6 +10,7 @@ use vkxml_codegen::{generate, model, registry, Api, Options, Phases};
 
 mod heap;
 mod parity;
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
 mod pool;
 mod pypi;
 mod workspace;
@@ -24,7 +25,9 @@ usage:
   cargo xtask bench [--registry PATH] [--runs N] [--spec DIR | --no-docs] [--in-process]
   cargo xtask pypi-parity VERSION...   (vulkan-object releases from PyPI, against Khronos' model)";
 
-/// Small blocks from per-thread lists, see [`pool`].
+/// Small blocks from per-thread lists, see `pool.rs` (on Linux with glibc, whose `pthread`
+/// key type it declares; elsewhere the system's allocator).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[global_allocator]
 static POOL: pool::Pool = pool::Pool;
 
