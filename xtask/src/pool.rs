@@ -413,6 +413,14 @@ unsafe impl GlobalAlloc for Pool {
 mod tests {
     use super::*;
 
+    /// The tests that count which blocks come back run one at a time: they share the
+    /// reserve (the harness runs tests on threads of one process).
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+    fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+        ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     #[test]
     fn sizes_fall_in_the_class_that_holds_them() {
         let layout = |size, align| Layout::from_size_align(size, align).unwrap();
@@ -432,6 +440,7 @@ mod tests {
     /// that come after; each block has one owner at a time (the contents survive).
     #[test]
     fn blocks_pass_between_threads_and_keep_their_contents() {
+        let _serial = one_at_a_time();
         const SIZE: usize = 1000;
         const PER_ROUND: usize = 2000;
         let pool = Pool;
@@ -488,6 +497,7 @@ mod tests {
     /// reserve while it runs, and another thread gets them.
     #[test]
     fn a_running_thread_passes_on_the_batches_it_does_not_keep() {
+        let _serial = one_at_a_time();
         // A class no other test here uses.
         let layout = Layout::from_size_align(960, 8).unwrap();
         let pool = Pool;
@@ -516,6 +526,7 @@ mod tests {
     /// in use, and every block keeps what its owner wrote.
     #[test]
     fn blocks_of_every_class_under_threads_that_trade_them() {
+        let _serial = one_at_a_time();
         use std::sync::mpsc;
         const THREADS: usize = 4;
         const ROUNDS: usize = 3;
@@ -529,7 +540,7 @@ mod tests {
                 .map(|(t, receiver)| {
                     let next = senders[(t + 1) % THREADS].clone();
                     std::thread::spawn(move || {
-                        let mut seed = (round * THREADS + t) as u64 * 0x9e37_79b9_7f4a_7c15 + 1;
+                        let mut seed = ((round * THREADS + t) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
                         let mut random = move || {
                             seed ^= seed << 13;
                             seed ^= seed >> 7;
