@@ -133,6 +133,19 @@ fn spec(args: &Args, ws: &Workspace) -> Result<Option<(PathBuf, String)>, String
     Ok(Some((dir, ws.spec_release()?)))
 }
 
+/// What to generate from the command line's arguments: the registry (`--registry`, or the
+/// workspace's `vk.xml`), the API, the specification, into `out`.
+fn options(args: &Args, ws: &Workspace, out: PathBuf, check: bool) -> Result<Options, String> {
+    Ok(Options {
+        registry: args.registry.clone().unwrap_or_else(|| ws.vk_xml()),
+        out,
+        api: args.api.unwrap_or(Api::Vulkan),
+        check,
+        crate_version: ws.crate_version()?,
+        spec: spec(args, ws)?,
+    })
+}
+
 fn cmd_generate(args: &[String]) -> Result<ExitCode, String> {
     let args = parse_args(args)?;
     if !args.positional.is_empty() {
@@ -140,14 +153,7 @@ fn cmd_generate(args: &[String]) -> Result<ExitCode, String> {
     }
     let ws = workspace(&args);
     let out = args.out.clone().unwrap_or_else(|| ws.generated());
-    let options = Options {
-        registry: args.registry.clone().unwrap_or_else(|| ws.vk_xml()),
-        out: out.clone(),
-        api: args.api.unwrap_or(Api::Vulkan),
-        check: args.check,
-        crate_version: ws.crate_version()?,
-        spec: spec(&args, &ws)?,
-    };
+    let options = options(&args, &ws, out.clone(), args.check)?;
     if options.spec.is_none() {
         println!("--no-docs: the docs carry no specification text");
     }
@@ -295,16 +301,9 @@ fn peak_rss_mb() -> Option<f64> {
 type Run = (Phases, Duration);
 
 /// One run of the benchmark: the generate it times, into a fresh temporary folder.
-fn bench_run(args: &Args, ws: &Workspace, registry: &Path, out: &Path) -> Result<Run, String> {
+fn bench_run(args: &Args, ws: &Workspace, out: &Path) -> Result<Run, String> {
     let _ = std::fs::remove_dir_all(out);
-    let options = Options {
-        registry: registry.to_path_buf(),
-        out: out.to_path_buf(),
-        api: args.api.unwrap_or(Api::Vulkan),
-        check: false,
-        crate_version: ws.crate_version()?,
-        spec: spec(args, ws)?,
-    };
+    let options = options(args, ws, out.to_path_buf(), false)?;
     let start = std::time::Instant::now();
     let report = generate(&options).map_err(|e| e.to_string())?;
     let total = start.elapsed();
@@ -322,12 +321,10 @@ fn bench_run(args: &Args, ws: &Workspace, registry: &Path, out: &Path) -> Result
 fn cmd_bench_run(args: &[String]) -> Result<ExitCode, String> {
     let args = parse_args(args)?;
     let ws = workspace(&args);
-    let registry = args.registry.clone().unwrap_or_else(|| ws.vk_xml());
     let out = std::env::temp_dir().join(format!("vkxml-bench-{}", std::process::id()));
-    let run = bench_run(&args, &ws, &registry, &out);
+    let run = bench_run(&args, &ws, &out);
     let _ = std::fs::remove_dir_all(&out);
-    let (phases, total) = run?;
-    let mut phases = phases;
+    let (mut phases, total) = run?;
     let mut line = String::from("run");
     for phase in phases.all_mut() {
         line.push_str(&format!(" {}", phase.as_nanos()));
@@ -397,7 +394,7 @@ fn cmd_bench(args: &[String]) -> Result<ExitCode, String> {
         let ws = workspace(&parsed);
         let out = std::env::temp_dir().join(format!("vkxml-bench-{}", std::process::id()));
         for _ in 0..runs {
-            let run = bench_run(&parsed, &ws, &registry, &out);
+            let run = bench_run(&parsed, &ws, &out);
             results.push(run.inspect_err(|_| drop(std::fs::remove_dir_all(&out)))?);
             // The first run's peak is what one `generate` process takes.
             if peaks.is_empty() {
