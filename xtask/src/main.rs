@@ -335,6 +335,23 @@ fn cmd_bench_run(args: &[String]) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The wall time of one `roxmltree-alone` process (the program beside this one, see
+/// `src/bin/roxmltree-alone.rs`), start to exit.
+fn reference_process(registry: &Path) -> Result<Duration, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("the benchmark's own program: {e}"))?;
+    let reference = exe.with_file_name(format!("roxmltree-alone{}", std::env::consts::EXE_SUFFIX));
+    let start = std::time::Instant::now();
+    let status = std::process::Command::new(&reference)
+        .arg(registry)
+        .status()
+        .map_err(|e| format!("starting {}: {e}", reference.display()))?;
+    let wall = start.elapsed();
+    if !status.success() {
+        return Err(format!("the reference failed ({status})"));
+    }
+    Ok(wall)
+}
+
 /// What one `bench-run` process reported, and its wall time from start to exit.
 struct ProcessRun {
     run: Run,
@@ -388,6 +405,7 @@ fn cmd_bench(args: &[String]) -> Result<ExitCode, String> {
     let registry = parsed.registry.clone().unwrap_or_else(|| workspace(&parsed).vk_xml());
     let mut results: Vec<Run> = Vec::new();
     let mut processes: Vec<Duration> = Vec::new();
+    let mut references: Vec<Duration> = Vec::new();
     let mut peaks: Vec<f64> = Vec::new();
     let mut heap = heap::set_up().to_owned();
     if parsed.in_process {
@@ -414,6 +432,8 @@ fn cmd_bench(args: &[String]) -> Result<ExitCode, String> {
             }
         }
         for _ in 0..runs {
+            // The reference right before each run, so that both see the same spell.
+            references.push(reference_process(&registry)?);
             let run = bench_process(&forwarded)?;
             results.push(run.run);
             processes.push(run.process);
@@ -443,7 +463,10 @@ fn cmd_bench(args: &[String]) -> Result<ExitCode, String> {
     println!("  write              {}", pick(|p| p.write));
     println!("  total              {}  (read to write)", row(results.iter().map(|(_, t)| *t).collect()));
     if !processes.is_empty() {
+        let (process, reference) = (median(processes.clone()), median(references.clone()));
         println!("  whole process      {}  (start to exit, as a caller waits for it)", row(processes));
+        println!("  reference          {}  (roxmltree alone reads and parses it, a process too)", row(references));
+        println!("  whole process / reference: {:.2} (their medians)", process.as_secs_f64() / reference.as_secs_f64());
     }
     if parsed.in_process {
         if let (Some(first), Some(all)) = (peaks.first(), peak_rss_mb()) {
