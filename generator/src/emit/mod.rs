@@ -234,7 +234,7 @@ impl Skeleton {
             mac: syn::Macro {
                 path: syn::Path::from(syntax::ident(mac)),
                 bang_token: Default::default(),
-                delimiter: syn::MacroDelimiter::Paren(Default::default()),
+                delimiter: syn::MacroDelimiter::Paren(syntax::paren()),
                 tokens,
             },
             semi_token: Some(Default::default()),

@@ -24,6 +24,15 @@ fn path(name: &str) -> Path {
     Path::from(ident(name))
 }
 
+/// `( )` tokens, made once per thread and copied: making a delimiter's span anew makes an
+/// empty token group each time (a tenth of a table row's syntax).
+pub fn paren() -> syn::token::Paren {
+    thread_local! {
+        static PAREN: syn::token::Paren = Default::default();
+    }
+    PAREN.with(|p| *p)
+}
+
 /// Parses a token stream that an emitter built with `quote!` (the parts that do not repeat).
 pub fn parse_file(file: &str, tokens: TokenStream) -> Result<syn::File> {
     syn::parse2(tokens).map_err(|e| Error::Emit { file: file.to_owned(), message: e.to_string() })
@@ -206,7 +215,7 @@ pub fn self_call(value: Expr) -> Expr {
     Expr::Call(ExprCall {
         attrs: Vec::new(),
         func: Box::new(Expr::Path(ExprPath { attrs: Vec::new(), qself: None, path: path("Self") })),
-        paren_token: Default::default(),
+        paren_token: paren(),
         args,
     })
 }
@@ -235,7 +244,7 @@ pub fn macro_call(name: &str, tokens: TokenStream) -> Expr {
         mac: Macro {
             path: path(name),
             bang_token: Default::default(),
-            delimiter: MacroDelimiter::Paren(Default::default()),
+            delimiter: MacroDelimiter::Paren(paren()),
             tokens,
         },
     })
