@@ -351,7 +351,23 @@ impl Sections {
             let line_start = format!("\n{}<{child}", &text[first_line..first_line + indent]);
             splittable.push((section, line_start, start..end));
         }
-        let tops = ["commands", "feature", "extensions"].iter().filter_map(|tag| find_tag(bytes, tag, 0)).collect();
+        // The sections' starts found above serve again; `<feature` is looked for after the
+        // commands (where vk.xml has it), else from the start: searching megabytes for each
+        // from the start was a millisecond before the threads could begin.
+        let start_of = |name: &str| splittable.iter().find(|(s, _, _)| *s == name).map(|(_, _, span)| span.clone());
+        let commands = start_of("commands");
+        let feature = commands
+            .as_ref()
+            .and_then(|span| find_tag(bytes, "feature", span.end))
+            .or_else(|| find_tag(bytes, "feature", 0));
+        let tops = [
+            commands.map(|span| span.start).or_else(|| find_tag(bytes, "commands", 0)),
+            feature,
+            start_of("extensions").map(|span| span.start).or_else(|| find_tag(bytes, "extensions", 0)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         Sections { splittable, tops }
     }
 
