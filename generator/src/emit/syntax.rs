@@ -6,8 +6,7 @@ use proc_macro2::{Span, TokenStream};
 use syn::punctuated::Punctuated;
 use syn::{
     AttrStyle, Attribute, BinOp, Expr, ExprBinary, ExprCall, ExprLit, ExprMacro, ExprPath, ExprUnary, ImplItem,
-    ImplItemConst, Lit, LitInt, LitStr, Macro, MacroDelimiter, Meta, MetaNameValue, Path, Type, TypePath, UnOp,
-    Visibility,
+    ImplItemConst, Lit, LitStr, Macro, MacroDelimiter, Meta, MetaNameValue, Path, Type, TypePath, UnOp, Visibility,
 };
 
 use crate::error::{Error, Result};
@@ -117,8 +116,8 @@ fn new_doc_literal(line: &str) -> LitStr {
 /// of their syntax.
 fn valid_literal(repr: &str) -> proc_macro2::Literal {
     debug_assert!(repr.parse::<proc_macro2::Literal>().is_ok(), "not a literal: {repr}");
-    // SAFETY: `repr` is one whole, valid string literal, built by the callers above by the
-    // rules the lexer checks (the tests below lex every form). Outside a procedural macro
+    // SAFETY: `repr` is one whole, valid literal (a string, or a hex integer), built by the
+    // callers in this module by the rules the lexer checks (the tests below lex every form). Outside a procedural macro
     // (always, for a generator), proc-macro2 only stores the text.
     unsafe { proc_macro2::Literal::from_str_unchecked(repr) }
 }
@@ -161,7 +160,7 @@ pub fn deprecated_attr(note: &str) -> Attribute {
 
 /// An integer literal, negative values as `-n`.
 pub fn int(value: i128) -> Expr {
-    let lit = |v: i128| Expr::Lit(ExprLit { attrs: Vec::new(), lit: Lit::Int(int_literal(v)) });
+    let lit = |v: i128| Expr::Lit(ExprLit { attrs: Vec::new(), lit: Lit::Verbatim(int_literal(v)) });
     if value < 0 {
         Expr::Unary(ExprUnary { attrs: Vec::new(), op: UnOp::Neg(Default::default()), expr: Box::new(lit(-value)) })
     } else {
@@ -170,32 +169,27 @@ pub fn int(value: i128) -> Expr {
 }
 
 /// Literals up to this value are made once per thread and copied: bit positions and most
-/// enum values are small, and making a literal means lexing it.
+/// enum values are small.
 const SMALL: i128 = 128;
 
-fn int_literal(value: i128) -> LitInt {
+/// An integer's literal token, as syn keeps a literal it does not interpret
+/// (`Lit::Verbatim`), which prettyplease prints as it prints an integer: its text. A
+/// `LitInt` would parse the digits again (into a big integer, digit by digit) and keep
+/// them in two more strings; most enum values of extensions have ten digits.
+fn int_literal(value: i128) -> proc_macro2::Literal {
     thread_local! {
-        static SMALL_INTS: Vec<LitInt> = (0..=SMALL).map(decimal_literal).collect();
+        static SMALL_INTS: Vec<proc_macro2::Literal> = (0..=SMALL).map(proc_macro2::Literal::i128_unsuffixed).collect();
     }
     if (0..=SMALL).contains(&value) {
         SMALL_INTS.with(|small| small[value as usize].clone())
     } else {
-        decimal_literal(value)
-    }
-}
-
-/// A decimal literal made from the number, not lexed from text: lexing tries every other
-/// kind of literal first, and most enum values of extensions have ten digits.
-fn decimal_literal(value: i128) -> LitInt {
-    match Lit::new(proc_macro2::Literal::i128_unsuffixed(value)) {
-        Lit::Int(lit) => lit,
-        _ => LitInt::new(&value.to_string(), span()),
+        proc_macro2::Literal::i128_unsuffixed(value)
     }
 }
 
 /// A hex literal: `0x7fffffff`.
 pub fn hex(value: u64) -> Expr {
-    Expr::Lit(ExprLit { attrs: Vec::new(), lit: Lit::Int(LitInt::new(&format!("{value:#x}"), span())) })
+    Expr::Lit(ExprLit { attrs: Vec::new(), lit: Lit::Verbatim(valid_literal(&format!("{value:#x}"))) })
 }
 
 /// `1 << bit`.
@@ -289,6 +283,21 @@ mod tests {
         let lit = new_doc_literal("a\rb");
         assert_eq!(lit.value(), " a\rb");
         assert!(lit.token().to_string().starts_with('"'));
+    }
+
+    #[test]
+    fn integers_print_as_decimal_or_hex_and_lex_as_integers() {
+        use quote::ToTokens;
+        let printed = |e: Expr| e.to_token_stream().to_string();
+        assert_eq!(printed(int(0)), "0");
+        assert_eq!(printed(int(128)), "128");
+        assert_eq!(printed(int(1000150000)), "1000150000");
+        assert_eq!(printed(int(-1000011000)), "- 1000011000");
+        assert_eq!(printed(hex(0x7fff_ffff)), "0x7fffffff");
+        for e in [int(7), int(1 << 40), hex(u64::MAX)] {
+            let lit: proc_macro2::Literal = printed(e).parse().expect("one literal");
+            assert!(matches!(Lit::new(lit), Lit::Int(_)));
+        }
     }
 
     #[test]
