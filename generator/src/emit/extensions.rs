@@ -16,7 +16,7 @@ fn module(doc: &str, name: &str, items: Vec<syn::Item>) -> syn::Item {
         unsafety: None,
         mod_token: Default::default(),
         ident: syntax::ident(name),
-        content: Some((Default::default(), items)),
+        content: Some((syntax::brace(), items)),
         semi: None,
     })
 }
@@ -77,11 +77,7 @@ pub fn emit(model: &Model, part: Part) -> Result<syn::File> {
             let mods = exts
                 .iter()
                 .map(|(ext, module_name)| {
-                    let c_name = std::ffi::CString::new(ext.name.as_str()).expect("no NUL in a name");
-                    let name_lit = syn::Expr::Lit(syn::ExprLit {
-                        attrs: Vec::new(),
-                        lit: syn::Lit::CStr(syn::LitCStr::new(&c_name, proc_macro2::Span::call_site())),
-                    });
+                    let name_lit = syn::Expr::Lit(syn::ExprLit { attrs: Vec::new(), lit: syntax::c_str(&ext.name) });
                     let mut items =
                         vec![constant(&format!("The name of `{}`.", ext.name), "NAME", cstr.clone(), name_lit)];
                     if let Some(v) = ext.spec_version {

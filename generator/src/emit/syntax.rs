@@ -32,6 +32,14 @@ pub fn paren() -> syn::token::Paren {
     PAREN.with(|p| *p)
 }
 
+/// `{ }` tokens, as [`paren`].
+pub fn brace() -> syn::token::Brace {
+    thread_local! {
+        static BRACE: syn::token::Brace = Default::default();
+    }
+    BRACE.with(|b| *b)
+}
+
 /// Parses a token stream that an emitter built with `quote!` (the parts that do not repeat).
 pub fn parse_file(file: &str, tokens: TokenStream) -> Result<syn::File> {
     syn::parse2(tokens).map_err(|e| Error::Emit { file: file.to_owned(), message: e.to_string() })
@@ -116,10 +124,24 @@ fn new_doc_literal(line: &str) -> LitStr {
 /// of their syntax.
 fn valid_literal(repr: &str) -> proc_macro2::Literal {
     debug_assert!(repr.parse::<proc_macro2::Literal>().is_ok(), "not a literal: {repr}");
-    // SAFETY: `repr` is one whole, valid literal (a string, or a hex integer), built by the
+    // SAFETY: `repr` is one whole, valid literal (a string, a C string or a hex integer), built by the
     // callers in this module by the rules the lexer checks (the tests below lex every form). Outside a procedural macro
     // (always, for a generator), proc-macro2 only stores the text.
     unsafe { proc_macro2::Literal::from_str_unchecked(repr) }
+}
+
+/// `c"text"`, a C string literal. A name (letters, digits, `_`) is written as it is; other
+/// text is escaped by syn.
+pub fn c_str(text: &str) -> Lit {
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        let mut repr = String::with_capacity(text.len() + 3);
+        repr.push_str("c\"");
+        repr.push_str(text);
+        repr.push('"');
+        return Lit::Verbatim(valid_literal(&repr));
+    }
+    let c_string = std::ffi::CString::new(text).unwrap_or_default();
+    Lit::CStr(syn::LitCStr::new(&c_string, span()))
 }
 
 /// `"text"` as a literal token. Plain text (letters, digits, `_`, spaces and simple
@@ -298,6 +320,15 @@ mod tests {
             let lit: proc_macro2::Literal = printed(e).parse().expect("one literal");
             assert!(matches!(Lit::new(lit), Lit::Int(_)));
         }
+    }
+
+    #[test]
+    fn c_strings_of_names_are_written_as_they_are_and_others_escaped() {
+        use quote::ToTokens;
+        assert_eq!(c_str("VK_KHR_surface").to_token_stream().to_string(), "c\"VK_KHR_surface\"");
+        assert_eq!(c_str("a\"b").to_token_stream().to_string(), "c\"a\\\"b\"");
+        let lit: proc_macro2::Literal = c_str("VK_KHR_surface").to_token_stream().to_string().parse().unwrap();
+        assert!(matches!(Lit::new(lit), Lit::CStr(s) if s.value().to_bytes() == b"VK_KHR_surface"));
     }
 
     #[test]
