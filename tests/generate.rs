@@ -200,11 +200,11 @@ fn the_heap_is_set_up_once_and_the_callers_tunables_win() {
 #[test]
 fn the_benchmark_runs_processes_or_one_process() {
     let bench = |extra: &[&str]| {
-        let out = Command::new(xtask()).args(["bench", "--runs", "2", "--no-docs"]).args(extra).output().unwrap();
+        let out = Command::new(xtask()).args(["bench", "--runs", "2"]).args(extra).output().unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap()
     };
-    let processes = bench(&[]);
+    let processes = bench(&["--no-docs"]);
     for phase in ["read", "parse", "resolve", "emit+format wall", "write", "total", "whole process", "reference"] {
         assert!(processes.lines().any(|l| l.trim_start().starts_with(phase)), "no {phase} line:\n{processes}");
     }
@@ -218,7 +218,13 @@ fn the_benchmark_runs_processes_or_one_process() {
         .and_then(|r| r.split(' ').next()?.parse::<f64>().ok())
         .unwrap_or_else(|| panic!("no ratio to the reference:\n{processes}"));
     assert!(ratio.is_finite(), "{processes}");
-    let one = bench(&["--in-process"]);
+    // Without docs there is nothing to compare; with them, a run without follows each run.
+    assert!(!processes.contains("docs add"), "{processes}");
+    let with_docs = bench(&["--spec", &shared().join("vulkan-docs").display().to_string()]);
+    for line in ["without docs", "docs add", "spec read+index"] {
+        assert!(with_docs.lines().any(|l| l.trim_start().starts_with(line)), "no {line} line:\n{with_docs}");
+    }
+    let one = bench(&["--no-docs", "--in-process"]);
     assert!(one.contains("2 runs, all in this process") && one.contains("all 2 runs in one process"), "{one}");
     assert!(!one.contains("whole process") && !one.contains("reference"), "{one}");
 }

@@ -406,6 +406,7 @@ fn cmd_bench(args: &[String]) -> Result<ExitCode, String> {
     let mut results: Vec<Run> = Vec::new();
     let mut processes: Vec<Duration> = Vec::new();
     let mut references: Vec<Duration> = Vec::new();
+    let mut processes_no_docs: Vec<Duration> = Vec::new();
     let mut peaks: Vec<f64> = Vec::new();
     let mut heap = heap::set_up().to_owned();
     if parsed.in_process {
@@ -431,6 +432,11 @@ fn cmd_bench(args: &[String]) -> Result<ExitCode, String> {
                 _ => forwarded.push(arg.clone()),
             }
         }
+        // With docs, a run without them follows each run: what the docs add to a whole
+        // process is the difference, taken in the same minutes.
+        let without_docs = !parsed.no_docs;
+        let mut forwarded_no_docs = forwarded.clone();
+        forwarded_no_docs.push("--no-docs".to_owned());
         for _ in 0..runs {
             // The reference right before each run, so that both see the same spell.
             references.push(reference_process(&registry)?);
@@ -439,6 +445,9 @@ fn cmd_bench(args: &[String]) -> Result<ExitCode, String> {
             processes.push(run.process);
             peaks.push(run.peak_mb);
             heap = run.heap;
+            if without_docs {
+                processes_no_docs.push(bench_process(&forwarded_no_docs)?.process);
+            }
         }
     }
     // Median and fastest run of each phase: on a shared machine the fastest shows what the
@@ -465,6 +474,11 @@ fn cmd_bench(args: &[String]) -> Result<ExitCode, String> {
     if !processes.is_empty() {
         let (process, reference) = (median(processes.clone()), median(references.clone()));
         println!("  whole process      {}  (start to exit, as a caller waits for it)", row(processes));
+        if !processes_no_docs.is_empty() {
+            let without = median(processes_no_docs.clone());
+            println!("    without docs     {}  (a --no-docs process after each run)", row(processes_no_docs));
+            println!("    docs add         {:>9}  (the two medians' difference)", ms(process.saturating_sub(without)));
+        }
         println!("  reference          {}  (roxmltree alone reads and parses it, a process too)", row(references));
         println!("  whole process / reference: {:.2} (their medians)", process.as_secs_f64() / reference.as_secs_f64());
     }
