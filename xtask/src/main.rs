@@ -335,16 +335,36 @@ fn cmd_bench_run(args: &[String]) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The wall time of one `roxmltree-alone` process (the program beside this one, see
-/// `src/bin/roxmltree-alone.rs`), start to exit.
-fn reference_process(registry: &Path) -> Result<Duration, String> {
+/// The yardstick's program (`src/bin/roxmltree-alone.rs`), beside this one; built first
+/// when it is not there (`cargo xtask` builds only the `xtask` program of the package),
+/// into the same target folder and profile, untimed.
+fn reference_program() -> Result<PathBuf, String> {
     let exe = std::env::current_exe().map_err(|e| format!("the benchmark's own program: {e}"))?;
     let reference = exe.with_file_name(format!("roxmltree-alone{}", std::env::consts::EXE_SUFFIX));
+    if reference.exists() {
+        return Ok(reference);
+    }
+    let profile_dir = exe.parent().ok_or("the benchmark's own program has no folder")?;
+    let target_dir = profile_dir.parent().ok_or("the benchmark's own program is not in a target folder")?;
+    let mut build = std::process::Command::new(env!("CARGO"));
+    build.args(["build", "--quiet", "-p", "xtask", "--bin", "roxmltree-alone", "--target-dir"]).arg(target_dir);
+    if profile_dir.file_name().is_some_and(|n| n == "release") {
+        build.arg("--release");
+    }
+    let status = build.current_dir(root()).status().map_err(|e| format!("building the yardstick: {e}"))?;
+    if !status.success() || !reference.exists() {
+        return Err(format!("the yardstick {} could not be built ({status})", reference.display()));
+    }
+    Ok(reference)
+}
+
+/// The wall time of one `roxmltree-alone` process, start to exit.
+fn reference_process(program: &Path, registry: &Path) -> Result<Duration, String> {
     let start = std::time::Instant::now();
-    let status = std::process::Command::new(&reference)
+    let status = std::process::Command::new(program)
         .arg(registry)
         .status()
-        .map_err(|e| format!("starting {}: {e}", reference.display()))?;
+        .map_err(|e| format!("starting {}: {e}", program.display()))?;
     let wall = start.elapsed();
     if !status.success() {
         return Err(format!("the reference failed ({status})"));
@@ -437,9 +457,10 @@ fn cmd_bench(args: &[String]) -> Result<ExitCode, String> {
         let without_docs = !parsed.no_docs;
         let mut forwarded_no_docs = forwarded.clone();
         forwarded_no_docs.push("--no-docs".to_owned());
+        let reference = reference_program()?;
         for _ in 0..runs {
             // The reference right before each run, so that both see the same spell.
-            references.push(reference_process(&registry)?);
+            references.push(reference_process(&reference, &registry)?);
             let run = bench_process(&forwarded)?;
             results.push(run.run);
             processes.push(run.process);

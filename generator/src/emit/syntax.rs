@@ -24,7 +24,7 @@ fn path(name: &str) -> Path {
 }
 
 /// `( )` tokens, made once per thread and copied: making a delimiter's span anew makes an
-/// empty token group each time (a tenth of a table row's syntax).
+/// empty token group each time (about 240 instructions, for every constant and row).
 pub fn paren() -> syn::token::Paren {
     thread_local! {
         static PAREN: syn::token::Paren = Default::default();
@@ -119,14 +119,16 @@ fn new_doc_literal(line: &str) -> LitStr {
 }
 
 /// A literal token from a source form this module built to be valid: a raw string whose
-/// hashes [`raw_hashes`] counted, or plain text in quotes. The lexer is not run again:
+/// hashes [`raw_hashes`] counted, plain text in quotes (also as a C string), or a hex
+/// integer. The lexer is not run again:
 /// lexing megabytes of doc text, character by character, cost as much as making the rest
 /// of their syntax.
 fn valid_literal(repr: &str) -> proc_macro2::Literal {
     debug_assert!(repr.parse::<proc_macro2::Literal>().is_ok(), "not a literal: {repr}");
-    // SAFETY: `repr` is one whole, valid literal (a string, a C string or a hex integer), built by the
-    // callers in this module by the rules the lexer checks (the tests below lex every form). Outside a procedural macro
-    // (always, for a generator), proc-macro2 only stores the text.
+    // SAFETY: `repr` is one whole, valid literal (a string, a C string or a hex integer),
+    // built by the callers in this module by the rules the lexer checks (the tests below
+    // lex every form). Outside a procedural macro (always, for a generator), proc-macro2
+    // only stores the text.
     unsafe { proc_macro2::Literal::from_str_unchecked(repr) }
 }
 
