@@ -58,7 +58,9 @@ pub fn expand<'a>(lines: &[&'a str], sync: &Sync) -> Vec<Cow<'a, str>> {
 /// A list item's text with a flag-definitions include inside it (the item's lines are
 /// joined) replaced by the flags it lists: `ename:VK_A, ename:VK_B`.
 pub fn expand_inline<'a>(text: &'a str, sync: &Sync) -> Cow<'a, str> {
-    let Some(start) = text.find(SYNC).filter(|&s| text[s + SYNC.len()..].starts_with("flagDefinitions/")) else {
+    // A byte search: `str::find` set up a two-way searcher per item, most of the time spent.
+    let found = memchr::memmem::find(text.as_bytes(), SYNC.as_bytes());
+    let Some(start) = found.filter(|&s| text[s + SYNC.len()..].starts_with("flagDefinitions/")) else {
         return Cow::Borrowed(text);
     };
     let Some(len) = text[start..].find("[]") else { return Cow::Borrowed(text) };

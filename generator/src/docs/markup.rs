@@ -4,7 +4,9 @@
 //! spec's HTML, lists, tables, notes and code blocks become their Markdown forms. Nothing
 //! of AsciiDoc survives.
 
-use super::spec_url;
+use std::borrow::Cow;
+
+use super::push_spec_url;
 
 /// What the converter asks about names.
 pub trait Resolve {
@@ -174,7 +176,7 @@ fn plain_run(text: &str, after_word: bool) -> usize {
 pub fn inline(text: &str, r: &dyn Resolve) -> String {
     // `{attribute}` values first: they may hold markup of their own.
     let text = substitute_attributes(text, r);
-    let s = text.as_str();
+    let s: &str = &text;
     let mut out = String::with_capacity(s.len() + 16);
     let mut i = 0;
     let prev = |i: usize| s[..i].chars().next_back();
@@ -242,7 +244,7 @@ pub fn inline(text: &str, r: &dyn Resolve) -> String {
                     }
                 }
                 if NORMATIVE.contains(&word) && !word_char(after.chars().next()) {
-                    out.push_str(&format!("**{word}**"));
+                    out.extend(["**", word, "**"]);
                     i += word_len + 1;
                     continue;
                 }
@@ -292,7 +294,9 @@ pub fn inline(text: &str, r: &dyn Resolve) -> String {
                     .or_else(|| r.anchor(id).filter(|t| !t.is_empty()).map(|t| unlink(&inline(t, r))));
                 let shown = title.unwrap_or_else(|| id.replace('-', " "));
                 if r.anchor(id).is_some() {
-                    out.push_str(&format!("[{shown}]({})", spec_url(id)));
+                    out.extend(["[", &shown, "]("]);
+                    push_spec_url(&mut out, id);
+                    out.push(')');
                 } else {
                     out.push_str(&shown);
                 }
@@ -326,12 +330,12 @@ pub fn inline(text: &str, r: &dyn Resolve) -> String {
                 if let Some(end) = balanced(rest, after + 1, '[', ']') {
                     let label = &rest[after + 1..end];
                     let label = if label.is_empty() { url.to_owned() } else { inline(label, r) };
-                    out.push_str(&format!("[{label}]({url})"));
+                    out.extend(["[", &label, "](", url, ")"]);
                     i += end + 1;
                     continue;
                 }
             }
-            out.push_str(&format!("<{url}>"));
+            out.extend(["<", url, ">"]);
             i += after;
             continue;
         }
@@ -397,10 +401,10 @@ fn unlink(md: &str) -> String {
     out
 }
 
-fn substitute_attributes(text: &str, r: &dyn Resolve) -> String {
+fn substitute_attributes<'t>(text: &'t str, r: &dyn Resolve) -> Cow<'t, str> {
     // Most text holds no attribute reference at all.
     if memchr::memchr(b'{', text.as_bytes()).is_none() {
-        return text.to_owned();
+        return Cow::Borrowed(text);
     }
     // latexmath passes its text through unchanged.
     let mut out = String::with_capacity(text.len());
@@ -425,7 +429,7 @@ fn substitute_attributes(text: &str, r: &dyn Resolve) -> String {
         rest = &rest[end..];
     }
     out.push_str(&substitute_plain(rest, r));
-    out
+    Cow::Owned(out)
 }
 
 fn substitute_plain(text: &str, r: &dyn Resolve) -> String {
@@ -652,9 +656,11 @@ pub fn blocks(lines: &[&str], r: &dyn Resolve, include: &dyn Fn(&str) -> Option<
                 item.push_str(n);
                 j += 1;
             }
-            let indent = "  ".repeat(depth - 1);
-            let marker = if ordered { "1." } else { "-" };
-            out.push(format!("{indent}{marker} {}", inline(&item, r)));
+            let text = inline(&item, r);
+            let mut line = String::with_capacity(2 * depth + 1 + text.len());
+            (1..depth).for_each(|_| line.push_str("  "));
+            line.extend([if ordered { "1. " } else { "- " }, &text]);
+            out.push(line);
             i = j;
             continue;
         }
@@ -841,7 +847,12 @@ pub fn markdown_table(rows: &[&[String]], r: &dyn Resolve) -> Vec<String> {
     let mut out = Vec::new();
     for (k, row) in rows.iter().enumerate() {
         let converted: Vec<String> = row.iter().map(|cell| inline(cell, r).replace('|', "\\|")).collect();
-        out.push(format!("| {} |", converted.join(" | ")));
+        let mut line = String::from("| ");
+        for (i, cell) in converted.iter().enumerate() {
+            line.extend([if i > 0 { " | " } else { "" }, cell]);
+        }
+        line.push_str(" |");
+        out.push(line);
         if k == 0 {
             out.push(format!("|{}", "---|".repeat(row.len())));
         }
@@ -858,7 +869,7 @@ fn table(lines: &[&str], cols: Option<usize>, r: &dyn Resolve) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::docs::refpage_url;
+    use crate::docs::{refpage_url, spec_url};
 
     struct R;
     impl Resolve for R {

@@ -30,12 +30,31 @@ pub fn push_refpage_url(out: &mut String, name: &str) {
 
 /// The address of an anchor in the specification's HTML.
 pub fn spec_url(anchor: &str) -> String {
-    format!("https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#{anchor}")
+    let mut url = String::with_capacity(64 + anchor.len());
+    push_spec_url(&mut url, anchor);
+    url
+}
+
+/// [`spec_url`], written at the end of `out`.
+pub fn push_spec_url(out: &mut String, anchor: &str) {
+    out.push_str("https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#");
+    out.push_str(anchor);
 }
 
 /// `[`VkFoo`](https://...)`: a link to the refpage of a C name.
 pub fn refpage_link(name: &str) -> String {
-    format!("[`{name}`]({})", refpage_url(name))
+    let mut link = String::with_capacity(72 + 2 * name.len());
+    push_refpage_link(&mut link, name);
+    link
+}
+
+/// [`refpage_link`], written at the end of `out`. (Text is put together with `push_str`
+/// where it is made per item: `format!` cost ten times as much, a fifth of the docs'
+/// conversion.)
+pub fn push_refpage_link(out: &mut String, name: &str) {
+    out.extend(["[`", name, "`]("]);
+    push_refpage_url(out, name);
+    out.push(')');
 }
 
 /// "Provided by `VK_VERSION_1_1`, `VK_KHR_foo` (with `VK_KHR_bar`)."
@@ -209,47 +228,53 @@ pub fn c_declaration(ty: &EnumType) -> String {
     let type_providers = provider_names(&ty.providers).join(", ");
     let mut s = String::new();
     if !type_providers.is_empty() {
-        let _ = writeln!(s, "// Provided by {type_providers}");
+        s.extend(["// Provided by ", &type_providers, "\n"]);
     }
-    let value = |v: i128| match ty.kind {
-        TypeKind::Enum => v.to_string(),
-        TypeKind::Bitmask { bits: 64 } => format!("0x{:016X}ULL", v as u64),
-        TypeKind::Bitmask { .. } => format!("0x{:08X}", v as u64),
+    // An alias stands for its value by name, as in the headers.
+    let value = |s: &mut String, e: &crate::model::Enumerant| {
+        let _ = match (&e.alias_of, ty.kind) {
+            (Some(target), _) => s.write_str(target),
+            (None, TypeKind::Enum) => write!(s, "{}", e.value),
+            (None, TypeKind::Bitmask { bits: 64 }) => write!(s, "0x{:016X}ULL", e.value as u64),
+            (None, TypeKind::Bitmask { .. }) => write!(s, "0x{:08X}", e.value as u64),
+        };
     };
     let comment = |s: &mut String, e: &crate::model::Enumerant, indent: &str| {
         let p = provider_names(&e.providers).join(", ");
         if p != type_providers && !p.is_empty() {
-            let _ = writeln!(s, "{indent}// Provided by {p}");
+            s.extend([indent, "// Provided by ", &p, "\n"]);
         }
     };
     match (ty.kind, ty.enums_name.as_deref()) {
         (TypeKind::Bitmask { bits: 64 }, Some(bits)) => {
-            let _ = writeln!(s, "typedef VkFlags64 {bits};");
+            s.extend(["typedef VkFlags64 ", bits, ";\n"]);
             for e in &ty.enumerants {
                 comment(&mut s, e, "");
-                let v = e.alias_of.clone().unwrap_or_else(|| value(e.value));
-                let _ = writeln!(s, "static const {bits} {} = {v};", e.c_name);
+                s.extend(["static const ", bits, " ", &e.c_name, " = "]);
+                value(&mut s, e);
+                s.push_str(";\n");
             }
         }
         (_, Some(name)) => {
-            let _ = writeln!(s, "typedef enum {name} {{");
+            s.extend(["typedef enum ", name, " {\n"]);
             for e in &ty.enumerants {
                 comment(&mut s, e, "  ");
-                let v = e.alias_of.clone().unwrap_or_else(|| value(e.value));
-                let _ = writeln!(s, "    {} = {v},", e.c_name);
+                s.extend(["    ", &e.c_name, " = "]);
+                value(&mut s, e);
+                s.push_str(",\n");
             }
-            let _ = writeln!(s, "}} {name};");
+            s.extend(["} ", name, ";\n"]);
         }
         _ => {}
     }
     if let TypeKind::Bitmask { bits } = ty.kind {
         let base = if bits == 64 { "VkFlags64" } else { "VkFlags" };
-        let _ = writeln!(s, "typedef {base} {};", ty.c_name);
+        s.extend(["typedef ", base, " ", &ty.c_name, ";\n"]);
     }
     for a in &ty.aliases {
         let target =
             if a.c_name.contains("FlagBits") { ty.enums_name.as_deref().unwrap_or(&ty.c_name) } else { &ty.c_name };
-        let _ = writeln!(s, "typedef {target} {};", a.c_name);
+        s.extend(["typedef ", target, " ", &a.c_name, ";\n"]);
     }
     s
 }
@@ -307,14 +332,16 @@ fn build_part(types: &[EnumType], names: &Names<'_>, spec: &Spec, spec_release: 
         match page {
             Some(p) => {
                 docs.coverage.types_with_refpage += 1;
-                let _ = writeln!(s, "{} - {}", refpage_link(&p.name), markup::inline(&p.desc, names));
+                push_refpage_link(&mut s, &p.name);
+                s.extend([" - ", &markup::inline(&p.desc, names), "\n"]);
             }
             None => {
                 docs.coverage.types_without.push(ty.c_name.clone());
-                let _ = writeln!(s, "{} - the specification has no reference page for it", refpage_link(ty.refpage()));
+                push_refpage_link(&mut s, ty.refpage());
+                s.push_str(" - the specification has no reference page for it\n");
             }
         }
-        let _ = write!(s, "\n# C Specification\n\n```c\n{}```\n", c_declaration(ty));
+        s.extend(["\n# C Specification\n\n```c\n", &c_declaration(ty), "```\n"]);
         let mut description = String::new();
         if let Some(p) = page {
             description.push_str(&page_blocks(p, names, &include));
@@ -332,20 +359,30 @@ fn build_part(types: &[EnumType], names: &Names<'_>, spec: &Spec, spec_release: 
             }
         }
         if !description.trim().is_empty() {
-            let _ = write!(s, "\n# Description\n\n{}\n", description.trim());
+            s.extend(["\n# Description\n\n", description.trim(), "\n"]);
         }
-        let _ = write!(s, "\n# Related\n\n- {}\n", provided_by(&ty.providers));
+        s.push_str("\n# Related\n\n- ");
+        write_provided_by(&mut s, &ty.providers);
+        s.push('\n');
         if let Some(bits) = ty.enums_name.as_deref().filter(|b| *b != ty.c_name) {
-            let _ = writeln!(s, "- Values: {} (the bits of `{}`)", link_or_code(bits, spec), ty.c_name);
+            s.push_str("- Values: ");
+            push_link_or_code(&mut s, bits, spec);
+            s.extend([" (the bits of `", &ty.c_name, "`)\n"]);
         }
         for a in &ty.aliases {
-            let _ = writeln!(s, "- Alias: `{}` ([`{}`](crate::{}))", a.c_name, a.rust_name, a.rust_name);
+            s.extend(["- Alias: `", &a.c_name, "` ([`", &a.rust_name, "`](crate::", &a.rust_name, "))\n"]);
         }
         if !ty.used_by.is_empty() {
-            let list: Vec<String> = ty.used_by.iter().map(|n| link_or_code(n, spec)).collect();
-            let _ = writeln!(s, "- Used by: {}", list.join(", "));
+            s.push_str("- Used by: ");
+            for (i, n) in ty.used_by.iter().enumerate() {
+                if i > 0 {
+                    s.push_str(", ");
+                }
+                push_link_or_code(&mut s, n, spec);
+            }
+            s.push('\n');
         }
-        let _ = write!(s, "\n{attribution}");
+        s.extend(["\n", &attribution]);
         docs.types.insert(ty.c_name.clone(), s);
 
         for e in &ty.enumerants {
@@ -375,9 +412,7 @@ fn build_part(types: &[EnumType], names: &Names<'_>, spec: &Spec, spec_release: 
                 (None, Some(rows)) => {
                     for row in rows {
                         match &row.title {
-                            Some(title) => {
-                                let _ = writeln!(d, "From the table *{}*:\n", markup::inline(title, names));
-                            }
+                            Some(title) => d.extend(["From the table *", &markup::inline(title, names), "*:\n\n"]),
                             None => d.push_str("From a table of the specification:\n\n"),
                         }
                         for line in markup::markdown_table(&[&row.header, &row.cells], names) {
@@ -388,18 +423,16 @@ fn build_part(types: &[EnumType], names: &Names<'_>, spec: &Spec, spec_release: 
                     }
                 }
                 (None, None) if e.alias_of.is_none() => {
-                    let _ = write!(d, "The specification has no description of `{}`.\n\n", e.c_name);
+                    d.extend(["The specification has no description of `", &e.c_name, "`.\n\n"]);
                 }
                 (None, None) => {}
             }
             if let Some(target) = &e.alias_of {
                 match names.enumerant(target) {
-                    Some(path) => {
-                        let _ = write!(d, "Alias of [`{path}`](crate::{path}) (`{target}`).\n\n");
-                    }
+                    Some(path) => d.extend(["Alias of [`", &path, "`](crate::", &path, ") (`", target, "`).\n\n"]),
                     // Vulkan SC's `VK_EXT_robustness2` values alias KHR names it does not have.
                     None => {
-                        let _ = write!(d, "Alias of `{target}`, which this API does not have (the same value).\n\n");
+                        d.extend(["Alias of `", target, "`, which this API does not have (the same value).\n\n"]);
                     }
                 }
                 if let Some(dep) = &e.deprecated {
@@ -412,11 +445,12 @@ fn build_part(types: &[EnumType], names: &Names<'_>, spec: &Spec, spec_release: 
                     let _ = write!(d, "Deprecated: {}; the name it aliases is provided by `{since}`.\n\n", dep.note);
                 }
             } else if let Some(dep) = &e.deprecated {
-                let _ = write!(d, "Deprecated: {}.\n\n", dep.note);
+                d.extend(["Deprecated: ", &dep.note, ".\n\n"]);
             }
-            let _ = write!(d, "C: `{}`. {}", e.c_name, provided_by(&e.providers));
+            d.extend(["C: `", &e.c_name, "`. "]);
+            write_provided_by(&mut d, &e.providers);
             if described {
-                let _ = write!(d, "\n\n{attribution}");
+                d.extend(["\n\n", &attribution]);
             }
             docs.enumerants.insert(e.c_name.clone(), d);
         }
@@ -432,10 +466,11 @@ fn page_blocks(page: &spec::Refpage, names: &Names<'_>, include: &dyn Fn(&str) -
     markup::blocks(&lines, names, include)
 }
 
-fn link_or_code(name: &str, spec: &Spec) -> String {
+/// A link to the refpage of `name` where the specification has one, else `name` as code.
+fn push_link_or_code(out: &mut String, name: &str, spec: &Spec) {
     if spec.refpages.contains_key(name) {
-        refpage_link(name)
+        push_refpage_link(out, name);
     } else {
-        format!("`{name}`")
+        out.extend(["`", name, "`"]);
     }
 }
