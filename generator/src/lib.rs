@@ -168,11 +168,13 @@ pub fn generate(options: &Options) -> Result<Report> {
         let mut freeing_spec = None;
         let docs = match spec {
             Some(spec) => {
+                // Needs only the model: made while the specification is being indexed.
+                let crate_names = docs::CrateNames::of(&model);
                 let (spec, read, index) = spec.join().expect("indexing the specification does not panic")?;
                 phases.spec_read = read;
                 phases.spec_index = index;
                 let release = options.spec.as_ref().map(|(_, r)| r.as_str()).unwrap_or_default();
-                let docs = docs::build(&model, &spec, release);
+                let docs = docs::build_with(&crate_names, &model, &spec, release);
                 // Freeing the index (tens of thousands of strings) need not hold up emit, nor
                 // the result.
                 freeing_spec = Some(std::thread::spawn(move || drop(spec)));

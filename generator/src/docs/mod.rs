@@ -159,29 +159,37 @@ impl Docs {
     }
 }
 
-/// Names of the crate, for links. The paths are put together when a link asks for one, on
-/// the thread that converts it: made up front for every value, they held up the
-/// conversion by a few milliseconds.
-struct Names<'m> {
+/// Names of the crate, for links, from the model alone: made while the specification is
+/// still being indexed on the other threads (after the index, it was a millisecond with one
+/// core idle). The paths are put together when a link asks for one, on the thread that
+/// converts it: made up front for every value, they held up the conversion by a few
+/// milliseconds.
+pub struct CrateNames<'m> {
     sync: &'m crate::model::Sync,
     /// C name -> the Rust type and constant.
     enumerants: HashMap<&'m str, (&'m str, &'m str)>,
     /// C name (type, `<enums>` block or alias) -> the Rust type.
     types: HashMap<&'m str, &'m str>,
     extensions: HashMap<&'m str, String>,
-    spec: &'m Spec,
+}
+
+/// What links resolve against: the crate's names and the specification's.
+struct Names<'a> {
+    crate_names: &'a CrateNames<'a>,
+    sync: &'a crate::model::Sync,
+    spec: &'a Spec,
 }
 
 impl Resolve for Names<'_> {
     fn enumerant(&self, c_name: &str) -> Option<String> {
         // Joined by hand: 6,500 links a run, and `format!` costs several times more.
-        self.enumerants.get(c_name).map(|(ty, constant)| [*ty, "::", *constant].concat())
+        self.crate_names.enumerants.get(c_name).map(|(ty, constant)| [*ty, "::", *constant].concat())
     }
     fn type_path(&self, c_name: &str) -> Option<String> {
-        self.types.get(c_name).map(|ty| ty.to_string())
+        self.crate_names.types.get(c_name).map(|ty| ty.to_string())
     }
     fn extension(&self, name: &str) -> Option<String> {
-        self.extensions.get(name).cloned()
+        self.crate_names.extensions.get(name).cloned()
     }
     fn has_refpage(&self, name: &str) -> bool {
         self.spec.refpages.contains_key(name)
@@ -194,32 +202,33 @@ impl Resolve for Names<'_> {
     }
 }
 
-fn names<'m>(model: &'m Model, spec: &'m Spec) -> Names<'m> {
-    let values = model.types.iter().map(|t| t.enumerants.len()).sum();
-    let mut n = Names {
-        sync: &model.sync,
-        enumerants: HashMap::with_capacity_and_hasher(values, Default::default()),
-        types: HashMap::with_capacity_and_hasher(2 * model.types.len(), Default::default()),
-        extensions: HashMap::default(),
-        spec,
-    };
-    for t in &model.types {
-        n.types.insert(&t.c_name, &t.rust_name);
-        if let Some(e) = &t.enums_name {
-            n.types.insert(e, &t.rust_name);
+impl<'m> CrateNames<'m> {
+    pub fn of(model: &'m Model) -> CrateNames<'m> {
+        let values = model.types.iter().map(|t| t.enumerants.len()).sum();
+        let mut n = CrateNames {
+            sync: &model.sync,
+            enumerants: HashMap::with_capacity_and_hasher(values, Default::default()),
+            types: HashMap::with_capacity_and_hasher(2 * model.types.len(), Default::default()),
+            extensions: HashMap::with_capacity_and_hasher(model.extensions.len(), Default::default()),
+        };
+        for t in &model.types {
+            n.types.insert(&t.c_name, &t.rust_name);
+            if let Some(e) = &t.enums_name {
+                n.types.insert(e, &t.rust_name);
+            }
+            for a in &t.aliases {
+                n.types.insert(&a.c_name, &a.rust_name);
+            }
+            for e in &t.enumerants {
+                n.enumerants.insert(&e.c_name, (&t.rust_name, &e.rust_name));
+            }
         }
-        for a in &t.aliases {
-            n.types.insert(&a.c_name, &a.rust_name);
+        for e in &model.extensions {
+            let (v, m) = crate::names::extension_module(&e.name);
+            n.extensions.insert(&e.name, ["extensions::", &v, "::", &m].concat());
         }
-        for e in &t.enumerants {
-            n.enumerants.insert(&e.c_name, (&t.rust_name, &e.rust_name));
-        }
+        n
     }
-    for e in &model.extensions {
-        let (v, m) = crate::names::extension_module(&e.name);
-        n.extensions.insert(&e.name, format!("extensions::{v}::{m}"));
-    }
-    n
 }
 
 /// The C declaration of a type, as the specification prints it, with a `// Provided by`
@@ -283,7 +292,12 @@ pub fn c_declaration(ty: &EnumType) -> String {
 /// runs of about equal weight, converted on every core ([`crate::cores`]) and merged in
 /// model order.
 pub fn build(model: &Model, spec: &Spec, spec_release: &str) -> Docs {
-    let names = names(model, spec);
+    build_with(&CrateNames::of(model), model, spec, spec_release)
+}
+
+/// [`build`] with the crate's names made already (see [`CrateNames`]).
+pub fn build_with(crate_names: &CrateNames<'_>, model: &Model, spec: &Spec, spec_release: &str) -> Docs {
+    let names = Names { crate_names, sync: crate_names.sync, spec };
     // The work is converting text: the refpage's and each enumerant's list items, plus a
     // little per enumerant and per type (the byte counts are measured equivalents).
     let weight = |t: &EnumType| {
@@ -295,6 +309,10 @@ pub fn build(model: &Model, spec: &Spec, spec_release: &str) -> Docs {
     let runs = crate::cores::runs(&model.types, RUNS_PER_CORE * crate::cores::count(), weight);
     let mut parts = crate::cores::map_in_order(&runs, |run| build_part(run, &names, spec, spec_release)).into_iter();
     let mut docs = parts.next().unwrap_or_else(|| build_part(&[], &names, spec, spec_release));
+    // The parts are merged into the first, made large enough at once.
+    let values: usize = model.types.iter().map(|t| t.enumerants.len()).sum();
+    docs.types.reserve(model.types.len().saturating_sub(docs.types.len()));
+    docs.enumerants.reserve(values.saturating_sub(docs.enumerants.len()));
     for rest in parts {
         docs.types.extend(rest.types);
         docs.enumerants.extend(rest.enumerants);
