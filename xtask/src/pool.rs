@@ -271,23 +271,38 @@ impl Local {
             // SAFETY: as this function's.
             return unsafe { self.free_cold(block, class) };
         }
-        let cell = &self.classes[class];
-        let mut blocks = cell.get();
-        // SAFETY: the block is free and at least two words long.
-        unsafe { set_link(block, 0, blocks.head) };
-        blocks.head = block;
-        blocks.count += 1;
-        if blocks.count >= BATCH {
-            // The list becomes the full batch; a full batch before it goes to the reserve.
-            if !blocks.full.is_null() {
-                // SAFETY: a full batch of free blocks of this class.
-                unsafe { reserve().push(class, blocks.full) };
+        // The list's fields are changed in place, not copied out and back.
+        let blocks = self.classes[class].as_ptr();
+        // SAFETY: the thread's own cell, which no reference points into (a `Cell`'s value
+        // is only ever copied); the block is free and at least two words long.
+        unsafe {
+            set_link(block, 0, (*blocks).head);
+            (*blocks).head = block;
+            (*blocks).count += 1;
+            if (*blocks).count >= BATCH {
+                self.spill(class);
             }
-            blocks.full = blocks.head;
-            blocks.head = null_mut();
-            blocks.count = 0;
         }
-        cell.set(blocks);
+    }
+
+    /// A list that reached [`BATCH`] blocks becomes the full batch; a full batch before it
+    /// goes to the reserve. Out of line (once per [`BATCH`] frees): inlined, it made every
+    /// free save and restore five registers, a third of its instructions.
+    ///
+    /// # Safety
+    /// The thread's list of `class` holds [`BATCH`] free blocks.
+    #[cold]
+    #[inline(never)]
+    unsafe fn spill(&self, class: usize) {
+        let mut blocks = self.classes[class].get();
+        if !blocks.full.is_null() {
+            // SAFETY: a full batch of free blocks of this class.
+            unsafe { reserve().push(class, blocks.full) };
+        }
+        blocks.full = blocks.head;
+        blocks.head = null_mut();
+        blocks.count = 0;
+        self.classes[class].set(blocks);
     }
 
     /// A thread's first free, or one while it ends.
