@@ -146,11 +146,24 @@ pub fn c_str(text: &str) -> Lit {
     Lit::CStr(syn::LitCStr::new(&c_string, span()))
 }
 
+/// The bytes [`str_literal`] writes as they are, looked up per byte.
+const PLAIN: [bool; 256] = {
+    let mut plain = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        plain[b] = c.is_ascii_alphanumeric()
+            || matches!(c, b' ' | b'_' | b'-' | b'.' | b',' | b':' | b';' | b'(' | b')' | b'/' | b'+' | b'=');
+        b += 1;
+    }
+    plain
+};
+
 /// `"text"` as a literal token. Plain text (letters, digits, `_`, spaces and simple
 /// punctuation: every C and Rust name) is written as it is; other text is escaped.
 /// Escaping character by character was a tenth of emitting the reflection tables.
 pub fn str_literal(text: &str) -> proc_macro2::Literal {
-    let plain = text.bytes().all(|b| b.is_ascii_alphanumeric() || b" _-.,:;()/+=".contains(&b));
+    let plain = text.bytes().all(|b| PLAIN[b as usize]);
     if plain {
         let mut repr = String::with_capacity(text.len() + 2);
         repr.push('"');
