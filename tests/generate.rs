@@ -174,11 +174,12 @@ fn files_made_in_parts_join_into_the_whole_file() {
     }
 }
 
-/// xtask starts itself again with glibc's heap in 2 MiB pages (`xtask/src/heap.rs`), once,
-/// unless the caller set `GLIBC_TUNABLES` (even empty): then it runs as it was started.
+/// xtask sets glibc's heap to grow 16 MiB at a time (`xtask/src/heap.rs`) in its own
+/// process, without starting again, unless the caller set `GLIBC_TUNABLES` (even empty):
+/// then it runs as it was started.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[test]
-fn the_heap_is_set_up_once_and_the_callers_tunables_win() {
+fn the_heap_is_set_up_in_process_and_the_callers_tunables_win() {
     let heap_line = |tunables: Option<&str>| {
         let mut command = Command::new(xtask());
         command.args(["bench", "--runs", "1", "--no-docs"]);
@@ -191,7 +192,7 @@ fn the_heap_is_set_up_once_and_the_callers_tunables_win() {
         let stdout = String::from_utf8(out.stdout).unwrap();
         stdout.lines().find(|l| l.trim_start().starts_with("heap:")).map(str::to_owned).expect("a heap line")
     };
-    assert!(heap_line(None).contains("2 MiB pages"), "{}", heap_line(None));
+    assert!(heap_line(None).contains("grown by 16 MiB (M_TOP_PAD set by xtask)"), "{}", heap_line(None));
     assert!(heap_line(Some("")).contains("the caller's GLIBC_TUNABLES"));
 }
 
@@ -232,4 +233,9 @@ fn the_benchmark_runs_processes_or_one_process() {
     let one = bench(&["--no-docs", "--in-process"]);
     assert!(one.contains("2 runs, all in this process") && one.contains("all 2 runs in one process"), "{one}");
     assert!(!one.contains("whole process") && !one.contains("reference"), "{one}");
+    // `--pause`: each process starts after the machine sat idle; not with `--in-process`.
+    let paused = bench(&["--no-docs", "--pause", "0.2"]);
+    assert!(paused.contains("2 runs, each a process of its own, started after 0.2 s idle"), "{paused}");
+    let refused = Command::new(xtask()).args(["bench", "--in-process", "--pause", "1"]).output().unwrap();
+    assert_eq!(refused.status.code(), Some(1), "{}", String::from_utf8_lossy(&refused.stderr));
 }

@@ -22,7 +22,7 @@ usage:
   cargo xtask generate [--registry PATH] [--out DIR] [--api vulkan|vulkansc] [--spec DIR | --no-docs] [--check] [--coverage]
   cargo xtask diff OLD.xml NEW.xml [--format text|markdown|json] [--deny-breaking]
   cargo xtask update-registry (VERSION | --from PATH) [--format text|markdown|json] [--root DIR]
-  cargo xtask bench [--registry PATH] [--runs N] [--spec DIR | --no-docs] [--in-process]
+  cargo xtask bench [--registry PATH] [--runs N] [--spec DIR | --no-docs] [--in-process | --pause SECONDS]
   cargo xtask pypi-parity VERSION...   (vulkan-object releases from PyPI, against Khronos' model)";
 
 /// Small blocks from per-thread lists, see `pool.rs` (on Linux with glibc, whose `pthread`
@@ -32,7 +32,7 @@ usage:
 static POOL: pool::Pool = pool::Pool;
 
 fn main() -> ExitCode {
-    heap::use_huge_pages();
+    heap::set_up();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("generate") => cmd_generate(&args[1..]),
@@ -66,6 +66,8 @@ struct Args {
     runs: Option<usize>,
     /// All benchmark runs in one process.
     in_process: bool,
+    /// Seconds the benchmark waits before each process it starts.
+    pause: Option<f64>,
     format: Option<Format>,
     deny_breaking: bool,
     from: Option<PathBuf>,
@@ -104,6 +106,14 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             "--runs" => {
                 let v = value("--runs")?;
                 parsed.runs = Some(v.parse().map_err(|_| format!("--runs: `{v}` is not a number"))?);
+            }
+            "--pause" => {
+                let v = value("--pause")?;
+                let seconds: f64 = v.parse().map_err(|_| format!("--pause: `{v}` is not a number of seconds"))?;
+                if !(0.0..=600.0).contains(&seconds) {
+                    return Err(format!("--pause: {v} s is not between 0 and 600"));
+                }
+                parsed.pause = Some(seconds);
             }
             "--check" => parsed.check = true,
             "--deny-breaking" => parsed.deny_breaking = true,
@@ -331,7 +341,7 @@ fn cmd_bench_run(args: &[String]) -> Result<ExitCode, String> {
     }
     println!("{line} {}", total.as_nanos());
     println!("rss {:.0}", peak_rss_mb().unwrap_or(0.0) * 1024.0);
-    println!("heap {}", heap::set_up());
+    println!("heap {}", heap::described());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -428,7 +438,19 @@ fn cmd_bench(args: &[String]) -> Result<ExitCode, String> {
     let mut references: Vec<Duration> = Vec::new();
     let mut processes_no_docs: Vec<Duration> = Vec::new();
     let mut peaks: Vec<f64> = Vec::new();
-    let mut heap = heap::set_up().to_owned();
+    let mut heap = heap::described().to_owned();
+    if parsed.in_process && parsed.pause.is_some() {
+        return Err(format!("--pause waits before each process: it does not go with --in-process\n{USAGE}"));
+    }
+    // With `--pause`, each process starts after the machine sat idle that long, as a
+    // maintainer's single `generate` does: in a virtual machine whose host takes back the
+    // memory the guest left free (a balloon's free page reporting), the first touches of
+    // fresh memory then cost more than in runs that follow each other.
+    let pause = || {
+        if let Some(seconds) = parsed.pause {
+            std::thread::sleep(Duration::from_secs_f64(seconds));
+        }
+    };
     if parsed.in_process {
         let ws = workspace(&parsed);
         let out = std::env::temp_dir().join(format!("vkxml-bench-{}", std::process::id()));
@@ -447,7 +469,7 @@ fn cmd_bench(args: &[String]) -> Result<ExitCode, String> {
         let mut it = args.iter();
         while let Some(arg) = it.next() {
             match arg.as_str() {
-                "--runs" => drop(it.next()),
+                "--runs" | "--pause" => drop(it.next()),
                 "--in-process" => {}
                 _ => forwarded.push(arg.clone()),
             }
@@ -460,13 +482,16 @@ fn cmd_bench(args: &[String]) -> Result<ExitCode, String> {
         let reference = reference_program()?;
         for _ in 0..runs {
             // The reference right before each run, so that both see the same spell.
+            pause();
             references.push(reference_process(&reference, &registry)?);
+            pause();
             let run = bench_process(&forwarded)?;
             results.push(run.run);
             processes.push(run.process);
             peaks.push(run.peak_mb);
             heap = run.heap;
             if without_docs {
+                pause();
                 processes_no_docs.push(bench_process(&forwarded_no_docs)?.process);
             }
         }
@@ -478,7 +503,11 @@ fn cmd_bench(args: &[String]) -> Result<ExitCode, String> {
         format!("{:>9} {:>9}", ms(median(all)), ms(fastest))
     };
     let pick = |f: fn(&Phases) -> Duration| row(results.iter().map(|(p, _)| f(p)).collect());
-    let how = if parsed.in_process { "all in this process" } else { "each a process of its own" };
+    let how = match parsed.pause {
+        _ if parsed.in_process => "all in this process".to_owned(),
+        Some(seconds) => format!("each a process of its own, started after {seconds} s idle"),
+        None => "each a process of its own".to_owned(),
+    };
     println!("generate {} ({runs} runs, {how})", registry.display());
     println!("  phase                 median   fastest");
     println!("  read               {}", pick(|p| p.read));

@@ -30,8 +30,9 @@ const CLASSES: usize = 64;
 /// The largest block served here.
 const LARGEST: usize = CLASSES * STEP;
 /// Fresh memory is taken from the system allocator this much at a time, from glibc's heap
-/// (in 2 MiB pages, see `heap.rs`). Runs of a whole 2 MiB page each, aligned, took 12 MB
-/// more at the peak (every thread's run touched at once) and were no faster.
+/// (see `heap.rs`). Runs of a whole 2 MiB page each, aligned (when the heap was in huge
+/// pages), took 12 MB more at the peak (every thread's run touched at once) and were no
+/// faster.
 const RUN: usize = 256 << 10;
 /// Free blocks of a class move between a thread and the reserve this many at a time.
 const BATCH: usize = 256;
