@@ -340,8 +340,13 @@ impl Sections {
     fn of(text: &str) -> Sections {
         let bytes = text.as_bytes();
         let mut splittable = Vec::new();
+        // vk.xml has the sections in this order: each is looked for after the one before
+        // (else from the start), not from the start each time (megabytes searched again
+        // before the threads begin).
+        let mut after = 0;
         for &(section, child) in SPLITTABLE {
-            let Some(start) = find_tag(bytes, section, 0) else { continue };
+            let found = find_tag(bytes, section, after).or_else(|| find_tag(bytes, section, 0));
+            let Some(start) = found else { continue };
             let Some(end) = find(bytes, format!("</{section}>").as_bytes(), start) else { continue };
             let Some(open_end) = memchr::memchr(b'>', &bytes[start..]).map(|i| start + i) else { continue };
             let Some(first_line) = memchr::memchr(b'\n', &bytes[open_end..]).map(|i| open_end + i + 1) else {
@@ -350,6 +355,7 @@ impl Sections {
             let indent = bytes[first_line..].iter().take_while(|&&b| b == b' ' || b == b'\t').count();
             let line_start = format!("\n{}<{child}", &text[first_line..first_line + indent]);
             splittable.push((section, line_start, start..end));
+            after = end;
         }
         // The sections' starts found above serve again; `<feature` is looked for after the
         // commands (where vk.xml has it), else from the start: searching megabytes for each
