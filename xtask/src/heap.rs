@@ -9,13 +9,13 @@
 //! Until 2026-12-02 the process started itself again with `GLIBC_TUNABLES` asking glibc
 //! for transparent huge pages as well (`glibc.malloc.hugetlb=1`; glibc reads its
 //! tunables only when a process starts). In runs that follow each other closely, as a
-//! benchmark's do, that was 8 ms faster. But the development machine is a virtual machine
+//! benchmark's do, that was 8 to 15 ms faster. But the development machine is a virtual machine
 //! whose balloon hands free memory back to the host in blocks of 2 MiB (free page
 //! reporting, order 9): a process started after a few seconds without work, as a
 //! maintainer's single `generate` is, found its huge pages no longer backed by the host, and
-//! zeroing each cost the host 512 page faults. Such a run took 24 ms longer than one in
-//! 4 KiB pages (12 pairs, 3 s idle before each; through `cargo xtask`, 37 ms), and the
-//! second start cost 1.7 ms more. `cargo xtask bench --pause 3` measures that case.
+//! zeroing each cost the host 512 page faults. Such a run took 24 to 41 ms longer than
+//! one in 4 KiB pages (pairs of runs, 3 s idle before each; through `cargo xtask`, 37 ms),
+//! and the second start cost 1.7 ms more. `cargo xtask bench --pause 3` measures that case.
 //!
 //! A `GLIBC_TUNABLES` the caller set is left to act alone: nothing is changed then.
 
