@@ -14,38 +14,39 @@ use crate::model::{provider_names, Deprecation, EnumType, Model, Provider, TypeK
 use markup::Resolve;
 use spec::Spec;
 
+/// Where the current official specification and its reference pages are published.
+const SPECS: &str = "https://registry.khronos.org/vulkan/specs/latest/";
+
+/// A string written by one of the `push_*` functions below, made with room for it.
+fn pushed(capacity: usize, push: impl FnOnce(&mut String)) -> String {
+    let mut text = String::with_capacity(capacity);
+    push(&mut text);
+    text
+}
+
 /// The one place that decides the address of a reference page.
 pub fn refpage_url(name: &str) -> String {
-    let mut url = String::with_capacity(64 + name.len());
-    push_refpage_url(&mut url, name);
-    url
+    pushed(SPECS.len() + 16 + name.len(), |url| push_refpage_url(url, name))
 }
 
 /// [`refpage_url`], written at the end of `out`.
 pub fn push_refpage_url(out: &mut String, name: &str) {
-    out.push_str("https://registry.khronos.org/vulkan/specs/latest/man/html/");
-    out.push_str(name);
-    out.push_str(".html");
+    out.extend([SPECS, "man/html/", name, ".html"]);
 }
 
 /// The address of an anchor in the specification's HTML.
 pub fn spec_url(anchor: &str) -> String {
-    let mut url = String::with_capacity(64 + anchor.len());
-    push_spec_url(&mut url, anchor);
-    url
+    pushed(SPECS.len() + 16 + anchor.len(), |url| push_spec_url(url, anchor))
 }
 
 /// [`spec_url`], written at the end of `out`.
 pub fn push_spec_url(out: &mut String, anchor: &str) {
-    out.push_str("https://registry.khronos.org/vulkan/specs/latest/html/vkspec.html#");
-    out.push_str(anchor);
+    out.extend([SPECS, "html/vkspec.html#", anchor]);
 }
 
 /// `[`VkFoo`](https://...)`: a link to the refpage of a C name.
 pub fn refpage_link(name: &str) -> String {
-    let mut link = String::with_capacity(72 + 2 * name.len());
-    push_refpage_link(&mut link, name);
-    link
+    pushed(SPECS.len() + 24 + 2 * name.len(), |link| push_refpage_link(link, name))
 }
 
 /// [`refpage_link`], written at the end of `out`. (Text is put together with `push_str`
