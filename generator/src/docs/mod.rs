@@ -177,7 +177,6 @@ pub struct CrateNames<'m> {
 /// What links resolve against: the crate's names and the specification's.
 struct Names<'a> {
     crate_names: &'a CrateNames<'a>,
-    sync: &'a crate::model::Sync,
     spec: &'a Spec,
 }
 
@@ -204,6 +203,7 @@ impl Resolve for Names<'_> {
 }
 
 impl<'m> CrateNames<'m> {
+    /// The names of every type, enumerant and extension module of `model`.
     pub fn of(model: &'m Model) -> CrateNames<'m> {
         let values = model.types.iter().map(|t| t.enumerants.len()).sum();
         let mut n = CrateNames {
@@ -298,7 +298,7 @@ pub fn build(model: &Model, spec: &Spec, spec_release: &str) -> Docs {
 
 /// [`build`] with the crate's names made already (see [`CrateNames`]).
 pub fn build_with(crate_names: &CrateNames<'_>, model: &Model, spec: &Spec, spec_release: &str) -> Docs {
-    let names = Names { crate_names, sync: crate_names.sync, spec };
+    let names = Names { crate_names, spec };
     // The work is converting text: the refpage's and each enumerant's list items, plus a
     // little per enumerant and per type (the byte counts are measured equivalents).
     let weight = |t: &EnumType| {
@@ -422,7 +422,7 @@ fn build_part(types: &[EnumType], names: &Names<'_>, spec: &Spec, spec_release: 
             match (items, rows) {
                 (Some(items), _) => {
                     for item in items {
-                        let item = includes::expand_inline(item, names.sync);
+                        let item = includes::expand_inline(item, names.crate_names.sync);
                         let text = item.trim_start_matches('*').trim_start();
                         d.push_str(&markup::inline(text, names));
                         d.push_str("\n\n");
@@ -480,7 +480,7 @@ fn build_part(types: &[EnumType], names: &Names<'_>, spec: &Spec, spec_release: 
 /// A refpage's text converted, its sync includes rebuilt from vk.xml first.
 fn page_blocks(page: &spec::Refpage, names: &Names<'_>, include: &dyn Fn(&str) -> Option<String>) -> String {
     let lines = page.lines();
-    let expanded = includes::expand(&lines, names.sync);
+    let expanded = includes::expand(&lines, names.crate_names.sync);
     let lines: Vec<&str> = expanded.iter().map(|l| l.as_ref()).collect();
     markup::blocks(&lines, names, include)
 }
