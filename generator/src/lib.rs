@@ -139,7 +139,7 @@ pub fn generate(options: &Options) -> Result<Report> {
         });
         let mut phases = Phases::default();
         let t = Instant::now();
-        let bytes = std::fs::read(&options.registry).map_err(|e| Error::io(&options.registry, e))?;
+        let bytes = registry::file::read(&options.registry).map_err(|e| Error::io(&options.registry, e))?;
         phases.read = t.elapsed();
 
         let t = Instant::now();

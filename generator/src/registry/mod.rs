@@ -5,6 +5,8 @@
 //! generator does not read (formats, spirv, video codecs) are skipped silently, unknown
 //! elements inside the sections it reads become warnings.
 
+pub mod file;
+
 use std::path::{Path, PathBuf};
 
 use roxmltree::{Document, Node, ParsingOptions};
@@ -197,7 +199,7 @@ pub struct ExtensionDef {
 
 /// Reads and parses a registry file.
 pub fn read(path: &Path) -> Result<Registry> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = file::read(path).map_err(|e| Error::io(path, e))?;
     parse(path, &bytes)
 }
 
