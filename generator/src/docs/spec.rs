@@ -109,10 +109,18 @@ impl Sources {
     /// so the first definition of a refpage or anchor wins as in one pass.
     pub fn index(self, defined: &Defined) -> Result<Spec> {
         let tasks: Vec<&[PathBuf]> = self.files.chunks(FILES_PER_TASK).collect();
-        let mut parts = crate::cores::map_in_order(&tasks, |files| index_files(files, defined)).into_iter();
-        let mut spec = parts.next().transpose()?.unwrap_or_default();
-        for rest in parts {
-            let rest = rest?;
+        let parts = crate::cores::map_in_order(&tasks, |files| index_files(files, defined));
+        let parts: Vec<Spec> = parts.into_iter().collect::<Result<_>>()?;
+        let mut parts = parts.into_iter();
+        let mut spec = parts.next().unwrap_or_default();
+        // The maps are made large enough at once: grown while merging, each doubling copied
+        // them into fresh memory (a megabyte of first touches).
+        let rest: Vec<Spec> = parts.collect();
+        spec.refpages.reserve(rest.iter().map(|p| p.refpages.len()).sum());
+        spec.rows.reserve(rest.iter().map(|p| p.rows.len()).sum());
+        spec.items.reserve(rest.iter().map(|p| p.items.len()).sum());
+        spec.anchors.reserve(rest.iter().map(|p| p.anchors.len()).sum());
+        for rest in rest {
             for (name, page) in rest.refpages {
                 spec.refpages.entry(name).or_insert(page);
             }
@@ -154,6 +162,9 @@ fn index_files(files: &[PathBuf], defined: &Defined) -> Result<Spec> {
             let text = read_into(path, bytes).map_err(|e| Error::io(path, e))?;
             collect_anchors(text, &mut part.anchors);
             evaluated.clear();
+            // The evaluated text is never longer than the file's (a line end at most):
+            // made that large at once rather than doubled past it.
+            evaluated.reserve_exact(text.len() + 1);
             evaluate_into(text, defined, evaluated);
             index(evaluated, &mut part);
         }

@@ -419,8 +419,11 @@ struct Prepared<'r> {
 /// What the types need of the selection besides their values, made on a second thread
 /// while the values are read.
 struct SelectionFacts<'r> {
-    /// Providers of each type (and of its own values).
-    type_providers: HashMap<&'r str, BTreeSet<Provider>>,
+    /// Providers of each type (and of its own values): each interface's public name and
+    /// the block's `depends`, as often as blocks name it. Kept as borrowed names: a set of
+    /// owned providers for each of the thousands of required types (most never asked
+    /// for) was a megabyte of fresh memory.
+    type_providers: HashMap<&'r str, Vec<(&'r str, Option<&'r str>)>>,
     /// Type name -> the structures and commands that name it.
     users: HashMap<&'r str, Vec<&'r str>>,
     /// Every `<enum extends>` of the registry, with its extension's number.
@@ -431,14 +434,12 @@ impl<'r> SelectionFacts<'r> {
     fn new(registry: &'r Registry, sel: &Selection<'r>) -> SelectionFacts<'r> {
         // Providers of each type (and of its own values): interfaces that require the type
         // under its own name.
-        let mut type_providers: HashMap<&str, BTreeSet<Provider>> = HashMap::default();
+        let mut type_providers: HashMap<&str, Vec<(&str, Option<&str>)>> = HashMap::default();
         for iface in sel.interfaces() {
+            let name = sel.public_name(iface.name());
             for block in iface.blocks().iter().filter(|b| b.kind == BlockKind::Require && sel.block_selected(b)) {
                 for t in &block.types {
-                    type_providers.entry(t.name.as_str()).or_default().insert(Provider {
-                        name: sel.public_name(iface.name()).to_owned(),
-                        depends: block.depends.clone(),
-                    });
+                    type_providers.entry(t.name.as_str()).or_default().push((name, block.depends.as_deref()));
                 }
             }
         }
@@ -655,17 +656,21 @@ fn build_types<'r>(
     // joined in order, the first error in that order reported.
     let mut prepared = Vec::with_capacity(families.len());
     for (key, family) in families {
+        let provider = |&(name, depends): &(&str, Option<&str>)| Provider {
+            name: name.to_owned(),
+            depends: depends.map(str::to_owned),
+        };
         let mut providers: BTreeSet<Provider> = BTreeSet::new();
         for n in [Some(family.c_name.as_str()), family.enums_name.as_deref()].into_iter().flatten() {
             if let Some(p) = type_providers.get(n) {
-                providers.extend(p.iter().cloned());
+                providers.extend(p.iter().map(provider));
             }
         }
         if providers.is_empty() {
             providers = sel.closure_providers(&family.c_name, family.enums_name.as_deref());
         }
         let own_providers: BTreeSet<Provider> = match family.enums_name.as_deref().and_then(|n| type_providers.get(n)) {
-            Some(p) => p.clone(),
+            Some(p) => p.iter().map(provider).collect(),
             None => providers.clone(),
         };
         let mut type_aliases = aliases.remove(&key).unwrap_or_default();

@@ -180,7 +180,7 @@ impl<'r> Selection<'r> {
 
     /// The public name of a provider: internal features count for the version that
     /// depends on them.
-    pub fn public_name<'a>(&'a self, name: &'a str) -> &'a str {
+    pub fn public_name(&self, name: &'r str) -> &'r str {
         self.public_names.get(name).copied().unwrap_or(name)
     }
 
