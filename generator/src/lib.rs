@@ -55,8 +55,11 @@ pub struct Phases {
     pub emit: Duration,
     /// Format, summed over the threads that run it.
     pub format: Duration,
-    /// Emit and format run together on every core: their wall time.
+    /// Emit and format run together on every core, each part compared (or written) as
+    /// it comes: their wall time.
     pub emit_and_format_wall: Duration,
+    /// Comparing the parts with the output folder (and writing them, once something
+    /// changed), summed over the threads that do it, and the swap after the last part.
     pub write: Duration,
 }
 
@@ -209,18 +212,12 @@ fn emit_and_write(
     output: &emit::Output,
     mut phases: Phases,
 ) -> Result<Report> {
-    let (rendered, times) = writer::render(model, output)?;
+    let (written, times) = writer::render_and_write(model, output, &options.out, options.check)?;
     phases.emit = times.emit;
     phases.format = times.format;
     phases.emit_and_format_wall = times.wall;
-
-    let t = Instant::now();
-    let changed = if options.check {
-        writer::stale_files(&options.out, &rendered)
-    } else {
-        writer::write(&options.out, &rendered)?.changed
-    };
-    phases.write = t.elapsed();
+    phases.write = times.write;
+    let changed = written.changed;
 
     Ok(Report {
         registry_version: model.registry_version.clone(),
@@ -229,7 +226,7 @@ fn emit_and_write(
         extensions: model.extensions.len(),
         warnings: model.warnings.clone(),
         changed,
-        files: rendered.len(),
+        files: written.files,
         coverage: output.docs.as_ref().map(|d| d.coverage.clone()),
         phases,
         freeing: None,

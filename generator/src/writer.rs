@@ -1,5 +1,6 @@
 //! Writer: emitted files -> formatted text with the header (prettyplease, per file or part
-//! of a file, on every core) -> the output folder, all or nothing: the new crate is
+//! of a file, on every core) -> the output folder, all or nothing: each part is compared
+//! with the file it replaces as it comes, and once anything differs the new crate is
 //! written complete beside the old one and swapped in with one rename, so a failed or
 //! killed run leaves the previous crate whole. `check` compares without writing.
 
@@ -10,77 +11,28 @@ use crate::emit::{Content, Output, Part, FILES, IN_PARTS};
 use crate::error::{Error, Result};
 use crate::model::Model;
 
-/// A file ready to be written: its text in the pieces it was made in (the header, then
-/// each part), in order. The pieces are written and compared one after the other, never
-/// joined: joining copied the crate's megabytes of text into fresh memory once more, and
-/// touching fresh memory (a page fault per 4 KiB) is dear on this machine.
-pub struct RenderedFile {
-    pub path: &'static str,
-    pub pieces: Vec<String>,
-}
-
-impl RenderedFile {
-    /// The file's length in bytes.
-    pub fn len(&self) -> usize {
-        self.pieces.iter().map(String::len).sum()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// The file's text in one string.
-    #[cfg(test)]
-    fn text(&self) -> String {
-        self.pieces.concat()
-    }
-
-    /// Whether the file at `path` holds exactly this text. It is read in slices into one
-    /// small buffer, not into a copy of the whole.
-    fn matches_file(&self, path: &Path) -> bool {
-        use std::io::Read;
-        let Ok(mut file) = std::fs::File::open(path) else { return false };
-        if !file.metadata().is_ok_and(|m| m.len() == self.len() as u64) {
-            return false;
-        }
-        let mut buffer = vec![0u8; 64 * 1024];
-        for piece in &self.pieces {
-            for expected in piece.as_bytes().chunks(buffer.len()) {
-                let read = &mut buffer[..expected.len()];
-                if file.read_exact(read).is_err() || read != expected {
-                    return false;
-                }
-            }
-        }
-        // Nothing after the text (the file did not grow since its length was read).
-        matches!(file.read(&mut buffer[..1]), Ok(0))
-    }
-
-    /// Writes the file's pieces to `path`, one after the other.
-    fn write_to(&self, path: &Path) -> std::io::Result<()> {
-        use std::io::Write;
-        let mut file = std::fs::File::create(path)?;
-        for piece in &self.pieces {
-            file.write_all(piece.as_bytes())?;
-        }
-        Ok(())
-    }
-}
-
 /// Time spent making the files, summed over threads, and the wall time of the whole.
 #[derive(Clone, Debug, Default)]
 pub struct RenderTimes {
     pub emit: Duration,
     pub format: Duration,
     pub wall: Duration,
+    /// Comparing and writing the parts, summed over threads, and the swap after.
+    pub write: Duration,
     /// The slowest task (a file or a part of one): its path, emit and format time.
     pub slowest: Option<(&'static str, Duration, Duration)>,
 }
 
 /// Emits every file and formats the Rust ones with prettyplease, `header` on top: one
-/// task per file or part of a file (see [`Part`]), on every core ([`crate::cores`]).
-pub fn render(model: &Model, output: &Output) -> Result<(Vec<RenderedFile>, RenderTimes)> {
+/// task per file or part of a file (see [`Part`]), on every core ([`crate::cores`]); each
+/// part is compared with the file in `dir` (and, once anything differs and not
+/// `check`, written into the staging folder) as soon as the parts before it are, then
+/// dropped (see `Sink`). Then, unless `check` or nothing changed, the staging folder
+/// is swapped in. Emit errors come first in task order; nothing in `dir` changes on any
+/// error.
+pub fn render_and_write(model: &Model, output: &Output, dir: &Path, check: bool) -> Result<(WriteReport, RenderTimes)> {
     let start = Instant::now();
+    let place = if check { None } else { Some(Place::of(dir)?) };
     // The long files first, in the order `LONG_FILES` gives; a file's parts in order.
     let mut order: Vec<usize> = (0..FILES.len()).collect();
     order.sort_by_key(|&i| cost_rank(FILES[i].0));
@@ -91,29 +43,35 @@ pub fn render(model: &Model, output: &Output) -> Result<(Vec<RenderedFile>, Rend
             (0..count).map(move |index| (i, Part { index, count }))
         })
         .collect();
-    // Per task: the text, emit time, format time.
+    let sink = std::sync::Mutex::new(Sink::new(dir, place.as_ref().map(|p| p.staging.clone())));
+    // Per task: emit time, format time, and the time its turn at the sink took.
     let results = crate::cores::map_in_order(&tasks, |&(i, part)| {
         let t = Instant::now();
         let content = (FILES[i].1)(model, output, part);
         let emit = t.elapsed();
         let t = Instant::now();
         let text = render_part(content, part.is_first().then_some(output.header.as_str()));
-        (text, emit, t.elapsed())
+        let format = t.elapsed();
+        let t = Instant::now();
+        let k = tasks.iter().position(|&(j, p)| j == i && p.index == part.index).expect("a task of the list");
+        sink.lock().expect("no panics while the sink is held").take(k, &tasks, text);
+        (emit, format, t.elapsed())
     });
     let mut times = RenderTimes::default();
-    let mut pieces: Vec<Vec<String>> = vec![Vec::new(); FILES.len()];
-    for (&(i, _), (text, emit, format)) in tasks.iter().zip(results) {
+    for (&(i, _), (emit, format, write)) in tasks.iter().zip(results) {
         times.emit += emit;
         times.format += format;
+        times.write += write;
         if times.slowest.is_none_or(|(_, e, f)| e + f < emit + format) {
             times.slowest = Some((FILES[i].0, emit, format));
         }
-        // A file's parts come in order: each follows the ones before.
-        pieces[i].extend(text?);
     }
-    let files = FILES.iter().zip(pieces).map(|(&(path, _), pieces)| RenderedFile { path, pieces }).collect();
     times.wall = start.elapsed();
-    Ok((files, times))
+    let t = Instant::now();
+    let sink = sink.into_inner().expect("no panics while the sink is held");
+    let report = sink.finish(place.as_ref(), check);
+    times.write += t.elapsed();
+    Ok((report?, times))
 }
 
 /// One file made in `count` parts, one after the other (the parts joined must be the
@@ -173,21 +131,6 @@ fn render_part(content: Result<Content>, header: Option<&str>) -> Result<Vec<Str
     })
 }
 
-/// Files of `dir` that differ from `files`, are missing, or are left over.
-pub fn stale_files(dir: &Path, files: &[RenderedFile]) -> Vec<String> {
-    // Read and compared on every core: with docs the crate is ten megabytes.
-    let differs = crate::cores::map_in_order(files, |f| !f.matches_file(&dir.join(f.path)));
-    let mut stale: Vec<String> =
-        files.iter().zip(differs).filter(|(_, differs)| *differs).map(|(f, _)| f.path.to_owned()).collect();
-    let expected: std::collections::BTreeSet<PathBuf> = files.iter().map(|f| PathBuf::from(f.path)).collect();
-    for extra in list_files(dir, dir) {
-        if !expected.contains(&extra) {
-            stale.push(format!("{} (not generated)", extra.display()));
-        }
-    }
-    stale
-}
-
 /// Entries of the output folder the writer keeps across runs (build output).
 const KEPT: &[&str] = &["target", "Cargo.lock"];
 
@@ -211,39 +154,242 @@ fn list_files(root: &Path, dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// What `write` did.
+/// What [`render_and_write`] did.
 #[derive(Debug, Default)]
 pub struct WriteReport {
-    /// Files whose bytes changed (or were added or removed).
+    /// Files whose bytes changed (or were added or removed), or that `check` found stale.
     pub changed: Vec<String>,
+    /// The number of files of the crate.
+    pub files: usize,
 }
 
-/// Writes `files` as the whole content of `dir`, all or nothing.
-pub fn write(dir: &Path, files: &[RenderedFile]) -> Result<WriteReport> {
-    let name = dir
-        .file_name()
-        .ok_or_else(|| Error::Other(format!("{}: not a folder name", dir.display())))?
-        .to_string_lossy()
-        .into_owned();
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
-    remove_leftovers(&parent, &name);
-    let changed = stale_files(dir, files);
-    if changed.is_empty() {
-        return Ok(WriteReport { changed });
+/// Where the new crate is written: the staging folder beside `dir`.
+struct Place {
+    staging: PathBuf,
+}
+
+impl Place {
+    /// Makes `dir`'s parent, removes staging folders that a killed run left there, and
+    /// names this run's.
+    fn of(dir: &Path) -> Result<Place> {
+        let name = dir
+            .file_name()
+            .ok_or_else(|| Error::Other(format!("{}: not a folder name", dir.display())))?
+            .to_string_lossy()
+            .into_owned();
+        let parent = match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        remove_leftovers(&parent, &name);
+        Ok(Place { staging: parent.join(format!(".{name}.tmp-{}", std::process::id())) })
     }
-    let staging = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = write_staging(&staging, files).and_then(|()| {
-        pause_point();
-        swap_in(&staging, dir)
-    });
-    if result.is_err() {
+}
+
+/// Takes the rendered parts in task order (a part that comes early waits for the ones
+/// before it), compares each with the file in the output folder, and drops it: the
+/// crate's megabytes of text are never all held at once (fresh memory is dear on this
+/// machine: a page fault per 4 KiB). Once a file differs (and not for `check`), the
+/// staging folder is filled: the files found equal so far are copied there from the
+/// output folder, with the equal start of the file at hand, and every part from then on
+/// is written there too.
+struct Sink<'d> {
+    dir: &'d Path,
+    /// This run's staging folder; `None` for `check`.
+    staging: Option<PathBuf>,
+    /// Whether the staging folder is being filled.
+    writing: bool,
+    /// Parts rendered before their turn, by task number.
+    early: std::collections::BTreeMap<usize, Result<Vec<String>>>,
+    /// The task whose part is taken next.
+    next: usize,
+    /// Each file of `FILES` as far as it was taken.
+    files: Vec<FileState>,
+    /// The first error, in task order: nothing is taken after it.
+    error: Option<Error>,
+    buffer: Vec<u8>,
+}
+
+#[derive(Default)]
+struct FileState {
+    /// The file in the output folder, read as far as the parts taken, while they match.
+    old: Option<std::fs::File>,
+    /// The bytes taken so far.
+    len: u64,
+    /// The file in the staging folder, while it is written.
+    new: Option<std::fs::File>,
+    /// Whether every part so far matched the old file, and (once the last is taken) the
+    /// old file ends there.
+    same: bool,
+    done: bool,
+}
+
+impl<'d> Sink<'d> {
+    fn new(dir: &'d Path, staging: Option<PathBuf>) -> Sink<'d> {
+        Sink {
+            dir,
+            staging,
+            writing: false,
+            early: Default::default(),
+            next: 0,
+            files: FILES.iter().map(|_| FileState::default()).collect(),
+            error: None,
+            buffer: vec![0; 64 * 1024],
+        }
+    }
+
+    /// Task `k`'s part: taken with every part before it, or kept until they come.
+    fn take(&mut self, k: usize, tasks: &[(usize, Part)], text: Result<Vec<String>>) {
+        self.early.insert(k, text);
+        while let Some(text) = self.early.remove(&self.next) {
+            let (i, part) = tasks[self.next];
+            self.next += 1;
+            if self.error.is_some() {
+                continue;
+            }
+            if let Err(e) = text.and_then(|pieces| self.take_part(i, part, &pieces)) {
+                self.error = Some(e);
+            }
+        }
+    }
+
+    fn take_part(&mut self, i: usize, part: Part, pieces: &[String]) -> Result<()> {
+        let path = FILES[i].0;
+        if part.is_first() {
+            let old = std::fs::File::open(self.dir.join(path)).ok();
+            let missing = old.is_none();
+            self.files[i] = FileState { same: !missing, old, ..Default::default() };
+            if self.writing {
+                self.files[i].new = Some(self.create(path)?);
+            } else if missing {
+                self.start_writing(Some(i))?;
+            }
+        }
+        for piece in pieces {
+            if self.files[i].same && !self.matches(i, piece.as_bytes()) {
+                self.files[i].same = false;
+                self.files[i].old = None;
+                self.start_writing(Some(i))?;
+            }
+            self.files[i].len += piece.len() as u64;
+            if let Some(new) = &mut self.files[i].new {
+                std::io::Write::write_all(new, piece.as_bytes()).map_err(|e| Error::io(&self.dir.join(path), e))?;
+            }
+        }
+        if part.index + 1 == part.count {
+            let file = &mut self.files[i];
+            // The old file ends where the new one does.
+            if file.same
+                && !file
+                    .old
+                    .as_mut()
+                    .is_some_and(|old| matches!(std::io::Read::read(old, &mut self.buffer[..1]), Ok(0)))
+            {
+                file.same = false;
+                self.start_writing(Some(i))?;
+            }
+            let file = &mut self.files[i];
+            file.old = None;
+            file.new = None;
+            file.done = true;
+        }
+        Ok(())
+    }
+
+    /// Whether the old file's next bytes are `bytes`.
+    fn matches(&mut self, i: usize, bytes: &[u8]) -> bool {
+        let Some(old) = self.files[i].old.as_mut() else { return false };
+        for expected in bytes.chunks(self.buffer.len()) {
+            let read = &mut self.buffer[..expected.len()];
+            if std::io::Read::read_exact(old, read).is_err() || read != expected {
+                return false;
+            }
+        }
+        true
+    }
+
+    fn create(&self, path: &str) -> Result<std::fs::File> {
+        let staging = self.staging.as_ref().expect("written only with a staging folder");
+        let to = staging.join(path);
+        if let Some(folder) = to.parent() {
+            std::fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
+        }
+        std::fs::File::create(&to).map_err(|e| Error::io(&to, e))
+    }
+
+    /// Starts filling the staging folder (once; never for `check`): the files taken whole
+    /// so far, all equal to the old ones, are copied from the output folder, and so is
+    /// the start taken so far of `current` (equal too), whose file stays open.
+    fn start_writing(&mut self, current: Option<usize>) -> Result<()> {
+        if self.writing || self.staging.is_none() {
+            return Ok(());
+        }
+        self.writing = true;
+        let staging = self.staging.clone().expect("checked above");
         let _ = std::fs::remove_dir_all(&staging);
+        std::fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+        for (k, &(path, _)) in FILES.iter().enumerate() {
+            let from = self.dir.join(path);
+            if self.files[k].done {
+                let to = staging.join(path);
+                if let Some(folder) = to.parent() {
+                    std::fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
+                }
+                std::fs::copy(&from, &to).map_err(|e| Error::io(&from, e))?;
+            } else if Some(k) == current {
+                let mut new = self.create(path)?;
+                let len = self.files[k].len;
+                if len > 0 {
+                    let old = std::fs::File::open(&from).map_err(|e| Error::io(&from, e))?;
+                    let copied =
+                        std::io::copy(&mut std::io::Read::take(old, len), &mut new).map_err(|e| Error::io(&from, e))?;
+                    if copied != len {
+                        return Err(Error::Other(format!("{}: changed while it was read", from.display())));
+                    }
+                }
+                self.files[k].new = Some(new);
+            }
+        }
+        Ok(())
     }
-    result.map(|()| WriteReport { changed })
+
+    /// After every part: the files left over in the output folder, then the swap (unless
+    /// `check`, or nothing changed). On any error the staging folder is removed.
+    fn finish(mut self, place: Option<&Place>, check: bool) -> Result<WriteReport> {
+        let result = self.finish_inner(check);
+        if result.is_err() {
+            if let Some(place) = place {
+                let _ = std::fs::remove_dir_all(&place.staging);
+            }
+        }
+        result
+    }
+
+    fn finish_inner(&mut self, check: bool) -> Result<WriteReport> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        debug_assert!(self.files.iter().all(|f| f.done), "every file taken whole");
+        let mut changed: Vec<String> =
+            FILES.iter().zip(&self.files).filter(|(_, f)| !f.same).map(|(&(p, _), _)| p.to_owned()).collect();
+        let expected: std::collections::BTreeSet<PathBuf> = FILES.iter().map(|(p, _)| PathBuf::from(p)).collect();
+        for extra in list_files(self.dir, self.dir) {
+            if !expected.contains(&extra) {
+                changed.push(format!("{} (not generated)", extra.display()));
+            }
+        }
+        let report = WriteReport { changed, files: FILES.len() };
+        if check || report.changed.is_empty() {
+            return Ok(report);
+        }
+        // Only files left over differ: the crate is copied whole into the staging folder.
+        self.start_writing(None)?;
+        let staging = self.staging.clone().expect("written only with a staging folder");
+        pause_point();
+        swap_in(&staging, self.dir)?;
+        Ok(report)
+    }
 }
 
 /// Removes staging folders that a killed run left beside `dir`.
@@ -256,23 +402,6 @@ fn remove_leftovers(parent: &Path, name: &str) {
             }
         }
     }
-}
-
-/// Writes every file into `staging`, on every core; the first error in file order.
-fn write_staging(staging: &Path, files: &[RenderedFile]) -> Result<()> {
-    let _ = std::fs::remove_dir_all(staging);
-    // The folders first, one thread: then the files need only be written.
-    let folders: std::collections::BTreeSet<PathBuf> =
-        files.iter().filter_map(|f| staging.join(f.path).parent().map(Path::to_path_buf)).collect();
-    for folder in &folders {
-        std::fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
-    }
-    crate::cores::map_in_order(files, |f| {
-        let path = staging.join(f.path);
-        f.write_to(&path).map_err(|e| Error::io(&path, e))
-    })
-    .into_iter()
-    .collect()
 }
 
 /// A test-only pause before the swap, so a test can kill the run there.
@@ -340,30 +469,95 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
 mod tests {
     use super::*;
 
+    /// Every file of the crate in one part, made of two pieces: a head and a body longer
+    /// than the compare buffer, so that slices and pieces do not line up.
+    fn crate_text(edit: impl Fn(usize, &mut String)) -> Vec<Vec<String>> {
+        (0..FILES.len())
+            .map(|i| {
+                let mut body = format!("file {i}\n").repeat(12_000);
+                edit(i, &mut body);
+                vec![format!("// head {i}\n"), body]
+            })
+            .collect()
+    }
+
+    /// The sink's run over `texts`, the parts taken in `order` (task numbers).
+    fn run(dir: &Path, texts: &[Vec<String>], order: &[usize], check: bool) -> Result<WriteReport> {
+        let place = if check { None } else { Some(Place::of(dir)?) };
+        let tasks: Vec<(usize, Part)> = (0..FILES.len()).map(|i| (i, Part { index: 0, count: 1 })).collect();
+        let mut sink = Sink::new(dir, place.as_ref().map(|p| p.staging.clone()));
+        for &k in order {
+            sink.take(k, &tasks, Ok(texts[k].clone()));
+        }
+        sink.finish(place.as_ref(), check)
+    }
+
+    fn read_crate(dir: &Path) -> Vec<String> {
+        FILES.iter().map(|(p, _)| std::fs::read_to_string(dir.join(p)).unwrap_or_default()).collect()
+    }
+
     #[test]
-    fn a_file_matches_only_the_exact_bytes_of_its_pieces() {
-        let dir = std::env::temp_dir().join(format!("vkxml-writer-test-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        // Longer than the compare buffer, so that slices and pieces do not line up.
-        let long = "abcdefghij".repeat(10_000);
-        let file = RenderedFile { path: "f", pieces: vec!["// head\n\n".to_owned(), long.clone(), "tail\n".into()] };
-        let path = dir.join("f");
-        file.write_to(&path).unwrap();
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), file.text());
-        assert!(file.matches_file(&path));
-        // One byte changed in the middle, the same length.
-        let mut changed = file.text().into_bytes();
-        changed[50_000] = b'X';
-        std::fs::write(&path, &changed).unwrap();
-        assert!(!file.matches_file(&path));
-        // A byte more, a byte less, no file.
-        std::fs::write(&path, file.text() + "\n").unwrap();
-        assert!(!file.matches_file(&path));
-        std::fs::write(&path, &file.text()[1..]).unwrap();
-        assert!(!file.matches_file(&path));
-        std::fs::remove_file(&path).unwrap();
-        assert!(!file.matches_file(&path));
-        let _ = std::fs::remove_dir_all(&dir);
+    fn parts_are_compared_as_they_come_and_the_crate_is_written_only_when_it_changed() {
+        let root = std::env::temp_dir().join(format!("vkxml-writer-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let dir = root.join("out");
+        let in_order: Vec<usize> = (0..FILES.len()).collect();
+        let reversed: Vec<usize> = in_order.iter().rev().copied().collect();
+        let joined = |texts: &[Vec<String>]| texts.iter().map(|t| t.concat()).collect::<Vec<_>>();
+
+        // No crate yet: every file is new.
+        let first = crate_text(|_, _| {});
+        let report = run(&dir, &first, &in_order, false).unwrap();
+        assert_eq!(report.changed.len(), FILES.len());
+        assert_eq!(read_crate(&dir), joined(&first));
+
+        // The same text, its parts coming in any order: nothing changes, nothing is written.
+        let stamp = std::fs::metadata(dir.join(FILES[0].0)).unwrap().modified().unwrap();
+        assert!(run(&dir, &first, &reversed, false).unwrap().changed.is_empty());
+        assert_eq!(std::fs::metadata(dir.join(FILES[0].0)).unwrap().modified().unwrap(), stamp);
+
+        // One byte of the last file differs: `check` names it and writes nothing; a run
+        // writes the whole crate (the files before it copied, its equal start too).
+        let last = FILES.len() - 1;
+        let edited = crate_text(|i, body| {
+            if i == last {
+                body.replace_range(50_000..50_001, "X");
+            }
+        });
+        assert_eq!(run(&dir, &edited, &in_order, true).unwrap().changed, [FILES[last].0]);
+        assert_eq!(read_crate(&dir), joined(&first));
+        assert_eq!(run(&dir, &edited, &in_order, false).unwrap().changed, [FILES[last].0]);
+        assert_eq!(read_crate(&dir), joined(&edited));
+
+        // An old file longer, or shorter, than the new one differs.
+        let longer = dir.join(FILES[1].0);
+        std::fs::write(&longer, edited[1].concat() + "\n").unwrap();
+        let shorter = dir.join(FILES[2].0);
+        std::fs::write(&shorter, &edited[2].concat()[1..]).unwrap();
+        let report = run(&dir, &edited, &reversed, false).unwrap();
+        assert_eq!(report.changed, [FILES[1].0, FILES[2].0]);
+        assert_eq!(read_crate(&dir), joined(&edited));
+
+        // A file the generator does not make is stale, and goes.
+        std::fs::write(dir.join("stray.rs"), "").unwrap();
+        assert_eq!(run(&dir, &edited, &in_order, true).unwrap().changed, ["stray.rs (not generated)"]);
+        assert_eq!(run(&dir, &edited, &in_order, false).unwrap().changed, ["stray.rs (not generated)"]);
+        assert!(!dir.join("stray.rs").exists());
+        assert_eq!(read_crate(&dir), joined(&edited));
+
+        // A part that failed: the error, the crate untouched, no staging folder left.
+        let place = Place::of(&dir).unwrap();
+        let tasks: Vec<(usize, Part)> = (0..FILES.len()).map(|i| (i, Part { index: 0, count: 1 })).collect();
+        let mut sink = Sink::new(&dir, Some(place.staging.clone()));
+        for (k, text) in first.iter().enumerate() {
+            let text = if k == 3 { Err(Error::Other("part 3 failed".into())) } else { Ok(text.clone()) };
+            sink.take(k, &tasks, text);
+        }
+        let error = sink.finish(Some(&place), false).unwrap_err();
+        assert!(error.to_string().contains("part 3 failed"), "{error}");
+        assert_eq!(read_crate(&dir), joined(&edited));
+        assert!(!place.staging.exists());
+        let _ = std::fs::remove_dir_all(&root);
     }
 
     #[test]

@@ -510,7 +510,7 @@ fn cmd_bench(args: &[String]) -> Result<ExitCode, String> {
     };
     println!("generate {} ({runs} runs, {how})", registry.display());
     println!("  phase                 median   fastest");
-    println!("  read               {}", pick(|p| p.read));
+    println!("  read               {}  (vk.xml mapped; its pages are touched in parse)", pick(|p| p.read));
     println!("  parse              {}", pick(|p| p.parse));
     println!("  resolve            {}", pick(|p| p.resolve));
     println!("  docs               {}  (critical path, after resolve)", pick(|p| p.docs));
@@ -518,8 +518,8 @@ fn cmd_bench(args: &[String]) -> Result<ExitCode, String> {
     println!("    spec read+index  {}  (every core, during resolve)", pick(|p| p.spec_index));
     println!("  emit               {}  (summed over threads)", pick(|p| p.emit));
     println!("  format             {}  (summed over threads)", pick(|p| p.format));
-    println!("  emit+format wall   {}", pick(|p| p.emit_and_format_wall));
-    println!("  write              {}", pick(|p| p.write));
+    println!("  emit+format wall   {}  (each part compared or written as it comes)", pick(|p| p.emit_and_format_wall));
+    println!("  write              {}  (summed over threads, and the swap after)", pick(|p| p.write));
     println!("  total              {}  (read to write)", row(results.iter().map(|(_, t)| *t).collect()));
     if !processes.is_empty() {
         let (process, reference) = (median(processes.clone()), median(references.clone()));
