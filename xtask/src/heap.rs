@@ -1,10 +1,11 @@
 //! Process set-up, before any command: glibc's allocator asked to grow its heap 16 MiB at a
 //! time. Input: the environment; output: glibc's `M_TOP_PAD` set, or nothing changed.
 //!
-//! A full run touches about 40 MB of fresh heap memory. Grown 16 MiB at a time
-//! (`M_TOP_PAD`), the heap is extended a few times instead of a few hundred, and trimmed
-//! less: a run took a tenth less CPU time than with glibc's defaults (36 against 46 ms
-//! of system time, 2026-12-02), for the same wall time.
+//! A full run touches about 30 MB of fresh heap memory (40 MB until the writer stopped
+//! holding the whole crate, 2026-12-02). Grown 16 MiB at a time (`M_TOP_PAD`), the heap
+//! is extended a few times instead of a few hundred, and trimmed less: a run took a
+//! tenth less CPU time than with glibc's defaults (36 against 46 ms of system time,
+//! 2026-12-02), for the same wall time.
 //!
 //! Until 2026-12-02 the process started itself again with `GLIBC_TUNABLES` asking glibc
 //! for transparent huge pages as well (`glibc.malloc.hugetlb=1`; glibc reads its
