@@ -45,7 +45,8 @@ pub fn render_and_write(model: &Model, output: &Output, dir: &Path, check: bool)
         .collect();
     let sink = std::sync::Mutex::new(Sink::new(dir, place.as_ref().map(|p| p.staging.clone())));
     // Per task: emit time, format time, and the time its turn at the sink took.
-    let results = crate::cores::map_in_order(&tasks, |&(i, part)| {
+    let numbered: Vec<(usize, (usize, Part))> = tasks.iter().copied().enumerate().collect();
+    let results = crate::cores::map_in_order(&numbered, |&(k, (i, part))| {
         let t = Instant::now();
         let content = (FILES[i].1)(model, output, part);
         let emit = t.elapsed();
@@ -53,7 +54,6 @@ pub fn render_and_write(model: &Model, output: &Output, dir: &Path, check: bool)
         let text = render_part(content, part.is_first().then_some(output.header.as_str()));
         let format = t.elapsed();
         let t = Instant::now();
-        let k = tasks.iter().position(|&(j, p)| j == i && p.index == part.index).expect("a task of the list");
         sink.lock().expect("no panics while the sink is held").take(k, &tasks, text);
         (emit, format, t.elapsed())
     });
