@@ -109,13 +109,13 @@ impl Sources {
     /// so the first definition of a refpage or anchor wins as in one pass.
     pub fn index(self, defined: &Defined) -> Result<Spec> {
         let tasks: Vec<&[PathBuf]> = self.files.chunks(FILES_PER_TASK).collect();
-        let parts = crate::cores::map_in_order(&tasks, |files| index_files(files, defined));
-        let parts: Vec<Spec> = parts.into_iter().collect::<Result<_>>()?;
-        let mut parts = parts.into_iter();
-        let mut spec = parts.next().unwrap_or_default();
+        let mut parts: Vec<Spec> = crate::cores::map_in_order(&tasks, |files| index_files(files, defined))
+            .into_iter()
+            .collect::<Result<_>>()?;
+        let rest = parts.split_off(parts.len().min(1));
+        let mut spec = parts.pop().unwrap_or_default();
         // The maps are made large enough at once: grown while merging, each doubling copied
         // them into fresh memory (a megabyte of first touches).
-        let rest: Vec<Spec> = parts.collect();
         spec.refpages.reserve(rest.iter().map(|p| p.refpages.len()).sum());
         spec.rows.reserve(rest.iter().map(|p| p.rows.len()).sum());
         spec.items.reserve(rest.iter().map(|p| p.items.len()).sum());
