@@ -113,8 +113,8 @@ fn external_handle_types_match_the_golden_file() {
     for name in
         ["VkExternalMemoryHandleTypeFlags", "VkExternalSemaphoreHandleTypeFlags", "VkExternalFenceHandleTypeFlags"]
     {
-        let file = vkxml_codegen::emit::type_items(&model, name, &output).expect("type present").unwrap();
-        text.push_str(&prettyplease::unparse(&file));
+        let items = vkxml_codegen::emit::type_items(&model, name, &output).expect("type present").unwrap();
+        text.push_str(&vkxml_codegen::writer::print(items).unwrap());
         text.push('\n');
     }
     let path = root().join("tests/golden/external_handle_types.rs.txt");
@@ -171,6 +171,30 @@ fn files_made_in_parts_join_into_the_whole_file() {
             let joined = vkxml_codegen::writer::render_in_parts(&model, &output, path, count).unwrap();
             assert!(joined == whole, "{path}: {count} parts joined differ from the whole file");
         }
+    }
+}
+
+/// The types files, whose docs the writer prints as comment lines beside prettyplease's
+/// items, are what prettyplease prints from the same items with `#[doc]` attributes:
+/// every doc line, impl block and line break of 1.4.360 with its specification text.
+#[test]
+fn the_types_files_print_as_prettyplease_prints_them_with_doc_attributes() {
+    let (model, output) = model_with_docs("");
+    for path in ["src/enums.rs", "src/bitmasks.rs"] {
+        let emit = || {
+            let (_, emitter) = vkxml_codegen::emit::FILES.iter().find(|(p, _)| *p == path).unwrap();
+            emitter(&model, &output, vkxml_codegen::emit::Part::WHOLE).unwrap()
+        };
+        let printed = vkxml_codegen::writer::print(emit()).unwrap();
+        let vkxml_codegen::emit::Content::Documented { head, items } = emit() else {
+            panic!("{path}: documented items")
+        };
+        let whole = prettyplease::unparse(&vkxml_codegen::writer::with_doc_attributes(head, items));
+        assert!(printed.lines().count() > 10_000, "{path}: the whole file");
+        if let Some((k, (a, b))) = printed.lines().zip(whole.lines()).enumerate().find(|(_, (a, b))| a != b) {
+            panic!("{path}, line {}: the writer printed\n{a}\nprettyplease prints\n{b}", k + 1);
+        }
+        assert_eq!(printed, whole, "{path}");
     }
 }
 

@@ -1,13 +1,14 @@
 //! Writer: emitted files -> formatted text with the header (prettyplease, per file or part
-//! of a file, on every core) -> the output folder, all or nothing: each part is compared
-//! with the file it replaces as it comes, and once anything differs the new crate is
-//! written complete beside the old one and swapped in with one rename, so a failed or
-//! killed run leaves the previous crate whole. `check` compares without writing.
+//! of a file, on every core; the docs of documented items as `///` lines) -> the output
+//! folder, all or nothing: each part is compared with the file it replaces as it comes,
+//! and once anything differs the new crate is written complete beside the old one and
+//! swapped in with one rename, so a failed or killed run leaves the previous crate whole.
+//! `check` compares without writing.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::emit::{Content, Output, Part, FILES, IN_PARTS};
+use crate::emit::{Content, Documented, Output, Part, FILES, IN_PARTS};
 use crate::error::{Error, Result};
 use crate::model::Model;
 
@@ -124,11 +125,137 @@ fn cost_rank(path: &str) -> usize {
 /// The text of a file or part: prettyplease's for Rust, under the header when given (part
 /// 0) as a piece of its own, so that the part's text is not copied to follow it.
 fn render_part(content: Result<Content>, header: Option<&str>) -> Result<Vec<String>> {
-    Ok(match (content?, header) {
-        (Content::Text(text), _) => vec![text],
-        (Content::Syntax(file), Some(header)) => vec![format!("// {header}\n\n"), prettyplease::unparse(&file)],
-        (Content::Syntax(file), None) => vec![prettyplease::unparse(&file)],
+    let text = match content? {
+        Content::Text(text) => return Ok(vec![text]),
+        Content::Syntax(file) => prettyplease::unparse(&file),
+        Content::Documented { head, items } => print_documented(head, items)?,
+    };
+    Ok(match header {
+        Some(header) => vec![format!("// {header}\n\n"), text],
+        None => vec![text],
     })
+}
+
+/// The text of a Rust file or part, as the crate holds it (for golden files and reviews).
+pub fn print(content: Content) -> Result<String> {
+    Ok(render_part(Ok(content), None)?.concat())
+}
+
+/// The items of a [`Content::Documented`] file printed in turn: each doc as `///` lines,
+/// as prettyplease prints a `#[doc]` attribute, then the item by prettyplease. An impl
+/// block is printed once per item, holding only that item: its first line (`impl Name
+/// {`) is kept from the first, its last (`}`) from the last, and between them each item's
+/// lines under its doc. Each item is laid out as it would be in the whole block (same
+/// indent; prettyplease decides each item's line breaks on its own); a test compares the
+/// two ways.
+fn print_documented(head: syn::File, items: Vec<Documented>) -> Result<String> {
+    let mut out = prettyplease::unparse(&head);
+    // The head's file, emptied and reused: it holds the item being printed.
+    let mut file = head;
+    file.attrs.clear();
+    file.items.clear();
+    for piece in items {
+        match piece {
+            Documented::Item(doc, item) => {
+                push_doc(&mut out, "", &doc);
+                file.items.push(item);
+                out.push_str(&prettyplease::unparse(&file));
+                file.items.clear();
+            }
+            Documented::Impl(block, members) => {
+                let count = members.len();
+                file.items.push(syn::Item::Impl(block));
+                for (k, (doc, member)) in members.into_iter().enumerate() {
+                    if let Some(syn::Item::Impl(block)) = file.items.first_mut() {
+                        block.items.clear();
+                        block.items.push(member);
+                    }
+                    let text = prettyplease::unparse(&file);
+                    let Some((open, body)) =
+                        text.split_once("{\n").and_then(|(open, rest)| Some((open, rest.strip_suffix("}\n")?)))
+                    else {
+                        return Err(Error::Emit {
+                            file: "impl block".into(),
+                            message: format!("unexpected layout: {text}"),
+                        });
+                    };
+                    if k == 0 {
+                        out.push_str(open);
+                        out.push_str("{\n");
+                    }
+                    push_doc(&mut out, IMPL_ITEM_INDENT, &doc);
+                    out.push_str(body);
+                    if k + 1 == count {
+                        out.push_str("}\n");
+                    }
+                }
+                file.items.clear();
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A [`Content::Documented`] file as one syntax tree, its docs as `#[doc = " line"]`
+/// attributes, one per line, first among each item's attributes: the tree prettyplease
+/// prints whole, as it printed the types files before the writer printed their docs
+/// (tests compare the two ways).
+pub fn with_doc_attributes(mut head: syn::File, items: Vec<Documented>) -> syn::File {
+    fn attrs(doc: &str) -> Vec<syn::Attribute> {
+        crate::docs::spec::lines(doc)
+            .map(|line| {
+                let value = if line.is_empty() { String::new() } else { format!(" {line}") };
+                syn::parse_quote! { #[doc = #value] }
+            })
+            .collect()
+    }
+    fn with(doc: &str, mut attrs_of: Vec<syn::Attribute>) -> Vec<syn::Attribute> {
+        let mut all = attrs(doc);
+        all.append(&mut attrs_of);
+        all
+    }
+    for piece in items {
+        head.items.push(match piece {
+            Documented::Item(doc, mut item) => {
+                match &mut item {
+                    syn::Item::Struct(s) => s.attrs = with(&doc, std::mem::take(&mut s.attrs)),
+                    syn::Item::Type(t) => t.attrs = with(&doc, std::mem::take(&mut t.attrs)),
+                    syn::Item::Macro(m) => m.attrs = with(&doc, std::mem::take(&mut m.attrs)),
+                    _ => assert!(doc.is_empty(), "a doc on an item of another kind"),
+                }
+                item
+            }
+            Documented::Impl(mut block, members) => {
+                for (doc, mut member) in members {
+                    if let syn::ImplItem::Const(c) = &mut member {
+                        c.attrs = with(&doc, std::mem::take(&mut c.attrs));
+                    }
+                    block.items.push(member);
+                }
+                syn::Item::Impl(block)
+            }
+        });
+    }
+    head
+}
+
+/// The indent of an impl block's items in prettyplease's layout.
+const IMPL_ITEM_INDENT: &str = "    ";
+
+/// `text` as doc comment lines under `indent`, as prettyplease prints `#[doc = " line"]`:
+/// `///`, then a space and the line without its trailing spaces (nothing more when that
+/// leaves it empty).
+fn push_doc(out: &mut String, indent: &str, text: &str) {
+    for line in crate::docs::spec::lines(text) {
+        out.push_str(indent);
+        out.push_str("///");
+        let line = line.trim_end_matches(' ');
+        if !line.is_empty() {
+            out.push(' ');
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
 }
 
 /// Entries of the output folder the writer keeps across runs (build output).
@@ -558,6 +685,53 @@ mod tests {
         assert_eq!(read_crate(&dir), joined(&edited));
         assert!(!place.staging.exists());
         let _ = std::fs::remove_dir_all(&root);
+    }
+
+    /// Items as the types files have them: docs of several lines, with empty lines, lines
+    /// of spaces only, trailing spaces and a line that starts with `/`; an item without a
+    /// doc; an impl block of one item and one of several, with a deprecation note long
+    /// enough to be broken over lines.
+    fn documented_items() -> (syn::File, Vec<Documented<'static>>) {
+        let head: syn::File = syn::parse_quote! { #![doc = " The module."] };
+        let item = |tokens: proc_macro2::TokenStream| -> syn::Item { syn::parse2(tokens).unwrap() };
+        let member = |tokens: proc_macro2::TokenStream| -> syn::ImplItem { syn::parse2(tokens).unwrap() };
+        let block = |name: &str| -> syn::ItemImpl {
+            let name = syn::Ident::new(name, proc_macro2::Span::call_site());
+            syn::parse_quote! { impl #name {} }
+        };
+        let note = "the name under `VkAccessFlagBits2KHR`, an old name of this type; use `VIDEO_DECODE_READ_KHR`";
+        let items = vec![
+            Documented::Item(
+                "[`VkA`](https://example.invalid) - A type\n\n# C Specification\n\n```c\ntypedef enum VkA {\n  VK_A_X = 0,\n} VkA;\n```\n   \ntrailing spaces   \n/ a slash\n".into(),
+                item(quote::quote! { #[repr(transparent)] #[derive(Clone, Copy)] pub struct A(pub(crate) i32); }),
+            ),
+            Documented::Item("".into(), item(quote::quote! { vk_enum!(A, A_TABLE); })),
+            Documented::Impl(
+                block("A"),
+                vec![
+                    ("`VK_A_X`: the first.\n\nProvided by `VK_VERSION_1_0`.".into(), member(quote::quote! { pub const X: Self = Self(0); })),
+                    ("An old name.".into(), member(quote::quote! { #[deprecated(note = #note)] pub const OLD_NAME_OF_THE_FIRST_VALUE: Self = Self(0); })),
+                    ("".into(), member(quote::quote! { pub const Y: Self = Self(-1); })),
+                ],
+            ),
+            Documented::Item("C: `VkB`, an alias of [`A`].".into(), item(quote::quote! { #[deprecated(note = "old")] pub type B = A; })),
+            Documented::Impl(block("B"), vec![("One.".into(), member(quote::quote! { pub const ONE: Self = Self(1); }))]),
+        ];
+        (head, items)
+    }
+
+    #[test]
+    fn documented_items_print_as_prettyplease_prints_their_doc_attributes() {
+        let (head, items) = documented_items();
+        let printed = print_documented(head, items).unwrap();
+        let (head, items) = documented_items();
+        assert_eq!(printed, prettyplease::unparse(&with_doc_attributes(head, items)));
+        assert!(printed.contains("\n    /// `VK_A_X`: the first.\n    ///\n    /// Provided by"), "{printed}");
+        assert!(printed.contains("\n///\n/// trailing spaces\n/// / a slash\n#[repr(transparent)]"), "{printed}");
+        assert!(
+            printed.contains("    #[deprecated(\n        note = "),
+            "the note is broken as in the whole block: {printed}"
+        );
     }
 
     #[test]

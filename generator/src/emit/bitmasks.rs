@@ -3,12 +3,12 @@
 
 use quote::{format_ident, quote};
 
-use super::{part_with_doc, share_of_types, table_ident, type_item, Output, Part, Skeleton};
+use super::{share_of_types, table_ident, type_item, Content, Documented, Output, Part, Skeleton};
 use crate::error::Result;
 use crate::model::{EnumType, Model, TypeKind};
 
 /// One bitmask type.
-pub fn item(ty: &EnumType, output: &Output, skeleton: &Skeleton) -> Result<Vec<syn::Item>> {
+pub fn item<'o>(ty: &EnumType, output: &'o Output, skeleton: &Skeleton) -> Result<Vec<Documented<'o>>> {
     let name = format_ident!("{}", ty.rust_name);
     let table = table_ident(ty);
     let raw = match ty.kind {
@@ -19,13 +19,13 @@ pub fn item(ty: &EnumType, output: &Output, skeleton: &Skeleton) -> Result<Vec<s
     type_item(ty, raw, ("vk_bitmask", quote! { #name, #raw_ident, #table }), output, skeleton)
 }
 
-pub fn emit(model: &Model, output: &Output, part: Part) -> Result<syn::File> {
+pub fn emit<'o>(model: &Model, output: &'o Output, part: Part) -> Result<Content<'o>> {
     let types: Vec<&EnumType> = model.types.iter().filter(|t| matches!(t.kind, TypeKind::Bitmask { .. })).collect();
-    let items = share_of_types(&types, part, output, item)?;
-    part_with_doc(
-        "src/bitmasks.rs",
-        " Bitmask types: one `...Flags` newtype per bitmask, holding its `...FlagBits` values.",
-        items,
+    share_of_types(
+        &types,
         part,
+        output,
+        ("src/bitmasks.rs", " Bitmask types: one `...Flags` newtype per bitmask, holding its `...FlagBits` values."),
+        item,
     )
 }

@@ -1,6 +1,7 @@
-//! Stage 5, emit: model -> the files of the generated crate, as token streams (Rust) or
-//! text (manifest, README, licenses). One emitter per item kind; nothing here touches
-//! the file system. The order of files and items is fixed here and in the model.
+//! Stage 5, emit: model -> the files of the generated crate, as syntax trees (Rust; the
+//! types files as items each with its doc text) or text (manifest, README, licenses). One
+//! emitter per item kind; nothing here touches the file system. The order of files and
+//! items is fixed here and in the model.
 
 mod bitmasks;
 mod constants;
@@ -11,6 +12,8 @@ mod reflection;
 mod support;
 mod syntax;
 
+use std::borrow::Cow;
+
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -18,10 +21,30 @@ use crate::error::Result;
 use crate::model::{EnumType, Model, TypeKind};
 
 /// Rust files are syntax trees the writer prints with prettyplease; text files are written
-/// as they are.
-pub enum Content {
+/// as they are. The types files, whose items carry most of the crate's docs, are
+/// [`Documented`] items: their doc comments are text the writer prints as `///` lines
+/// above the item's syntax, not `#[doc]` attributes. (As attributes, each of their 45,000
+/// doc lines was made into a string literal that prettyplease then read back: half of the
+/// time it took to emit and format the two files.)
+pub enum Content<'o> {
     Syntax(syn::File),
+    /// `head` (the module doc, or nothing) and then the items.
+    Documented {
+        head: syn::File,
+        items: Vec<Documented<'o>>,
+    },
     Text(String),
+}
+
+/// An item of a [`Content::Documented`] file, with the doc comments that stand above it
+/// and above each item of an impl block. A doc is rustdoc Markdown, one comment line per
+/// line of text; an empty doc prints no line.
+pub enum Documented<'o> {
+    /// An item under its doc.
+    Item(Cow<'o, str>, syn::Item),
+    /// An impl block (with no items of its own in the tree) and its items, each under its
+    /// doc, in order.
+    Impl(syn::ItemImpl, Vec<(Cow<'o, str>, syn::ImplItem)>),
 }
 
 /// What a run knows besides the model: the header line of every file and the version of
@@ -35,8 +58,9 @@ pub struct Output {
     pub docs: Option<crate::docs::Docs>,
 }
 
-/// Makes one file, or one part of it, from the model and the run's output facts.
-pub type Emitter = fn(&Model, &Output, Part) -> Result<Content>;
+/// Makes one file, or one part of it, from the model and the run's output facts (whose
+/// docs it may borrow).
+pub type Emitter = for<'o> fn(&'o Model, &'o Output, Part) -> Result<Content<'o>>;
 
 /// A share of a file's items. The files with thousands of items (the types, the
 /// reflection tables) can be emitted and formatted in parts, each on whichever core is
@@ -63,11 +87,11 @@ impl Part {
     }
 }
 
-fn text(s: String) -> Result<Content> {
+fn text(s: String) -> Result<Content<'static>> {
     Ok(Content::Text(s))
 }
 
-fn rust(path: &str, tokens: TokenStream) -> Result<Content> {
+fn rust(path: &str, tokens: TokenStream) -> Result<Content<'static>> {
     Ok(Content::Syntax(syntax::parse_file(path, tokens)?))
 }
 
@@ -80,8 +104,8 @@ pub const FILES: &[(&str, Emitter)] = &[
     ("LICENSE-MIT", |_, _, _| text(include_str!("../../../LICENSE-MIT").to_owned())),
     ("src/lib.rs", |m, o, _| rust("src/lib.rs", krate::lib_rs(m, o))),
     ("src/macros.rs", |_, _, _| rust("src/macros.rs", support::macros())),
-    ("src/enums.rs", |m, o, part| Ok(Content::Syntax(enums::emit(m, o, part)?))),
-    ("src/bitmasks.rs", |m, o, part| Ok(Content::Syntax(bitmasks::emit(m, o, part)?))),
+    ("src/enums.rs", |m, o, part| enums::emit(m, o, part)),
+    ("src/bitmasks.rs", |m, o, part| bitmasks::emit(m, o, part)),
     ("src/constants.rs", |m, _, _| rust("src/constants.rs", constants::emit(m))),
     ("src/extensions.rs", |m, _, part| Ok(Content::Syntax(extensions::emit(m, part)?))),
     ("src/reflection/mod.rs", |_, _, _| rust("src/reflection/mod.rs", support::reflection())),
@@ -108,34 +132,36 @@ fn type_weight(ty: &crate::model::EnumType) -> usize {
 }
 
 /// The items of a part's share of `types`, each made by `item` (the enum or the bitmask
-/// emitter) with this thread's skeleton.
-fn share_of_types(
+/// emitter) with this thread's skeleton, under the file's module doc (part 0).
+fn share_of_types<'o>(
     types: &[&EnumType],
     part: Part,
-    output: &Output,
-    item: fn(&EnumType, &Output, &Skeleton) -> Result<Vec<syn::Item>>,
-) -> Result<Vec<syn::Item>> {
-    Skeleton::with(|skeleton| {
+    output: &'o Output,
+    (path, module_doc): (&str, &str),
+    item: for<'t> fn(&'t EnumType, &'o Output, &Skeleton) -> Result<Vec<Documented<'o>>>,
+) -> Result<Content<'o>> {
+    let items = Skeleton::with(|skeleton| {
         let mut items = Vec::new();
         for ty in part.share(types, |t| type_weight(t)) {
             items.extend(item(ty, output, skeleton)?);
         }
-        Ok(items)
-    })
+        Ok::<_, crate::error::Error>(items)
+    })?;
+    Ok(Content::Documented { head: part_with_doc(path, module_doc, Vec::new(), part)?, items })
 }
 
-/// The syntax of one type as the crate holds it (for golden files and reviews).
-pub fn type_items(model: &Model, c_name: &str, output: &Output) -> Option<Result<syn::File>> {
+/// The items of one type as the crate holds them (for golden files and reviews: the
+/// writer prints them as it prints the file).
+pub fn type_items<'o>(model: &Model, c_name: &str, output: &'o Output) -> Option<Result<Content<'o>>> {
     let ty = model.types.iter().find(|t| t.c_name == c_name || t.enums_name.as_deref() == Some(c_name))?;
     let items = Skeleton::new().and_then(|skeleton| match ty.kind {
         TypeKind::Enum => enums::item(ty, output, &skeleton),
         TypeKind::Bitmask { .. } => bitmasks::item(ty, output, &skeleton),
     });
-    Some(items.and_then(|items| {
-        let mut file = syntax::parse_file(c_name, TokenStream::new())?;
-        file.items = items;
-        Ok(file)
-    }))
+    Some(
+        items
+            .and_then(|items| Ok(Content::Documented { head: syntax::parse_file(c_name, TokenStream::new())?, items })),
+    )
 }
 
 /// A file of `items` under a module doc comment.
@@ -217,7 +243,13 @@ impl Skeleton {
     }
 
     /// `struct name(pub(crate) raw);`, `mac!(tokens);` and `impl name {}`.
-    fn items(&self, name: &syn::Ident, raw: &str, mac: &str, tokens: TokenStream) -> Vec<syn::Item> {
+    fn items(
+        &self,
+        name: &syn::Ident,
+        raw: &str,
+        mac: &str,
+        tokens: TokenStream,
+    ) -> (syn::Item, syn::Item, syn::ItemImpl) {
         let type_path = |ident: syn::Ident| {
             syn::Type::Path(syn::TypePath { attrs: Vec::new(), qself: None, path: syn::Path::from(ident) })
         };
@@ -239,24 +271,25 @@ impl Skeleton {
             },
             semi_token: Some(Default::default()),
         });
-        vec![syn::Item::Struct(strukt), mac, syn::Item::Impl(imp)]
+        (syn::Item::Struct(strukt), mac, imp)
     }
 }
 
 /// The struct, its macro impls, its constants and its aliases: shared by enums and
 /// bitmasks. `mac!(tokens)` implements the type's traits; `raw` is its representation.
-fn type_item(
+/// The docs are the specification's (borrowed from `output`), or made here when a run
+/// has none for an item.
+fn type_item<'o>(
     ty: &crate::model::EnumType,
     raw: &str,
     (mac, tokens): (&str, TokenStream),
-    output: &Output,
+    output: &'o Output,
     skeleton: &Skeleton,
-) -> Result<Vec<syn::Item>> {
+) -> Result<Vec<Documented<'o>>> {
     use crate::docs;
     let name = format_ident!("{}", ty.rust_name);
     let spec_docs = output.docs.as_ref();
-    // The docs' text is borrowed, not copied: it is only cut into lines.
-    let type_doc: std::borrow::Cow<str> = match spec_docs.and_then(|d| d.type_doc(&ty.c_name)) {
+    let type_doc: Cow<'o, str> = match spec_docs.and_then(|d| d.type_doc(&ty.c_name)) {
         Some(text) => text.into(),
         None => {
             format!("{} (C: `{}`)\n\n{}", docs::refpage_link(ty.refpage()), ty.c_name, docs::provided_by(&ty.providers))
@@ -268,27 +301,22 @@ fn type_item(
     let mut ordered: Vec<&crate::model::TypeAlias> = ty.aliases.iter().collect();
     ordered.sort_by_key(|a| (a.rust_name.clone(), crate::names::type_name(&a.c_name) != a.rust_name));
     let mut seen = std::collections::HashSet::new();
-    let aliases: TokenStream = ordered
-        .into_iter()
-        .filter(|a| a.rust_name != ty.rust_name && seen.insert(&a.rust_name))
+    let aliases: Vec<&crate::model::TypeAlias> =
+        ordered.into_iter().filter(|a| a.rust_name != ty.rust_name && seen.insert(&a.rust_name)).collect();
+    let alias_tokens: TokenStream = aliases
+        .iter()
         .map(|a| {
             let alias = format_ident!("{}", a.rust_name);
-            let d = doc(&format!("C: `{}`, an alias of [`{}`].", a.c_name, ty.rust_name));
             let deprecated = a.deprecated.as_ref().map(|d| {
                 let note = &d.note;
                 quote! { #[deprecated(note = #note)] }
             });
-            quote! { #d #deprecated pub type #alias = #name; }
+            quote! { #deprecated pub type #alias = #name; }
         })
         .collect();
-    let mut items = skeleton.items(&name, raw, mac, tokens);
-    if !aliases.is_empty() {
-        items.extend(syntax::parse_file(&ty.c_name, aliases)?.items);
-    }
-    if let Some(syn::Item::Struct(item)) = items.first_mut() {
-        item.attrs.splice(0..0, syntax::doc_attrs(&type_doc));
-    }
-    let consts: Vec<syn::ImplItem> = ty
+    let (strukt, mac, imp) = skeleton.items(&name, raw, mac, tokens);
+    let mut items = vec![Documented::Item(type_doc, strukt), Documented::Item(Cow::Borrowed(""), mac)];
+    let mut consts: Vec<(Cow<'o, str>, syn::ImplItem)> = ty
         .enumerants
         .iter()
         .map(|e| {
@@ -297,33 +325,34 @@ fn type_item(
                 .as_deref()
                 .and_then(|target| ty.enumerants.iter().find(|t| t.c_name == target))
                 .map(|t| t.rust_name.as_str());
-            let text: std::borrow::Cow<str> = match spec_docs.and_then(|d| d.enumerant_doc(&e.c_name)) {
+            let text: Cow<'o, str> = match spec_docs.and_then(|d| d.enumerant_doc(&e.c_name)) {
                 Some(text) => text.into(),
                 None => docs::enumerant_doc(&e.c_name, &e.providers, alias_rust, e.deprecated.as_ref()).into(),
             };
-            let mut attrs = syntax::doc_attrs(&text);
-            if let Some(d) = &e.deprecated {
-                attrs.push(syntax::deprecated_attr(&d.note));
-            }
-            syntax::self_const(attrs, &e.rust_name, syntax::self_call(value_expr(ty.kind, e.value)))
+            let attrs = e.deprecated.as_ref().map(|d| syntax::deprecated_attr(&d.note)).into_iter().collect();
+            (text, syntax::self_const(attrs, &e.rust_name, syntax::self_call(value_expr(ty.kind, e.value))))
         })
         .collect();
     // Second names: each value's name under an old name of the type.
-    let mut consts = consts;
     for old in &ty.old_names {
         let target = ty.enumerants.iter().find(|e| e.c_name == old.enumerant).expect("an old name names a value");
-        let mut attrs = syntax::doc_attrs(&docs::old_name_doc(old, &target.rust_name));
-        attrs.push(syntax::deprecated_attr(&format!(
+        let attrs = vec![syntax::deprecated_attr(&format!(
             "the name under `{}`, an old name of this type; use `{}`",
             old.type_alias, target.rust_name
-        )));
-        consts.push(syntax::self_const(attrs, &old.rust_name, syntax::self_call(value_expr(ty.kind, target.value))));
+        ))];
+        consts.push((
+            docs::old_name_doc(old, &target.rust_name).into(),
+            syntax::self_const(attrs, &old.rust_name, syntax::self_call(value_expr(ty.kind, target.value))),
+        ));
     }
-    let impl_index = items.iter().position(|i| matches!(i, syn::Item::Impl(_))).expect("the skeleton has an impl");
-    if consts.is_empty() {
-        items.remove(impl_index);
-    } else if let syn::Item::Impl(block) = &mut items[impl_index] {
-        block.items = consts;
+    if !consts.is_empty() {
+        items.push(Documented::Impl(imp, consts));
+    }
+    if !aliases.is_empty() {
+        let parsed = syntax::parse_file(&ty.c_name, alias_tokens)?.items;
+        items.extend(aliases.iter().zip(parsed).map(|(a, item)| {
+            Documented::Item(format!("C: `{}`, an alias of [`{}`].", a.c_name, ty.rust_name).into(), item)
+        }));
     }
     Ok(items)
 }
