@@ -89,13 +89,13 @@ pub fn render_in_parts(model: &Model, output: &Output, path: &str, count: usize)
 }
 
 /// The files that take long, in the order they are taken, before all others: so that
-/// the cores finish together. Timed per file with 1.4.360 (emit and format, ms, without /
-/// with docs): the types (55 / 98 and 33 / 76), the reflection tables (30 / 47 and
-/// 21 / 26), the lists (20 / 23), the extensions (18 / 21), the reflection module (4 / 2);
-/// every other file about a millisecond. The tables go first: with both types files at
-/// once, each was slower (measured; both build their largest syntax trees at the same
-/// time), and so was the total. The lists and the extensions, when they came after the
-/// small files, left one core idle for a tenth of the phase.
+/// the cores finish together. Timed per file with 1.4.360 and its docs (emit and format
+/// summed over parts, ms, fifth session): the enums 11 and the bitmasks 7.5, the
+/// reflection tables 10 and 4, the lists 6, the extensions 4.5, the reflection module
+/// 0.6; every other file a tenth of a millisecond or less. The tables go first: with
+/// both types files at once, each was slower (measured; both build their largest syntax
+/// trees at the same time), and so was the total. The lists and the extensions, when
+/// they came after the small files, left one core idle for a tenth of the phase.
 const LONG_FILES: &[&str] = &[
     "src/reflection/enum_tables.rs",
     "src/reflection/bitmask_tables.rs",

@@ -71,9 +71,9 @@ pub fn doc_attrs(text: &str) -> Vec<Attribute> {
     })
 }
 
-/// Doc lines remembered per thread: half of a crate's doc lines repeat one of a few
-/// hundred (empty lines, headings, the attribution, "Provided by `VK_VERSION_1_0`."), and
-/// copying a literal costs a tenth of making one.
+/// Doc lines remembered per thread: of the doc lines made here (those of the extension
+/// modules and the tables; the types files' docs are text, see `emit::Documented`), the
+/// empty ones and the headings repeat, and copying a literal costs a tenth of making one.
 const DOC_LINES_KEPT: usize = 4096;
 
 /// One doc line's literal, copied when the line was seen before on this thread.
