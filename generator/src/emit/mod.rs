@@ -23,7 +23,7 @@ use crate::model::{EnumType, Model, TypeKind};
 /// Rust files are syntax trees the writer prints with prettyplease; text files are written
 /// as they are. The types files, whose items carry most of the crate's docs, are
 /// [`Documented`] items: their doc comments are text the writer prints as `///` lines
-/// above the item's syntax, not `#[doc]` attributes. (As attributes, each of their 45,000
+/// above the item's syntax, not `#[doc]` attributes. (As attributes, each of their 44,000
 /// doc lines was made into a string literal that prettyplease then read back: half of the
 /// time it took to emit and format the two files.)
 pub enum Content<'o> {
