@@ -109,9 +109,9 @@ pub const FILES: &[(&str, Emitter)] = &[
     ("src/constants.rs", |m, _, _| rust("src/constants.rs", constants::emit(m))),
     ("src/extensions.rs", |m, _, part| Ok(Content::Syntax(extensions::emit(m, part)?))),
     ("src/reflection/mod.rs", |_, _, _| rust("src/reflection/mod.rs", support::reflection())),
-    ("src/reflection/enum_tables.rs", |m, _, part| Ok(Content::Syntax(reflection::tables(m, false, part)?))),
-    ("src/reflection/bitmask_tables.rs", |m, _, part| Ok(Content::Syntax(reflection::tables(m, true, part)?))),
-    ("src/reflection/lists.rs", |m, _, part| Ok(Content::Syntax(reflection::lists(m, part)?))),
+    ("src/reflection/enum_tables.rs", |m, _, part| reflection::tables(m, false, part)),
+    ("src/reflection/bitmask_tables.rs", |m, _, part| reflection::tables(m, true, part)),
+    ("src/reflection/lists.rs", |m, _, part| reflection::lists(m, part)),
     ("examples/dump.rs", |_, _, _| rust("examples/dump.rs", krate::dump_example())),
 ];
 

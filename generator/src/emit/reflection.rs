@@ -1,11 +1,14 @@
 //! Emit, reflection: model -> the reflection tables (`src/reflection/*_tables.rs`, one
-//! table per type) and the crate-level lists of types and extensions. Rows are macro calls
-//! built directly as syntax: thousands of them, nothing to parse.
+//! table per type) and the crate-level lists of types and extensions, each a documented
+//! static item. Rows are macro calls built directly as syntax: thousands of them, nothing
+//! to parse.
+
+use std::borrow::Cow;
 
 use proc_macro2::{Delimiter, Group, Literal, TokenStream};
 use quote::quote;
 
-use super::{syntax, table_ident, type_weight, Part};
+use super::{syntax, table_ident, type_weight, Content, Documented, Part};
 use crate::error::Result;
 use crate::model::fasthash::FastMap;
 use crate::model::{provider_names, EnumType, Model, TypeKind};
@@ -36,7 +39,7 @@ fn fill_static(item: &mut syn::Item, rows: Vec<syn::Expr>) {
 }
 
 /// One table per type of the kind: every enumerant, aliases included.
-pub fn tables(model: &Model, bitmasks: bool, part: Part) -> Result<syn::File> {
+pub fn tables(model: &Model, bitmasks: bool, part: Part) -> Result<Content<'static>> {
     let path = if bitmasks { "src/reflection/bitmask_tables.rs" } else { "src/reflection/enum_tables.rs" };
     let what = if bitmasks { "bitmask" } else { "enum" };
     let module_doc = format!(" Reflection tables of the {what} types.");
@@ -60,11 +63,11 @@ pub fn tables(model: &Model, bitmasks: bool, part: Part) -> Result<syn::File> {
     let mut provider_lists: FastMap<Vec<&str>, Group> = FastMap::default();
     let types: Vec<&EnumType> =
         model.types.iter().filter(|t| matches!(t.kind, TypeKind::Bitmask { .. }) == bitmasks).collect();
+    let mut items = Vec::new();
     for ty in part.share(&types, |t| type_weight(t)) {
         let mut item = empty.clone();
         if let syn::Item::Static(s) = &mut item {
             s.ident = table_ident(ty);
-            s.attrs = syntax::doc_attrs(&format!("Enumerants of `{}`.", ty.rust_name));
         }
         let rows = ty
             .enumerants
@@ -95,26 +98,26 @@ pub fn tables(model: &Model, bitmasks: bool, part: Part) -> Result<syn::File> {
             })
             .collect();
         fill_static(&mut item, rows);
-        file.items.push(item);
+        items.push(Documented::Item(Cow::Owned(format!("Enumerants of `{}`.", ty.rust_name)), item));
     }
-    Ok(file)
+    Ok(Content::Documented { head: file, items })
 }
 
 /// `TYPES` and `EXTENSIONS`; a part makes a share of the two.
-pub fn lists(model: &Model, part: Part) -> Result<syn::File> {
+pub fn lists(model: &Model, part: Part) -> Result<Content<'static>> {
     let mut file = syntax::parse_file(
         "src/reflection/lists.rs",
         quote! {
             //! Crate-level lists: every type, every extension.
             use super::{ExtensionInfo, Kind, TypeInfo};
 
-            /// Every enum and bitmask type, sorted by C name.
             pub static TYPES: &[TypeInfo] = &[];
 
-            /// Every extension of the API, sorted by name.
             pub static EXTENSIONS: &[ExtensionInfo] = &[];
         },
     )?;
+    const DOCS: [&str; 2] =
+        ["Every enum and bitmask type, sorted by C name.", "Every extension of the API, sorted by name."];
     let extensions = file.items.pop().expect("the EXTENSIONS item");
     let types = file.items.pop().expect("the TYPES item");
     // The module doc and the import open the file: they are part 0's.
@@ -124,12 +127,13 @@ pub fn lists(model: &Model, part: Part) -> Result<syn::File> {
     }
     let mut lists = [Some(types), Some(extensions)];
     let rows = [model.types.len(), model.extensions.len()];
+    let mut items = Vec::new();
     for &list in part.share(&[0, 1], |&list| rows[list]) {
         let mut item = lists[list].take().expect("each list is in one part");
         fill_static(&mut item, if list == 0 { type_rows(model) } else { extension_rows(model) });
-        file.items.push(item);
+        items.push(Documented::Item(Cow::Borrowed(DOCS[list]), item));
     }
-    Ok(file)
+    Ok(Content::Documented { head: file, items })
 }
 
 fn type_rows(model: &Model) -> Vec<syn::Expr> {

@@ -5,6 +5,8 @@
 //! swapped in with one rename, so a failed or killed run leaves the previous crate whole.
 //! `check` compares without writing.
 
+mod tables;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -156,8 +158,11 @@ fn print_documented(head: syn::File, items: Vec<Documented>) -> Result<String> {
     file.items.clear();
     for piece in items {
         match piece {
-            Documented::Item(doc, item) => {
+            Documented::Item(doc, mut item) => {
                 push_doc(&mut out, "", &doc);
+                if tables::print(&mut item, &mut out) {
+                    continue;
+                }
                 file.items.push(item);
                 out.push_str(&prettyplease::unparse(&file));
                 file.items.clear();
@@ -221,6 +226,7 @@ pub fn with_doc_attributes(mut head: syn::File, items: Vec<Documented>) -> syn::
                     syn::Item::Struct(s) => s.attrs = with(&doc, std::mem::take(&mut s.attrs)),
                     syn::Item::Type(t) => t.attrs = with(&doc, std::mem::take(&mut t.attrs)),
                     syn::Item::Macro(m) => m.attrs = with(&doc, std::mem::take(&mut m.attrs)),
+                    syn::Item::Static(s) => s.attrs = with(&doc, std::mem::take(&mut s.attrs)),
                     _ => assert!(doc.is_empty(), "a doc on an item of another kind"),
                 }
                 item
