@@ -5,6 +5,7 @@
 //! swapped in with one rename, so a failed or killed run leaves the previous crate whole.
 //! `check` compares without writing.
 
+mod lines;
 mod tables;
 
 use std::path::{Path, PathBuf};
@@ -144,12 +145,14 @@ pub fn print(content: Content) -> Result<String> {
 }
 
 /// The items of a [`Content::Documented`] file printed in turn: each doc as `///` lines,
-/// as prettyplease prints a `#[doc]` attribute, then the item by prettyplease. An impl
-/// block is printed once per item, holding only that item: its first line (`impl Name
-/// {`) is kept from the first, its last (`}`) from the last, and between them each item's
-/// lines under its doc. Each item is laid out as it would be in the whole block (same
-/// indent; prettyplease decides each item's line breaks on its own); a test compares the
-/// two ways.
+/// as prettyplease prints a `#[doc]` attribute, then the item as prettyplease prints it.
+/// An impl block is printed once per item, holding only that item: its first line (`impl
+/// Name {`) is kept from the first, its last (`}`) from the last, and between them each
+/// item's lines under its doc. Each item is laid out as it would be in the whole block
+/// (same indent; prettyplease decides each item's line breaks on its own); a test compares
+/// the two ways. Static tables of macro rows ([`tables`]), impl blocks' first lines and
+/// constants that fit on one line ([`lines`]) are laid out here, as prettyplease lays
+/// them out, without its general printer.
 fn print_documented(head: syn::File, items: Vec<Documented>) -> Result<String> {
     let mut out = prettyplease::unparse(&head);
     // The head's file, emptied and reused: it holds the item being printed.
@@ -169,27 +172,38 @@ fn print_documented(head: syn::File, items: Vec<Documented>) -> Result<String> {
             }
             Documented::Impl(block, members) => {
                 let count = members.len();
+                let mut open = String::new();
+                let open_is_plain = lines::impl_open(&block, &mut open);
                 file.items.push(syn::Item::Impl(block));
+                let mut body = String::new();
                 for (k, (doc, member)) in members.into_iter().enumerate() {
-                    if let Some(syn::Item::Impl(block)) = file.items.first_mut() {
-                        block.items.clear();
-                        block.items.push(member);
+                    body.clear();
+                    if !(lines::impl_const(&member, IMPL_ITEM_INDENT.len(), &mut body) && (open_is_plain || k > 0)) {
+                        body.clear();
+                        // The block printed by prettyplease holding only this item.
+                        if let Some(syn::Item::Impl(block)) = file.items.first_mut() {
+                            block.items.clear();
+                            block.items.push(member);
+                        }
+                        let text = prettyplease::unparse(&file);
+                        let Some((first, rest)) =
+                            text.split_once("{\n").and_then(|(first, rest)| Some((first, rest.strip_suffix("}\n")?)))
+                        else {
+                            return Err(Error::Emit {
+                                file: "impl block".into(),
+                                message: format!("unexpected layout: {text}"),
+                            });
+                        };
+                        if k == 0 && !open_is_plain {
+                            open = format!("{first}{{\n");
+                        }
+                        body.push_str(rest);
                     }
-                    let text = prettyplease::unparse(&file);
-                    let Some((open, body)) =
-                        text.split_once("{\n").and_then(|(open, rest)| Some((open, rest.strip_suffix("}\n")?)))
-                    else {
-                        return Err(Error::Emit {
-                            file: "impl block".into(),
-                            message: format!("unexpected layout: {text}"),
-                        });
-                    };
                     if k == 0 {
-                        out.push_str(open);
-                        out.push_str("{\n");
+                        out.push_str(&open);
                     }
                     push_doc(&mut out, IMPL_ITEM_INDENT, &doc);
-                    out.push_str(body);
+                    out.push_str(&body);
                     if k + 1 == count {
                         out.push_str("}\n");
                     }
@@ -243,6 +257,12 @@ pub fn with_doc_attributes(mut head: syn::File, items: Vec<Documented>) -> syn::
         });
     }
     head
+}
+
+/// `value` as it displays.
+fn push_display(out: &mut String, value: &impl std::fmt::Display) {
+    use std::fmt::Write;
+    let _ = write!(out, "{value}");
 }
 
 /// The indent of an impl block's items in prettyplease's layout.

@@ -16,6 +16,8 @@
 
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 
+use super::push_display;
+
 /// The column prettyplease fills lines up to, its indent step, and the least room it
 /// leaves a line however deep its indent (prettyplease's `MARGIN`, `INDENT`, `MIN_SPACE`).
 const MARGIN: usize = 89;
@@ -23,7 +25,7 @@ const INDENT: usize = 4;
 const MIN_SPACE: usize = 60;
 
 /// The room left on a line indented `indent`.
-fn room(indent: usize) -> usize {
+pub(super) fn room(indent: usize) -> usize {
     MARGIN.saturating_sub(indent).max(MIN_SPACE)
 }
 
@@ -118,11 +120,6 @@ struct Discard;
 
 impl Keep for Discard {
     fn keep(&mut self, _: TokenTree) {}
-}
-
-fn push_display(out: &mut String, value: &impl std::fmt::Display) {
-    use std::fmt::Write;
-    let _ = write!(out, "{value}");
 }
 
 /// `pub ` or `pub(crate) ` (what the tables use); `None` for other visibilities.
