@@ -205,6 +205,56 @@ fn the_documented_files_print_as_prettyplease_prints_them_with_doc_attributes() 
     }
 }
 
+/// The files the writer may make before the docs are built (`emit::WITHOUT_DOCS`) are the
+/// same with the docs and without them.
+#[test]
+fn the_files_made_ahead_of_the_docs_do_not_depend_on_them() {
+    let (model, with) = model_with_docs("header");
+    let without = vkxml_codegen::emit::Output {
+        header: with.header.clone(),
+        crate_version: with.crate_version.clone(),
+        docs: None,
+    };
+    for path in vkxml_codegen::emit::WITHOUT_DOCS {
+        let made = |output| vkxml_codegen::writer::render_in_parts(&model, output, path, 1).unwrap();
+        assert_eq!(made(&with), made(&without), "{path}");
+    }
+    // The types files do depend on them (the check above can tell).
+    let types = |output| vkxml_codegen::writer::render_in_parts(&model, output, "src/enums.rs", 1).unwrap();
+    assert_ne!(types(&with), types(&without));
+}
+
+/// However many parts were made ahead of the docs (none, some, all of them), the crate
+/// written is the same.
+#[test]
+fn the_crate_is_the_same_however_many_parts_were_made_ahead() {
+    let (model, with) = model_with_docs("header");
+    let without = vkxml_codegen::emit::Output {
+        header: with.header.clone(),
+        crate_version: with.crate_version.clone(),
+        docs: None,
+    };
+    let root = std::env::temp_dir().join(format!("vkxml-ahead-test-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let mut crates = Vec::new();
+    for limit in [0, 5, usize::MAX] {
+        let count = std::cell::Cell::new(0);
+        let ahead = vkxml_codegen::writer::render_ahead(&model, &without, || {
+            count.set(count.get() + 1);
+            count.get() > limit
+        });
+        let made = ahead.made().0;
+        assert!(made == limit || (limit == usize::MAX && made > 20), "{made} parts made ahead, {limit} asked");
+        let dir = root.join(format!("out-{limit}"));
+        vkxml_codegen::writer::render_and_write(&model, &with, ahead, &dir, false).unwrap();
+        crates.push(
+            vkxml_codegen::emit::FILES.iter().map(|(p, _)| std::fs::read(dir.join(p)).unwrap()).collect::<Vec<_>>(),
+        );
+    }
+    assert!(crates.windows(2).all(|w| w[0] == w[1]));
+    let _ = std::fs::remove_dir_all(&root);
+}
+
 /// xtask sets glibc's heap to grow 16 MiB at a time (`xtask/src/heap.rs`) in its own
 /// process, without starting again, unless the caller set `GLIBC_TUNABLES` (even empty):
 /// then it runs as it was started.

@@ -51,6 +51,10 @@ pub struct Phases {
     /// Reading each file of the specification, evaluating its conditionals and indexing
     /// it, on other threads while the model is built.
     pub spec_index: Duration,
+    /// Making the parts of the files that the docs do not touch while the specification
+    /// is indexed, on the thread that then builds the docs (see [`writer::render_ahead`]);
+    /// counted in `emit` and `format` too, not in `docs`.
+    pub ahead: Duration,
     /// Emit, summed over the threads that run it.
     pub emit: Duration,
     /// Format, summed over the threads that run it.
@@ -65,7 +69,7 @@ pub struct Phases {
 
 impl Phases {
     /// Every phase, in one fixed order (the benchmark's processes report them so).
-    pub fn all_mut(&mut self) -> [&mut Duration; 10] {
+    pub fn all_mut(&mut self) -> [&mut Duration; 11] {
         [
             &mut self.read,
             &mut self.parse,
@@ -73,6 +77,7 @@ impl Phases {
             &mut self.docs,
             &mut self.spec_read,
             &mut self.spec_index,
+            &mut self.ahead,
             &mut self.emit,
             &mut self.format,
             &mut self.emit_and_format_wall,
@@ -128,7 +133,9 @@ fn defined_names(registry: &registry::Registry, api: Api) -> docs::spec::Defined
 
 /// Runs the whole pipeline. With docs, the specification's files are listed on a second
 /// thread while the registry is parsed, and read and indexed while the model is built;
-/// `phases.docs` is the time the docs add after the model is ready.
+/// once the model is ready, the files the docs do not touch are made until the index is
+/// (see [`writer::render_ahead`]); `phases.docs` is the rest of the time the docs add
+/// after the model is ready.
 pub fn generate(options: &Options) -> Result<Report> {
     std::thread::scope(|scope| {
         let sources = options.spec.as_ref().map(|(dir, _)| {
@@ -168,11 +175,21 @@ pub fn generate(options: &Options) -> Result<Report> {
         let freeing_registry = std::thread::spawn(move || drop((bytes, registry)));
 
         let t = Instant::now();
+        let header = header(&model, options.spec.as_ref().map(|(_, r)| r.as_str()));
         let mut freeing_spec = None;
+        let mut ahead = writer::Ahead::default();
         let docs = match spec {
             Some(spec) => {
                 // Needs only the model: made while the specification is being indexed.
                 let crate_names = docs::CrateNames::of(&model);
+                // Meanwhile this thread makes what the docs do not touch, part by part,
+                // until the index is ready: the cores are kept busy while the index's
+                // last files and its merge leave one idle.
+                let without_docs =
+                    emit::Output { header: header.clone(), crate_version: options.crate_version.clone(), docs: None };
+                let before = Instant::now();
+                ahead = writer::render_ahead(&model, &without_docs, || spec.is_finished());
+                phases.ahead = before.elapsed();
                 let (spec, read, index) = spec.join().expect("indexing the specification does not panic")?;
                 phases.spec_read = read;
                 phases.spec_index = index;
@@ -185,10 +202,9 @@ pub fn generate(options: &Options) -> Result<Report> {
             }
             None => None,
         };
-        phases.docs = t.elapsed();
-        let header = header(&model, options.spec.as_ref().map(|(_, r)| r.as_str()));
+        phases.docs = t.elapsed().saturating_sub(phases.ahead);
         let output = emit::Output { header, crate_version: options.crate_version.clone(), docs };
-        let mut report = emit_and_write(options, &model, &output, phases);
+        let mut report = emit_and_write(options, &model, &output, ahead, phases);
         // Freeing the model and the docs (hundreds of thousands of small allocations) need
         // not hold up the result.
         let freeing = std::thread::spawn(move || {
@@ -210,9 +226,10 @@ fn emit_and_write(
     options: &Options,
     model: &model::Model,
     output: &emit::Output,
+    ahead: writer::Ahead,
     mut phases: Phases,
 ) -> Result<Report> {
-    let (written, times) = writer::render_and_write(model, output, &options.out, options.check)?;
+    let (written, times) = writer::render_and_write(model, output, ahead, &options.out, options.check)?;
     phases.emit = times.emit;
     phases.format = times.format;
     phases.emit_and_format_wall = times.wall;

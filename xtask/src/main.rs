@@ -516,6 +516,7 @@ fn cmd_bench(args: &[String]) -> Result<ExitCode, String> {
     println!("  docs               {}  (critical path, after resolve)", pick(|p| p.docs));
     println!("    spec listed      {}  (own thread, during parse)", pick(|p| p.spec_read));
     println!("    spec read+index  {}  (every core, during resolve)", pick(|p| p.spec_index));
+    println!("    made ahead       {}  (files the docs do not touch, while the index is made)", pick(|p| p.ahead));
     println!("  emit               {}  (summed over threads)", pick(|p| p.emit));
     println!("  format             {}  (summed over threads)", pick(|p| p.format));
     println!("  emit+format wall   {}  (each part compared or written as it comes)", pick(|p| p.emit_and_format_wall));

@@ -11,7 +11,7 @@ mod tables;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::emit::{Content, Documented, Output, Part, FILES, IN_PARTS};
+use crate::emit::{Content, Documented, Output, Part, FILES, IN_PARTS, WITHOUT_DOCS};
 use crate::error::{Error, Result};
 use crate::model::Model;
 
@@ -27,36 +27,91 @@ pub struct RenderTimes {
     pub slowest: Option<(&'static str, Duration, Duration)>,
 }
 
-/// Emits every file and formats the Rust ones with prettyplease, `header` on top: one
-/// task per file or part of a file (see [`Part`]), on every core ([`crate::cores`]); each
-/// part is compared with the file in `dir` (and, once anything differs and not
-/// `check`, written into the staging folder) as soon as the parts before it are, then
-/// dropped (see `Sink`). Then, unless `check` or nothing changed, the staging folder
-/// is swapped in. Emit errors come first in task order; nothing in `dir` changes on any
-/// error.
-pub fn render_and_write(model: &Model, output: &Output, dir: &Path, check: bool) -> Result<(WriteReport, RenderTimes)> {
-    let start = Instant::now();
-    let place = if check { None } else { Some(Place::of(dir)?) };
-    // The long files first, in the order `LONG_FILES` gives; a file's parts in order.
+/// Every task of a run: a file or a part of one (see [`Part`]), the long files first in
+/// the order [`LONG_FILES`] gives, a file's parts in order.
+fn tasks() -> Vec<(usize, Part)> {
     let mut order: Vec<usize> = (0..FILES.len()).collect();
     order.sort_by_key(|&i| cost_rank(FILES[i].0));
-    let tasks: Vec<(usize, Part)> = order
+    order
         .into_iter()
         .flat_map(|i| {
             let count = parts(FILES[i].0);
             (0..count).map(move |index| (i, Part { index, count }))
         })
-        .collect();
+        .collect()
+}
+
+/// One task's text (see [`render_part`]), with its emit and format times.
+type Rendered = (Result<Vec<String>>, Duration, Duration);
+
+fn render_task(model: &Model, output: &Output, (i, part): (usize, Part)) -> Rendered {
+    let t = Instant::now();
+    let content = (FILES[i].1)(model, output, part);
+    let emit = t.elapsed();
+    let t = Instant::now();
+    let text = render_part(content, part.is_first().then_some(output.header.as_str()));
+    (text, emit, t.elapsed())
+}
+
+/// Parts of the files that the docs do not touch ([`WITHOUT_DOCS`]), made ahead of the
+/// rest: [`render_and_write`] takes them as they are.
+#[derive(Default)]
+pub struct Ahead {
+    parts: Vec<((usize, Part), Rendered)>,
+}
+
+impl Ahead {
+    /// How many parts were made ahead, and how long they took (emit and format).
+    pub fn made(&self) -> (usize, Duration) {
+        (self.parts.len(), self.parts.iter().map(|(_, (_, emit, format))| *emit + *format).sum())
+    }
+}
+
+/// Makes the parts of the files that the docs do not touch, in the writer's order, one
+/// after the other on the calling thread, until `enough()` (asked before each part): so
+/// that a thread that waits for the specification to be indexed works meanwhile, and
+/// stops when the docs can be built. `output`'s docs are not read.
+pub fn render_ahead(model: &Model, output: &Output, enough: impl Fn() -> bool) -> Ahead {
+    let mut ahead = Ahead::default();
+    for task in tasks().into_iter().filter(|&(i, _)| WITHOUT_DOCS.contains(&FILES[i].0)) {
+        if enough() {
+            break;
+        }
+        ahead.parts.push((task, render_task(model, output, task)));
+    }
+    ahead
+}
+
+/// Emits every file and formats the Rust ones with prettyplease, `header` on top: one
+/// task per file or part of a file (see [`Part`]), on every core ([`crate::cores`]), the
+/// parts made [`Ahead`] taken as they are; each part is compared with the file in `dir`
+/// (and, once anything differs and not `check`, written into the staging folder) as soon
+/// as the parts before it are, then dropped (see `Sink`). Then, unless `check` or nothing
+/// changed, the staging folder is swapped in. Emit errors come first in task order;
+/// nothing in `dir` changes on any error.
+pub fn render_and_write(
+    model: &Model,
+    output: &Output,
+    ahead: Ahead,
+    dir: &Path,
+    check: bool,
+) -> Result<(WriteReport, RenderTimes)> {
+    let start = Instant::now();
+    let place = if check { None } else { Some(Place::of(dir)?) };
+    let tasks = tasks();
+    let mut made: Vec<Option<Rendered>> = tasks.iter().map(|_| None).collect();
+    for (task, rendered) in ahead.parts {
+        if let Some(k) = tasks.iter().position(|t| *t == task) {
+            made[k] = Some(rendered);
+        }
+    }
+    let made: Vec<std::sync::Mutex<Option<Rendered>>> = made.into_iter().map(std::sync::Mutex::new).collect();
     let sink = std::sync::Mutex::new(Sink::new(dir, place.as_ref().map(|p| p.staging.clone())));
     // Per task: emit time, format time, and the time its turn at the sink took.
     let numbered: Vec<(usize, (usize, Part))> = tasks.iter().copied().enumerate().collect();
-    let results = crate::cores::map_in_order(&numbered, |&(k, (i, part))| {
-        let t = Instant::now();
-        let content = (FILES[i].1)(model, output, part);
-        let emit = t.elapsed();
-        let t = Instant::now();
-        let text = render_part(content, part.is_first().then_some(output.header.as_str()));
-        let format = t.elapsed();
+    let results = crate::cores::map_in_order(&numbered, |&(k, task)| {
+        let ready = made[k].lock().expect("no panics while held").take();
+        let (text, emit, format) = ready.unwrap_or_else(|| render_task(model, output, task));
         let t = Instant::now();
         sink.lock().expect("no panics while the sink is held").take(k, &tasks, text);
         (emit, format, t.elapsed())
