@@ -9,6 +9,7 @@ mod enums;
 mod extensions;
 mod krate;
 mod reflection;
+pub mod rows;
 mod support;
 mod syntax;
 
@@ -45,6 +46,8 @@ pub enum Documented<'o> {
     /// An impl block (with no items of its own in the tree) and its items, each under its
     /// doc, in order.
     Impl(syn::ItemImpl, Vec<(Cow<'o, str>, syn::ImplItem)>),
+    /// A static table under its doc: the item, its array empty, and the rows that fill it.
+    Table(Cow<'o, str>, syn::Item, Vec<rows::Row<'o>>),
 }
 
 /// What a run knows besides the model: the header line of every file and the version of

@@ -5,41 +5,29 @@
 
 use std::borrow::Cow;
 
-use proc_macro2::{Delimiter, Group, Literal, TokenStream};
 use quote::quote;
 
+use super::rows::{Arg, Row};
 use super::{syntax, table_ident, type_weight, Content, Documented, Part};
 use crate::error::Result;
-use crate::model::fasthash::FastMap;
 use crate::model::{provider_names, EnumType, Model, TypeKind};
 
-fn opt(s: Option<&str>) -> TokenStream {
+fn opt(s: Option<&str>) -> Arg<'_> {
     match s {
-        Some(s) => {
-            let s = syntax::str_literal(s);
-            quote! { Some(#s) }
-        }
-        None => quote! { None },
+        Some(s) => Arg::Some(Box::new(Arg::Str(s))),
+        None => Arg::Name("None"),
     }
 }
 
-fn opt_u32(n: Option<u32>) -> TokenStream {
-    match n.map(Literal::u32_unsuffixed) {
-        Some(n) => quote! { Some(#n) },
-        None => quote! { None },
+fn opt_u32(n: Option<u32>) -> Arg<'static> {
+    match n {
+        Some(n) => Arg::Some(Box::new(Arg::Int(n.into()))),
+        None => Arg::Name("None"),
     }
-}
-
-/// Puts `rows` into the `&[]` of a `static NAME: &[T] = &[];` item.
-fn fill_static(item: &mut syn::Item, rows: Vec<syn::Expr>) {
-    let syn::Item::Static(s) = item else { panic!("a static item") };
-    let syn::Expr::Reference(r) = s.expr.as_mut() else { panic!("a reference") };
-    let syn::Expr::Array(a) = r.expr.as_mut() else { panic!("an array") };
-    a.elems.extend(rows);
 }
 
 /// One table per type of the kind: every enumerant, aliases included.
-pub fn tables(model: &Model, bitmasks: bool, part: Part) -> Result<Content<'static>> {
+pub fn tables(model: &Model, bitmasks: bool, part: Part) -> Result<Content<'_>> {
     let path = if bitmasks { "src/reflection/bitmask_tables.rs" } else { "src/reflection/enum_tables.rs" };
     let what = if bitmasks { "bitmask" } else { "enum" };
     let module_doc = format!(" Reflection tables of the {what} types.");
@@ -58,9 +46,6 @@ pub fn tables(model: &Model, bitmasks: bool, part: Part) -> Result<Content<'stat
         file.attrs.clear();
         file.items.clear();
     }
-    // Most values share their list of providers with many others (`["VK_VERSION_1_0"]`):
-    // each list is made once and shared.
-    let mut provider_lists: FastMap<Vec<&str>, Group> = FastMap::default();
     let types: Vec<&EnumType> =
         model.types.iter().filter(|t| matches!(t.kind, TypeKind::Bitmask { .. }) == bitmasks).collect();
     let mut items = Vec::new();
@@ -73,38 +58,32 @@ pub fn tables(model: &Model, bitmasks: bool, part: Part) -> Result<Content<'stat
             .enumerants
             .iter()
             .map(|e| {
-                let c_name = syntax::str_literal(&e.c_name);
-                let rust_name = syntax::str_literal(&e.rust_name);
-                let raw = Literal::u64_unsuffixed(match ty.kind {
+                let raw = match ty.kind {
                     TypeKind::Enum => e.value as i64 as u64,
                     TypeKind::Bitmask { .. } => e.value as u64,
-                });
-                let names = provider_names(&e.providers);
-                let providers = match provider_lists.get(&names) {
-                    Some(group) => group.clone(),
-                    None => {
-                        let literals = names.iter().map(|n| syntax::str_literal(n));
-                        let group = Group::new(Delimiter::Bracket, quote! { #(#literals),* });
-                        provider_lists.insert(names, group.clone());
-                        group
-                    }
                 };
-                let alias = e.alias_of.as_deref().map(syntax::str_literal).map(|a| quote! { , alias = #a });
-                let deprecated = e.deprecated.as_ref().map(|d| {
-                    let note = &d.note;
-                    quote! { , deprecated = #note }
-                });
-                syntax::macro_call("enumerant", quote! { #c_name, #rust_name, #raw, #providers #alias #deprecated })
+                let mut args = vec![
+                    Arg::Str(&e.c_name),
+                    Arg::Str(&e.rust_name),
+                    Arg::Int(raw),
+                    Arg::List(provider_names(&e.providers).into_iter().map(Arg::Str).collect()),
+                ];
+                if let Some(alias) = &e.alias_of {
+                    args.push(Arg::Named("alias", Box::new(Arg::Str(alias))));
+                }
+                if let Some(d) = &e.deprecated {
+                    args.push(Arg::Named("deprecated", Box::new(Arg::Str(&d.note))));
+                }
+                Row { name: "enumerant", args }
             })
             .collect();
-        fill_static(&mut item, rows);
-        items.push(Documented::Item(Cow::Owned(format!("Enumerants of `{}`.", ty.rust_name)), item));
+        items.push(Documented::Table(Cow::Owned(format!("Enumerants of `{}`.", ty.rust_name)), item, rows));
     }
     Ok(Content::Documented { head: file, items })
 }
 
 /// `TYPES` and `EXTENSIONS`; a part makes a share of the two.
-pub fn lists(model: &Model, part: Part) -> Result<Content<'static>> {
+pub fn lists(model: &Model, part: Part) -> Result<Content<'_>> {
     let mut file = syntax::parse_file(
         "src/reflection/lists.rs",
         quote! {
@@ -129,58 +108,54 @@ pub fn lists(model: &Model, part: Part) -> Result<Content<'static>> {
     let rows = [model.types.len(), model.extensions.len()];
     let mut items = Vec::new();
     for &list in part.share(&[0, 1], |&list| rows[list]) {
-        let mut item = lists[list].take().expect("each list is in one part");
-        fill_static(&mut item, if list == 0 { type_rows(model) } else { extension_rows(model) });
-        items.push(Documented::Item(Cow::Borrowed(DOCS[list]), item));
+        let item = lists[list].take().expect("each list is in one part");
+        let rows = if list == 0 { type_rows(model) } else { extension_rows(model) };
+        items.push(Documented::Table(Cow::Borrowed(DOCS[list]), item, rows));
     }
     Ok(Content::Documented { head: file, items })
 }
 
-fn type_rows(model: &Model) -> Vec<syn::Expr> {
+fn type_rows(model: &Model) -> Vec<Row<'_>> {
     model
         .types
         .iter()
         .map(|ty| {
-            let c_name = syntax::str_literal(&ty.c_name);
-            let enums_name = opt(ty.enums_name.as_deref());
-            let rust_name = syntax::str_literal(&ty.rust_name);
-            let table = table_ident(ty);
             let (kind, module) = match ty.kind {
-                TypeKind::Enum => (quote! { Enum }, quote! { enum_tables }),
-                TypeKind::Bitmask { bits: 64 } => (quote! { Bitmask64 }, quote! { bitmask_tables }),
-                TypeKind::Bitmask { .. } => (quote! { Bitmask32 }, quote! { bitmask_tables }),
+                TypeKind::Enum => ("Enum", "enum_tables"),
+                TypeKind::Bitmask { bits: 64 } => ("Bitmask64", "bitmask_tables"),
+                TypeKind::Bitmask { .. } => ("Bitmask32", "bitmask_tables"),
             };
-            let providers = provider_names(&ty.providers).into_iter().map(syntax::str_literal);
-            let aliases = ty.aliases.iter().map(|a| syntax::str_literal(&a.c_name));
-            syntax::macro_call(
-                "type_info",
-                quote! {
-                    #c_name, #enums_name, #rust_name, #kind,
-                    [#(#providers),*], [#(#aliases),*], super::#module::#table
-                },
-            )
+            let args = vec![
+                Arg::Str(&ty.c_name),
+                opt(ty.enums_name.as_deref()),
+                Arg::Str(&ty.rust_name),
+                Arg::Name(kind),
+                Arg::List(provider_names(&ty.providers).into_iter().map(Arg::Str).collect()),
+                Arg::List(ty.aliases.iter().map(|a| Arg::Str(&a.c_name)).collect()),
+                Arg::Path(module, &ty.table_name),
+            ];
+            Row { name: "type_info", args }
         })
         .collect()
 }
 
-fn extension_rows(model: &Model) -> Vec<syn::Expr> {
+fn extension_rows(model: &Model) -> Vec<Row<'_>> {
     model
         .extensions
         .iter()
         .map(|e| {
-            let name = syntax::str_literal(&e.name);
-            let number = opt_u32(e.number);
-            let kind = opt(e.kind.as_deref());
-            let platform = opt(e.platform.as_deref());
-            let provisional = e.provisional;
-            let promoted = opt(e.promoted_to.as_deref());
-            let deprecated = opt(e.deprecated_by.as_deref());
-            let obsoleted = opt(e.obsoleted_by.as_deref());
-            let spec = opt_u32(e.spec_version);
-            syntax::macro_call(
-                "extension_info",
-                quote! { #name, #number, #kind, #platform, #provisional, #promoted, #deprecated, #obsoleted, #spec },
-            )
+            let args = vec![
+                Arg::Str(&e.name),
+                opt_u32(e.number),
+                opt(e.kind.as_deref()),
+                opt(e.platform.as_deref()),
+                Arg::Name(if e.provisional { "true" } else { "false" }),
+                opt(e.promoted_to.as_deref()),
+                opt(e.deprecated_by.as_deref()),
+                opt(e.obsoleted_by.as_deref()),
+                opt_u32(e.spec_version),
+            ];
+            Row { name: "extension_info", args }
         })
         .collect()
 }

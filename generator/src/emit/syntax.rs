@@ -174,6 +174,18 @@ pub fn str_literal(text: &str) -> proc_macro2::Literal {
     proc_macro2::Literal::string(text)
 }
 
+/// The text of the token [`str_literal`] makes for `text`, appended to `out`.
+pub fn push_str_literal(out: &mut String, text: &str) {
+    if text.bytes().all(|b| PLAIN[b as usize]) {
+        out.push('"');
+        out.push_str(text);
+        out.push('"');
+    } else {
+        use std::fmt::Write;
+        let _ = write!(out, "{}", proc_macro2::Literal::string(text));
+    }
+}
+
 /// The number of `#` a raw string needs so that no `"#...` inside ends it; `None` when no
 /// raw string can hold `text` (it has a carriage return). One vectorized search finds
 /// both.

@@ -205,7 +205,7 @@ pub fn print(content: Content) -> Result<String> {
 /// Name {`) is kept from the first, its last (`}`) from the last, and between them each
 /// item's lines under its doc. Each item is laid out as it would be in the whole block
 /// (same indent; prettyplease decides each item's line breaks on its own); a test compares
-/// the two ways. Static tables of macro rows ([`tables`]), impl blocks' first lines and
+/// the two ways. Static tables of rows ([`tables`]), impl blocks' first lines and
 /// constants that fit on one line ([`lines`]) are laid out here, as prettyplease lays
 /// them out, without its general printer.
 fn print_documented(head: syn::File, items: Vec<Documented>) -> Result<String> {
@@ -216,14 +216,19 @@ fn print_documented(head: syn::File, items: Vec<Documented>) -> Result<String> {
     file.items.clear();
     for piece in items {
         match piece {
-            Documented::Item(doc, mut item) => {
+            Documented::Item(doc, item) => {
                 push_doc(&mut out, "", &doc);
-                if tables::print(&mut item, &mut out) {
-                    continue;
-                }
                 file.items.push(item);
                 out.push_str(&prettyplease::unparse(&file));
                 file.items.clear();
+            }
+            Documented::Table(doc, item, rows) => {
+                push_doc(&mut out, "", &doc);
+                if !tables::print(&item, &rows, &mut out) {
+                    file.items.push(filled(item, &rows));
+                    out.push_str(&prettyplease::unparse(&file));
+                    file.items.clear();
+                }
             }
             Documented::Impl(block, members) => {
                 let count = members.len();
@@ -300,6 +305,13 @@ pub fn with_doc_attributes(mut head: syn::File, items: Vec<Documented>) -> syn::
                 }
                 item
             }
+            Documented::Table(doc, item, rows) => {
+                let mut item = filled(item, &rows);
+                if let syn::Item::Static(s) = &mut item {
+                    s.attrs = with(&doc, std::mem::take(&mut s.attrs));
+                }
+                item
+            }
             Documented::Impl(mut block, members) => {
                 for (doc, mut member) in members {
                     if let syn::ImplItem::Const(c) = &mut member {
@@ -318,6 +330,18 @@ pub fn with_doc_attributes(mut head: syn::File, items: Vec<Documented>) -> syn::
 fn push_display(out: &mut String, value: &impl std::fmt::Display) {
     use std::fmt::Write;
     let _ = write!(out, "{value}");
+}
+
+/// A static table (`static NAME: &[T] = &[];`) with `rows` in its array, as tokens.
+fn filled(mut item: syn::Item, rows: &[crate::emit::rows::Row]) -> syn::Item {
+    if let syn::Item::Static(s) = &mut item {
+        if let syn::Expr::Reference(r) = s.expr.as_mut() {
+            if let syn::Expr::Array(a) = r.expr.as_mut() {
+                a.elems.extend(rows.iter().map(|row| row.to_expr()));
+            }
+        }
+    }
+    item
 }
 
 /// The indent of an impl block's items in prettyplease's layout.
