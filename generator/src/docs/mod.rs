@@ -141,22 +141,25 @@ pub struct Coverage {
     pub enumerants_without: Vec<(String, String)>,
 }
 
-/// Docs for every item, by C name.
+/// Docs for every type and its enumerants, by the type's C name.
 #[derive(Debug, Default)]
 pub struct Docs {
     pub spec_release: String,
-    types: HashMap<String, String>,
-    enumerants: HashMap<String, String>,
+    types: HashMap<String, TypeDocs>,
     pub coverage: Coverage,
 }
 
-impl Docs {
-    pub fn type_doc(&self, c_name: &str) -> Option<&str> {
-        self.types.get(c_name).map(String::as_str)
-    }
+/// A type's doc and its enumerants' docs, in the type's order (of `EnumType::enumerants`).
+#[derive(Debug, Default)]
+pub struct TypeDocs {
+    pub doc: String,
+    pub enumerants: Vec<String>,
+}
 
-    pub fn enumerant_doc(&self, c_name: &str) -> Option<&str> {
-        self.enumerants.get(c_name).map(String::as_str)
+impl Docs {
+    /// The docs of the type named `c_name`.
+    pub fn of_type(&self, c_name: &str) -> Option<&TypeDocs> {
+        self.types.get(c_name)
     }
 }
 
@@ -300,23 +303,17 @@ pub fn build(model: &Model, spec: &Spec, spec_release: &str) -> Docs {
 pub fn build_with(crate_names: &CrateNames<'_>, model: &Model, spec: &Spec, spec_release: &str) -> Docs {
     let names = Names { crate_names, spec };
     // The work is converting text: the refpage's and each enumerant's list items, plus a
-    // little per enumerant and per type (the byte counts are measured equivalents).
-    let weight = |t: &EnumType| {
-        let page = refpage_of(spec, t);
-        let items: usize =
-            t.enumerants.iter().filter_map(|e| spec.items.get(&e.c_name)).flatten().map(|item| item.len()).sum();
-        page.map_or(0, |p| p.text.len()) + items + 60 * t.enumerants.len() + 600
-    };
+    // little per enumerant and per type (the byte counts are measured equivalents; the
+    // list items are counted as a typical share per enumerant: looked up one by one, they
+    // took most of a millisecond with one core idle).
+    let weight = |t: &EnumType| refpage_of(spec, t).map_or(0, |p| p.text.len()) + 160 * t.enumerants.len() + 600;
     let runs = crate::cores::runs(&model.types, RUNS_PER_CORE * crate::cores::count(), weight);
     let mut parts = crate::cores::map_in_order(&runs, |run| build_part(run, &names, spec, spec_release)).into_iter();
     let mut docs = parts.next().unwrap_or_else(|| build_part(&[], &names, spec, spec_release));
     // The parts are merged into the first, made large enough at once.
-    let values: usize = model.types.iter().map(|t| t.enumerants.len()).sum();
     docs.types.reserve(model.types.len().saturating_sub(docs.types.len()));
-    docs.enumerants.reserve(values.saturating_sub(docs.enumerants.len()));
     for rest in parts {
         docs.types.extend(rest.types);
-        docs.enumerants.extend(rest.enumerants);
         let (c, r) = (&mut docs.coverage, rest.coverage);
         c.types += r.types;
         c.types_with_refpage += r.types_with_refpage;
@@ -402,7 +399,7 @@ fn build_part(types: &[EnumType], names: &Names<'_>, spec: &Spec, spec_release: 
             s.push('\n');
         }
         s.extend(["\n", &attribution]);
-        docs.types.insert(ty.c_name.clone(), s);
+        let mut enumerants = Vec::with_capacity(ty.enumerants.len());
 
         for e in &ty.enumerants {
             let mut d = String::new();
@@ -471,8 +468,9 @@ fn build_part(types: &[EnumType], names: &Names<'_>, spec: &Spec, spec_release: 
             if described {
                 d.extend(["\n\n", &attribution]);
             }
-            docs.enumerants.insert(e.c_name.clone(), d);
+            enumerants.push(d);
         }
+        docs.types.insert(ty.c_name.clone(), TypeDocs { doc: s, enumerants });
     }
     docs
 }

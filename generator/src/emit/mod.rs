@@ -310,9 +310,9 @@ fn type_item<'o>(
 ) -> Result<Vec<Documented<'o>>> {
     use crate::docs;
     let name = format_ident!("{}", ty.rust_name);
-    let spec_docs = output.docs.as_ref();
-    let type_doc: Cow<'o, str> = match spec_docs.and_then(|d| d.type_doc(&ty.c_name)) {
-        Some(text) => text.into(),
+    let spec_docs = output.docs.as_ref().and_then(|d| d.of_type(&ty.c_name));
+    let type_doc: Cow<'o, str> = match spec_docs {
+        Some(docs) => docs.doc.as_str().into(),
         None => {
             format!("{} (C: `{}`)\n\n{}", docs::refpage_link(ty.refpage()), ty.c_name, docs::provided_by(&ty.providers))
                 .into()
@@ -341,14 +341,15 @@ fn type_item<'o>(
     let mut consts: Vec<(Cow<'o, str>, syn::ImplItem)> = ty
         .enumerants
         .iter()
-        .map(|e| {
+        .enumerate()
+        .map(|(k, e)| {
             let alias_rust = e
                 .alias_of
                 .as_deref()
                 .and_then(|target| ty.enumerants.iter().find(|t| t.c_name == target))
                 .map(|t| t.rust_name.as_str());
-            let text: Cow<'o, str> = match spec_docs.and_then(|d| d.enumerant_doc(&e.c_name)) {
-                Some(text) => text.into(),
+            let text: Cow<'o, str> = match spec_docs.and_then(|d| d.enumerants.get(k)) {
+                Some(text) => text.as_str().into(),
                 None => docs::enumerant_doc(&e.c_name, &e.providers, alias_rust, e.deprecated.as_ref()).into(),
             };
             let attrs = e.deprecated.as_ref().map(|d| syntax::deprecated_attr(&d.note)).into_iter().collect();
