@@ -8,7 +8,7 @@ use crate::error::Result;
 use crate::model::{EnumType, Model, TypeKind};
 
 /// One bitmask type.
-pub fn item<'o>(ty: &EnumType, output: &'o Output, skeleton: &Skeleton) -> Result<Vec<Documented<'o>>> {
+pub fn item<'o>(ty: &'o EnumType, output: &'o Output, skeleton: &Skeleton) -> Result<Vec<Documented<'o>>> {
     let name = format_ident!("{}", ty.rust_name);
     let table = table_ident(ty);
     let raw = match ty.kind {
@@ -19,7 +19,7 @@ pub fn item<'o>(ty: &EnumType, output: &'o Output, skeleton: &Skeleton) -> Resul
     type_item(ty, raw, ("vk_bitmask", quote! { #name, #raw_ident, #table }), output, skeleton)
 }
 
-pub fn emit<'o>(model: &Model, output: &'o Output, part: Part) -> Result<Content<'o>> {
+pub fn emit<'o>(model: &'o Model, output: &'o Output, part: Part) -> Result<Content<'o>> {
     let types: Vec<&EnumType> = model.types.iter().filter(|t| matches!(t.kind, TypeKind::Bitmask { .. })).collect();
     share_of_types(
         &types,

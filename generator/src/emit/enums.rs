@@ -7,13 +7,13 @@ use crate::error::Result;
 use crate::model::{EnumType, Model, TypeKind};
 
 /// One enum type.
-pub fn item<'o>(ty: &EnumType, output: &'o Output, skeleton: &Skeleton) -> Result<Vec<Documented<'o>>> {
+pub fn item<'o>(ty: &'o EnumType, output: &'o Output, skeleton: &Skeleton) -> Result<Vec<Documented<'o>>> {
     let name = format_ident!("{}", ty.rust_name);
     let table = table_ident(ty);
     type_item(ty, "i32", ("vk_enum", quote! { #name, #table }), output, skeleton)
 }
 
-pub fn emit<'o>(model: &Model, output: &'o Output, part: Part) -> Result<Content<'o>> {
+pub fn emit<'o>(model: &'o Model, output: &'o Output, part: Part) -> Result<Content<'o>> {
     let types: Vec<&EnumType> = model.types.iter().filter(|t| t.kind == TypeKind::Enum).collect();
     share_of_types(
         &types,

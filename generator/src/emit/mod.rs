@@ -45,9 +45,71 @@ pub enum Documented<'o> {
     Item(Cow<'o, str>, syn::Item),
     /// An impl block (with no items of its own in the tree) and its items, each under its
     /// doc, in order.
-    Impl(syn::ItemImpl, Vec<(Cow<'o, str>, syn::ImplItem)>),
+    Impl(syn::ItemImpl, Vec<(Cow<'o, str>, Member<'o>)>),
     /// A static table under its doc: the item, its array empty, and the rows that fill it.
     Table(Cow<'o, str>, syn::Item, Vec<rows::Row<'o>>),
+}
+
+/// An item of an impl block of [`Documented::Impl`].
+pub enum Member<'o> {
+    /// `pub const NAME: Self = Self(value);`, without attributes: the writer writes it
+    /// itself where it fits on one line ([`Member::to_syntax`] makes the item).
+    Value(&'o str, Value),
+    /// Any other item.
+    Syntax(Box<syn::ImplItem>),
+}
+
+/// A value as a type's Rust representation writes it: decimal for enums, `1 << n` for
+/// single bits, hex for other bitmask values.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Value {
+    Int(i128),
+    Bit(u32),
+    Hex(u64),
+}
+
+impl Value {
+    pub fn of(kind: TypeKind, value: i128) -> Value {
+        match kind {
+            TypeKind::Enum => Value::Int(value),
+            TypeKind::Bitmask { .. } => {
+                let v = value as u64;
+                if v.is_power_of_two() {
+                    Value::Bit(v.trailing_zeros())
+                } else {
+                    Value::Hex(v)
+                }
+            }
+        }
+    }
+
+    pub fn to_expr(self) -> syn::Expr {
+        match self {
+            Value::Int(v) => syntax::int(v),
+            Value::Bit(bit) => syntax::bit(bit),
+            Value::Hex(v) => syntax::hex(v),
+        }
+    }
+
+    /// The value's expression as prettyplease prints it: `-3`, `1 << 4`, `0x7fffffff`.
+    pub fn push_text(self, out: &mut String) {
+        use std::fmt::Write;
+        let _ = match self {
+            Value::Int(v) => write!(out, "{v}"),
+            Value::Bit(bit) => write!(out, "1 << {bit}"),
+            Value::Hex(v) => write!(out, "{v:#x}"),
+        };
+    }
+}
+
+impl Member<'_> {
+    /// The member as an impl item.
+    pub fn to_syntax(&self) -> syn::ImplItem {
+        match self {
+            Member::Value(name, value) => syntax::self_const(Vec::new(), name, syntax::self_call(value.to_expr())),
+            Member::Syntax(item) => item.as_ref().clone(),
+        }
+    }
 }
 
 /// What a run knows besides the model: the header line of every file and the version of
@@ -156,11 +218,11 @@ fn type_weight(ty: &crate::model::EnumType) -> usize {
 /// The items of a part's share of `types`, each made by `item` (the enum or the bitmask
 /// emitter) with this thread's skeleton, under the file's module doc (part 0).
 fn share_of_types<'o>(
-    types: &[&EnumType],
+    types: &[&'o EnumType],
     part: Part,
     output: &'o Output,
     (path, module_doc): (&str, &str),
-    item: for<'t> fn(&'t EnumType, &'o Output, &Skeleton) -> Result<Vec<Documented<'o>>>,
+    item: fn(&'o EnumType, &'o Output, &Skeleton) -> Result<Vec<Documented<'o>>>,
 ) -> Result<Content<'o>> {
     let items = Skeleton::with(|skeleton| {
         let mut items = Vec::new();
@@ -174,7 +236,7 @@ fn share_of_types<'o>(
 
 /// The items of one type as the crate holds them (for golden files and reviews: the
 /// writer prints them as it prints the file).
-pub fn type_items<'o>(model: &Model, c_name: &str, output: &'o Output) -> Option<Result<Content<'o>>> {
+pub fn type_items<'o>(model: &'o Model, c_name: &str, output: &'o Output) -> Option<Result<Content<'o>>> {
     let ty = model.types.iter().find(|t| t.c_name == c_name || t.enums_name.as_deref() == Some(c_name))?;
     let items = Skeleton::new().and_then(|skeleton| match ty.kind {
         TypeKind::Enum => enums::item(ty, output, &skeleton),
@@ -213,22 +275,6 @@ fn doc(text: &str) -> TokenStream {
 /// The name of a type's reflection table.
 fn table_ident(ty: &crate::model::EnumType) -> proc_macro2::Ident {
     syntax::ident(&ty.table_name)
-}
-
-/// A value as the type's Rust representation writes it: decimal for enums, `1 << n` for
-/// single bits, hex for other bitmask values.
-fn value_expr(kind: TypeKind, value: i128) -> syn::Expr {
-    match kind {
-        TypeKind::Enum => syntax::int(value),
-        TypeKind::Bitmask { .. } => {
-            let v = value as u64;
-            if v.is_power_of_two() {
-                syntax::bit(v.trailing_zeros())
-            } else {
-                syntax::hex(v)
-            }
-        }
-    }
 }
 
 /// The items every type has: the struct with its attributes and an empty impl block,
@@ -302,7 +348,7 @@ impl Skeleton {
 /// The docs are the specification's (borrowed from `output`), or made here when a run
 /// has none for an item.
 fn type_item<'o>(
-    ty: &crate::model::EnumType,
+    ty: &'o crate::model::EnumType,
     raw: &str,
     (mac, tokens): (&str, TokenStream),
     output: &'o Output,
@@ -338,7 +384,7 @@ fn type_item<'o>(
         .collect();
     let (strukt, mac, imp) = skeleton.items(&name, raw, mac, tokens);
     let mut items = vec![Documented::Item(type_doc, strukt), Documented::Item(Cow::Borrowed(""), mac)];
-    let mut consts: Vec<(Cow<'o, str>, syn::ImplItem)> = ty
+    let mut consts: Vec<(Cow<'o, str>, Member<'o>)> = ty
         .enumerants
         .iter()
         .enumerate()
@@ -352,8 +398,16 @@ fn type_item<'o>(
                 Some(text) => text.as_str().into(),
                 None => docs::enumerant_doc(&e.c_name, &e.providers, alias_rust, e.deprecated.as_ref()).into(),
             };
-            let attrs = e.deprecated.as_ref().map(|d| syntax::deprecated_attr(&d.note)).into_iter().collect();
-            (text, syntax::self_const(attrs, &e.rust_name, syntax::self_call(value_expr(ty.kind, e.value))))
+            let value = Value::of(ty.kind, e.value);
+            let member = match &e.deprecated {
+                Some(d) => Member::Syntax(Box::new(syntax::self_const(
+                    vec![syntax::deprecated_attr(&d.note)],
+                    &e.rust_name,
+                    syntax::self_call(value.to_expr()),
+                ))),
+                None => Member::Value(&e.rust_name, value),
+            };
+            (text, member)
         })
         .collect();
     // Second names: each value's name under an old name of the type.
@@ -365,7 +419,11 @@ fn type_item<'o>(
         ))];
         consts.push((
             docs::old_name_doc(old, &target.rust_name).into(),
-            syntax::self_const(attrs, &old.rust_name, syntax::self_call(value_expr(ty.kind, target.value))),
+            Member::Syntax(Box::new(syntax::self_const(
+                attrs,
+                &old.rust_name,
+                syntax::self_call(Value::of(ty.kind, target.value).to_expr()),
+            ))),
         ));
     }
     if !consts.is_empty() {

@@ -11,7 +11,7 @@ mod tables;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::emit::{Content, Documented, Output, Part, FILES, IN_PARTS, WITHOUT_DOCS};
+use crate::emit::{Content, Documented, Member, Output, Part, FILES, IN_PARTS, WITHOUT_DOCS};
 use crate::error::{Error, Result};
 use crate::model::Model;
 
@@ -238,12 +238,21 @@ fn print_documented(head: syn::File, items: Vec<Documented>) -> Result<String> {
                 let mut body = String::new();
                 for (k, (doc, member)) in members.into_iter().enumerate() {
                     body.clear();
-                    if !(lines::impl_const(&member, IMPL_ITEM_INDENT.len(), &mut body) && (open_is_plain || k > 0)) {
+                    let written = match &member {
+                        Member::Value(name, value) => {
+                            lines::value_const(name, *value, IMPL_ITEM_INDENT.len(), &mut body)
+                        }
+                        Member::Syntax(_) => false,
+                    };
+                    if !(written && (open_is_plain || k > 0)) {
                         body.clear();
                         // The block printed by prettyplease holding only this item.
                         if let Some(syn::Item::Impl(block)) = file.items.first_mut() {
                             block.items.clear();
-                            block.items.push(member);
+                            block.items.push(match member {
+                                Member::Syntax(item) => *item,
+                                value => value.to_syntax(),
+                            });
                         }
                         let text = prettyplease::unparse(&file);
                         let Some((first, rest)) =
@@ -313,7 +322,8 @@ pub fn with_doc_attributes(mut head: syn::File, items: Vec<Documented>) -> syn::
                 item
             }
             Documented::Impl(mut block, members) => {
-                for (doc, mut member) in members {
+                for (doc, member) in members {
+                    let mut member = member.to_syntax();
                     if let syn::ImplItem::Const(c) = &mut member {
                         c.attrs = with(&doc, std::mem::take(&mut c.attrs));
                     }
@@ -799,7 +809,7 @@ mod tests {
     fn documented_items() -> (syn::File, Vec<Documented<'static>>) {
         let head: syn::File = syn::parse_quote! { #![doc = " The module."] };
         let item = |tokens: proc_macro2::TokenStream| -> syn::Item { syn::parse2(tokens).unwrap() };
-        let member = |tokens: proc_macro2::TokenStream| -> syn::ImplItem { syn::parse2(tokens).unwrap() };
+        let member = |tokens: proc_macro2::TokenStream| Member::Syntax(Box::new(syn::parse2(tokens).unwrap()));
         let block = |name: &str| -> syn::ItemImpl {
             let name = syn::Ident::new(name, proc_macro2::Span::call_site());
             syn::parse_quote! { impl #name {} }
@@ -814,9 +824,10 @@ mod tests {
             Documented::Impl(
                 block("A"),
                 vec![
-                    ("`VK_A_X`: the first.\n\nProvided by `VK_VERSION_1_0`.".into(), member(quote::quote! { pub const X: Self = Self(0); })),
+                    ("`VK_A_X`: the first.\n\nProvided by `VK_VERSION_1_0`.".into(), Member::Value("X", crate::emit::Value::Int(0))),
                     ("An old name.".into(), member(quote::quote! { #[deprecated(note = #note)] pub const OLD_NAME_OF_THE_FIRST_VALUE: Self = Self(0); })),
-                    ("".into(), member(quote::quote! { pub const Y: Self = Self(-1); })),
+                    ("".into(), Member::Value("Y", crate::emit::Value::Int(-1))),
+                    ("".into(), member(quote::quote! { pub const Z: Self = Self(1 << 3); })),
                 ],
             ),
             Documented::Item("C: `VkB`, an alias of [`A`].".into(), item(quote::quote! { #[deprecated(note = "old")] pub type B = A; })),
