@@ -1,22 +1,20 @@
 //! Emit, bitmasks: model bitmask types -> `src/bitmasks.rs`: one `...Flags` newtype over
 //! `u32` or `u64` per bitmask, holding the `...FlagBits` values.
 
-use quote::{format_ident, quote};
-
-use super::{share_of_types, table_ident, type_item, Content, Documented, Output, Part, Skeleton};
+use super::rows::{Arg, Row};
+use super::{share_of_types, type_item, Content, Documented, Output, Part, Skeleton};
 use crate::error::Result;
 use crate::model::{EnumType, Model, TypeKind};
 
 /// One bitmask type.
 pub fn item<'o>(ty: &'o EnumType, output: &'o Output, skeleton: &Skeleton) -> Result<Vec<Documented<'o>>> {
-    let name = format_ident!("{}", ty.rust_name);
-    let table = table_ident(ty);
     let raw = match ty.kind {
         TypeKind::Bitmask { bits: 64 } => "u64",
         _ => "u32",
     };
-    let raw_ident = super::syntax::ident(raw);
-    type_item(ty, raw, ("vk_bitmask", quote! { #name, #raw_ident, #table }), output, skeleton)
+    let call =
+        Row { name: "vk_bitmask", args: vec![Arg::Name(&ty.rust_name), Arg::Name(raw), Arg::Name(&ty.table_name)] };
+    type_item(ty, raw, call, output, skeleton)
 }
 
 pub fn emit<'o>(model: &'o Model, output: &'o Output, part: Part) -> Result<Content<'o>> {

@@ -1,16 +1,14 @@
 //! Emit, enums: model enum types -> `src/enums.rs`: one open `i32` newtype per enum.
 
-use quote::{format_ident, quote};
-
-use super::{share_of_types, table_ident, type_item, Content, Documented, Output, Part, Skeleton};
+use super::rows::{Arg, Row};
+use super::{share_of_types, type_item, Content, Documented, Output, Part, Skeleton};
 use crate::error::Result;
 use crate::model::{EnumType, Model, TypeKind};
 
 /// One enum type.
 pub fn item<'o>(ty: &'o EnumType, output: &'o Output, skeleton: &Skeleton) -> Result<Vec<Documented<'o>>> {
-    let name = format_ident!("{}", ty.rust_name);
-    let table = table_ident(ty);
-    type_item(ty, "i32", ("vk_enum", quote! { #name, #table }), output, skeleton)
+    let call = Row { name: "vk_enum", args: vec![Arg::Name(&ty.rust_name), Arg::Name(&ty.table_name)] };
+    type_item(ty, "i32", call, output, skeleton)
 }
 
 pub fn emit<'o>(model: &'o Model, output: &'o Output, part: Part) -> Result<Content<'o>> {

@@ -48,6 +48,47 @@ pub enum Documented<'o> {
     Impl(syn::ItemImpl, Vec<(Cow<'o, str>, Member<'o>)>),
     /// A static table under its doc: the item, its array empty, and the rows that fill it.
     Table(Cow<'o, str>, syn::Item, Vec<rows::Row<'o>>),
+    /// An item of a shape every type has, under its doc.
+    Shaped(Cow<'o, str>, Shaped<'o>),
+}
+
+/// An item of one of the shapes every type has, made as plain facts: the writer writes it
+/// itself where it fits on its lines ([`Shaped::to_syntax`] makes the item).
+pub enum Shaped<'o> {
+    /// The type's newtype, `pub struct Name(pub(crate) raw);`, under
+    /// [`NEWTYPE_ATTRIBUTES`].
+    NewType(&'o str, &'static str),
+    /// A macro call item, `name!(args);`.
+    Call(rows::Row<'o>),
+    /// `pub type Alias = Target;`.
+    Alias(&'o str, &'o str),
+}
+
+/// The attributes of every newtype, each `#[name(args)]`, in order.
+pub const NEWTYPE_ATTRIBUTES: &[(&str, &[&str])] = &[
+    ("repr", &["transparent"]),
+    ("derive", &["Clone", "Copy", "PartialEq", "Eq", "PartialOrd", "Ord", "Hash", "Default"]),
+];
+
+impl Shaped<'_> {
+    /// The item as syntax.
+    pub fn to_syntax(&self) -> syn::Item {
+        match self {
+            Shaped::NewType(name, raw) => {
+                let attrs = NEWTYPE_ATTRIBUTES.iter().map(|(attr, args)| {
+                    let (attr, args) = (syntax::ident(attr), args.iter().map(|a| syntax::ident(a)));
+                    quote! { #[#attr(#(#args),*)] }
+                });
+                let (name, raw) = (syntax::ident(name), syntax::ident(raw));
+                syn::parse_quote! { #(#attrs)* pub struct #name(pub(crate) #raw); }
+            }
+            Shaped::Call(row) => row.to_item(),
+            Shaped::Alias(alias, target) => {
+                let (alias, target) = (syntax::ident(alias), syntax::ident(target));
+                syn::parse_quote! { pub type #alias = #target; }
+            }
+        }
+    }
 }
 
 /// An item of an impl block of [`Documented::Impl`].
@@ -277,32 +318,22 @@ fn table_ident(ty: &crate::model::EnumType) -> proc_macro2::Ident {
     syntax::ident(&ty.table_name)
 }
 
-/// The items every type has: the struct with its attributes and an empty impl block,
-/// parsed once per file and copied for each type.
+/// The impl block every type has, parsed once per thread and copied for each type.
 pub struct Skeleton {
-    strukt: syn::ItemStruct,
     imp: syn::ItemImpl,
 }
 
 impl Skeleton {
     pub fn new() -> Result<Skeleton> {
-        let file = syntax::parse_file(
-            "skeleton",
-            quote! {
-                #[repr(transparent)]
-                #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-                pub struct Type(pub(crate) u32);
-                impl Type {}
-            },
-        )?;
-        match <[syn::Item; 2]>::try_from(file.items) {
-            Ok([syn::Item::Struct(strukt), syn::Item::Impl(imp)]) => Ok(Skeleton { strukt, imp }),
-            _ => unreachable!("the skeleton is a struct and an impl"),
+        let file = syntax::parse_file("skeleton", quote! { impl Type {} })?;
+        match <[syn::Item; 1]>::try_from(file.items) {
+            Ok([syn::Item::Impl(imp)]) => Ok(Skeleton { imp }),
+            _ => unreachable!("the skeleton is an impl block"),
         }
     }
 
     /// Runs `f` with this thread's skeleton, parsed once per thread: every part of the two
-    /// types files needs one, and parsing it cost half a million instructions each time.
+    /// types files needs one.
     pub fn with<R>(f: impl FnOnce(&Skeleton) -> R) -> R {
         thread_local! {
             static SKELETON: Skeleton = Skeleton::new().expect("the skeleton's fixed tokens parse");
@@ -310,47 +341,27 @@ impl Skeleton {
         SKELETON.with(f)
     }
 
-    /// `struct name(pub(crate) raw);`, `mac!(tokens);` and `impl name {}`.
-    fn items(
-        &self,
-        name: &syn::Ident,
-        raw: &str,
-        mac: &str,
-        tokens: TokenStream,
-    ) -> (syn::Item, syn::Item, syn::ItemImpl) {
-        let type_path = |ident: syn::Ident| {
-            syn::Type::Path(syn::TypePath { attrs: Vec::new(), qself: None, path: syn::Path::from(ident) })
-        };
-        let mut strukt = self.strukt.clone();
-        strukt.ident = name.clone();
-        if let syn::Fields::Unnamed(fields) = &mut strukt.fields {
-            fields.unnamed[0].ty = type_path(syntax::ident(raw));
-        }
+    /// `impl name {}`.
+    fn impl_block(&self, name: &syn::Ident) -> syn::ItemImpl {
         let mut imp = self.imp.clone();
-        imp.self_ty = Box::new(type_path(name.clone()));
-        let mac = syn::Item::Macro(syn::ItemMacro {
+        imp.self_ty = Box::new(syn::Type::Path(syn::TypePath {
             attrs: Vec::new(),
-            ident: None,
-            mac: syn::Macro {
-                path: syn::Path::from(syntax::ident(mac)),
-                bang_token: Default::default(),
-                delimiter: syn::MacroDelimiter::Paren(syntax::paren()),
-                tokens,
-            },
-            semi_token: Some(Default::default()),
-        });
-        (syn::Item::Struct(strukt), mac, imp)
+            qself: None,
+            path: syn::Path::from(name.clone()),
+        }));
+        imp
     }
 }
 
 /// The struct, its macro impls, its constants and its aliases: shared by enums and
-/// bitmasks. `mac!(tokens)` implements the type's traits; `raw` is its representation.
+/// bitmasks. `call` (a macro call) implements the type's traits; `raw` is its
+/// representation.
 /// The docs are the specification's (borrowed from `output`), or made here when a run
 /// has none for an item.
 fn type_item<'o>(
     ty: &'o crate::model::EnumType,
-    raw: &str,
-    (mac, tokens): (&str, TokenStream),
+    raw: &'static str,
+    call: rows::Row<'o>,
     output: &'o Output,
     skeleton: &Skeleton,
 ) -> Result<Vec<Documented<'o>>> {
@@ -371,19 +382,11 @@ fn type_item<'o>(
     let mut seen = std::collections::HashSet::new();
     let aliases: Vec<&crate::model::TypeAlias> =
         ordered.into_iter().filter(|a| a.rust_name != ty.rust_name && seen.insert(&a.rust_name)).collect();
-    let alias_tokens: TokenStream = aliases
-        .iter()
-        .map(|a| {
-            let alias = format_ident!("{}", a.rust_name);
-            let deprecated = a.deprecated.as_ref().map(|d| {
-                let note = &d.note;
-                quote! { #[deprecated(note = #note)] }
-            });
-            quote! { #deprecated pub type #alias = #name; }
-        })
-        .collect();
-    let (strukt, mac, imp) = skeleton.items(&name, raw, mac, tokens);
-    let mut items = vec![Documented::Item(type_doc, strukt), Documented::Item(Cow::Borrowed(""), mac)];
+    let imp = skeleton.impl_block(&name);
+    let mut items = vec![
+        Documented::Shaped(type_doc, Shaped::NewType(&ty.rust_name, raw)),
+        Documented::Shaped(Cow::Borrowed(""), Shaped::Call(call)),
+    ];
     let mut consts: Vec<(Cow<'o, str>, Member<'o>)> = ty
         .enumerants
         .iter()
@@ -429,11 +432,15 @@ fn type_item<'o>(
     if !consts.is_empty() {
         items.push(Documented::Impl(imp, consts));
     }
-    if !aliases.is_empty() {
-        let parsed = syntax::parse_file(&ty.c_name, alias_tokens)?.items;
-        items.extend(aliases.iter().zip(parsed).map(|(a, item)| {
-            Documented::Item(format!("C: `{}`, an alias of [`{}`].", a.c_name, ty.rust_name).into(), item)
-        }));
+    for a in aliases {
+        let doc = format!("C: `{}`, an alias of [`{}`].", a.c_name, ty.rust_name).into();
+        items.push(match &a.deprecated {
+            Some(d) => {
+                let (alias, note) = (format_ident!("{}", a.rust_name), &d.note);
+                Documented::Item(doc, syn::parse_quote! { #[deprecated(note = #note)] pub type #alias = #name; })
+            }
+            None => Documented::Shaped(doc, Shaped::Alias(&a.rust_name, &ty.rust_name)),
+        });
     }
     Ok(items)
 }

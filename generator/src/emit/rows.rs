@@ -22,8 +22,8 @@ pub enum Arg<'m> {
     Str(&'m str),
     /// An unsuffixed integer literal.
     Int(u64),
-    /// A name: `Enum`, `true`, `None`.
-    Name(&'static str),
+    /// A name: `Enum`, `true`, `None`, a type's.
+    Name(&'m str),
     /// `Some(arg)`.
     Some(Box<Arg<'m>>),
     /// `[arg, ...]`.
@@ -37,8 +37,23 @@ pub enum Arg<'m> {
 impl Row<'_> {
     /// The row as a macro call, its arguments as tokens.
     pub fn to_expr(&self) -> syn::Expr {
+        syntax::macro_call(self.name, self.tokens())
+    }
+
+    /// The row as a macro call item: `name!(args);`.
+    pub fn to_item(&self) -> syn::Item {
+        let syn::Expr::Macro(m) = self.to_expr() else { unreachable!("a macro call") };
+        syn::Item::Macro(syn::ItemMacro {
+            attrs: Vec::new(),
+            ident: None,
+            mac: m.mac,
+            semi_token: Some(Default::default()),
+        })
+    }
+
+    fn tokens(&self) -> TokenStream {
         let args = self.args.iter().map(Arg::to_tokens);
-        syntax::macro_call(self.name, quote! { #(#args),* })
+        quote! { #(#args),* }
     }
 }
 

@@ -1,5 +1,5 @@
-//! Writer, one-line items: an impl block's first line (`impl Name {`) and an associated
-//! constant of a value ([`Member::Value`]: `pub const NAME: Self = Self(1 << 3);`) -> the
+//! Writer, one-line items: a type's newtype and its attribute lines, a type alias, an
+//! impl block's first line (`impl Name {`) and an associated constant of a value ([`Member::Value`]: `pub const NAME: Self = Self(1 << 3);`) -> the
 //! line prettyplease prints for it, written here instead of by prettyplease's general
 //! printer (the types files hold 4,600 such constants, each printed in an impl block of its
 //! own). A constant that does not fit on one line, and an impl block of another shape, is
@@ -13,7 +13,7 @@
 use super::push_display;
 #[cfg(doc)]
 use crate::emit::Member;
-use crate::emit::Value;
+use crate::emit::{Value, NEWTYPE_ATTRIBUTES};
 
 /// The first line of `block`, `impl Name {`, when it is a plain inherent impl of a type
 /// named by one identifier.
@@ -31,6 +31,44 @@ pub fn impl_open(block: &syn::ItemImpl, out: &mut String) -> bool {
     push_display(out, name);
     out.push_str(" {\n");
     true
+}
+
+/// A type's newtype, under its attributes ([`NEWTYPE_ATTRIBUTES`]), each on a line of
+/// its own as prettyplease prints them, when each line fits.
+pub fn newtype(name: &str, raw: &str, out: &mut String) -> bool {
+    let start = out.len();
+    for (attr, args) in NEWTYPE_ATTRIBUTES {
+        let line = out.len();
+        out.push_str("#[");
+        out.push_str(attr);
+        out.push('(');
+        for (k, arg) in args.iter().enumerate() {
+            if k > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(arg);
+        }
+        out.push_str(")]");
+        if out.len() - line > super::tables::room(0) {
+            out.truncate(start);
+            return false;
+        }
+        out.push('\n');
+    }
+    let line = out.len();
+    out.extend(["pub struct ", name, "(pub(crate) ", raw, ");"]);
+    if out.len() - line > super::tables::room(0) {
+        out.truncate(start);
+        return false;
+    }
+    out.push('\n');
+    true
+}
+
+/// `pub type Alias = Target;` as one line: prettyplease breaks an alias of a name nowhere,
+/// however long.
+pub fn alias(alias: &str, target: &str, out: &mut String) {
+    out.extend(["pub type ", alias, " = ", target, ";\n"]);
 }
 
 /// `pub const NAME: Self = Self(value);` as one line indented `indent`, when it fits.
@@ -88,6 +126,44 @@ mod tests {
             }
         }
         assert!(one_line > 250 && left > 150, "{one_line} on one line, {left} left to prettyplease");
+    }
+
+    fn prettyplease_prints_item(item: syn::Item) -> String {
+        let mut file: syn::File = syn::parse_str("").unwrap();
+        file.items.push(item);
+        prettyplease::unparse(&file)
+    }
+
+    /// Newtypes and aliases of every name length around the margin print as prettyplease
+    /// prints them; newtypes that do not fit are left to it.
+    #[test]
+    fn newtypes_and_aliases_print_as_prettyplease_prints_them_up_to_the_margin() {
+        use crate::emit::Shaped;
+        let (mut one_line, mut left) = (0, 0);
+        for n in 1..100 {
+            let name = "N".repeat(n);
+            for shaped in [Shaped::NewType(&name, "u64"), Shaped::Alias(&name, "Target"), Shaped::Alias("A", &name)] {
+                let expected = prettyplease_prints_item(shaped.to_syntax());
+                let mut text = String::new();
+                let written = match &shaped {
+                    Shaped::NewType(name, raw) => newtype(name, raw, &mut text),
+                    Shaped::Alias(name, target) => {
+                        super::alias(name, target, &mut text);
+                        true
+                    }
+                    Shaped::Call(_) => unreachable!("not made here"),
+                };
+                if written {
+                    assert_eq!(text, expected);
+                    one_line += 1;
+                } else {
+                    assert_eq!(text, "", "nothing written");
+                    assert!(expected.lines().count() > 3, "prettyplease breaks it:\n{expected}");
+                    left += 1;
+                }
+            }
+        }
+        assert!(one_line > 250 && left > 30, "{one_line} on one line, {left} left to prettyplease");
     }
 
     /// Impl blocks of other shapes are left to prettyplease.

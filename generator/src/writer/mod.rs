@@ -11,7 +11,7 @@ mod tables;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::emit::{Content, Documented, Member, Output, Part, FILES, IN_PARTS, WITHOUT_DOCS};
+use crate::emit::{Content, Documented, Member, Output, Part, Shaped, FILES, IN_PARTS, WITHOUT_DOCS};
 use crate::error::{Error, Result};
 use crate::model::Model;
 
@@ -222,6 +222,25 @@ fn print_documented(head: syn::File, items: Vec<Documented>) -> Result<String> {
                 out.push_str(&prettyplease::unparse(&file));
                 file.items.clear();
             }
+            Documented::Shaped(doc, shaped) => {
+                push_doc(&mut out, "", &doc);
+                let written = match &shaped {
+                    Shaped::NewType(name, raw) => lines::newtype(name, raw, &mut out),
+                    Shaped::Alias(alias, target) => {
+                        lines::alias(alias, target, &mut out);
+                        true
+                    }
+                    Shaped::Call(row) => {
+                        tables::print_call(row, &mut out);
+                        true
+                    }
+                };
+                if !written {
+                    file.items.push(shaped.to_syntax());
+                    out.push_str(&prettyplease::unparse(&file));
+                    file.items.clear();
+                }
+            }
             Documented::Table(doc, item, rows) => {
                 push_doc(&mut out, "", &doc);
                 if !tables::print(&item, &rows, &mut out) {
@@ -310,6 +329,16 @@ pub fn with_doc_attributes(mut head: syn::File, items: Vec<Documented>) -> syn::
                     syn::Item::Type(t) => t.attrs = with(&doc, std::mem::take(&mut t.attrs)),
                     syn::Item::Macro(m) => m.attrs = with(&doc, std::mem::take(&mut m.attrs)),
                     syn::Item::Static(s) => s.attrs = with(&doc, std::mem::take(&mut s.attrs)),
+                    _ => assert!(doc.is_empty(), "a doc on an item of another kind"),
+                }
+                item
+            }
+            Documented::Shaped(doc, shaped) => {
+                let mut item = shaped.to_syntax();
+                match &mut item {
+                    syn::Item::Struct(s) => s.attrs = with(&doc, std::mem::take(&mut s.attrs)),
+                    syn::Item::Type(t) => t.attrs = with(&doc, std::mem::take(&mut t.attrs)),
+                    syn::Item::Macro(m) => m.attrs = with(&doc, std::mem::take(&mut m.attrs)),
                     _ => assert!(doc.is_empty(), "a doc on an item of another kind"),
                 }
                 item

@@ -92,6 +92,14 @@ pub fn print(item: &syn::Item, rows: &[Row], out: &mut String) -> bool {
     true
 }
 
+/// A macro call item `name!(args);` at the start of a line, as prettyplease prints it:
+/// laid out as a table's row is (see the module's doc), its `;` after the `)`.
+pub fn print_call(row: &Row, out: &mut String) {
+    let mut laid = Rows::default();
+    laid.push(row);
+    laid.push_call(out, &laid.rows[0], 0, ");".len(), ");\n");
+}
+
 /// `pub ` or `pub(crate) ` (what the tables use); `None` for other visibilities.
 fn visibility(vis: &syn::Visibility) -> Option<&'static str> {
     match vis {
@@ -183,30 +191,36 @@ impl Rows {
     /// One row of a broken table: see the module's doc. `more` when rows follow (its
     /// comma is then part of what must fit after it).
     fn push_row(&self, out: &mut String, row: &Span, more: bool) {
-        const ROW_INDENT: usize = INDENT;
-        const TOKEN_INDENT: usize = 2 * INDENT;
+        // The last row's comma is the one prettyplease adds where a list breaks.
+        self.push_call(out, row, INDENT, if more { "),".len() } else { ")".len() }, "),\n");
+    }
+
+    /// `name!(tokens)` at `indent`, then `close`: on one line when it fits with the first
+    /// `after` bytes of `close` (what follows it up to the next place a line may break),
+    /// else the tokens on the lines after it, indented once more, and `close` on a line of
+    /// its own.
+    fn push_call(&self, out: &mut String, row: &Span, indent: usize, after: usize, close: &str) {
         let name = &self.text[row.name.clone()];
         let tokens = &self.text[row.tokens.clone()];
         let open = name.len() + "!(".len();
-        let after = if more { "),".len() } else { ")".len() };
-        push_indent(out, ROW_INDENT);
+        let inner = indent + INDENT;
+        push_indent(out, indent);
         out.push_str(name);
         out.push_str("!(");
-        if tokens.len() + after <= room(ROW_INDENT).saturating_sub(open) {
+        if tokens.len() + after <= room(indent).saturating_sub(open) {
             out.push_str(tokens);
         } else {
             out.push('\n');
-            push_indent(out, TOKEN_INDENT);
-            if tokens.len() <= room(TOKEN_INDENT) {
+            push_indent(out, inner);
+            if tokens.len() <= room(inner) {
                 out.push_str(tokens);
             } else {
-                self.push_filled(out, row, TOKEN_INDENT);
+                self.push_filled(out, row, inner);
             }
             out.push('\n');
-            push_indent(out, ROW_INDENT);
+            push_indent(out, indent);
         }
-        // The last row's comma is the one prettyplease adds where a list breaks.
-        out.push_str("),\n");
+        out.push_str(close);
     }
 
     /// Tokens that do not fit on one line, filling lines indented `indent`: at each space
@@ -306,6 +320,29 @@ mod tests {
             }
         }
         assert!(laid_out > 1000, "most tables are laid out here: {laid_out}");
+    }
+
+    /// Macro call items (`name!(args);`) of every length around each place a line may
+    /// break print as prettyplease prints them.
+    #[test]
+    fn call_items_break_where_prettyplease_breaks_them() {
+        for name in ["vk_enum", "vk_bitmask"] {
+            for n in 1..120 {
+                let (long, other) = ("A".repeat(n), "B".repeat(n / 2 + 1));
+                for args in [
+                    vec![Arg::Name(&long), Arg::Name(&other)],
+                    vec![Arg::Name(&long), Arg::Name("u32"), Arg::Name(&other)],
+                    vec![Arg::Name(&other), Arg::Name(&long), Arg::Name(&long), Arg::Name(&other)],
+                ] {
+                    let row = Row { name, args };
+                    let mut file: syn::File = syn::parse_str("").unwrap();
+                    file.items.push(row.to_item());
+                    let mut text = String::new();
+                    print_call(&row, &mut text);
+                    assert_eq!(text, prettyplease::unparse(&file), "{row:?}");
+                }
+            }
+        }
     }
 
     /// A table that fits on one line, and items of other shapes, are prettyplease's.
