@@ -187,6 +187,7 @@ fn the_documented_files_print_as_prettyplease_prints_them_with_doc_attributes() 
         ("src/reflection/enum_tables.rs", 10_000),
         ("src/reflection/bitmask_tables.rs", 5_000),
         ("src/reflection/lists.rs", 3_000),
+        ("src/extensions.rs", 4_000),
     ] {
         let emit = || {
             let (_, emitter) = vkxml_codegen::emit::FILES.iter().find(|(p, _)| *p == path).unwrap();

@@ -1,41 +1,14 @@
 //! Emit, extensions: model extensions -> `src/extensions.rs`: one module per extension
-//! (`extensions::khr::surface`) with its `NAME` and `SPEC_VERSION`, built as syntax.
+//! (`extensions::khr::surface`) with its `NAME` and `SPEC_VERSION`, as documented modules
+//! of constants.
 
 use std::collections::BTreeMap;
 
-use super::{part_with_doc, syntax, Part};
+use super::{part_with_doc, Constant, Content, Documented, Part, Shaped};
 use crate::docs;
 use crate::error::Result;
 use crate::model::{Extension, Model};
 use crate::names;
-
-fn module(doc: &str, name: &str, items: Vec<syn::Item>) -> syn::Item {
-    syn::Item::Mod(syn::ItemMod {
-        attrs: syntax::doc_attrs(doc),
-        vis: syn::Visibility::Public(Default::default()),
-        unsafety: None,
-        mod_token: Default::default(),
-        ident: syntax::ident(name),
-        content: Some((syntax::brace(), items)),
-        semi: None,
-    })
-}
-
-fn constant(doc: &str, name: &str, ty: syn::Type, value: syn::Expr) -> syn::Item {
-    syn::Item::Const(syn::ItemConst {
-        attrs: syntax::doc_attrs(doc),
-        vis: syn::Visibility::Public(Default::default()),
-        modifiers: Default::default(),
-        const_token: Default::default(),
-        ident: syntax::ident(name),
-        generics: Default::default(),
-        colon_token: Default::default(),
-        ty: Box::new(ty),
-        eq_token: Default::default(),
-        expr: Box::new(value),
-        semi_token: Default::default(),
-    })
-}
 
 fn extension_doc(ext: &Extension) -> String {
     let mut text = docs::refpage_link(&ext.name);
@@ -60,9 +33,7 @@ fn extension_doc(ext: &Extension) -> String {
     text
 }
 
-pub fn emit(model: &Model, part: Part) -> Result<syn::File> {
-    let cstr: syn::Type = syn::parse_quote! { &core::ffi::CStr };
-    let u32_type: syn::Type = syn::parse_quote! { u32 };
+pub fn emit(model: &Model, part: Part) -> Result<Content<'_>> {
     // One module per vendor prefix, in name order; a part makes a share of them.
     let mut vendors: BTreeMap<String, Vec<(&Extension, String)>> = BTreeMap::new();
     for ext in &model.extensions {
@@ -77,18 +48,22 @@ pub fn emit(model: &Model, part: Part) -> Result<syn::File> {
             let mods = exts
                 .iter()
                 .map(|(ext, module_name)| {
-                    let name_lit = syn::Expr::Lit(syn::ExprLit { attrs: Vec::new(), lit: syntax::c_str(&ext.name) });
-                    let mut items =
-                        vec![constant(&format!("The name of `{}`.", ext.name), "NAME", cstr.clone(), name_lit)];
+                    let mut items = vec![Documented::Shaped(
+                        format!("The name of `{}`.", ext.name).into(),
+                        Shaped::Const("NAME", Constant::CStr(&ext.name)),
+                    )];
                     if let Some(v) = ext.spec_version {
                         let doc = format!("The specification version of `{}` in this registry.", ext.name);
-                        items.push(constant(&doc, "SPEC_VERSION", u32_type.clone(), syntax::int(v.into())));
+                        items.push(Documented::Shaped(doc.into(), Shaped::Const("SPEC_VERSION", Constant::U32(v))));
                     }
-                    module(&extension_doc(ext), module_name, items)
+                    Documented::Module(extension_doc(ext).into(), module_name.clone(), items)
                 })
                 .collect();
-            module(&format!("Extensions of the `{}` vendor prefix.", vendor.to_ascii_uppercase()), vendor, mods)
+            let doc = format!("Extensions of the `{}` vendor prefix.", vendor.to_ascii_uppercase());
+            Documented::Module(doc.into(), vendor.clone(), mods)
         })
         .collect();
-    part_with_doc("src/extensions.rs", " Each extension's name and specification version.", items, part)
+    let head =
+        part_with_doc("src/extensions.rs", " Each extension's name and specification version.", Vec::new(), part)?;
+    Ok(Content::Documented { head, items })
 }

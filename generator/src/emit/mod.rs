@@ -50,6 +50,8 @@ pub enum Documented<'o> {
     Table(Cow<'o, str>, syn::Item, Vec<rows::Row<'o>>),
     /// An item of a shape every type has, under its doc.
     Shaped(Cow<'o, str>, Shaped<'o>),
+    /// A module under its doc: `pub mod name { items }`.
+    Module(Cow<'o, str>, String, Vec<Documented<'o>>),
 }
 
 /// An item of one of the shapes every type has, made as plain facts: the writer writes it
@@ -62,6 +64,22 @@ pub enum Shaped<'o> {
     Call(rows::Row<'o>),
     /// `pub type Alias = Target;`.
     Alias(&'o str, &'o str),
+    /// A module's constant: `pub const NAME: T = value;`.
+    Const(&'static str, Constant<'o>),
+}
+
+/// The value of a module's constant, and so its type.
+pub enum Constant<'o> {
+    /// `&core::ffi::CStr`: a C string of this text.
+    CStr(&'o str),
+    /// `u32`.
+    U32(u32),
+}
+
+/// The text of the C string literal token [`syntax::c_str`] makes for `text`.
+pub fn push_c_str_literal(out: &mut String, text: &str) {
+    use quote::ToTokens;
+    out.push_str(&syntax::c_str(text).to_token_stream().to_string());
 }
 
 /// The attributes of every newtype, each `#[name(args)]`, in order.
@@ -86,6 +104,19 @@ impl Shaped<'_> {
             Shaped::Alias(alias, target) => {
                 let (alias, target) = (syntax::ident(alias), syntax::ident(target));
                 syn::parse_quote! { pub type #alias = #target; }
+            }
+            Shaped::Const(name, value) => {
+                let name = syntax::ident(name);
+                match value {
+                    Constant::CStr(text) => {
+                        let lit = syntax::c_str(text);
+                        syn::parse_quote! { pub const #name: &core::ffi::CStr = #lit; }
+                    }
+                    Constant::U32(n) => {
+                        let n = syntax::int((*n).into());
+                        syn::parse_quote! { pub const #name: u32 = #n; }
+                    }
+                }
             }
         }
     }
@@ -213,7 +244,7 @@ pub const FILES: &[(&str, Emitter)] = &[
     ("src/enums.rs", |m, o, part| enums::emit(m, o, part)),
     ("src/bitmasks.rs", |m, o, part| bitmasks::emit(m, o, part)),
     ("src/constants.rs", |m, _, _| rust("src/constants.rs", constants::emit(m))),
-    ("src/extensions.rs", |m, _, part| Ok(Content::Syntax(extensions::emit(m, part)?))),
+    ("src/extensions.rs", |m, _, part| extensions::emit(m, part)),
     ("src/reflection/mod.rs", |_, _, _| rust("src/reflection/mod.rs", support::reflection())),
     ("src/reflection/enum_tables.rs", |m, _, part| reflection::tables(m, false, part)),
     ("src/reflection/bitmask_tables.rs", |m, _, part| reflection::tables(m, true, part)),

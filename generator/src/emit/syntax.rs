@@ -5,8 +5,8 @@
 use proc_macro2::{Span, TokenStream};
 use syn::punctuated::Punctuated;
 use syn::{
-    AttrStyle, Attribute, BinOp, Expr, ExprBinary, ExprCall, ExprLit, ExprMacro, ExprPath, ExprUnary, ImplItem,
-    ImplItemConst, Lit, LitStr, Macro, MacroDelimiter, Meta, MetaNameValue, Path, Type, TypePath, UnOp, Visibility,
+    Attribute, BinOp, Expr, ExprBinary, ExprCall, ExprLit, ExprMacro, ExprPath, ExprUnary, ImplItem, ImplItemConst,
+    Lit, Macro, MacroDelimiter, Path, Type, TypePath, UnOp, Visibility,
 };
 
 use crate::error::{Error, Result};
@@ -32,97 +32,14 @@ pub fn paren() -> syn::token::Paren {
     PAREN.with(|p| *p)
 }
 
-/// `{ }` tokens, as [`paren`].
-pub fn brace() -> syn::token::Brace {
-    thread_local! {
-        static BRACE: syn::token::Brace = Default::default();
-    }
-    BRACE.with(|b| *b)
-}
-
 /// Parses a token stream that an emitter built with `quote!` (the parts that do not repeat).
 pub fn parse_file(file: &str, tokens: TokenStream) -> Result<syn::File> {
     syn::parse2(tokens).map_err(|e| Error::Emit { file: file.to_owned(), message: e.to_string() })
 }
 
-/// `#[doc = " line"]`, one per line (rustdoc shows them as `/// line`).
-pub fn doc_attrs(text: &str) -> Vec<Attribute> {
-    // Each line's attribute is put together from parts made once per thread: its tokens
-    // are copied (plain values), only the path is cloned. Making the brackets anew costs
-    // more (each makes an empty token group), and so did cloning a whole template
-    // attribute and replacing its value (the value cloned and dropped for nothing).
-    thread_local! {
-        static PARTS: (syn::token::Pound, syn::token::Bracket, syn::token::Eq, Path) =
-            (Default::default(), Default::default(), Default::default(), path("doc"));
-    }
-    PARTS.with(|(pound, bracket, eq, doc)| {
-        crate::docs::spec::lines(text)
-            .map(|line| Attribute {
-                pound_token: *pound,
-                style: AttrStyle::Outer,
-                bracket_token: *bracket,
-                meta: Meta::NameValue(MetaNameValue {
-                    path: doc.clone(),
-                    eq_token: *eq,
-                    value: Expr::Lit(ExprLit { attrs: Vec::new(), lit: Lit::Str(doc_literal(line)) }),
-                }),
-            })
-            .collect()
-    })
-}
-
-/// Doc lines remembered per thread: of the doc lines made here (those of the extension
-/// modules and the tables; the types files' docs are text, see `emit::Documented`), the
-/// empty ones and the headings repeat, and copying a literal costs a tenth of making one.
-const DOC_LINES_KEPT: usize = 4096;
-
-/// One doc line's literal, copied when the line was seen before on this thread.
-fn doc_literal(line: &str) -> LitStr {
-    use crate::model::fasthash::FastMap;
-    thread_local! {
-        static SEEN: std::cell::RefCell<FastMap<Box<str>, LitStr>> = Default::default();
-    }
-    SEEN.with(|seen| {
-        let mut seen = seen.borrow_mut();
-        if let Some(lit) = seen.get(line) {
-            return lit.clone();
-        }
-        let lit = new_doc_literal(line);
-        if seen.len() < DOC_LINES_KEPT {
-            seen.insert(line.into(), lit.clone());
-        }
-        lit
-    })
-}
-
-/// One doc line's literal. It is written raw (`r#" line"#`), which needs no escaping here
-/// and no unescaping when prettyplease reads it back: escaping every character of
-/// megabytes of doc text was a large part of a run. `line` gets a leading space (none when
-/// empty).
-fn new_doc_literal(line: &str) -> LitStr {
-    let space = if line.is_empty() { "" } else { " " };
-    // A raw literal cannot hold a lone carriage return; such rare lines are escaped.
-    if let Some(hashes) = raw_hashes(line) {
-        let mut repr = String::with_capacity(line.len() + 4 + 2 * hashes);
-        repr.push('r');
-        (0..hashes).for_each(|_| repr.push('#'));
-        repr.push('"');
-        repr.push_str(space);
-        repr.push_str(line);
-        repr.push('"');
-        (0..hashes).for_each(|_| repr.push('#'));
-        if let Lit::Str(lit) = Lit::new(valid_literal(&repr)) {
-            return lit;
-        }
-    }
-    LitStr::new(&format!("{space}{line}"), span())
-}
-
-/// A literal token from a source form this module built to be valid: a raw string whose
-/// hashes [`raw_hashes`] counted, plain text in quotes (also as a C string), or a hex
-/// integer. The lexer is not run again:
-/// lexing megabytes of doc text, character by character, cost as much as making the rest
-/// of their syntax.
+/// A literal token from a source form this module built to be valid: plain text in quotes
+/// (also as a C string), or a hex integer. The lexer is not run again: lexing megabytes
+/// of text, character by character, cost as much as making the rest of the syntax.
 fn valid_literal(repr: &str) -> proc_macro2::Literal {
     debug_assert!(repr.parse::<proc_macro2::Literal>().is_ok(), "not a literal: {repr}");
     // SAFETY: `repr` is one whole, valid literal (a string, a C string or a hex integer),
@@ -184,22 +101,6 @@ pub fn push_str_literal(out: &mut String, text: &str) {
         use std::fmt::Write;
         let _ = write!(out, "{}", proc_macro2::Literal::string(text));
     }
-}
-
-/// The number of `#` a raw string needs so that no `"#...` inside ends it; `None` when no
-/// raw string can hold `text` (it has a carriage return). One vectorized search finds
-/// both.
-fn raw_hashes(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut most = 0;
-    for i in memchr::memchr2_iter(b'"', b'\r', bytes) {
-        if bytes[i] == b'\r' {
-            return None;
-        }
-        let run = bytes[i + 1..].iter().take_while(|&&b| b == b'#').count();
-        most = most.max(run + 1);
-    }
-    Some(most)
 }
 
 /// `#[deprecated(note = "...")]` (rare: parsed).
@@ -304,34 +205,6 @@ mod tests {
             Lit::Str(s) => s.value(),
             _ => unreachable!("a string literal"),
         }
-    }
-
-    #[test]
-    fn doc_lines_are_raw_literals_that_read_back_as_their_text() {
-        for line in [
-            "",
-            "plain text",
-            "a \"quoted\" word",
-            "a \"# and a \"## in one line",
-            "ends with a quote\"",
-            "r#\"looks raw\"#",
-            "backslash \\ and unicode \u{00a9} \u{1F600}",
-            "tab\tinside",
-        ] {
-            let lit = new_doc_literal(line);
-            let expected = if line.is_empty() { String::new() } else { format!(" {line}") };
-            assert_eq!(lit.value(), expected, "{line:?}");
-            // The checking lexer reads the same text from it: what from_str_unchecked was
-            // promised.
-            assert_eq!(lexed(&lit.token().to_string()), expected, "{line:?}");
-        }
-    }
-
-    #[test]
-    fn a_line_with_a_carriage_return_is_escaped_not_raw() {
-        let lit = new_doc_literal("a\rb");
-        assert_eq!(lit.value(), " a\rb");
-        assert!(lit.token().to_string().starts_with('"'));
     }
 
     #[test]

@@ -13,7 +13,7 @@
 use super::push_display;
 #[cfg(doc)]
 use crate::emit::Member;
-use crate::emit::{Value, NEWTYPE_ATTRIBUTES};
+use crate::emit::{Constant, Value, NEWTYPE_ATTRIBUTES};
 
 /// The first line of `block`, `impl Name {`, when it is a plain inherent impl of a type
 /// named by one identifier.
@@ -63,6 +63,23 @@ pub fn newtype(name: &str, raw: &str, out: &mut String) -> bool {
     }
     out.push('\n');
     true
+}
+
+/// `pub const NAME: T = value;` of a module's constant, as one line: prettyplease breaks
+/// a constant of a literal nowhere, however long.
+pub fn constant(name: &str, value: &Constant, out: &mut String) {
+    out.extend(["pub const ", name, ": "]);
+    match value {
+        Constant::CStr(text) => {
+            out.push_str("&core::ffi::CStr = ");
+            crate::emit::push_c_str_literal(out, text);
+        }
+        Constant::U32(n) => {
+            out.push_str("u32 = ");
+            push_display(out, n);
+        }
+    }
+    out.push_str(";\n");
 }
 
 /// `pub type Alias = Target;` as one line: prettyplease breaks an alias of a name nowhere,
@@ -151,7 +168,7 @@ mod tests {
                         super::alias(name, target, &mut text);
                         true
                     }
-                    Shaped::Call(_) => unreachable!("not made here"),
+                    Shaped::Call(_) | Shaped::Const(..) => unreachable!("not made here"),
                 };
                 if written {
                     assert_eq!(text, expected);

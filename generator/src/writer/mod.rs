@@ -234,6 +234,10 @@ fn print_documented(head: syn::File, items: Vec<Documented>) -> Result<String> {
                         tables::print_call(row, &mut out);
                         true
                     }
+                    Shaped::Const(name, value) => {
+                        lines::constant(name, value, &mut out);
+                        true
+                    }
                 };
                 if !written {
                     file.items.push(shaped.to_syntax());
@@ -241,6 +245,7 @@ fn print_documented(head: syn::File, items: Vec<Documented>) -> Result<String> {
                     file.items.clear();
                 }
             }
+            Documented::Module(doc, name, items) => print_module(&mut out, 0, &doc, &name, items)?,
             Documented::Table(doc, item, rows) => {
                 push_doc(&mut out, "", &doc);
                 if !tables::print(&item, &rows, &mut out) {
@@ -303,11 +308,50 @@ fn print_documented(head: syn::File, items: Vec<Documented>) -> Result<String> {
     Ok(out)
 }
 
+/// A module at `indent` under its doc, as prettyplease prints it: `pub mod name {`, its
+/// items indented once more, `}`. A module holds constants ([`Shaped::Const`], one line
+/// each: prettyplease breaks a constant of a literal nowhere) and modules.
+fn print_module(out: &mut String, indent: usize, doc: &str, name: &str, items: Vec<Documented>) -> Result<()> {
+    const SPACES: &str = "                ";
+    let pad = SPACES
+        .get(..indent)
+        .ok_or_else(|| Error::Emit { file: "module".into(), message: format!("`{name}` is nested too deep") })?;
+    push_doc(out, pad, doc);
+    out.extend([pad, "pub mod ", name, " {\n"]);
+    for piece in items {
+        match piece {
+            Documented::Module(doc, inner, items) => {
+                print_module(out, indent + IMPL_ITEM_INDENT.len(), &doc, &inner, items)?
+            }
+            Documented::Shaped(doc, Shaped::Const(name, value)) => {
+                let pad = SPACES.get(..indent + IMPL_ITEM_INDENT.len()).unwrap_or(SPACES);
+                push_doc(out, pad, &doc);
+                out.push_str(pad);
+                lines::constant(name, &value, out);
+            }
+            _ => {
+                return Err(Error::Emit {
+                    file: "module".into(),
+                    message: format!("`{name}` holds an item that only modules and constants may"),
+                })
+            }
+        }
+    }
+    out.extend([pad, "}\n"]);
+    Ok(())
+}
+
 /// A [`Content::Documented`] file as one syntax tree, its docs as `#[doc = " line"]`
 /// attributes, one per line, first among each item's attributes: the tree prettyplease
 /// prints whole, as it printed the types files before the writer printed their docs
 /// (tests compare the two ways).
 pub fn with_doc_attributes(mut head: syn::File, items: Vec<Documented>) -> syn::File {
+    head.items.extend(items.into_iter().map(documented_item));
+    head
+}
+
+/// A documented item as syntax, its doc as attributes (see [`with_doc_attributes`]).
+fn documented_item(piece: Documented) -> syn::Item {
     fn attrs(doc: &str) -> Vec<syn::Attribute> {
         crate::docs::spec::lines(doc)
             .map(|line| {
@@ -321,48 +365,38 @@ pub fn with_doc_attributes(mut head: syn::File, items: Vec<Documented>) -> syn::
         all.append(&mut attrs_of);
         all
     }
-    for piece in items {
-        head.items.push(match piece {
-            Documented::Item(doc, mut item) => {
-                match &mut item {
-                    syn::Item::Struct(s) => s.attrs = with(&doc, std::mem::take(&mut s.attrs)),
-                    syn::Item::Type(t) => t.attrs = with(&doc, std::mem::take(&mut t.attrs)),
-                    syn::Item::Macro(m) => m.attrs = with(&doc, std::mem::take(&mut m.attrs)),
-                    syn::Item::Static(s) => s.attrs = with(&doc, std::mem::take(&mut s.attrs)),
-                    _ => assert!(doc.is_empty(), "a doc on an item of another kind"),
-                }
-                item
-            }
-            Documented::Shaped(doc, shaped) => {
-                let mut item = shaped.to_syntax();
-                match &mut item {
-                    syn::Item::Struct(s) => s.attrs = with(&doc, std::mem::take(&mut s.attrs)),
-                    syn::Item::Type(t) => t.attrs = with(&doc, std::mem::take(&mut t.attrs)),
-                    syn::Item::Macro(m) => m.attrs = with(&doc, std::mem::take(&mut m.attrs)),
-                    _ => assert!(doc.is_empty(), "a doc on an item of another kind"),
-                }
-                item
-            }
-            Documented::Table(doc, item, rows) => {
-                let mut item = filled(item, &rows);
-                if let syn::Item::Static(s) = &mut item {
-                    s.attrs = with(&doc, std::mem::take(&mut s.attrs));
-                }
-                item
-            }
-            Documented::Impl(mut block, members) => {
-                for (doc, member) in members {
-                    let mut member = member.to_syntax();
-                    if let syn::ImplItem::Const(c) = &mut member {
-                        c.attrs = with(&doc, std::mem::take(&mut c.attrs));
-                    }
-                    block.items.push(member);
-                }
-                syn::Item::Impl(block)
-            }
-        });
+    fn with_doc(doc: &str, mut item: syn::Item) -> syn::Item {
+        match &mut item {
+            syn::Item::Struct(s) => s.attrs = with(doc, std::mem::take(&mut s.attrs)),
+            syn::Item::Type(t) => t.attrs = with(doc, std::mem::take(&mut t.attrs)),
+            syn::Item::Macro(m) => m.attrs = with(doc, std::mem::take(&mut m.attrs)),
+            syn::Item::Static(s) => s.attrs = with(doc, std::mem::take(&mut s.attrs)),
+            syn::Item::Const(c) => c.attrs = with(doc, std::mem::take(&mut c.attrs)),
+            syn::Item::Mod(m) => m.attrs = with(doc, std::mem::take(&mut m.attrs)),
+            _ => assert!(doc.is_empty(), "a doc on an item of another kind"),
+        }
+        item
     }
-    head
+    match piece {
+        Documented::Item(doc, item) => with_doc(&doc, item),
+        Documented::Shaped(doc, shaped) => with_doc(&doc, shaped.to_syntax()),
+        Documented::Table(doc, item, rows) => with_doc(&doc, filled(item, &rows)),
+        Documented::Module(doc, name, items) => {
+            let name = syn::Ident::new(&name, proc_macro2::Span::call_site());
+            let items = items.into_iter().map(documented_item);
+            with_doc(&doc, syn::parse_quote! { pub mod #name { #(#items)* } })
+        }
+        Documented::Impl(mut block, members) => {
+            for (doc, member) in members {
+                let mut member = member.to_syntax();
+                if let syn::ImplItem::Const(c) = &mut member {
+                    c.attrs = with(&doc, std::mem::take(&mut c.attrs));
+                }
+                block.items.push(member);
+            }
+            syn::Item::Impl(block)
+        }
+    }
 }
 
 /// `value` as it displays.
@@ -877,6 +911,35 @@ mod tests {
             printed.contains("    #[deprecated(\n        note = "),
             "the note is broken as in the whole block: {printed}"
         );
+    }
+
+    /// Modules of constants (the extensions file's shape), nested, with names long enough
+    /// to pass the margin and a C string that needs escaping, print as prettyplease prints
+    /// them with doc attributes; a module of anything else is an error.
+    #[test]
+    fn modules_of_constants_print_as_prettyplease_prints_them() {
+        use crate::emit::{Constant, Shaped};
+        let long = "VK_VENDOR_an_extension_whose_name_is_long_enough_to_pass_the_margin_of_prettyplease";
+        let items = || {
+            let constants = vec![
+                Documented::Shaped("The name.".into(), Shaped::Const("NAME", Constant::CStr(long))),
+                Documented::Shaped("".into(), Shaped::Const("QUOTED", Constant::CStr("a\"b"))),
+                Documented::Shaped(
+                    "The version.\n\nTwo lines.".into(),
+                    Shaped::Const("SPEC_VERSION", Constant::U32(7)),
+                ),
+            ];
+            let inner =
+                Documented::Module(format!("[`{long}`](https://example.invalid)").into(), "inner".into(), constants);
+            vec![Documented::Module("A vendor.".into(), "vendor".into(), vec![inner])]
+        };
+        let head: syn::File = syn::parse_quote! { #![doc = " The module."] };
+        let printed = print_documented(head.clone(), items()).unwrap();
+        assert_eq!(printed, prettyplease::unparse(&with_doc_attributes(head.clone(), items())));
+        assert!(printed.contains("\n        pub const NAME: &core::ffi::CStr = c\"VK_VENDOR_"), "{printed}");
+        let block: syn::ItemImpl = syn::parse_quote! { impl A {} };
+        let odd = vec![Documented::Module("".into(), "m".into(), vec![Documented::Impl(block, Vec::new())])];
+        assert!(print_documented(head, odd).is_err());
     }
 
     #[test]
