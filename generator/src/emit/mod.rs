@@ -76,7 +76,7 @@ pub enum Constant<'o> {
     U32(u32),
 }
 
-/// The text of the C string literal token [`syntax::c_str`] makes for `text`.
+/// The text of the C string literal token `syntax::c_str` makes for `text`.
 pub fn push_c_str_literal(out: &mut String, text: &str) {
     use quote::ToTokens;
     out.push_str(&syntax::c_str(text).to_token_stream().to_string());

@@ -92,7 +92,7 @@ impl Arg<'_> {
     }
 }
 
-/// The text of the string literal token of `text` (as [`Arg::to_tokens`] makes it).
+/// The text of the string literal token of `text` (as `Arg::to_tokens` makes it).
 pub fn push_str_literal(out: &mut String, text: &str) {
     syntax::push_str_literal(out, text);
 }
