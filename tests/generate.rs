@@ -206,16 +206,21 @@ fn the_documented_files_print_as_prettyplease_prints_them_with_doc_attributes() 
     }
 }
 
+/// `output` without its docs.
+fn without_docs(output: &vkxml_codegen::emit::Output) -> vkxml_codegen::emit::Output {
+    vkxml_codegen::emit::Output {
+        header: output.header.clone(),
+        crate_version: output.crate_version.clone(),
+        docs: None,
+    }
+}
+
 /// The files the writer may make before the docs are built (`emit::WITHOUT_DOCS`) are the
 /// same with the docs and without them.
 #[test]
 fn the_files_made_ahead_of_the_docs_do_not_depend_on_them() {
     let (model, with) = model_with_docs("header");
-    let without = vkxml_codegen::emit::Output {
-        header: with.header.clone(),
-        crate_version: with.crate_version.clone(),
-        docs: None,
-    };
+    let without = without_docs(&with);
     for path in vkxml_codegen::emit::WITHOUT_DOCS {
         let made = |output| vkxml_codegen::writer::render_in_parts(&model, output, path, 1).unwrap();
         assert_eq!(made(&with), made(&without), "{path}");
@@ -230,11 +235,7 @@ fn the_files_made_ahead_of_the_docs_do_not_depend_on_them() {
 #[test]
 fn the_crate_is_the_same_however_many_parts_were_made_ahead() {
     let (model, with) = model_with_docs("header");
-    let without = vkxml_codegen::emit::Output {
-        header: with.header.clone(),
-        crate_version: with.crate_version.clone(),
-        docs: None,
-    };
+    let without = without_docs(&with);
     let root = std::env::temp_dir().join(format!("vkxml-ahead-test-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     let mut crates = Vec::new();

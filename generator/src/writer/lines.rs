@@ -109,9 +109,9 @@ pub fn value_const(name: &str, value: Value, indent: usize, out: &mut String) ->
 mod tests {
     use super::*;
 
-    fn prettyplease_prints(block: &syn::ItemImpl) -> String {
+    fn prettyplease_prints(item: syn::Item) -> String {
         let mut file: syn::File = syn::parse_str("").unwrap();
-        file.items.push(syn::Item::Impl(block.clone()));
+        file.items.push(item);
         prettyplease::unparse(&file)
     }
 
@@ -128,7 +128,7 @@ mod tests {
                 let member = crate::emit::Member::Value(&name, value);
                 let mut block: syn::ItemImpl = syn::parse_str("impl Type {}").unwrap();
                 block.items.push(member.to_syntax());
-                let expected = prettyplease_prints(&block);
+                let expected = prettyplease_prints(syn::Item::Impl(block.clone()));
                 let mut text = String::new();
                 assert!(impl_open(&block, &mut text));
                 if value_const(&name, value, 4, &mut text) {
@@ -145,12 +145,6 @@ mod tests {
         assert!(one_line > 250 && left > 150, "{one_line} on one line, {left} left to prettyplease");
     }
 
-    fn prettyplease_prints_item(item: syn::Item) -> String {
-        let mut file: syn::File = syn::parse_str("").unwrap();
-        file.items.push(item);
-        prettyplease::unparse(&file)
-    }
-
     /// Newtypes and aliases of every name length around the margin print as prettyplease
     /// prints them; newtypes that do not fit are left to it.
     #[test]
@@ -160,7 +154,7 @@ mod tests {
         for n in 1..100 {
             let name = "N".repeat(n);
             for shaped in [Shaped::NewType(&name, "u64"), Shaped::Alias(&name, "Target"), Shaped::Alias("A", &name)] {
-                let expected = prettyplease_prints_item(shaped.to_syntax());
+                let expected = prettyplease_prints(shaped.to_syntax());
                 let mut text = String::new();
                 let written = match &shaped {
                     Shaped::NewType(name, raw) => newtype(name, raw, &mut text),
