@@ -1,7 +1,7 @@
 //! Stage 5, emit: model -> the files of the generated crate, as syntax trees (Rust; the
-//! types files as items each with its doc text) or text (manifest, README, licenses). One
-//! emitter per item kind; nothing here touches the file system. The order of files and
-//! items is fixed here and in the model.
+//! large files as items each with its doc text, what repeats in them as plain facts) or
+//! text (manifest, README, licenses). One emitter per item kind; nothing here touches the
+//! file system. The order of files and items is fixed here and in the model.
 
 mod bitmasks;
 mod constants;
@@ -22,11 +22,11 @@ use crate::error::Result;
 use crate::model::{EnumType, Model, TypeKind};
 
 /// Rust files are syntax trees the writer prints with prettyplease; text files are written
-/// as they are. The types files, whose items carry most of the crate's docs, are
-/// [`Documented`] items: their doc comments are text the writer prints as `///` lines
-/// above the item's syntax, not `#[doc]` attributes. (As attributes, each of their 44,000
-/// doc lines was made into a string literal that prettyplease then read back: half of the
-/// time it took to emit and format the two files.)
+/// as they are. The files of thousands of items (the types, the reflection tables and
+/// lists, the extensions) are [`Documented`] items: their doc comments are text the writer
+/// prints as `///` lines above the item, not `#[doc]` attributes (as attributes, each of
+/// the 44,000 doc lines was made into a string literal that prettyplease then read back),
+/// and what repeats in them is made as plain facts the writer lays out itself.
 pub enum Content<'o> {
     Syntax(syn::File),
     /// `head` (the module doc, or nothing) and then the items.
@@ -48,14 +48,15 @@ pub enum Documented<'o> {
     Impl(syn::ItemImpl, Vec<(Cow<'o, str>, Member<'o>)>),
     /// A static table under its doc: the item, its array empty, and the rows that fill it.
     Table(Cow<'o, str>, syn::Item, Vec<rows::Row<'o>>),
-    /// An item of a shape every type has, under its doc.
+    /// An item of a shape that repeats, under its doc.
     Shaped(Cow<'o, str>, Shaped<'o>),
     /// A module under its doc: `pub mod name { items }`.
     Module(Cow<'o, str>, String, Vec<Documented<'o>>),
 }
 
-/// An item of one of the shapes every type has, made as plain facts: the writer writes it
-/// itself where it fits on its lines ([`Shaped::to_syntax`] makes the item).
+/// An item of a shape that repeats (each type's newtype, macro call and aliases; the
+/// extensions' constants), made as plain facts: the writer writes it itself where it fits
+/// on its lines ([`Shaped::to_syntax`] makes the item).
 pub enum Shaped<'o> {
     /// The type's newtype, `pub struct Name(pub(crate) raw);`, under
     /// [`NEWTYPE_ATTRIBUTES`].

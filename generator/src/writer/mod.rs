@@ -1,5 +1,6 @@
 //! Writer: emitted files -> formatted text with the header (prettyplease, per file or part
-//! of a file, on every core; the docs of documented items as `///` lines) -> the output
+//! of a file, on every core; the docs of documented items as `///` lines, and what
+//! repeats laid out here as prettyplease lays it out: `tables`, `lines`) -> the output
 //! folder, all or nothing: each part is compared with the file it replaces as it comes,
 //! and once anything differs the new crate is written complete beside the old one and
 //! swapped in with one rename, so a failed or killed run leaves the previous crate whole.
