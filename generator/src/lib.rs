@@ -137,7 +137,7 @@ fn defined_names(registry: &registry::Registry, api: Api) -> docs::spec::Defined
 /// (see [`writer::render_ahead`]); `phases.docs` is the rest of the time the docs add
 /// after the model is ready.
 pub fn generate(options: &Options) -> Result<Report> {
-    std::thread::scope(|scope| {
+    cores::scope(|scope| {
         let sources = options.spec.as_ref().map(|(dir, _)| {
             scope.spawn(move || {
                 let t = Instant::now();
@@ -160,7 +160,7 @@ pub fn generate(options: &Options) -> Result<Report> {
         let spec = sources.map(|sources| {
             let defined = defined_names(&registry, options.api);
             scope.spawn(move || {
-                let (sources, read) = sources.join().expect("reading the specification does not panic")?;
+                let (sources, read) = sources.join()?;
                 let t = Instant::now();
                 Ok::<_, Error>((sources.index(&defined)?, read, t.elapsed()))
             })
@@ -190,7 +190,7 @@ pub fn generate(options: &Options) -> Result<Report> {
                 let before = Instant::now();
                 ahead = writer::render_ahead(&model, &without_docs, || spec.is_finished());
                 phases.ahead = before.elapsed();
-                let (spec, read, index) = spec.join().expect("indexing the specification does not panic")?;
+                let (spec, read, index) = spec.join()?;
                 phases.spec_read = read;
                 phases.spec_index = index;
                 let release = options.spec.as_ref().map(|(_, r)| r.as_str()).unwrap_or_default();

@@ -229,11 +229,11 @@ pub fn build(registry: &Registry, api: Api) -> Result<Model> {
     // The extensions and the selection's facts need only the selection: they are made on
     // a second thread while the values are read. Errors are reported in the same order as
     // in one thread: the types' first.
-    let (types, extensions) = std::thread::scope(|scope| {
+    let (types, extensions) = crate::cores::scope(|scope| {
         let side = scope.spawn(|| (SelectionFacts::new(registry, &selection), build_extensions(registry, &selection)));
         let mut extensions = None;
         let types = build_types(registry, &selection, api, || {
-            let (facts, ext) = side.join().expect("the selection's facts do not panic");
+            let (facts, ext) = side.join();
             extensions = Some(ext);
             facts
         });
@@ -242,9 +242,9 @@ pub fn build(registry: &Registry, api: Api) -> Result<Model> {
     let (types, bad_type_name) = types?;
     let extensions = extensions.expect("the types take the selection's facts");
     // The sync facts (a set of every value's name) are made beside the constants.
-    let (constants, sync) = std::thread::scope(|scope| {
+    let (constants, sync) = crate::cores::scope(|scope| {
         let sync = scope.spawn(|| build_sync(registry, &types));
-        (build_constants(registry, &selection, api, &types), sync.join().expect("the sync facts do not panic"))
+        (build_constants(registry, &selection, api, &types), sync.join())
     });
     let constants = constants?;
     if let Some(e) = bad_type_name {
@@ -719,9 +719,9 @@ fn build_types<'r>(
         sum * 2 >= total
     });
     let second = prepared.split_off(split.map_or(prepared.len(), |i| i + 1));
-    let (first, second) = std::thread::scope(|scope| {
+    let (first, second) = crate::cores::scope(|scope| {
         let second = scope.spawn(|| finish(second));
-        (finish(prepared), second.join().expect("resolving values does not panic"))
+        (finish(prepared), second.join())
     });
     let (mut out, bad_first) = first?;
     let (rest, bad_second) = second?;
