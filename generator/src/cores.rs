@@ -25,6 +25,12 @@ pub fn count() -> usize {
     *COUNT.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
+/// Makes the pool's threads now, if they are not made yet: a caller that starts them
+/// before its serial work finds them ready when it first splits its work.
+pub fn start() {
+    let _ = pool();
+}
+
 /// `run(task)` for every task, on every core, taken in order; the results in task order.
 pub fn map_in_order<T: Sync, R: Send>(tasks: &[T], run: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let results: Vec<Mutex<Option<R>>> = tasks.iter().map(|_| Mutex::new(None)).collect();

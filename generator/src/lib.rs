@@ -138,6 +138,8 @@ fn defined_names(registry: &registry::Registry, api: Api) -> docs::spec::Defined
 /// (see [`writer::render_ahead`]); `phases.docs` is the rest of the time the docs add
 /// after the model is ready.
 pub fn generate(options: &Options) -> Result<Report> {
+    // Made while vk.xml is cut into pieces, rather than when the pieces are handed out.
+    cores::start();
     cores::scope(|scope| {
         let mut phases = Phases::default();
         let t = Instant::now();

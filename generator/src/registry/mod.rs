@@ -207,27 +207,31 @@ pub fn read(path: &Path) -> Result<Registry> {
 /// Parses registry bytes; `path` is only used in messages. A large registry is parsed in
 /// pieces on every core (see `Cut`); anything unusual, and every error, goes through
 /// the one-piece parse, so messages and positions are the same either way.
+///
+/// The pieces are cut in the bytes and each is checked as UTF-8 on the thread that parses
+/// it (checking the whole first was half a millisecond before the threads could begin); a
+/// piece that is not sends the whole to the one-piece parse, which names the first bad byte.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<Registry> {
+    let cuts = Cut::find_all(bytes);
+    if !cuts.is_empty() {
+        if let Some(registry) = parse_in_pieces(path, bytes, &cuts) {
+            return registry;
+        }
+    }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let valid = &bytes[..e.valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
         let col = valid.iter().rev().take_while(|&&b| b != b'\n').count() as u32 + 1;
         Error::Xml { path: path.to_owned(), pos: Pos { line, col }, message: format!("invalid UTF-8: {e}") }
     })?;
-    let cuts = Cut::find_all(text);
-    if !cuts.is_empty() {
-        if let Some(registry) = parse_in_pieces(path, text, &cuts) {
-            return registry;
-        }
-    }
     parse_whole(path, text)
 }
 
 /// The one-piece parse.
 fn parse_whole(path: &Path, text: &str) -> Result<Registry> {
     let doc = Document::parse_with_options(text, parsing_options()).map_err(|e| xml_error(path, text, e))?;
-    let lines = Lines::of(text, 0..text.len(), 1);
-    let mut reader = Reader::new(&doc, text, &lines, 0, path);
+    let lines = Lines::of(text.as_bytes(), 0..text.len(), 1);
+    let mut reader = Reader::new(&doc, text.as_bytes(), &lines, 0, path);
     reader.read_root()?;
     Ok(reader.registry)
 }
@@ -261,8 +265,7 @@ struct Lines {
 
 impl Lines {
     /// The lines of `piece`, whose first line is line `first` of `text`.
-    fn of(text: &str, piece: std::ops::Range<usize>, first: usize) -> Lines {
-        let bytes = text.as_bytes();
+    fn of(bytes: &[u8], piece: std::ops::Range<usize>, first: usize) -> Lines {
         let line_start = memchr::memrchr(b'\n', &bytes[..piece.start]).map_or(0, |i| i + 1);
         let mut starts = vec![line_start];
         starts.extend(memchr::memchr_iter(b'\n', &bytes[piece.clone()]).map(|i| piece.start + i + 1));
@@ -274,11 +277,13 @@ impl Lines {
         self.starts.len() - 1
     }
 
-    /// Line and column (in characters) of byte `offset` of `text`.
-    fn pos(&self, text: &str, offset: usize) -> Pos {
+    /// Line and column (in characters) of byte `offset` of `text`, a character's first
+    /// byte (UTF-8 text: a byte that does not continue a character starts one).
+    fn pos(&self, text: &[u8], offset: usize) -> Pos {
         let i = self.starts.partition_point(|&s| s <= offset).max(1) - 1;
         let start = self.starts[i].min(offset);
-        let col = text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1;
+        let col =
+            text.get(start..offset).map_or(offset - start, |s| s.iter().filter(|&&b| b & 0xC0 != 0x80).count()) + 1;
         Pos { line: (self.first + i) as u32, col: col as u32 }
     }
 }
@@ -317,7 +322,7 @@ struct Cut {
 
 impl Cut {
     /// The cuts of a large registry, in order, none twice; none for a small one.
-    fn find_all(text: &str) -> Vec<Cut> {
+    fn find_all(text: &[u8]) -> Vec<Cut> {
         let mut cuts: Vec<Cut> = Vec::new();
         if text.len() < SPLIT_ABOVE {
             return cuts;
@@ -339,14 +344,13 @@ struct Sections {
     /// Each [`SPLITTABLE`] section present: its name, the text that starts a line holding
     /// one of its children (`\n        <type`), and the span from its start tag to its end
     /// tag.
-    splittable: Vec<(&'static str, String, std::ops::Range<usize>)>,
+    splittable: Vec<(&'static str, Vec<u8>, std::ops::Range<usize>)>,
     /// The starts of `<commands`, the first `<feature` and `<extensions`.
     tops: Vec<usize>,
 }
 
 impl Sections {
-    fn of(text: &str) -> Sections {
-        let bytes = text.as_bytes();
+    fn of(bytes: &[u8]) -> Sections {
         let mut splittable = Vec::new();
         // vk.xml has the sections in this order: each is looked for after the one before
         // (else from the start), not from the start each time (megabytes searched again
@@ -361,7 +365,7 @@ impl Sections {
                 continue;
             };
             let indent = bytes[first_line..].iter().take_while(|&&b| b == b' ' || b == b'\t').count();
-            let line_start = format!("\n{}<{child}", &text[first_line..first_line + indent]);
+            let line_start = [b"\n", &bytes[first_line..first_line + indent], b"<", child.as_bytes()].concat();
             splittable.push((section, line_start, start..end));
             after = end;
         }
@@ -387,9 +391,9 @@ impl Sections {
 
     /// The first child of the splittable section around `target` that starts a line at
     /// `target` or after, indented as the section's first child is.
-    fn inside(&self, text: &str, target: usize) -> Option<Cut> {
+    fn inside(&self, text: &[u8], target: usize) -> Option<Cut> {
         let (section, line_start, span) = self.splittable.iter().find(|(_, _, span)| span.contains(&target))?;
-        let at = find_start(text.as_bytes(), line_start, target).filter(|&at| at < span.end)?;
+        let at = find_start(text, line_start, target).filter(|&at| at < span.end)?;
         Some(Cut { at: at + 1, inside: Some(section) })
     }
 
@@ -407,13 +411,13 @@ fn find(bytes: &[u8], needle: &[u8], from: usize) -> Option<usize> {
 
 /// Where the first start tag named `name` begins at `from` or after.
 fn find_tag(bytes: &[u8], name: &str, from: usize) -> Option<usize> {
-    find_start(bytes, &format!("<{name}"), from)
+    find_start(bytes, format!("<{name}").as_bytes(), from)
 }
 
 /// Where `start` (text ending in a tag's name) first occurs at `from` or after with the
 /// name ending there.
-fn find_start(bytes: &[u8], start: &str, mut from: usize) -> Option<usize> {
-    while let Some(at) = find(bytes, start.as_bytes(), from) {
+fn find_start(bytes: &[u8], start: &[u8], mut from: usize) -> Option<usize> {
+    while let Some(at) = find(bytes, start, from) {
         if is_name_end(bytes.get(at + start.len())) {
             return Some(at);
         }
@@ -430,7 +434,7 @@ fn is_name_end(byte: Option<&u8>) -> bool {
 /// parsed and read on every core, each thread taking the next piece in order. `None` when a
 /// piece does not parse or its root is not `<registry>` (the caller then parses in one
 /// piece, which gives the error).
-fn parse_in_pieces(path: &Path, text: &str, cuts: &[Cut]) -> Option<Result<Registry>> {
+fn parse_in_pieces(path: &Path, text: &[u8], cuts: &[Cut]) -> Option<Result<Registry>> {
     let open = |cut: &Cut| match cut.inside {
         Some(section) => format!("<registry><{section}>"),
         None => "<registry>".to_owned(),
@@ -464,7 +468,8 @@ fn parse_in_pieces(path: &Path, text: &str, cuts: &[Cut]) -> Option<Result<Regis
     let read = |&(k, piece): &(usize, &Piece)| {
         let mut lines = Lines::of(text, piece.span.clone(), 0);
         ends[k].store(lines.ends(), Ordering::Release);
-        let document = format!("{}{}{}", piece.before, &text[piece.span.clone()], piece.after);
+        let own = std::str::from_utf8(&text[piece.span.clone()]).ok()?;
+        let document = format!("{}{own}{}", piece.before, piece.after);
         let doc = Document::parse_with_options(&document, parsing_options()).ok()?;
         if !doc.root_element().has_tag_name("registry") {
             return None;
@@ -511,12 +516,12 @@ const UNKNOWN: usize = usize::MAX;
 /// The line ends in `spans` (the pieces before one, from the text's start): the counts
 /// their threads published in `ends`, and for a piece whose thread has not published yet
 /// (it started but was not scheduled), its own count.
-fn line_ends_before(text: &str, spans: &[std::ops::Range<usize>], ends: &[AtomicUsize]) -> usize {
+fn line_ends_before(text: &[u8], spans: &[std::ops::Range<usize>], ends: &[AtomicUsize]) -> usize {
     spans
         .iter()
         .zip(ends)
         .map(|(span, n)| match n.load(Ordering::Acquire) {
-            UNKNOWN => memchr::memchr_iter(b'\n', &text.as_bytes()[span.clone()]).count(),
+            UNKNOWN => memchr::memchr_iter(b'\n', &text[span.clone()]).count(),
             n => n,
         })
         .sum()
@@ -594,7 +599,7 @@ const EXTENSION_ATTRS: &[&str] = &[
 struct Reader<'a, 'input> {
     doc: &'a Document<'input>,
     /// The whole registry text (a piece's positions are mapped back to it).
-    text: &'a str,
+    text: &'a [u8],
     /// Where the lines of the piece being read start.
     lines: &'a Lines,
     /// Byte offset in `text` of byte 0 of the document being read.
@@ -614,7 +619,7 @@ fn elements<'a, 'i>(node: Node<'a, 'i>) -> impl Iterator<Item = Node<'a, 'i>> {
 }
 
 impl<'a, 'input> Reader<'a, 'input> {
-    fn new(doc: &'a Document<'input>, text: &'a str, lines: &'a Lines, offset: usize, path: &'a Path) -> Self {
+    fn new(doc: &'a Document<'input>, text: &'a [u8], lines: &'a Lines, offset: usize, path: &'a Path) -> Self {
         Reader {
             doc,
             text,
@@ -1028,7 +1033,7 @@ mod tests {
 
     fn assert_pieces_equal_whole(text: &str, cuts: &[Cut]) {
         let path = Path::new("vk.xml");
-        let pieces = parse_in_pieces(path, text, cuts).expect("the pieces parse").unwrap();
+        let pieces = parse_in_pieces(path, text.as_bytes(), cuts).expect("the pieces parse").unwrap();
         let whole = parse_whole(path, text).unwrap();
         assert_eq!(format!("{pieces:?}"), format!("{whole:?}"), "cuts {cuts:?}");
     }
@@ -1039,23 +1044,44 @@ mod tests {
         let spans = [0..2, 2..5, 5..8];
         // All published (any numbers: they are taken as they are), none, or some.
         let published = [1, 2, 1].map(AtomicUsize::new);
-        assert_eq!(line_ends_before(text, &spans, &published), 4);
+        assert_eq!(line_ends_before(text.as_bytes(), &spans, &published), 4);
         let none = [UNKNOWN; 3].map(AtomicUsize::new);
-        assert_eq!(line_ends_before(text, &spans, &none), 4);
+        assert_eq!(line_ends_before(text.as_bytes(), &spans, &none), 4);
         let some = [1, UNKNOWN, 7].map(AtomicUsize::new);
-        assert_eq!(line_ends_before(text, &spans, &some), 1 + 2 + 7);
-        assert_eq!(line_ends_before(text, &[], &[]), 0);
+        assert_eq!(line_ends_before(text.as_bytes(), &spans, &some), 1 + 2 + 7);
+        assert_eq!(line_ends_before(text.as_bytes(), &[], &[]), 0);
     }
 
     /// The middle cut of a registry, as tests place their damage around it.
     fn middle_cut(text: &str) -> Cut {
-        Sections::of(text).inside(text, text.len() / 2).expect("a cut inside a section")
+        Sections::of(text.as_bytes()).inside(text.as_bytes(), text.len() / 2).expect("a cut inside a section")
+    }
+
+    #[test]
+    fn a_bad_byte_in_any_piece_is_named_as_the_one_piece_check_names_it() {
+        let text = vk_xml();
+        let cuts = Cut::find_all(text.as_bytes());
+        // In the first piece, in the middle one, in the last: the same error as for a
+        // small registry, at the byte's line and column.
+        for at in [100, cuts[cuts.len() / 2].at + 10, text.len() - 20] {
+            let mut bytes = text.clone().into_bytes();
+            bytes[at] = 0xFF;
+            let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+            let col = bytes[..at].iter().rev().take_while(|&&b| b != b'\n').count() as u32 + 1;
+            match parse(Path::new("vk.xml"), &bytes) {
+                Err(Error::Xml { pos, message, .. }) => {
+                    assert_eq!((pos.line, pos.col), (line, col), "byte {at}");
+                    assert!(message.starts_with("invalid UTF-8"), "{message}");
+                }
+                other => panic!("byte {at}: {other:?}"),
+            }
+        }
     }
 
     #[test]
     fn a_registry_read_in_pieces_equals_the_one_piece_read() {
         let text = vk_xml();
-        let cuts = Cut::find_all(&text);
+        let cuts = Cut::find_all(text.as_bytes());
         assert_eq!(cuts.len(), PIECES - 1, "vk.xml is large enough to cut {PIECES} ways");
         // vk.xml's first cuts fall in `<types>`, its middle in `<commands>`, its last in
         // `<extensions>`, each before a child of its section; one falls among the
@@ -1085,12 +1111,14 @@ mod tests {
             // A point in the middle of the section.
             let start = find_tag(text.as_bytes(), section, 0).unwrap();
             let end = find(text.as_bytes(), format!("</{section}>").as_bytes(), start).unwrap();
-            let cut = Sections::of(&text).inside(&text, (start + end) / 2).expect("a cut inside the section");
+            let cut = Sections::of(text.as_bytes())
+                .inside(text.as_bytes(), (start + end) / 2)
+                .expect("a cut inside the section");
             assert_eq!(cut.inside, Some(*section));
             assert!(text[cut.at..].trim_start().starts_with(&format!("<{child}")));
             assert_pieces_equal_whole(&text, &[cut]);
         }
-        let between = Sections::of(&text).between(text.len() / 2).unwrap();
+        let between = Sections::of(text.as_bytes()).between(text.len() / 2).unwrap();
         assert_eq!(between.inside, None);
         assert_pieces_equal_whole(&text, &[between]);
     }
@@ -1130,7 +1158,7 @@ mod tests {
         let text = format!("{}<!--\n        <command decoy -->\n{}", &text[..cut.at], &text[cut.at..]);
         let decoy = middle_cut(&text);
         assert!(text[decoy.at..].starts_with("        <command decoy"), "{:?}", &text[decoy.at..decoy.at + 40]);
-        assert!(parse_in_pieces(Path::new("x.xml"), &text, &[decoy]).is_none());
+        assert!(parse_in_pieces(Path::new("x.xml"), text.as_bytes(), &[decoy]).is_none());
         let parsed = parse(Path::new("x.xml"), text.as_bytes()).unwrap();
         assert_eq!(format!("{parsed:?}"), format!("{:?}", parse_whole(Path::new("x.xml"), &text).unwrap()));
     }
