@@ -226,8 +226,8 @@ pub fn build(registry: &Registry, api: Api) -> Result<Model> {
         ));
     }
     let mut warnings = registry.warnings.clone();
-    // The extensions and the selection's facts need only the selection: they are made on
-    // a second thread while the values are read. Errors are reported in the same order as
+    // The extensions and the selection's facts need only the selection: they are a task of
+    // their own, taken by a free core while the values are read. Errors are reported in the same order as
     // in one thread: the types' first.
     let (types, extensions) = crate::cores::scope(|scope| {
         let side = scope.spawn(|| (SelectionFacts::new(registry, &selection), build_extensions(registry, &selection)));
@@ -416,7 +416,7 @@ struct Prepared<'r> {
     used_by: Vec<String>,
 }
 
-/// What the types need of the selection besides their values, made on a second thread
+/// What the types need of the selection besides their values, made in a task of its own
 /// while the values are read.
 struct SelectionFacts<'r> {
     /// Providers of each type (and of its own values): each interface's public name and
@@ -652,7 +652,7 @@ fn build_types<'r>(
     let tags: Vec<&str> = registry.tags.iter().map(|t| t.name.as_str()).collect();
     let SelectionFacts { type_providers, users, all_defs } = facts();
     // What needs the selection (providers by closure) first, in order; then the values and
-    // names of each type, which need only the registry, on two threads: half the types each,
+    // names of each type, which need only the registry, in two tasks: half the types each,
     // joined in order, the first error in that order reported.
     let mut prepared = Vec::with_capacity(families.len());
     for (key, family) in families {
@@ -711,7 +711,7 @@ fn build_types<'r>(
         }
         Ok::<_, Error>((types, bad_name))
     };
-    // Split by weight (values), so that both threads finish together.
+    // Split by weight (values), so that both tasks finish together when two cores take them.
     let total: usize = prepared.iter().map(|p| p.family.enumerants.len() + 8).sum();
     let mut sum = 0;
     let split = prepared.iter().position(|p| {
