@@ -43,7 +43,8 @@ pub fn map_in_order<T: Sync, R: Send>(tasks: &[T], run: impl Fn(&T) -> R + Sync)
     };
     let threads = count().min(tasks.len());
     scope(|scope| {
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        // Ahead of the tasks queued before: the split is under way, its caller waiting.
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn_first(work)).collect();
         work();
         // A helper no thread took yet runs here, and finds no task left.
         for helper in helpers {
@@ -97,6 +98,15 @@ impl<'scope> Scope<'scope, '_> {
     /// Queues `f` for the pool's threads; it runs on the first thread free for it, or where
     /// it is joined if none took it by then.
     pub fn spawn<T: Send + 'scope>(&'scope self, f: impl FnOnce() -> T + Send + 'scope) -> Handle<'scope, T> {
+        self.queue(f, false)
+    }
+
+    /// As [`Scope::spawn`], but ahead of every task queued so far.
+    fn spawn_first<T: Send + 'scope>(&'scope self, f: impl FnOnce() -> T + Send + 'scope) -> Handle<'scope, T> {
+        self.queue(f, true)
+    }
+
+    fn queue<T: Send + 'scope>(&'scope self, f: impl FnOnce() -> T + Send + 'scope, first: bool) -> Handle<'scope, T> {
         let result = Arc::new(Mutex::new(None));
         let slot = Arc::clone(&result);
         let panicked = &self.panicked;
@@ -115,7 +125,7 @@ impl<'scope> Scope<'scope, '_> {
         let task = Arc::new(Task { work: Mutex::new(Some(work)), done: AtomicBool::new(false) });
         lock(&self.tasks).push(Arc::clone(&task));
         if let Some(pool) = pool() {
-            pool.push(Arc::clone(&task));
+            pool.push(Arc::clone(&task), first);
         }
         Handle { task, result, scope: PhantomData }
     }
@@ -200,8 +210,14 @@ fn pool() -> Option<&'static Pool> {
 }
 
 impl Pool {
-    fn push(&self, task: Arc<Task>) {
-        lock(&self.queue).push_back(task);
+    fn push(&self, task: Arc<Task>, first: bool) {
+        let mut queue = lock(&self.queue);
+        if first {
+            queue.push_front(task);
+        } else {
+            queue.push_back(task);
+        }
+        drop(queue);
         self.changed.notify_all();
     }
 
@@ -314,6 +330,27 @@ mod tests {
             (outer.join().iter().sum::<u64>(), side.join())
         });
         assert_eq!(total, ((0..200).map(|t| 2 * t + 1).sum(), 200));
+    }
+
+    #[test]
+    fn a_split_goes_ahead_of_the_tasks_queued_before_it() {
+        // A pool of its own, no thread serving it: the queue's order is what a thread
+        // that looks for work takes.
+        let pool = super::Pool { queue: Default::default(), changed: Default::default() };
+        let ran = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let task = |name: &'static str| {
+            let ran = std::sync::Arc::clone(&ran);
+            let work: super::Work = Box::new(move || ran.lock().unwrap().push(name));
+            std::sync::Arc::new(super::Task { work: std::sync::Mutex::new(Some(work)), done: Default::default() })
+        };
+        pool.push(task("queued first"), false);
+        pool.push(task("queued second"), false);
+        pool.push(task("a split's helper"), true);
+        let taken = std::iter::from_fn(|| super::lock(&pool.queue).pop_front());
+        for next in taken {
+            next.run_if_untaken();
+        }
+        assert_eq!(*ran.lock().unwrap(), ["a split's helper", "queued first", "queued second"]);
     }
 
     #[test]

@@ -45,8 +45,8 @@ pub struct Phases {
     /// What the docs add to the critical path: waiting for the specification (read and
     /// indexed on another thread meanwhile) and converting its text.
     pub docs: Duration,
-    /// Listing the specification's files, once the registry is parsed, on the thread that
-    /// then indexes them.
+    /// Listing the specification's files, on the pool's thread once it has no piece of
+    /// vk.xml left to parse, while the pieces are merged.
     pub spec_read: Duration,
     /// Reading each file of the specification, evaluating its conditionals and indexing
     /// it, on other threads while the model is built.
@@ -132,8 +132,8 @@ fn defined_names(registry: &registry::Registry, api: Api) -> docs::spec::Defined
 }
 
 /// Runs the whole pipeline, its tasks on the pool's threads ([`cores`]). With docs, the
-/// specification's files are listed, read and indexed on a second thread while the model
-/// is built;
+/// specification's files are listed while the registry's pieces are merged, and read and
+/// indexed on a second thread while the model is built;
 /// once the model is ready, the files the docs do not touch are made until the index is
 /// (see [`writer::render_ahead`]); `phases.docs` is the rest of the time the docs add
 /// after the model is ready.
@@ -141,6 +141,17 @@ pub fn generate(options: &Options) -> Result<Report> {
     // Made while vk.xml is cut into pieces, rather than when the pieces are handed out.
     cores::start();
     cores::scope(|scope| {
+        // Listed by the pool's thread once it has no piece of vk.xml left to parse (the
+        // pieces go ahead of it), while this thread merges the pieces.
+        let sources = options.spec.as_ref().map(|(dir, _)| {
+            scope.spawn(move || {
+                let t = Instant::now();
+                if !dir.is_dir() {
+                    return Err(Error::Other(format!("{}: the specification folder is missing", dir.display())));
+                }
+                docs::spec::Sources::list(dir).map(|s| (s, t.elapsed()))
+            })
+        });
         let mut phases = Phases::default();
         let t = Instant::now();
         let bytes = registry::file::read(&options.registry).map_err(|e| Error::io(&options.registry, e))?;
@@ -150,18 +161,11 @@ pub fn generate(options: &Options) -> Result<Report> {
         let registry = registry::parse(&options.registry, &bytes)?;
         phases.parse = t.elapsed();
 
-        // The conditionals depend only on which interfaces the API selects. The files are
-        // listed by the same task (0.6 ms), not while the registry is parsed, where the
-        // pool's thread began its share of the parse that much later.
-        let spec = options.spec.as_ref().map(|(dir, _)| {
+        // The conditionals depend only on which interfaces the API selects.
+        let spec = sources.map(|sources| {
             let defined = defined_names(&registry, options.api);
             scope.spawn(move || {
-                let t = Instant::now();
-                if !dir.is_dir() {
-                    return Err(Error::Other(format!("{}: the specification folder is missing", dir.display())));
-                }
-                let sources = docs::spec::Sources::list(dir)?;
-                let read = t.elapsed();
+                let (sources, read) = sources.join()?;
                 let t = Instant::now();
                 Ok::<_, Error>((sources.index(&defined)?, read, t.elapsed()))
             })

@@ -514,7 +514,7 @@ fn cmd_bench(args: &[String]) -> Result<ExitCode, String> {
     println!("  parse              {}", pick(|p| p.parse));
     println!("  resolve            {}", pick(|p| p.resolve));
     println!("  docs               {}  (critical path, after resolve)", pick(|p| p.docs));
-    println!("    spec listed      {}  (once parsed, by the task that indexes)", pick(|p| p.spec_read));
+    println!("    spec listed      {}  (pool thread, as vk.xml's pieces merge)", pick(|p| p.spec_read));
     println!("    spec read+index  {}  (beside resolve, every free core)", pick(|p| p.spec_index));
     println!("    made ahead       {}  (files the docs do not touch, while the index is made)", pick(|p| p.ahead));
     println!("  emit               {}  (summed over threads)", pick(|p| p.emit));
