@@ -148,7 +148,7 @@ fn candidate(c_name: &str, prefix: &str, vendor: Option<&str>) -> Candidate {
 /// Runs of indices whose `key`s are equal, each run in index order, runs in key order.
 fn equal_runs<'k>(n: usize, key: impl Fn(usize) -> &'k str) -> Vec<Vec<usize>> {
     // Most types have no two equal names: a set tells, without sorting.
-    let mut seen = std::collections::HashSet::with_capacity(n);
+    let mut seen = crate::model::fasthash::FastSet::with_capacity_and_hasher(n, Default::default());
     if (0..n).all(|i| seen.insert(key(i))) {
         return Vec::new();
     }
@@ -227,7 +227,7 @@ pub fn names_under_aliases(
     names: &[String],
     tags: &[&str],
 ) -> Vec<(String, usize, String)> {
-    let mut taken: std::collections::HashSet<String> = names.iter().cloned().collect();
+    let mut taken: crate::model::fasthash::FastSet<String> = names.iter().cloned().collect();
     let mut out = Vec::new();
     for alias in alias_names {
         // Only a vendor's name for the type renames values: those with its tag.
