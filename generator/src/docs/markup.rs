@@ -21,6 +21,13 @@ pub trait Resolve {
     /// The title of an anchor the specification defines.
     fn anchor(&self, id: &str) -> Option<&str>;
     fn attribute(&self, name: &str) -> Option<&str>;
+    /// What [`inline`] made of the same text before, if the resolver remembers it (a
+    /// refpage's list item is converted with its page and again as its enumerant's doc).
+    fn converted(&self, _text: &str) -> Option<String> {
+        None
+    }
+    /// Offers what [`inline`] made of `text` for [`Resolve::converted`] to return.
+    fn remember(&self, _text: &str, _markdown: &str) {}
 }
 
 const NORMATIVE: &[&str] = &["must", "should", "may", "can", "cannot", "required", "optional", "recommended"];
@@ -174,6 +181,15 @@ fn plain_run(text: &str, after_word: bool) -> usize {
 
 /// Converts one run of inline text.
 pub fn inline(text: &str, r: &dyn Resolve) -> String {
+    if let Some(markdown) = r.converted(text) {
+        return markdown;
+    }
+    let markdown = convert_inline(text, r);
+    r.remember(text, &markdown);
+    markdown
+}
+
+fn convert_inline(text: &str, r: &dyn Resolve) -> String {
     // `{attribute}` values first: they may hold markup of their own.
     let text = substitute_attributes(text, r);
     let s: &str = &text;
@@ -903,6 +919,37 @@ mod tests {
 
     fn md(s: &str) -> String {
         inline(s, &R)
+    }
+
+    /// A resolver that has seen every text before: it gives its own answer.
+    struct Recalls;
+    impl Resolve for Recalls {
+        fn enumerant(&self, c: &str) -> Option<String> {
+            R.enumerant(c)
+        }
+        fn type_path(&self, c: &str) -> Option<String> {
+            R.type_path(c)
+        }
+        fn extension(&self, n: &str) -> Option<String> {
+            R.extension(n)
+        }
+        fn has_refpage(&self, n: &str) -> bool {
+            R.has_refpage(n)
+        }
+        fn anchor(&self, id: &str) -> Option<&str> {
+            R.anchor(id)
+        }
+        fn attribute(&self, n: &str) -> Option<&str> {
+            R.attribute(n)
+        }
+        fn converted(&self, text: &str) -> Option<String> {
+            Some(format!("recalled {text}"))
+        }
+    }
+
+    #[test]
+    fn a_conversion_the_resolver_remembers_is_not_made_again() {
+        assert_eq!(inline("ename:VK_FOO_BAR_BIT", &Recalls), "recalled ename:VK_FOO_BAR_BIT");
     }
 
     #[test]
