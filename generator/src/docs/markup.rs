@@ -148,11 +148,11 @@ fn plain_run(text: &str, after_word: bool) -> usize {
     let mut in_word = after_word;
     let mut j = 0;
     while let Some(&b) = bytes.get(j) {
-        match b {
-            b'a'..=b'z' if !in_word => {
+        match PLAIN[usize::from(b)] {
+            LOWER if !in_word => {
                 // A whole word at once. No rule can start inside it: each of those inside
                 // a word (`include::`, `link:`, `http:`) would end it in a `:`.
-                let len = bytes[j..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+                let len = alphanumeric_len(&bytes[j..]);
                 if bytes.get(j + len) == Some(&b':') {
                     return j;
                 }
@@ -160,7 +160,7 @@ fn plain_run(text: &str, after_word: bool) -> usize {
                 j += len;
                 continue;
             }
-            b'a'..=b'z' => {
+            LOWER => {
                 let rest = &text[j..];
                 if (b == b'i' && rest.starts_with("include::"))
                     || (b == b'l' && rest.starts_with("link:"))
@@ -169,14 +169,43 @@ fn plain_run(text: &str, after_word: bool) -> usize {
                     return j;
                 }
             }
-            b'A'..=b'Z' | b'0'..=b'9' => in_word = true,
-            b' ' | b'.' | b',' | b';' | b':' | b'(' | b')' | b'-' | b'/' | b'=' | b'+' | b'\'' | b'"' | b'!' | b'?'
-            | b'%' | b'&' | b'@' | b'$' => in_word = false,
+            WORD => in_word = true,
+            SPACE => in_word = false,
             _ => return j,
         }
         j += 1;
     }
     bytes.len()
+}
+
+/// The classes of [`plain_run`]'s bytes: a lowercase letter, another letter or a digit,
+/// punctuation or a space that ends a word, and anything else (markup, escapes,
+/// non-ASCII), which ends the run.
+const STOP: u8 = 0;
+const LOWER: u8 = 1;
+const WORD: u8 = 2;
+const SPACE: u8 = 3;
+
+/// [`plain_run`]'s class of each byte, looked up once per byte.
+static PLAIN: [u8; 256] = {
+    let mut class = [STOP; 256];
+    let mut b = 0;
+    while b < 256 {
+        class[b] = match b as u8 {
+            b'a'..=b'z' => LOWER,
+            b'A'..=b'Z' | b'0'..=b'9' => WORD,
+            b' ' | b'.' | b',' | b';' | b':' | b'(' | b')' | b'-' | b'/' | b'=' | b'+' | b'\'' | b'"' | b'!' | b'?'
+            | b'%' | b'&' | b'@' | b'$' => SPACE,
+            _ => STOP,
+        };
+        b += 1;
+    }
+    class
+};
+
+/// The length of the ASCII letters and digits at the start of `bytes`.
+fn alphanumeric_len(bytes: &[u8]) -> usize {
+    bytes.iter().position(|&b| !matches!(PLAIN[usize::from(b)], LOWER | WORD)).unwrap_or(bytes.len())
 }
 
 /// Converts one run of inline text.
