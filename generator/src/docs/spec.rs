@@ -731,6 +731,13 @@ fn index_table(before: &[&str], body: &[&str], spec: &mut Spec) {
 fn index_items(text: &str, run: std::ops::Range<usize>, spec: &mut Spec) {
     let mut at = run.start;
     while let Some(name_at) = find(&ENUMERANT, text, at, run.end) {
+        // Most `ename:` are in running text: an item's first one follows its marker
+        // (`*` and spaces), which the bytes before it tell without finding the line.
+        let before = text.as_bytes()[run.start..name_at].trim_ascii_end();
+        if before.len() == name_at - run.start || before.last() != Some(&b'*') {
+            at = name_at + "ename:".len();
+            continue;
+        }
         let start = line_start(text, name_at).max(run.start);
         let end = line_end(text, name_at);
         at = (end + 1).min(run.end);
