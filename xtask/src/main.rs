@@ -13,6 +13,7 @@ mod parity;
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 mod pool;
 mod pypi;
+mod usage;
 mod workspace;
 
 use workspace::Workspace;
@@ -331,9 +332,13 @@ fn bench_run(args: &Args, ws: &Workspace, out: &Path) -> Result<Run, String> {
 fn cmd_bench_run(args: &[String]) -> Result<ExitCode, String> {
     let args = parse_args(args)?;
     let ws = workspace(&args);
-    let out = std::env::temp_dir().join(format!("vkxml-bench-{}", std::process::id()));
+    // `bench` names the folder and removes it once this process exited.
+    let out =
+        args.out.clone().unwrap_or_else(|| std::env::temp_dir().join(format!("vkxml-bench-{}", std::process::id())));
     let run = bench_run(&args, &ws, &out);
-    let _ = std::fs::remove_dir_all(&out);
+    if args.out.is_none() {
+        let _ = std::fs::remove_dir_all(&out);
+    }
     let (mut phases, total) = run?;
     let mut line = String::from("run");
     for phase in phases.all_mut() {
@@ -368,18 +373,16 @@ fn reference_program() -> Result<PathBuf, String> {
     Ok(reference)
 }
 
-/// The wall time of one `roxmltree-alone` process, start to exit.
-fn reference_process(program: &Path, registry: &Path) -> Result<Duration, String> {
+/// The wall time of one `roxmltree-alone` process, start to exit, and what it used.
+fn reference_process(program: &Path, registry: &Path) -> Result<(Duration, Option<usage::Usage>), String> {
     let start = std::time::Instant::now();
-    let status = std::process::Command::new(program)
-        .arg(registry)
-        .status()
-        .map_err(|e| format!("starting {}: {e}", program.display()))?;
+    let (status, used) = usage::of_child(|| std::process::Command::new(program).arg(registry).status());
+    let status = status.map_err(|e| format!("starting {}: {e}", program.display()))?;
     let wall = start.elapsed();
     if !status.success() {
         return Err(format!("the reference failed ({status})"));
     }
-    Ok(wall)
+    Ok((wall, used))
 }
 
 /// What one `bench-run` process reported, and its wall time from start to exit.
@@ -388,18 +391,18 @@ struct ProcessRun {
     process: Duration,
     peak_mb: f64,
     heap: String,
+    /// CPU time and page faults, start to exit.
+    used: Option<usage::Usage>,
 }
 
 /// Starts `bench-run` with the benchmark's arguments and reads its report.
 fn bench_process(forwarded: &[String]) -> Result<ProcessRun, String> {
     let exe = std::env::current_exe().map_err(|e| format!("the benchmark's own program: {e}"))?;
     let start = std::time::Instant::now();
-    let out = std::process::Command::new(exe)
-        .arg("bench-run")
-        .args(forwarded)
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .map_err(|e| format!("starting a run: {e}"))?;
+    let (out, used) = usage::of_child(|| {
+        std::process::Command::new(exe).arg("bench-run").args(forwarded).stderr(std::process::Stdio::inherit()).output()
+    });
+    let out = out.map_err(|e| format!("starting a run: {e}"))?;
     let process = start.elapsed();
     if !out.status.success() {
         return Err(format!("a run failed ({})", out.status));
@@ -423,6 +426,7 @@ fn bench_process(forwarded: &[String]) -> Result<ProcessRun, String> {
         process,
         peak_mb: peak_kb / 1024.0,
         heap: field("heap ").unwrap_or_default().to_owned(),
+        used,
     })
 }
 
@@ -438,6 +442,8 @@ fn cmd_bench(args: &[String]) -> Result<ExitCode, String> {
     let mut references: Vec<Duration> = Vec::new();
     let mut processes_no_docs: Vec<Duration> = Vec::new();
     let mut peaks: Vec<f64> = Vec::new();
+    // CPU time and page faults of each process: runs, runs without docs, references.
+    let mut used: [Vec<usage::Usage>; 3] = Default::default();
     let mut heap = heap::described().to_owned();
     if parsed.in_process && parsed.pause.is_some() {
         return Err(format!("--pause waits before each process: it does not go with --in-process\n{USAGE}"));
@@ -464,16 +470,22 @@ fn cmd_bench(args: &[String]) -> Result<ExitCode, String> {
         }
         let _ = std::fs::remove_dir_all(&out);
     } else {
-        // The same arguments, but for how many runs and where they run.
+        // The same arguments, but for how many runs and where they run and write: each
+        // process writes a whole new crate into a folder this one removes after it
+        // exited, so that the removal (a millisecond) is not timed as part of a run.
+        let out = std::env::temp_dir().join(format!("vkxml-bench-{}", std::process::id()));
+        let out_arg = out.to_str().ok_or_else(|| format!("{}: the temporary folder is not UTF-8", out.display()))?;
         let mut forwarded = Vec::new();
         let mut it = args.iter();
         while let Some(arg) = it.next() {
             match arg.as_str() {
-                "--runs" | "--pause" => drop(it.next()),
+                "--runs" | "--pause" | "--out" => drop(it.next()),
                 "--in-process" => {}
                 _ => forwarded.push(arg.clone()),
             }
         }
+        forwarded.extend(["--out".to_owned(), out_arg.to_owned()]);
+        let _ = std::fs::remove_dir_all(&out);
         // With docs, a run without them follows each run: what the docs add to a whole
         // process is the difference, taken in the same minutes.
         let without_docs = !parsed.no_docs;
@@ -483,16 +495,23 @@ fn cmd_bench(args: &[String]) -> Result<ExitCode, String> {
         for _ in 0..runs {
             // The reference right before each run, so that both see the same spell.
             pause();
-            references.push(reference_process(&reference, &registry)?);
+            let (wall, reference_used) = reference_process(&reference, &registry)?;
+            references.push(wall);
+            used[2].extend(reference_used);
             pause();
             let run = bench_process(&forwarded)?;
+            let _ = std::fs::remove_dir_all(&out);
             results.push(run.run);
             processes.push(run.process);
             peaks.push(run.peak_mb);
             heap = run.heap;
+            used[0].extend(run.used);
             if without_docs {
                 pause();
-                processes_no_docs.push(bench_process(&forwarded_no_docs)?.process);
+                let run = bench_process(&forwarded_no_docs)?;
+                let _ = std::fs::remove_dir_all(&out);
+                processes_no_docs.push(run.process);
+                used[1].extend(run.used);
             }
         }
     }
@@ -541,6 +560,17 @@ fn cmd_bench(args: &[String]) -> Result<ExitCode, String> {
         let most = peaks.iter().copied().fold(0.0, f64::max);
         peaks.sort_by(f64::total_cmp);
         println!("  peak RSS {:.1} MB (median of the processes), {most:.1} MB (largest)", peaks[peaks.len() / 2]);
+        let labels = ["CPU time         ", "  without docs   ", "  reference      "];
+        for (label, used) in labels.iter().zip(&used) {
+            if let Some(u) = usage::medians(used) {
+                println!(
+                    "  {label}user {}, system {}, {} page faults (medians of the processes)",
+                    ms(u.user).trim(),
+                    ms(u.system).trim(),
+                    u.faults
+                );
+            }
+        }
     }
     println!("  heap: {heap}");
     Ok(ExitCode::SUCCESS)
