@@ -299,6 +299,15 @@ fn the_benchmark_runs_processes_or_one_process() {
     }
     assert!(processes.contains("2 runs, each a process of its own"), "{processes}");
     assert!(processes.contains("MB (median of the processes)"), "{processes}");
+    // What each kind of process used, from the kernel's account (Linux).
+    if cfg!(target_os = "linux") {
+        for line in ["CPU time", "reference      user"] {
+            assert!(
+                processes.lines().any(|l| l.trim_start().starts_with(line) && l.contains("page faults")),
+                "no {line} line:\n{processes}"
+            );
+        }
+    }
     // The yardstick, roxmltree alone, ran beside the runs (its figures are not judged: a
     // benchmark's, not a test's).
     let ratio = processes
