@@ -311,11 +311,11 @@ fn peak_rss_mb() -> Option<f64> {
 /// The phases of one run, and its whole time in the process.
 type Run = (Phases, Duration);
 
-/// One run of the benchmark: the generate it times, into a fresh temporary folder.
-/// One timed run. With `next_run_follows` (all runs in one process) it waits for the
-/// freeing that `generate` leaves running, so that the peak memory is one run's; a process
-/// of its own exits without waiting, as `cargo xtask generate` does (until the tenth
-/// session it waited there too, timing work no caller waits for).
+/// One run of the benchmark: the generate it times, into a fresh temporary folder. With
+/// `next_run_follows` (all runs in one process) it waits for the freeing that `generate`
+/// leaves running, so that the peak memory is one run's; a process of its own exits
+/// without waiting, as `cargo xtask generate` does (until the tenth session it waited
+/// there too, timing work no caller waits for).
 fn bench_run(args: &Args, ws: &Workspace, out: &Path, next_run_follows: bool) -> Result<Run, String> {
     let _ = std::fs::remove_dir_all(out);
     let options = options(args, ws, out.to_path_buf(), false)?;
